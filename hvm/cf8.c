@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Legacy PCI configuration mechanism #1: CONFIG_ADDRESS (0xcf8) and
+ * CONFIG_DATA (0xcfc-0xcff), segment 0, 256 bytes per function.
+ *
+ * - Only a 4-byte access to 0xcf8 is ours; narrower ones (0xcf9 is the
+ *   chipset's reset control register) are left to other handlers.
+ * - CONFIG_ADDRESS keeps the enable bit, bus, device, function and dword
+ *   register; reserved bits read as zero.  With XECAM_DOMF_CF8_EXT, bits
+ *   27:24 are kept too and supply register bits 11:8, as AMD family 10h-16h
+ *   northbridges do with NB_CFG EnableCf8ExtCfg.
+ * - CONFIG_DATA with the enable bit clear reads all-ones and drops writes,
+ *   as no configuration cycle is generated.
+ */
+#include "private.h"
+
+#define CF8_ENABLE   0x80000000U
+#define CF8_KEEP     0x80fffffcU   /* enable, bus, dev, fn, dword register */
+#define CF8_EXT_REG  0x0f000000U   /* register bits 11:8 (AMD) */
+
+static uint32_t cf8_mask(const struct xecam_domain *d)
+{
+    return CF8_KEEP | (d->flags & XECAM_DOMF_CF8_EXT ? CF8_EXT_REG : 0);
+}
+
+bool xecam_pio_accept(unsigned int port, unsigned int size)
+{
+    return (port == XECAM_PCI_CF8 && size == 4) ||
+           (port >= XECAM_PCI_CFC && port < XECAM_PCI_CFC + 4);
+}
+
+static void cfc_access(struct xecam_domain *d, unsigned int vcpu,
+                       unsigned int port, unsigned int size, bool write,
+                       uint32_t *val)
+{
+    uint32_t cf8 = xecam_read_once(d->cf8);
+    unsigned int reg = (cf8 & 0xfc) | (port & 3) | ((cf8 >> 16) & 0xf00);
+
+    if ( !(cf8 & CF8_ENABLE) )
+        return;
+    if ( !xecam_cfg_access_ok(reg, size) )
+    {
+        xecam_bad_access(d, "CFC", port, size);
+        return;
+    }
+
+    xecam_port_read_lock(d->lock);
+    xecam_route_access(d, vcpu, XECAM_SBDF(0, cf8 >> 16, cf8 >> 11, cf8 >> 8),
+                       reg, size, write, val);
+    xecam_port_read_unlock(d->lock);
+}
+
+int xecam_pio_read(struct xecam_domain *d, unsigned int vcpu,
+                   unsigned int port, unsigned int size, uint32_t *val)
+{
+    *val = xecam_ones(size);
+    if ( port == XECAM_PCI_CF8 && size == 4 )
+        *val = xecam_read_once(d->cf8);
+    else if ( xecam_pio_accept(port, size) )
+        cfc_access(d, vcpu, port, size, false, val);
+
+    return XECAM_IO_OKAY;
+}
+
+int xecam_pio_write(struct xecam_domain *d, unsigned int vcpu,
+                    unsigned int port, unsigned int size, uint32_t val)
+{
+    if ( port == XECAM_PCI_CF8 && size == 4 )
+        xecam_write_once(d->cf8, val & cf8_mask(d));
+    else if ( xecam_pio_accept(port, size) )
+        cfc_access(d, vcpu, port, size, true, &val);
+
+    return XECAM_IO_OKAY;
+}

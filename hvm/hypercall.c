@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * HVMOP_set_ecam_space and HVMOP_get_ecam_space.
+ *
+ * Checks run in a fixed order (docs/abi.md): arguments, domain, permission,
+ * then state under the domain's write lock.  Nothing changes before the last
+ * check has passed, so every error leaves the domain as it was.
+ */
+#include "private.h"
+#include <public/hvm/ecam_op.h>
+
+XECAM_BUILD_BUG_ON(sizeof(struct xen_hvm_ecam_space) != 24);
+XECAM_BUILD_BUG_ON(__builtin_offsetof(struct xen_hvm_ecam_space, base) != 8);
+XECAM_BUILD_BUG_ON(__builtin_offsetof(struct xen_hvm_ecam_space, rsvd) != 16);
+
+static uint64_t roundup_pow2(uint64_t x)
+{
+    uint64_t p = 1;
+
+    while ( p < x )
+        p <<= 1;
+
+    return p;
+}
+
+static uint64_t window_size(uint8_t start_bus, uint8_t end_bus)
+{
+    return (uint64_t)(end_bus - start_bus + 1) << XEN_HVM_ECAM_BUS_SHIFT;
+}
+
+static int check_set_args(const struct xen_hvm_ecam_space *a)
+{
+    uint64_t size;
+
+    if ( a->rsvd[0] || a->rsvd[1] || (a->flags & ~XEN_HVM_ECAM_REMOVE) )
+        return -EINVAL;
+    if ( a->flags & XEN_HVM_ECAM_REMOVE )
+        return a->start_bus || a->end_bus || a->base ? -EINVAL : 0;
+    if ( a->end_bus < a->start_bus )
+        return -EINVAL;
+
+    /* Decoded like a chipset: aligned to its size rounded up to 2^n. */
+    size = window_size(a->start_bus, a->end_bus);
+    if ( a->base & (roundup_pow2(size) - 1) )
+        return -EINVAL;
+    /* Implied by the alignment for windows of at most 256 MiB; kept. */
+    if ( a->base + size - 1 < a->base )
+        return -EINVAL;
+
+    return 0;
+}
+
+/* Resolve DOMID_SELF, look the domain up and check the caller's rights. */
+static int get_target(domid_t domid, bool for_read, struct xecam_domain **out)
+{
+    domid_t caller = xecam_port_current_domid();
+    struct xecam_domain *d;
+    int rc = 0;
+
+    if ( domid == DOMID_SELF )
+        domid = caller;
+    d = xecam_port_domain_get(domid);
+    if ( !d )
+        return -ESRCH;
+
+    if ( domid != caller )
+        rc = xecam_port_may_control(caller, d);
+    else if ( !for_read && !(d->flags & XECAM_DOMF_SELF_ECAM) )
+        rc = -EPERM;
+
+    if ( rc )
+    {
+        xecam_port_domain_put(d);
+        return rc;
+    }
+    *out = d;
+
+    return 0;
+}
+
+static bool overlaps(uint64_t b1, uint64_t s1, uint64_t b2, uint64_t s2)
+{
+    return b1 < b2 + s2 && b2 < b1 + s1;
+}
+
+static int window_place(struct xecam_domain *d,
+                        const struct xen_hvm_ecam_space *a)
+{
+    struct xecam_window w = {
+        .base = a->base,
+        .size = window_size(a->start_bus, a->end_bus),
+        .seg = a->segment,
+        .start_bus = a->start_bus,
+        .end_bus = a->end_bus,
+    };
+    unsigned int i;
+    int rc;
+
+    if ( xecam_window_of_seg(d, a->segment) )
+        return -EBUSY;
+    for ( i = 0; i < XECAM_MAX_WINDOWS; i++ )
+    {
+        const struct xecam_window *o = &d->windows.win[i];
+
+        if ( o->used && overlaps(w.base, w.size, o->base, o->size) )
+            return -EEXIST;
+    }
+    rc = xecam_port_gpa_range_free(d, w.base, w.size);
+    if ( rc )
+        return rc;
+
+    return xecam_window_add(d, &w);
+}
+
+static int window_unplace(struct xecam_domain *d, uint16_t seg)
+{
+    struct xecam_window *w = xecam_window_of_seg(d, seg);
+
+    if ( !w )
+        return -ENOENT;
+    xecam_window_remove(d, w);
+
+    return 0;
+}
+
+static int set_ecam_space(xecam_guest_handle_t arg)
+{
+    struct xen_hvm_ecam_space a;
+    struct xecam_domain *d;
+    int rc;
+
+    if ( xecam_port_copy_from_guest(&a, arg, sizeof(a)) )
+        return -EFAULT;
+    rc = check_set_args(&a);
+    if ( !rc )
+        rc = get_target(a.domid, false, &d);
+    if ( rc )
+        return rc;
+
+    xecam_port_write_lock(d->lock);
+    if ( a.flags & XEN_HVM_ECAM_REMOVE )
+        rc = window_unplace(d, a.segment);
+    else
+        rc = window_place(d, &a);
+    xecam_port_write_unlock(d->lock);
+
+    if ( !rc )
+        xecam_port_log(XECAM_LOG_INFO,
+                       "d%u: ECAM segment %04x: %s %#llx buses %02x-%02x\n",
+                       d->id, a.segment,
+                       a.flags & XEN_HVM_ECAM_REMOVE ? "removed" : "placed at",
+                       (unsigned long long)a.base, a.start_bus, a.end_bus);
+    xecam_port_domain_put(d);
+
+    return rc;
+}
+
+static int get_ecam_space(xecam_guest_handle_t arg)
+{
+    struct xen_hvm_ecam_space a;
+    const struct xecam_window *w;
+    struct xecam_domain *d;
+    int rc;
+
+    if ( xecam_port_copy_from_guest(&a, arg, sizeof(a)) )
+        return -EFAULT;
+    if ( a.flags || a.rsvd[0] || a.rsvd[1] )
+        return -EINVAL;
+    rc = get_target(a.domid, true, &d);
+    if ( rc )
+        return rc;
+
+    xecam_port_read_lock(d->lock);
+    w = xecam_window_of_seg(d, a.segment);
+    if ( w )
+    {
+        a.start_bus = w->start_bus;
+        a.end_bus = w->end_bus;
+        a.base = w->base;
+    }
+    xecam_port_read_unlock(d->lock);
+    xecam_port_domain_put(d);
+
+    if ( !w )
+        return -ENOENT;
+
+    return xecam_port_copy_to_guest(arg, &a, sizeof(a)) ? -EFAULT : 0;
+}
+
+long xecam_hvm_op(unsigned int op, xecam_guest_handle_t arg)
+{
+    switch ( op )
+    {
+    case HVMOP_set_ecam_space:
+        return set_ecam_space(arg);
+    case HVMOP_get_ecam_space:
+        return get_ecam_space(arg);
+    }
+
+    return -ENOSYS;
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The MMCONFIG (ECAM) intercept over a domain's windows.
+ *
+ * Decode: bus = start bus + ((gpa - base) >> 20), devfn = bits 19:12,
+ * register = gpa & 0xfff.  Sizes 1, 2, 4 and 8, naturally aligned (so never
+ * crossing 4 KiB); an 8-byte access is two dword accesses.  Anything else
+ * reads all-ones or is dropped, counted and logged with a rate limit.
+ */
+#include "private.h"
+
+static bool ecam_access_ok(uint64_t gpa, unsigned int size)
+{
+    return (size == 1 || size == 2 || size == 4 || size == 8) &&
+           !(gpa & (size - 1));
+}
+
+static uint32_t ecam_decode(const struct xecam_window *w, uint64_t gpa,
+                            unsigned int *reg)
+{
+    uint64_t off = gpa - w->base;
+
+    *reg = off & (XECAM_CFG_SIZE - 1);
+
+    return XECAM_SBDF(w->seg, w->start_bus + (off >> XECAM_MIB_SHIFT),
+                      (off >> 15) & 0x1f, (off >> 12) & 7);
+}
+
+static void ecam_access(struct xecam_domain *d, unsigned int vcpu,
+                        uint64_t gpa, unsigned int size, bool write,
+                        uint64_t *val)
+{
+    const struct xecam_window *w;
+    unsigned int reg, i, n = size == 8 ? 2 : 1;
+    uint32_t sbdf, part;
+
+    xecam_port_read_lock(d->lock);
+    w = xecam_window_find(d, gpa);
+    if ( !w )                   /* removed since the access was accepted */
+        xecam_count(d->stats.unclaimed);
+    else if ( !ecam_access_ok(gpa, size) )
+        xecam_bad_access(d, "ECAM", gpa, size);
+    else
+    {
+        sbdf = ecam_decode(w, gpa, &reg);
+        for ( i = 0; i < n; i++ )
+        {
+            part = *val >> (32 * i);
+            xecam_route_access(d, vcpu, sbdf, reg + 4 * i, size / n, write,
+                               &part);
+            if ( !write )
+                *val = (*val & ~(0xffffffffULL << (32 * i))) |
+                       ((uint64_t)part << (32 * i));
+        }
+    }
+    xecam_port_read_unlock(d->lock);
+}
+
+bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa)
+{
+    bool found;
+
+    xecam_port_read_lock(d->lock);
+    found = xecam_window_find(d, gpa);
+    xecam_port_read_unlock(d->lock);
+
+    return found;
+}
+
+int xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
+                    unsigned int size, uint64_t *val)
+{
+    *val = size >= 8 ? ~0ULL : xecam_ones(size);
+    ecam_access(d, vcpu, gpa, size, false, val);
+
+    return XECAM_IO_OKAY;
+}
+
+int xecam_mmio_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
+                     unsigned int size, uint64_t val)
+{
+    ecam_access(d, vcpu, gpa, size, true, &val);
+
+    return XECAM_IO_OKAY;
+}

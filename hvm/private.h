@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * State shared by the files of hvm/.  Nothing outside hvm/ includes this.
+ *
+ * Locking: d->lock is taken for reading on every trapped access and for
+ * writing by everything that changes windows, routes or servers.  Counters
+ * and the CF8 latch are updated with relaxed atomics and no lock.
+ */
+#ifndef XECAM_HVM_PRIVATE_H
+#define XECAM_HVM_PRIVATE_H
+
+#include <xecam/ecam.h>
+#include <xecam/pci.h>
+
+#define XECAM_MIB_SHIFT      20
+#define XECAM_GRANULE_SHIFT  28   /* 256 MiB: the largest window */
+#define XECAM_MAX_WINDOW     (256ULL << XECAM_MIB_SHIFT)
+
+/* One ECAM window: buses [start_bus, end_bus] of 'seg' at 'base'. */
+struct xecam_window {
+    uint64_t base;
+    uint64_t size;
+    uint16_t seg;
+    uint8_t  start_bus;
+    uint8_t  end_bus;
+    bool     used;
+};
+
+/*
+ * Every window is aligned to its size rounded up to a power of two, and no
+ * window is larger than 256 MiB, so each lies inside one 256 MiB-aligned
+ * granule.  A small open-addressed table of granules, each mapping its 256
+ * MiB slots to a window, finds the window of any address in O(1).
+ */
+struct xecam_granule {
+    uint64_t key;                 /* gpa >> XECAM_GRANULE_SHIFT */
+    unsigned int nr;              /* windows in it; 0: slot empty */
+    uint8_t  slot[256];           /* window index + 1 per MiB, 0: none */
+};
+
+#define XECAM_NR_GRANULES (2 * XECAM_MAX_WINDOWS)
+
+struct xecam_windows {
+    struct xecam_window  win[XECAM_MAX_WINDOWS];
+    struct xecam_granule gran[XECAM_NR_GRANULES];
+};
+
+/* Owners of the 256 functions of one guest bus. */
+struct xecam_route_bus {
+    struct xecam_vpci *vpci[256];
+    uint8_t server[256];          /* ioreq server slot + 1, 0: none */
+    unsigned int owners;          /* non-empty entries above, both kinds */
+};
+
+/* Guest segments with routed functions: open addressing, linear probing. */
+struct xecam_route_seg {
+    bool used;
+    uint16_t seg;
+    struct xecam_route_bus *bus[256];
+};
+
+struct xecam_sbdf_range {
+    uint32_t start;
+    uint32_t end;
+};
+
+struct xecam_ioreq_server {
+    unsigned int id;
+    bool broken;                  /* broke the protocol: never asked again */
+    unsigned int nr_ranges;
+    struct xecam_sbdf_range range[XECAM_MAX_RANGES];
+};
+
+struct xecam_domain {
+    domid_t id;
+    unsigned int flags;           /* XECAM_DOMF_* */
+    struct xecam_lock *lock;
+    uint32_t cf8;                 /* latched CONFIG_ADDRESS */
+    struct xecam_windows windows;
+    struct xecam_route_seg seg[XECAM_MAX_SEGMENTS];
+    struct xecam_ioreq_server *server[XECAM_MAX_SERVERS];
+    struct xecam_stats stats;
+};
+
+/* window.c */
+const struct xecam_window *xecam_window_find(const struct xecam_domain *d,
+                                             uint64_t gpa);
+struct xecam_window *xecam_window_of_seg(struct xecam_domain *d, uint16_t seg);
+int xecam_window_add(struct xecam_domain *d, const struct xecam_window *w);
+void xecam_window_remove(struct xecam_domain *d, struct xecam_window *w);
+
+/* route.c: callers hold d->lock (read for access, write for changes). */
+void xecam_route_access(struct xecam_domain *d, unsigned int vcpu,
+                        uint32_t sbdf, unsigned int reg, unsigned int size,
+                        bool write, uint32_t *val);
+struct xecam_route_bus *xecam_route_bus(const struct xecam_domain *d,
+                                        uint32_t sbdf);
+int xecam_route_prepare(struct xecam_domain *d, uint32_t start, uint32_t end);
+void xecam_route_trim(struct xecam_domain *d);
+
+/* ioreq.c */
+void xecam_ioreq_access(struct xecam_domain *d, unsigned int slot,
+                        unsigned int vcpu, uint32_t sbdf, unsigned int reg,
+                        unsigned int size, bool write, uint32_t *val);
+void xecam_ioreq_destroy_all(struct xecam_domain *d);
+
+/* domain.c: a bad access, counted and logged with a rate limit. */
+void xecam_bad_access(struct xecam_domain *d, const char *what,
+                      uint64_t addr, unsigned int size);
+
+#endif /* XECAM_HVM_PRIVATE_H */

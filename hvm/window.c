@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The window table of a domain and its O(1) address lookup.
+ *
+ * Windows are few and change rarely; lookups happen on every trapped access.
+ * Lookups hash the 256 MiB granule of the address and index its per-MiB slot
+ * map.  Adding a window fills its slots in; removing one rebuilds the granule
+ * table from the windows, which keeps the probing free of tombstones.
+ */
+#include "private.h"
+
+static unsigned int granule_hash(uint64_t key)
+{
+    return (unsigned int)((key * 0x9e3779b97f4a7c15ULL) >> 60) %
+           XECAM_NR_GRANULES;
+}
+
+/* The granule holding 'key', or the empty slot where it would go. */
+static struct xecam_granule *granule_slot(const struct xecam_windows *t,
+                                          uint64_t key)
+{
+    unsigned int i = granule_hash(key), n;
+
+    for ( n = 0; n < XECAM_NR_GRANULES; n++ )
+    {
+        const struct xecam_granule *g = &t->gran[i];
+
+        if ( !g->nr || g->key == key )
+            return (struct xecam_granule *)g;
+        i = (i + 1) % XECAM_NR_GRANULES;
+    }
+
+    /* Unreachable: at most XECAM_MAX_WINDOWS of the slots are ever used. */
+    return NULL;
+}
+
+const struct xecam_window *xecam_window_find(const struct xecam_domain *d,
+                                             uint64_t gpa)
+{
+    const struct xecam_windows *t = &d->windows;
+    const struct xecam_granule *g = granule_slot(t, gpa >> XECAM_GRANULE_SHIFT);
+    unsigned int idx;
+
+    if ( !g || !g->nr )
+        return NULL;
+    idx = g->slot[(gpa >> XECAM_MIB_SHIFT) & 0xff];
+
+    return idx ? &t->win[idx - 1] : NULL;
+}
+
+struct xecam_window *xecam_window_of_seg(struct xecam_domain *d, uint16_t seg)
+{
+    unsigned int i;
+
+    for ( i = 0; i < XECAM_MAX_WINDOWS; i++ )
+        if ( d->windows.win[i].used && d->windows.win[i].seg == seg )
+            return &d->windows.win[i];
+
+    return NULL;
+}
+
+static void granule_insert(struct xecam_windows *t, unsigned int idx)
+{
+    const struct xecam_window *w = &t->win[idx];
+    uint64_t key = w->base >> XECAM_GRANULE_SHIFT;
+    struct xecam_granule *g = granule_slot(t, key);
+    unsigned int first = (w->base >> XECAM_MIB_SHIFT) & 0xff;
+    unsigned int i, mibs = w->size >> XECAM_MIB_SHIFT;
+
+    g->key = key;
+    g->nr++;
+    for ( i = 0; i < mibs; i++ )
+        g->slot[first + i] = idx + 1;
+}
+
+static void granules_rebuild(struct xecam_windows *t)
+{
+    unsigned int i;
+
+    xecam_memset(t->gran, 0, sizeof(t->gran));
+    for ( i = 0; i < XECAM_MAX_WINDOWS; i++ )
+        if ( t->win[i].used )
+            granule_insert(t, i);
+}
+
+/* The caller has checked w for overlaps; -ENOSPC if the table is full. */
+int xecam_window_add(struct xecam_domain *d, const struct xecam_window *w)
+{
+    struct xecam_windows *t = &d->windows;
+    unsigned int i;
+
+    XECAM_BUILD_BUG_ON(XECAM_MAX_WINDOWS > 255);
+
+    for ( i = 0; i < XECAM_MAX_WINDOWS; i++ )
+    {
+        if ( t->win[i].used )
+            continue;
+        t->win[i] = *w;
+        t->win[i].used = true;
+        granule_insert(t, i);
+        return 0;
+    }
+
+    return -ENOSPC;
+}
+
+void xecam_window_remove(struct xecam_domain *d, struct xecam_window *w)
+{
+    xecam_memset(w, 0, sizeof(*w));
+    granules_rebuild(&d->windows);
+}

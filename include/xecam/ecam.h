@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The ECAM core (hvm/): per-domain windows, the ECAM hypercalls, the MMCONFIG
+ * and CF8/CFC traps, and routing of config accesses to vPCI devices, ioreq
+ * servers or nobody.  This is what the host's glue calls.
+ */
+#ifndef XECAM_ECAM_H
+#define XECAM_ECAM_H
+
+#include <xecam/types.h>
+#include <xecam/port.h>
+
+struct xecam_domain;
+struct xecam_vpci;
+
+#define XECAM_MAX_WINDOWS    8   /* per domain: -ENOSPC beyond */
+#define XECAM_MAX_SEGMENTS   8   /* routed segments per domain */
+#define XECAM_MAX_SERVERS    8   /* ioreq servers per domain */
+#define XECAM_MAX_RANGES    64   /* SBDF ranges per ioreq server */
+
+/* Domain policy, set by the toolstack when it creates the domain. */
+#define XECAM_DOMF_SELF_ECAM (1U << 0)  /* may place its own ECAM windows */
+#define XECAM_DOMF_CF8_EXT   (1U << 1)  /* CF8 bits 27:24 = register 11:8 */
+#define XECAM_DOMF_MASK      (XECAM_DOMF_SELF_ECAM | XECAM_DOMF_CF8_EXT)
+
+int  xecam_domain_create(domid_t id, unsigned int flags,
+                         struct xecam_domain **out);          /* fallible */
+void xecam_domain_destroy(struct xecam_domain *d);
+domid_t xecam_domain_id(const struct xecam_domain *d);
+
+/* Counters, updated without locks; a snapshot. */
+struct xecam_stats {
+    unsigned long accesses;      /* well-formed config accesses routed */
+    unsigned long bad_accesses;  /* misaligned, bad size, crossing 4 KiB */
+    unsigned long to_vpci;
+    unsigned long to_ioreq;
+    unsigned long unclaimed;     /* no owner: all-ones / dropped */
+    unsigned long ioreq_failed;  /* server broken or misbehaving */
+};
+void xecam_domain_stats(const struct xecam_domain *d, struct xecam_stats *s);
+
+/* HVMOP_set_ecam_space / HVMOP_get_ecam_space; -ENOSYS for other ops. */
+long xecam_hvm_op(unsigned int op, xecam_guest_handle_t arg);
+
+/*
+ * Trapped accesses, shaped like Xen's hvm_mmio_ops / portio handlers.  They
+ * always complete (XECAM_IO_OKAY): a bad access reads all-ones or is dropped.
+ */
+#define XECAM_IO_OKAY 0
+
+bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa);
+int  xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
+                     unsigned int size, uint64_t *val);
+int  xecam_mmio_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
+                      unsigned int size, uint64_t val);
+
+#define XECAM_PCI_CF8  0xcf8U
+#define XECAM_PCI_CFC  0xcfcU
+
+bool xecam_pio_accept(unsigned int port, unsigned int size);
+int  xecam_pio_read(struct xecam_domain *d, unsigned int vcpu,
+                    unsigned int port, unsigned int size, uint32_t *val);
+int  xecam_pio_write(struct xecam_domain *d, unsigned int vcpu,
+                     unsigned int port, unsigned int size, uint32_t val);
+
+/* Guest SBDF -> vPCI device.  -EEXIST if one is there already. */
+int xecam_route_add_vpci(struct xecam_domain *d, uint32_t sbdf,
+                         struct xecam_vpci *dev);             /* fallible */
+/* Returns the device that was routed there, NULL if none. */
+struct xecam_vpci *xecam_route_remove_vpci(struct xecam_domain *d,
+                                           uint32_t sbdf);
+
+/* Ioreq servers, as the XEN_DMOP_*_ioreq_server operations drive them. */
+int xecam_ioreq_server_create(struct xecam_domain *d, unsigned int id);
+int xecam_ioreq_server_destroy(struct xecam_domain *d, unsigned int id);
+/* Claim SBDFs [start, end] as XEN_DMOP_IO_RANGE_PCI does. */
+int xecam_ioreq_map_range(struct xecam_domain *d, unsigned int id,
+                          uint32_t start, uint32_t end);      /* fallible */
+int xecam_ioreq_unmap_range(struct xecam_domain *d, unsigned int id,
+                            uint32_t start, uint32_t end);
+
+#endif /* XECAM_ECAM_H */

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The port: everything hvm/ and vpci/ need from their host, and nothing else.
+ *
+ * Inside Xen (xen/xen/) these map onto rwlocks, xzalloc, gprintk, guest
+ * handles, XSM, the p2m, pci_conf_read/write and the ioreq server code.  In
+ * userspace (xen/user/) they map onto pthreads, malloc, a log sink tests can
+ * read, simulated host devices and a device-model thread, and every fallible
+ * call can be made to fail on demand.
+ *
+ * Calls marked "fallible" return 0 or a negative errno value.
+ */
+#ifndef XECAM_PORT_H
+#define XECAM_PORT_H
+
+#include <xecam/types.h>
+
+struct xecam_domain;
+
+/* ---- Locks: one reader/writer lock type serves domains and devices. ---- */
+struct xecam_lock;
+
+int  xecam_port_lock_create(struct xecam_lock **lock);       /* fallible */
+void xecam_port_lock_destroy(struct xecam_lock *lock);
+void xecam_port_read_lock(struct xecam_lock *lock);
+void xecam_port_read_unlock(struct xecam_lock *lock);
+void xecam_port_write_lock(struct xecam_lock *lock);
+void xecam_port_write_unlock(struct xecam_lock *lock);
+
+/* ---- Memory: zeroed allocation; NULL on failure. ---- */
+void *xecam_port_zalloc(size_t size);
+void  xecam_port_free(void *ptr);
+
+/* ---- Logging. ---- */
+#define XECAM_LOG_ERR    0U
+#define XECAM_LOG_WARN   1U
+#define XECAM_LOG_INFO   2U
+#define XECAM_LOG_DEBUG  3U
+#define XECAM_LOG_LEVEL  0x0fU
+/*
+ * A guest (or device model) can trigger this message at will: the port
+ * rate-limits it, like Xen's XENLOG_G_* levels.
+ */
+#define XECAM_LOG_GUEST  0x10U
+
+void xecam_port_log(unsigned int level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- Hypercall arguments. ---- */
+typedef struct xecam_guest_handle {
+    void *p;
+} xecam_guest_handle_t;
+
+int xecam_port_copy_from_guest(void *dst, xecam_guest_handle_t src,
+                               size_t len);                   /* fallible */
+int xecam_port_copy_to_guest(xecam_guest_handle_t dst, const void *src,
+                             size_t len);                     /* fallible */
+
+/* ---- Domains. ---- */
+/* The domain making the current hypercall. */
+domid_t xecam_port_current_domid(void);
+/* Look a domain up and hold a reference; NULL if there is none. */
+struct xecam_domain *xecam_port_domain_get(domid_t domid);
+void xecam_port_domain_put(struct xecam_domain *d);
+/*
+ * The XSM hook: may 'caller' control the PCI topology of 'target' (toolstack
+ * or target's device model)?  0 or -EPERM.  Never asked for caller == target:
+ * a domain's own policy (XECAM_DOMF_SELF_ECAM) decides that case.
+ */
+int xecam_port_may_control(domid_t caller, const struct xecam_domain *target);
+
+/*
+ * The p2m query: is [gpa, gpa + size) free of RAM and of any MMIO that
+ * something other than xen-ecam traps?  0 if free, -EEXIST if not, another
+ * negative errno if the query itself failed.                      fallible
+ */
+int xecam_port_gpa_range_free(const struct xecam_domain *d, uint64_t gpa,
+                              uint64_t size);
+
+/* ---- Physical devices: config space by host SBDF. ---- */
+int xecam_port_pci_read(uint32_t host_sbdf, unsigned int reg,
+                        unsigned int size, uint32_t *val);    /* fallible */
+int xecam_port_pci_write(uint32_t host_sbdf, unsigned int reg,
+                         unsigned int size, uint32_t val);    /* fallible */
+
+/*
+ * ---- Ioreq servers. ----
+ * Send *req (state STATE_IOREQ_READY) to server 'id' of domain d on behalf of
+ * vcpu 'vcpu' and wait, bounded, for its completion.  On 0, *req holds the
+ * server's response as it found it in the shared slot: the caller must treat
+ * every field as hostile.  -ETIMEDOUT if no answer came in time, -EIO if the
+ * slot went through a state the protocol does not allow, -ENODEV if the
+ * server is not connected.                                      fallible
+ */
+int xecam_port_ioreq_send(const struct xecam_domain *d, unsigned int id,
+                          unsigned int vcpu, ioreq_t *req);
+
+#endif /* XECAM_PORT_H */

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The userspace port's own controls (xen/user/): what tests, fuzzers and
+ * tools use to set up the host the core runs on.  Never included by hvm/ or
+ * vpci/.
+ */
+#ifndef XECAM_USER_H
+#define XECAM_USER_H
+
+#include <xecam/ecam.h>
+
+/* ---- Fault injection: make the nth fallible port call fail. ---- */
+#define XECAM_FAULT_ALLOC  (1U << 0)   /* xecam_port_zalloc: NULL */
+#define XECAM_FAULT_LOCK   (1U << 1)   /* xecam_port_lock_create: -ENOMEM */
+#define XECAM_FAULT_COPY   (1U << 2)   /* copy to/from guest: -EFAULT */
+#define XECAM_FAULT_P2M    (1U << 3)   /* gpa_range_free: -ENOMEM */
+#define XECAM_FAULT_PCI    (1U << 4)   /* pci_read/write: -EIO */
+#define XECAM_FAULT_IOREQ  (1U << 5)   /* ioreq_send: -ENOMEM */
+#define XECAM_FAULT_ALL    0x3fU
+
+/*
+ * Arm: the nth (1-based) call of any of 'kinds' from now on fails, once.
+ * nth == 0 disarms.  Counting restarts at every arming.
+ */
+void xecam_user_fault_arm(unsigned int kinds, unsigned long nth);
+/* Has the armed fault been delivered? */
+bool xecam_user_fault_fired(void);
+
+/* ---- Log sink. ---- */
+void xecam_user_log_clear(void);
+unsigned int xecam_user_log_lines(void);
+/* Line i (0-based) or NULL; valid until the next clear. */
+const char *xecam_user_log_line(unsigned int i);
+/* Lines containing 'needle'. */
+unsigned int xecam_user_log_count(const char *needle);
+/* Echo lines to stderr too (tools, debugging). */
+void xecam_user_log_echo(bool on);
+/* Guest-triggerable lines: at most 'burst' per 'interval_ms' (10 / 5000). */
+void xecam_user_log_ratelimit(unsigned int burst, unsigned int interval_ms);
+/* Move the rate limiter's clock forward (tests). */
+void xecam_user_clock_advance(uint64_t ms);
+
+/* ---- Domains. ---- */
+/* An HVM domain with ECAM state; registered under 'id'. */
+int xecam_user_domain_add(domid_t id, unsigned int flags,
+                          struct xecam_domain **out);
+/* Unregister and destroy (vPCI devices and servers with it). */
+void xecam_user_domain_remove(domid_t id);
+/* A domain that may control every other (the toolstack's). */
+int xecam_user_domain_privileged(domid_t id);
+/* 'dm' is the device model of 'target' and may control it. */
+int xecam_user_domain_dm(domid_t dm, domid_t target);
+/* The caller of hypercalls made by this thread (default 0). */
+void xecam_user_set_current(domid_t id);
+/* Mark [gpa, gpa + size) of a domain as RAM or foreign MMIO. */
+int xecam_user_p2m_add(domid_t id, uint64_t gpa, uint64_t size);
+/* Drop every domain, caller and mapping: a clean host. */
+void xecam_user_reset(void);
+
+/* ---- Host devices: simulated physical config spaces. ---- */
+int xecam_user_pdev_add(uint32_t sbdf, const uint8_t *cfg, size_t len);
+void xecam_user_pdev_remove_all(void);
+/* Bytes of config space as the device holds them now. */
+int xecam_user_pdev_peek(uint32_t sbdf, unsigned int reg, uint8_t *buf,
+                         size_t len);
+/* Writes that reached any host device since the last reset. */
+unsigned long xecam_user_pdev_writes(void);
+
+/* ---- Device models: ioreq servers served by a thread. ---- */
+/*
+ * The handler sees a copy of the request and fills in data for reads.  It
+ * returns how the thread answers: normally, not at all, or with the slot
+ * written exactly as the handler left the copy, state included.
+ */
+enum xecam_dm_answer {
+    XECAM_DM_ANSWER,       /* state := STATE_IORESP_READY, fields as left */
+    XECAM_DM_SILENT,       /* leave the slot in STATE_IOREQ_INPROCESS */
+    XECAM_DM_RAW,          /* write the copy verbatim, state included */
+};
+typedef enum xecam_dm_answer (*xecam_dm_handler_t)(void *opaque,
+                                                   ioreq_t *req);
+
+struct xecam_user_dm;
+
+int  xecam_user_dm_start(domid_t domid, unsigned int id,
+                         xecam_dm_handler_t handler, void *opaque,
+                         struct xecam_user_dm **out);
+void xecam_user_dm_stop(struct xecam_user_dm *dm);
+/* Requests the thread has seen. */
+unsigned long xecam_user_dm_requests(const struct xecam_user_dm *dm);
+/* How long a vcpu waits for an answer (default 1000 ms). */
+void xecam_user_ioreq_timeout(unsigned int ms);
+
+/* ---- Hypercall helper: the ECAM HVMOPs with a userspace argument. ---- */
+long xecam_user_hvm_op(unsigned int op, void *arg);
+
+#endif /* XECAM_USER_H */

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Userspace port: the domains the core sees, who may control whom, each
+ * domain's occupied guest-physical ranges, and guest handles.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include <xecam/port.h>
+#include "port.h"
+
+#define MAX_DOMAINS 64
+#define MAX_P2M     32
+
+struct user_domain {
+    bool used;
+    domid_t id;
+    bool privileged;
+    domid_t dm_for;                  /* DOMID_INVALID: nobody */
+    unsigned int refs;
+    struct xecam_domain *d;          /* NULL: not an HVM guest */
+    unsigned int nr_p2m;
+    struct { uint64_t gpa, size; } p2m[MAX_P2M];
+};
+
+static pthread_mutex_t dom_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct user_domain doms[MAX_DOMAINS];
+static __thread domid_t current_domid;
+
+static struct user_domain *find(domid_t id)
+{
+    unsigned int i;
+
+    for ( i = 0; i < MAX_DOMAINS; i++ )
+        if ( doms[i].used && doms[i].id == id )
+            return &doms[i];
+
+    return NULL;
+}
+
+static struct user_domain *find_or_add(domid_t id)
+{
+    struct user_domain *u = find(id);
+    unsigned int i;
+
+    for ( i = 0; !u && i < MAX_DOMAINS; i++ )
+        if ( !doms[i].used )
+        {
+            u = &doms[i];
+            memset(u, 0, sizeof(*u));
+            u->used = true;
+            u->id = id;
+            u->dm_for = DOMID_INVALID;
+        }
+
+    return u;
+}
+
+int xecam_user_domain_add(domid_t id, unsigned int flags,
+                          struct xecam_domain **out)
+{
+    struct xecam_domain *d;
+    struct user_domain *u;
+    int rc = xecam_domain_create(id, flags, &d);
+
+    if ( rc )
+        return rc;
+    pthread_mutex_lock(&dom_lock);
+    u = find_or_add(id);
+    if ( !u || u->d )
+        rc = u ? -EEXIST : -ENOSPC;
+    else
+        u->d = d;
+    pthread_mutex_unlock(&dom_lock);
+    if ( rc )
+        xecam_domain_destroy(d);
+    else if ( out )
+        *out = d;
+
+    return rc;
+}
+
+void xecam_user_domain_remove(domid_t id)
+{
+    struct xecam_domain *d = NULL;
+    struct user_domain *u;
+
+    pthread_mutex_lock(&dom_lock);
+    u = find(id);
+    if ( u )
+    {
+        d = u->d;
+        u->used = false;
+    }
+    pthread_mutex_unlock(&dom_lock);
+    xecam_domain_destroy(d);
+}
+
+int xecam_user_domain_privileged(domid_t id)
+{
+    struct user_domain *u;
+
+    pthread_mutex_lock(&dom_lock);
+    u = find_or_add(id);
+    if ( u )
+        u->privileged = true;
+    pthread_mutex_unlock(&dom_lock);
+
+    return u ? 0 : -ENOSPC;
+}
+
+int xecam_user_domain_dm(domid_t dm, domid_t target)
+{
+    struct user_domain *u;
+
+    pthread_mutex_lock(&dom_lock);
+    u = find_or_add(dm);
+    if ( u )
+        u->dm_for = target;
+    pthread_mutex_unlock(&dom_lock);
+
+    return u ? 0 : -ENOSPC;
+}
+
+void xecam_user_set_current(domid_t id)
+{
+    current_domid = id;
+}
+
+domid_t xecam_port_current_domid(void)
+{
+    return current_domid;
+}
+
+struct xecam_domain *xecam_port_domain_get(domid_t domid)
+{
+    struct xecam_domain *d = NULL;
+    struct user_domain *u;
+
+    pthread_mutex_lock(&dom_lock);
+    u = find(domid);
+    if ( u && u->d )
+    {
+        u->refs++;
+        d = u->d;
+    }
+    pthread_mutex_unlock(&dom_lock);
+
+    return d;
+}
+
+void xecam_port_domain_put(struct xecam_domain *d)
+{
+    struct user_domain *u;
+
+    pthread_mutex_lock(&dom_lock);
+    u = find(xecam_domain_id(d));
+    if ( u && u->d == d && u->refs )
+        u->refs--;
+    pthread_mutex_unlock(&dom_lock);
+}
+
+int xecam_port_may_control(domid_t caller, const struct xecam_domain *target)
+{
+    const struct user_domain *u;
+    int rc = -EPERM;
+
+    pthread_mutex_lock(&dom_lock);
+    u = find(caller);
+    if ( u && (u->privileged || u->dm_for == xecam_domain_id(target)) )
+        rc = 0;
+    pthread_mutex_unlock(&dom_lock);
+
+    return rc;
+}
+
+int xecam_user_p2m_add(domid_t id, uint64_t gpa, uint64_t size)
+{
+    struct user_domain *u;
+    int rc = -ENOSPC;
+
+    pthread_mutex_lock(&dom_lock);
+    u = find_or_add(id);
+    if ( u && u->nr_p2m < MAX_P2M )
+    {
+        u->p2m[u->nr_p2m].gpa = gpa;
+        u->p2m[u->nr_p2m++].size = size;
+        rc = 0;
+    }
+    pthread_mutex_unlock(&dom_lock);
+
+    return rc;
+}
+
+int xecam_port_gpa_range_free(const struct xecam_domain *d, uint64_t gpa,
+                              uint64_t size)
+{
+    const struct user_domain *u;
+    unsigned int i;
+    int rc = 0;
+
+    if ( xecam_user_fault(XECAM_FAULT_P2M) )
+        return -ENOMEM;
+    pthread_mutex_lock(&dom_lock);
+    u = find(xecam_domain_id(d));
+    for ( i = 0; u && i < u->nr_p2m; i++ )
+        if ( gpa < u->p2m[i].gpa + u->p2m[i].size &&
+             u->p2m[i].gpa < gpa + size )
+            rc = -EEXIST;
+    pthread_mutex_unlock(&dom_lock);
+
+    return rc;
+}
+
+void xecam_user_reset(void)
+{
+    unsigned int i;
+
+    for ( i = 0; i < MAX_DOMAINS; i++ )
+        if ( doms[i].used )
+            xecam_user_domain_remove(doms[i].id);
+    xecam_user_dm_reset();
+    xecam_user_pdev_remove_all();
+    xecam_user_fault_arm(0, 0);
+    current_domid = 0;
+}
+
+int xecam_port_copy_from_guest(void *dst, xecam_guest_handle_t src,
+                               size_t len)
+{
+    if ( !src.p || xecam_user_fault(XECAM_FAULT_COPY) )
+        return -EFAULT;
+    memcpy(dst, src.p, len);
+
+    return 0;
+}
+
+int xecam_port_copy_to_guest(xecam_guest_handle_t dst, const void *src,
+                             size_t len)
+{
+    if ( !dst.p || xecam_user_fault(XECAM_FAULT_COPY) )
+        return -EFAULT;
+    memcpy(dst.p, src, len);
+
+    return 0;
+}
+
+long xecam_user_hvm_op(unsigned int op, void *arg)
+{
+    xecam_guest_handle_t h = { .p = arg };
+
+    return xecam_hvm_op(op, h);
+}

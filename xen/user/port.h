@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Shared between the files of the userspace port. */
+#ifndef XECAM_USER_PORT_H
+#define XECAM_USER_PORT_H
+
+#include <xecam/user.h>
+
+/* Should this fallible call of 'kind' fail?  (fault.c) */
+bool xecam_user_fault(unsigned int kind);
+/* Milliseconds on the (advanceable) port clock.  (log.c) */
+uint64_t xecam_user_now_ms(void);
+/* Drop connected device models.  (dm.c) */
+void xecam_user_dm_reset(void);
+
+#endif /* XECAM_USER_PORT_H */
