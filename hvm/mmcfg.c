@@ -70,7 +70,7 @@ bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa)
 int xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
                     unsigned int size, uint64_t *val)
 {
-    *val = size >= 8 ? ~0ULL : xecam_ones(size);
+    *val = size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
     ecam_access(d, vcpu, gpa, size, false, val);
 
     return XECAM_IO_OKAY;

@@ -58,11 +58,16 @@ static bool stays(unsigned int hole, unsigned int j, unsigned int home)
     return hole <= j ? hole < home && home <= j : hole < home || home <= j;
 }
 
-/* Linear-probing deletion by backward shift: no tombstones. */
+/*
+ * Linear-probing deletion by backward shift: no tombstones.  The entry has
+ * no bus pages left.  Emptying it first guarantees the walk meets an empty
+ * slot even when the table was full.
+ */
 static void seg_delete(struct xecam_domain *d, struct xecam_route_seg *s)
 {
     unsigned int hole = s - d->seg, j = hole;
 
+    xecam_memset(s, 0, sizeof(*s));
     for ( ; ; )
     {
         j = (j + 1) % XECAM_MAX_SEGMENTS;
@@ -71,9 +76,9 @@ static void seg_delete(struct xecam_domain *d, struct xecam_route_seg *s)
         if ( stays(hole, j, seg_home(d->seg[j].seg)) )
             continue;
         d->seg[hole] = d->seg[j];
+        xecam_memset(&d->seg[j], 0, sizeof(d->seg[j]));
         hole = j;
     }
-    xecam_memset(&d->seg[hole], 0, sizeof(d->seg[hole]));
 }
 
 struct xecam_route_bus *xecam_route_bus(const struct xecam_domain *d,

@@ -82,7 +82,8 @@ static inline long h_get(domid_t caller, domid_t domid, uint16_t seg,
 
 /*
  * A host function whose config space is a recognisable pattern: byte i
- * holds (i * 7 + seed) & 0xff, and the vendor/device dword is 'id'.
+ * holds (i * 7 + seed) & 0xff, except that a non-zero 'id' replaces the
+ * vendor/device dword.
  */
 static inline int h_pdev(uint32_t sbdf, uint8_t seed, uint32_t id)
 {
@@ -91,7 +92,8 @@ static inline int h_pdev(uint32_t sbdf, uint8_t seed, uint32_t id)
 
     for ( i = 0; i < sizeof(cfg); i++ )
         cfg[i] = (uint8_t)(i * 7 + seed);
-    memcpy(cfg, &id, sizeof(id));
+    if ( id )
+        memcpy(cfg, &id, sizeof(id));
 
     return xecam_user_pdev_add(sbdf, cfg, sizeof(cfg));
 }

@@ -203,9 +203,10 @@ int xecam_port_gpa_range_free(const struct xecam_domain *d, uint64_t gpa,
         return -ENOMEM;
     pthread_mutex_lock(&dom_lock);
     u = find(xecam_domain_id(d));
-    for ( i = 0; u && i < u->nr_p2m; i++ )
-        if ( gpa < u->p2m[i].gpa + u->p2m[i].size &&
-             u->p2m[i].gpa < gpa + size )
+    for ( i = 0; u && size && i < u->nr_p2m; i++ )
+        if ( u->p2m[i].size &&
+             gpa <= u->p2m[i].gpa + (u->p2m[i].size - 1) &&
+             u->p2m[i].gpa <= gpa + (size - 1) )
             rc = -EEXIST;
     pthread_mutex_unlock(&dom_lock);
 
