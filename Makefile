@@ -23,7 +23,7 @@ LIB_SRCS  := $(CORE_SRCS) $(PORT_SRCS)
 
 CMOCKA_SRCS := $(wildcard unit/cmocka/test_*.c)
 CHECK_SRCS  := $(wildcard unit/check/check_*.c)
-TOOL_SRCS   := $(wildcard tools/*.c)
+ECAMCTL_SRCS := $(wildcard tools/ecamctl/*.c)
 
 # Normal userspace build (tools).
 OBJ_DIR   := $(BUILD)/obj
@@ -36,7 +36,7 @@ SAN_OBJS  := $(LIB_SRCS:%.c=$(SAN_DIR)/%.o)
 
 CMOCKA_BINS := $(CMOCKA_SRCS:unit/cmocka/%.c=$(BUILD)/unit/%)
 CHECK_BINS  := $(CHECK_SRCS:unit/check/%.c=$(BUILD)/unit/%)
-TOOL_BINS   := $(TOOL_SRCS:tools/%.c=$(BUILD)/%)
+TOOL_BINS   := $(BUILD)/ecamctl
 
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
@@ -64,8 +64,8 @@ $(SAN_LIB): $(SAN_OBJS)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
-$(BUILD)/%: tools/%.c $(LIB)
-	$(CC) $(STD) $(WARN) $(OPT) $(INC) -pthread $< $(LIB) -o $@
+$(BUILD)/ecamctl: $(ECAMCTL_SRCS) $(wildcard tools/ecamctl/*.h) $(LIB)
+	$(CC) $(STD) $(WARN) $(OPT) $(INC) -pthread $(ECAMCTL_SRCS) $(LIB) -o $@
 
 $(BUILD)/unit/test_%: unit/cmocka/test_%.c unit/helpers.h $(SAN_LIB)
 	@mkdir -p $(@D)

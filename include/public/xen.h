@@ -9,6 +9,7 @@
 #ifndef XECAM_PUBLIC_XEN_SHIM_H
 #define XECAM_PUBLIC_XEN_SHIM_H
 
+#include <xecam/types.h>   /* the fixed-width types Xen's headers expect */
 #include <xen/xen.h>
 
 #endif /* XECAM_PUBLIC_XEN_SHIM_H */

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ecamctl replay: one guest access, through the module, and its report:
+ * the value read, where the router sent it, the ioreqs the device models
+ * saw and the writes that reached host devices.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include <public/hvm/ecam_op.h>
+
+#include "replay.h"
+
+enum space { SPACE_ECAM, SPACE_PIO, SPACE_CFG };
+
+static const char *const space_names[] = { "ecam", "pio", "cfg" };
+
+struct access {
+    enum space space;
+    bool write;
+    uint64_t addr;                  /* GPA or port */
+    unsigned int size;
+    uint64_t val;
+};
+
+/* The ECAM address of SBDF/REG through its segment's window. */
+static int cfg_gpa(struct session *s, uint32_t sbdf, uint64_t reg,
+                   uint64_t *gpa)
+{
+    struct xen_hvm_ecam_space a = {
+        .domid = GUEST_ID, .segment = XECAM_SBDF_SEG(sbdf),
+    };
+    unsigned int bus = XECAM_SBDF_BUS(sbdf);
+
+    xecam_user_set_current(0);
+    if ( xecam_user_hvm_op(HVMOP_get_ecam_space, &a) )
+        return bad(s, 2, "no ECAM window for this segment");
+    if ( bus < a.start_bus || bus > a.end_bus )
+        return bad(s, 2, "bus outside the segment's ECAM window");
+    if ( reg >= XECAM_CFG_SIZE )
+        return bad(s, 3, "register past 4 KiB");
+    *gpa = a.base + ((uint64_t)(bus - a.start_bus) << 20) +
+           ((uint64_t)XECAM_SBDF_DEVFN(sbdf) << 12) + reg;
+
+    return 0;
+}
+
+static int parse_access(struct session *s, bool write, struct access *a)
+{
+    unsigned int t = 2, want;
+    uint64_t size;
+    uint32_t sbdf;
+
+    for ( a->space = 0; a->space < XECAM_ARRAY_SIZE(space_names); a->space++ )
+        if ( !strcmp(s->tok[1], space_names[a->space]) )
+            break;
+    if ( a->space == XECAM_ARRAY_SIZE(space_names) )
+        return bad(s, 1, "expected ecam, pio or cfg");
+    want = 2 + (a->space == SPACE_CFG) + 2 + write;
+    if ( s->nr_tok != want )
+        return bad(s, 0, "wrong number of arguments");
+
+    a->write = write;
+    if ( a->space == SPACE_CFG )
+    {
+        if ( bdf_arg(s, t++, &sbdf) || num_arg(s, t, &a->addr) ||
+             cfg_gpa(s, sbdf, a->addr, &a->addr) )
+            return -1;
+        t++;
+    }
+    else if ( num_arg(s, t++, &a->addr) )
+        return -1;
+    if ( num_arg(s, t, &size) || size < 1 || size > 8 )
+        return bad(s, t, "expected a size 1-8");
+    a->size = size;
+    if ( write && num_arg(s, t + 1, &a->val) )
+        return -1;
+
+    return 0;
+}
+
+static const char *route_of(const struct xecam_stats *b,
+                            const struct xecam_stats *a)
+{
+    if ( a->bad_accesses != b->bad_accesses )
+        return "bad-access";
+    if ( a->ioreq_failed != b->ioreq_failed )
+        return "ioreq-failed";
+    if ( a->to_ioreq != b->to_ioreq )
+        return "ioreq";
+    if ( a->to_vpci != b->to_vpci )
+        return "vpci";
+    if ( a->unclaimed != b->unclaimed )
+        return "nobody";
+
+    return "-";
+}
+
+/* Run it; false if no handler of the module takes it. */
+static bool perform(struct session *s, struct access *a)
+{
+    uint32_t v32 = a->val;
+
+    if ( a->space != SPACE_PIO )
+    {
+        if ( !xecam_mmio_accept(s->d, a->addr) )
+            return false;
+        if ( a->write )
+            xecam_mmio_write(s->d, 0, a->addr, a->size, a->val);
+        else
+            xecam_mmio_read(s->d, 0, a->addr, a->size, &a->val);
+        return true;
+    }
+    if ( a->size > 4 || !xecam_pio_accept(a->addr, a->size) )
+        return false;
+    if ( a->write )
+        xecam_pio_write(s->d, 0, a->addr, a->size, v32);
+    else
+    {
+        xecam_pio_read(s->d, 0, a->addr, a->size, &v32);
+        a->val = v32;
+    }
+
+    return true;
+}
+
+static void print_ioreq(const struct session *s, unsigned int id,
+                        const ioreq_t *r, bool first)
+{
+    uint32_t sbdf = r->addr >> 32;
+
+    if ( s->json )
+        printf("%s{\"server\":%u,\"type\":%u,\"addr\":\"0x%016" PRIx64 "\","
+               "\"sbdf\":\"%04x:%02x:%02x.%u\",\"reg\":\"0x%03x\","
+               "\"size\":%u,\"dir\":\"%s\",\"data\":\"0x%" PRIx64 "\"}",
+               first ? "" : ",", id, r->type, r->addr, XECAM_SBDF_SEG(sbdf),
+               XECAM_SBDF_BUS(sbdf), XECAM_SBDF_DEV(sbdf), XECAM_SBDF_FN(sbdf),
+               (unsigned int)(r->addr & 0xfff), r->size,
+               r->dir == IOREQ_READ ? "read" : "write", r->data);
+    else
+        printf("      ioreq server %u: type %u addr 0x%016" PRIx64
+               " (%04x:%02x:%02x.%u reg 0x%03x) size %u %s data 0x%" PRIx64
+               "\n", id, r->type, r->addr, XECAM_SBDF_SEG(sbdf),
+               XECAM_SBDF_BUS(sbdf), XECAM_SBDF_DEV(sbdf), XECAM_SBDF_FN(sbdf),
+               (unsigned int)(r->addr & 0xfff), r->size,
+               r->dir == IOREQ_READ ? "read" : "write", r->data);
+}
+
+static void print_ioreqs(struct session *s)
+{
+    ioreq_t log[DM_LOG_MAX];
+    unsigned int i, j, n;
+    bool first = true;
+
+    for ( i = 0; i < XECAM_MAX_SERVERS; i++ )
+    {
+        if ( !s->dm[i].dm )
+            continue;
+        n = dm_ctx_take_log(&s->dm[i], log, DM_LOG_MAX);
+        for ( j = 0; j < n; j++, first = false )
+            print_ioreq(s, s->dm[i].id, &log[j], first);
+    }
+}
+
+static void report(struct session *s, const struct access *a, bool taken,
+                   const char *route, unsigned long host_writes)
+{
+    const char *op = a->write ? "write" : "read";
+
+    if ( s->json )
+    {
+        printf("{\"line\":%u,\"op\":\"%s\",\"space\":\"%s\",\"addr\":\"0x%"
+               PRIx64 "\",\"size\":%u,\"value\":\"0x%" PRIx64 "\","
+               "\"trapped\":%s,\"route\":\"%s\",\"host_writes\":%lu,"
+               "\"ioreqs\":[", s->pos.line, op, space_names[a->space],
+               a->addr, a->size, a->val, taken ? "true" : "false", route,
+               host_writes);
+        print_ioreqs(s);
+        printf("]}\n");
+        return;
+    }
+    printf("L%-4u %-5s %-4s 0x%-12" PRIx64 " /%u  %s 0x%0*" PRIx64 "  %s",
+           s->pos.line, op, a->space == SPACE_PIO ? "pio" : "ecam", a->addr,
+           a->size, a->write ? "<-" : "= ", a->size > 8 ? 16 : 2 * a->size,
+           a->val, taken ? route : "not-trapped");
+    if ( host_writes )
+        printf("  host-writes %lu", host_writes);
+    printf("\n");
+    print_ioreqs(s);
+}
+
+static int do_access(struct session *s, bool write)
+{
+    struct xecam_stats before, after;
+    struct access a = { 0 };
+    unsigned long writes;
+    bool taken;
+
+    if ( parse_access(s, write, &a) )
+        return -1;
+    xecam_domain_stats(s->d, &before);
+    writes = xecam_user_pdev_writes();
+    if ( !write )
+        a.val = a.size >= 8 ? ~0ULL : (1ULL << (8 * a.size)) - 1;
+    taken = perform(s, &a);
+    xecam_domain_stats(s->d, &after);
+    report(s, &a, taken, route_of(&before, &after),
+           xecam_user_pdev_writes() - writes);
+
+    return 0;
+}
+
+int do_read(struct session *s)
+{
+    return do_access(s, false);
+}
+
+int do_write(struct session *s)
+{
+    return do_access(s, true);
+}

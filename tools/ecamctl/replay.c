@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ecamctl replay: set up a guest and run its config-space accesses through
+ * the module's real trap -> route -> vPCI / ioreq path.
+ *
+ * A trace is one directive a line ('#' starts a comment):
+ *
+ *   domain [cf8-ext] [self-ecam]       options, before anything else
+ *   host FILE                          lspci -x/-xxx/-xxxx dump(s)
+ *   window SEG FIRST-LAST BASE         HVMOP_set_ecam_space (toolstack)
+ *   vpci GUEST HOST                    vPCI device backed by a host function
+ *   server ID                          ioreq server with ecamctl's DM
+ *   claim ID SBDF[-SBDF]               the server claims those functions
+ *   emulate ID GUEST HOST              its DM answers for GUEST from HOST's dump
+ *   read  ecam GPA SIZE | pio PORT SIZE | cfg SBDF REG SIZE
+ *   write ecam GPA SIZE VAL | pio PORT SIZE VAL | cfg SBDF REG SIZE VAL
+ *
+ * "cfg" addresses a function through its segment's window.  A malformed
+ * line is reported as file:line:column and ends the run with status 2.
+ */
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <public/hvm/ecam_op.h>
+#include <xecam/vpci.h>
+
+#include "replay.h"
+
+int bad(struct session *s, unsigned int t, const char *what)
+{
+    err_at(&s->pos, t < s->nr_tok ? s->col[t] : 1, "%s", what);
+
+    return -1;
+}
+
+int num_arg(struct session *s, unsigned int t, uint64_t *v)
+{
+    const char *end;
+
+    if ( t >= s->nr_tok || !parse_u64(s->tok[t], v, &end) || *end )
+        return bad(s, t, "expected a number (decimal or 0x hex)");
+
+    return 0;
+}
+
+int bdf_arg(struct session *s, unsigned int t, uint32_t *sbdf)
+{
+    const char *end;
+
+    if ( !parse_bdf(s->tok[t], sbdf, &end) || *end )
+        return bad(s, t, "expected a PCI address [DDDD:]bb:dd.f");
+
+    return 0;
+}
+
+static int host_arg(struct session *s, unsigned int t,
+                    const struct host_dev **h)
+{
+    uint32_t sbdf;
+
+    if ( bdf_arg(s, t, &sbdf) )
+        return -1;
+    *h = host_find(&s->hosts, sbdf);
+
+    return *h ? 0 : bad(s, t, "no such host device (load it with 'host')");
+}
+
+static struct dm_ctx *dm_of(struct session *s, uint64_t id)
+{
+    unsigned int i;
+
+    for ( i = 0; i < XECAM_MAX_SERVERS; i++ )
+        if ( s->dm[i].dm && s->dm[i].id == id )
+            return &s->dm[i];
+
+    return NULL;
+}
+
+void say(struct session *s, const char *what, long rc)
+{
+    if ( s->json )
+        printf("{\"line\":%u,\"setup\":\"%s\",\"rc\":%ld,\"error\":\"%s\"}\n",
+               s->pos.line, what, rc, rc ? strerror(-rc) : "");
+    else
+        printf("L%-4u %-40s %s\n", s->pos.line, what,
+               rc ? strerror(-rc) : "ok");
+}
+
+static int ensure_domain(struct session *s)
+{
+    int rc;
+
+    if ( s->d )
+        return 0;
+    rc = xecam_user_domain_add(GUEST_ID, s->dom_flags, &s->d);
+    if ( rc )
+        fprintf(stderr, "ecamctl: cannot create the guest: %s\n",
+                strerror(-rc));
+
+    return rc ? -1 : 0;
+}
+
+static int do_domain(struct session *s)
+{
+    unsigned int t;
+
+    if ( s->d )
+        return bad(s, 0, "'domain' must come before everything else");
+    for ( t = 1; t < s->nr_tok; t++ )
+    {
+        if ( !strcmp(s->tok[t], "cf8-ext") )
+            s->dom_flags |= XECAM_DOMF_CF8_EXT;
+        else if ( !strcmp(s->tok[t], "self-ecam") )
+            s->dom_flags |= XECAM_DOMF_SELF_ECAM;
+        else
+            return bad(s, t, "unknown domain option (cf8-ext, self-ecam)");
+    }
+
+    return 0;
+}
+
+static int do_host(struct session *s)
+{
+    char path[4096];
+
+    if ( s->tok[1][0] == '/' || !strcmp(s->dir, ".") )
+        snprintf(path, sizeof(path), "%s", s->tok[1]);
+    else
+        snprintf(path, sizeof(path), "%s/%s", s->dir, s->tok[1]);
+
+    return lspci_load(path, &s->hosts);
+}
+
+static int do_window(struct session *s)
+{
+    struct xen_hvm_ecam_space a = { .domid = GUEST_ID };
+    uint64_t seg, first, last;
+    const char *p = s->tok[2], *end;
+
+    if ( num_arg(s, 1, &seg) || seg > 0xffff )
+        return bad(s, 1, "expected a segment 0-0xffff");
+    if ( !parse_u64(p, &first, &end) || *end != '-' ||
+         !parse_u64(end + 1, &last, &end) || *end || first > 255 ||
+         last > 255 )
+        return bad(s, 2, "expected a bus range FIRST-LAST (0-255)");
+    if ( num_arg(s, 3, &a.base) )
+        return -1;
+    a.segment = seg;
+    a.start_bus = first;
+    a.end_bus = last;
+    xecam_user_set_current(0);
+    say(s, "window", xecam_user_hvm_op(HVMOP_set_ecam_space, &a));
+
+    return 0;
+}
+
+static int do_vpci(struct session *s)
+{
+    const struct host_dev *h;
+    struct xecam_vpci *dev;
+    uint32_t guest;
+    int rc;
+
+    if ( bdf_arg(s, 1, &guest) || host_arg(s, 2, &h) )
+        return -1;
+    rc = xecam_user_pdev_add(h->sbdf, h->cfg, sizeof(h->cfg));
+    if ( rc == -EEXIST )
+        rc = 0;
+    if ( !rc )
+        rc = xecam_vpci_create(h->sbdf, &dev);
+    if ( !rc && (rc = xecam_route_add_vpci(s->d, guest, dev)) )
+        xecam_vpci_destroy(dev);
+    say(s, "vpci", rc);
+
+    return 0;
+}
+
+static int do_server(struct session *s)
+{
+    uint64_t id;
+    unsigned int i;
+    int rc;
+
+    if ( num_arg(s, 1, &id) )
+        return -1;
+    rc = xecam_ioreq_server_create(s->d, id);
+    for ( i = 0; !rc && i < XECAM_MAX_SERVERS; i++ )
+        if ( !s->dm[i].dm )
+        {
+            rc = dm_ctx_start(&s->dm[i], GUEST_ID, id);
+            break;
+        }
+    say(s, "server", rc);
+
+    return 0;
+}
+
+static int do_claim(struct session *s)
+{
+    uint32_t start, end;
+    const char *p;
+    uint64_t id;
+
+    if ( num_arg(s, 1, &id) )
+        return -1;
+    if ( !parse_bdf(s->tok[2], &start, &p) )
+        return bad(s, 2, "expected SBDF or SBDF-SBDF");
+    end = start;
+    if ( *p == '-' && !parse_bdf(p + 1, &end, &p) )
+        return bad(s, 2, "expected SBDF or SBDF-SBDF");
+    if ( *p )
+        return bad(s, 2, "expected SBDF or SBDF-SBDF");
+    say(s, "claim", xecam_ioreq_map_range(s->d, id, start, end));
+
+    return 0;
+}
+
+static int do_emulate(struct session *s)
+{
+    const struct host_dev *h;
+    struct dm_ctx *c;
+    uint32_t guest;
+    uint64_t id;
+
+    if ( num_arg(s, 1, &id) || bdf_arg(s, 2, &guest) || host_arg(s, 3, &h) )
+        return -1;
+    c = dm_of(s, id);
+    if ( !c )
+        return bad(s, 1, "no such server (create it with 'server')");
+    say(s, "emulate", dm_ctx_emulate(c, guest, h));
+
+    return 0;
+}
+
+static const struct directive directives[] = {
+    { "domain",  0, 2, do_domain },
+    { "host",    1, 1, do_host },
+    { "window",  3, 3, do_window },
+    { "vpci",    2, 2, do_vpci },
+    { "server",  1, 1, do_server },
+    { "claim",   2, 2, do_claim },
+    { "emulate", 3, 3, do_emulate },
+    { "read",    2, 4, do_read },
+    { "write",   3, 5, do_write },
+};
+
+static void tokenize(struct session *s, char *line)
+{
+    char *p = line;
+
+    s->nr_tok = 0;
+    p[strcspn(p, "#\r\n")] = '\0';
+    while ( *p && s->nr_tok < MAX_TOK )
+    {
+        p += strspn(p, " \t");
+        if ( !*p )
+            break;
+        s->col[s->nr_tok] = p - line + 1;
+        s->tok[s->nr_tok++] = p;
+        p += strcspn(p, " \t");
+        if ( *p )
+            *p++ = '\0';
+    }
+}
+
+static int run_line(struct session *s, char *line)
+{
+    unsigned int i, args;
+
+    tokenize(s, line);
+    if ( !s->nr_tok )
+        return 0;
+    args = s->nr_tok - 1;
+    for ( i = 0; i < XECAM_ARRAY_SIZE(directives); i++ )
+    {
+        const struct directive *dir = &directives[i];
+
+        if ( strcmp(s->tok[0], dir->name) )
+            continue;
+        if ( args < dir->min_args || args > dir->max_args )
+            return bad(s, 0, "wrong number of arguments");
+        if ( strcmp(dir->name, "domain") && strcmp(dir->name, "host") &&
+             ensure_domain(s) )
+            return -1;
+        return dir->run(s);
+    }
+
+    return bad(s, 0, "unknown directive");
+}
+
+static void session_end(struct session *s)
+{
+    unsigned int i;
+
+    for ( i = 0; i < XECAM_MAX_SERVERS; i++ )
+        if ( s->dm[i].dm )
+            dm_ctx_stop(&s->dm[i]);
+    xecam_user_reset();
+    host_free(&s->hosts);
+}
+
+int replay(const char *path, bool json)
+{
+    struct session s = { .pos.file = path, .json = json };
+    char line[1024], *copy = strdup(path);
+    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    int rc = 0;
+
+    if ( !f || !copy )
+    {
+        perror(path);
+        free(copy);
+        return 2;
+    }
+    s.dir = strcmp(path, "-") ? dirname(copy) : ".";
+    xecam_user_domain_privileged(0);
+    while ( !rc && fgets(line, sizeof(line), f) )
+    {
+        s.pos.line++;
+        rc = run_line(&s, line);
+    }
+    if ( f != stdin )
+        fclose(f);
+    session_end(&s);
+    free(copy);
+
+    return rc ? 2 : 0;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* ecamctl replay: the session and its device models. */
+#ifndef ECAMCTL_REPLAY_H
+#define ECAMCTL_REPLAY_H
+
+#include <pthread.h>
+
+#include <xecam/user.h>
+
+#include "ecamctl.h"
+
+#define DM_LOG_MAX 16
+
+struct emu_dev {
+    uint32_t sbdf;
+    uint8_t cfg[XECAM_CFG_SIZE];
+};
+
+/* One ioreq server and the device model thread behind it. */
+struct dm_ctx {
+    unsigned int id;
+    struct xecam_user_dm *dm;
+    pthread_mutex_t lock;
+    unsigned int nr_emu;
+    struct emu_dev *emu;
+    unsigned int nr_log;
+    ioreq_t log[DM_LOG_MAX];
+};
+
+int  dm_ctx_start(struct dm_ctx *c, domid_t domid, unsigned int id);
+void dm_ctx_stop(struct dm_ctx *c);
+int  dm_ctx_emulate(struct dm_ctx *c, uint32_t sbdf, const struct host_dev *h);
+/* Requests seen since the last call. */
+unsigned int dm_ctx_take_log(struct dm_ctx *c, ioreq_t *out,
+                             unsigned int max);
+
+#define GUEST_ID   1
+#define MAX_TOK    8
+
+struct session {
+    struct src_pos pos;
+    const char *dir;                /* of the trace, for host FILE */
+    bool json;
+    unsigned int dom_flags;
+    struct xecam_domain *d;
+    struct host_set hosts;
+    struct dm_ctx dm[XECAM_MAX_SERVERS];
+    unsigned int nr_tok;
+    char *tok[MAX_TOK];
+    unsigned int col[MAX_TOK];
+};
+
+struct directive {
+    const char *name;
+    unsigned int min_args, max_args;
+    int (*run)(struct session *s);
+};
+
+/* Report token t as malformed; -1. */
+int bad(struct session *s, unsigned int t, const char *what);
+int num_arg(struct session *s, unsigned int t, uint64_t *v);
+int bdf_arg(struct session *s, unsigned int t, uint32_t *sbdf);
+/* Print the outcome of a set-up directive. */
+void say(struct session *s, const char *what, long rc);
+
+/* access.c */
+int do_read(struct session *s);
+int do_write(struct session *s);
+
+#endif /* ECAMCTL_REPLAY_H */
