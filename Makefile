@@ -79,9 +79,10 @@ $(BUILD)/unit/check_%: unit/check/check_%.c unit/helpers.h $(SAN_LIB)
 
 # cmocka prints "[  PASSED  ] N test(s)." per suite; check prints
 # "N%: Checks: N, Failures: N, Errors: N" per runner.  Both fail the target.
-test: tests
+test: tests tools
 	@set -e; for t in $(CMOCKA_BINS) $(CHECK_BINS); do \
 	    echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 $$t; done
+	@echo "== unit/tools/test_ecamctl.sh"; unit/tools/test_ecamctl.sh
 	@echo "all suites passed"
 
 # Hypervisor code sees include/ and Xen's public headers, nothing else.

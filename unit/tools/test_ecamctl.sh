@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# ecamctl end to end: the bundled example against its expected output, and
+# the contract for malformed input (file:line:column, exit status 2).
+set -u
+cd "$(dirname "$0")/../.."
+ecamctl=${ECAMCTL:-build/ecamctl}
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# 1. The example, text and JSON.
+if "$ecamctl" replay examples/q35-basic/q35-basic.trace > "$tmp/out" &&
+   diff -u examples/q35-basic/q35-basic.expected "$tmp/out"; then ok
+else bad "example output differs"; fi
+if "$ecamctl" replay - < examples/q35-basic/q35-basic.trace > "$tmp/stdin" 2>&1
+then bad "stdin trace with relative host path should fail"
+else ok; fi
+if "$ecamctl" replay --json examples/q35-basic/q35-basic.trace > "$tmp/json" &&
+   [ "$(grep -c '"route":"ioreq"' "$tmp/json")" = 4 ] &&
+   [ "$(grep -c '"host_writes":0' "$tmp/json")" = 16 ] &&
+   ! grep -q '"host_writes":[1-9]' "$tmp/json"; then ok
+else bad "json output"; fi
+
+# 2. Malformed lines: the exact position, exit 2, nothing after them runs.
+expect_error() {   # trace-text  "line:col: reason" in the trace
+    printf '%s\n' "$1" > "$tmp/t.trace"
+    "$ecamctl" replay "$tmp/t.trace" > "$tmp/o" 2> "$tmp/e"
+    rc=$?
+    if [ $rc = 2 ] && grep -qF "$2" "$tmp/e"; then ok
+    else bad "'$1': rc=$rc stderr=$(cat "$tmp/e")"; fi
+}
+expect_error 'bogus 1 2'                          "$tmp/t.trace:1:1: unknown directive"
+expect_error $'window 0 0-255 0xe0000000\nread ecam 0xe0000000' \
+             "$tmp/t.trace:2:1: wrong number"
+expect_error 'window 0 0-300 0xe0000000'          "$tmp/t.trace:1:10: expected a bus range"
+expect_error 'window 0x10000 0-1 0xe0000000'      "$tmp/t.trace:1:8: expected a segment"
+expect_error 'read cfg 00:1f.8 0 4'               "$tmp/t.trace:1:10: expected a PCI address"
+expect_error 'read cfg 00:20.0 0 4'               "$tmp/t.trace:1:10: expected a PCI address"
+expect_error 'read cfg 00:01.0 0 4'               "$tmp/t.trace:1:10: no ECAM window"
+expect_error 'read nope 0 4'                      "$tmp/t.trace:1:6: expected ecam, pio or cfg"
+expect_error 'read ecam 0xe0000000 9'             "$tmp/t.trace:1:22: expected a size 1-8"
+expect_error 'vpci 00:01.0 00:02.0'               "$tmp/t.trace:1:14: no such host device"
+expect_error 'emulate 3 00:01.0 00:02.0'          "$tmp/t.trace:1:19: no such host device"
+expect_error $'window 0 0-0 0\ndomain cf8-ext'    "$tmp/t.trace:2:1: 'domain' must come"
+expect_error 'domain turbo'                       "$tmp/t.trace:1:8: unknown domain option"
+expect_error 'host /nonexistent/dump'             '/nonexistent/dump: No such file'
+printf '00:01.0 x\n00: 00 11\n' > "$tmp/short.lspci"
+expect_error "host $tmp/short.lspci" \
+             "$tmp/short.lspci:2:10: bad config-space dump line"
+
+# Nothing after a malformed line runs.
+printf 'bogus\nwindow 0 0-0 0xe0000000\n' > "$tmp/t.trace"
+"$ecamctl" replay "$tmp/t.trace" > "$tmp/o" 2> /dev/null
+[ $? = 2 ] && [ ! -s "$tmp/o" ] && ok || bad "ran past a malformed line"
+
+# 3. Usage.
+"$ecamctl" > /dev/null 2>&1; [ $? = 2 ] && ok || bad "no arguments: exit 2"
+"$ecamctl" help > /dev/null; [ $? = 0 ] && ok || bad "help: exit 0"
+
+echo "ecamctl: $pass passed, $fail failed"
+[ $fail = 0 ]
