@@ -41,7 +41,7 @@ TOOL_BINS   := $(BUILD)/ecamctl
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
-.PHONY: all lib tools tests test freestanding m32 clean
+.PHONY: all lib tools tests test freestanding m32 fuzz fuzz-smoke clean
 all: lib tools tests
 
 lib: $(LIB)
@@ -106,6 +106,34 @@ m32: $(BUILD)/xenpub/xen
 	    $(CC) -m32 $(FS_FLAGS) -c $$f -o $(BUILD)/fs32/$$(echo $$f | tr / _).o; \
 	done
 	@echo "m32: $(words $(CORE_SRCS)) files built for i386"
+
+# libFuzzer harnesses (clang), and standalone reproducers (any cc).
+FUZZ_CC    ?= clang
+FUZZ_FLAGS := $(STD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
+              -fno-sanitize-recover=all $(INC) -pthread
+FUZZ_SRCS  := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BINS  := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_REPRO := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%-repro)
+FUZZ_TIME  ?= 60
+
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(wildcard include/*/*.h hvm/*.h xen/user/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(LIB_SRCS) -o $@
+
+$(BUILD)/fuzz/%-repro: fuzz/%.c $(SAN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(OPT) $(SAN) $(INC) -DXECAM_FUZZ_STANDALONE \
+	    -pthread $< $(SAN_LIB) -o $@
+
+fuzz: $(FUZZ_BINS) $(FUZZ_REPRO)
+
+fuzz-smoke: fuzz
+	@set -e; for f in $(FUZZ_BINS); do \
+	    n=$$(basename $$f); mkdir -p $(BUILD)/corpus/$$n; \
+	    echo "== $$n ($(FUZZ_TIME) s)"; \
+	    $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	        $(BUILD)/corpus/$$n fuzz/corpus/$$n 2>&1 | tail -4; \
+	done
 
 clean:
 	rm -rf $(BUILD)
