@@ -150,7 +150,8 @@ static int set_ecam_space(xecam_guest_handle_t arg)
     xecam_port_write_unlock(d->lock);
 
     if ( !rc )
-        xecam_port_log(XECAM_LOG_INFO,
+        /* A guest with XECAM_DOMF_SELF_ECAM can repeat this at will. */
+        xecam_port_log(XECAM_LOG_INFO | XECAM_LOG_GUEST,
                        "d%u: ECAM segment %04x: %s %#llx buses %02x-%02x\n",
                        d->id, a.segment,
                        a.flags & XEN_HVM_ECAM_REMOVE ? "removed" : "placed at",

@@ -225,7 +225,8 @@ static void server_broke(struct xecam_domain *d, struct xecam_ioreq_server *s,
     xecam_count(d->stats.ioreq_failed);
     if ( __atomic_exchange_n(&s->broken, true, __ATOMIC_RELAXED) )
         return;
-    xecam_port_log(XECAM_LOG_WARN,
+    /* Once per server; a device model re-creating servers is limited. */
+    xecam_port_log(XECAM_LOG_WARN | XECAM_LOG_GUEST,
                    "d%u: ioreq server %u broke the ioreq protocol (%d): "
                    "its PCI functions now read all-ones\n", d->id, s->id, rc);
 }

@@ -1703,6 +1703,28 @@ START_TEST(test_dm_recreate_clears_broken)
 }
 END_TEST
 
+/* A device model that breaks server after server cannot flood the log. */
+START_TEST(test_dm_recreate_log_bounded)
+{
+    const uint32_t lo = XECAM_SBDF(0, 4, 0, 0), hi = XECAM_SBDF(0, 4, 0x1f, 7);
+    struct xecam_domain *d;
+    struct dm_rec r;
+    unsigned int i;
+
+    d = setup_dm(&r, DM_BAD_SIZE, 0, NULL);
+    xecam_user_log_clear();             /* and the rate limiter with it */
+    for ( i = 0; i < 200; i++ )
+    {
+        ck_assert_uint_eq(ecam_rd(d, 0, bad_fn, 0, 4), 0xffffffffU);
+        ck_assert_int_eq(xecam_ioreq_server_destroy(d, 1), 0);
+        server_add(d, 1, lo, hi);
+    }
+    ck_assert_uint_eq(rec_calls(&r), 200);
+    ck_assert_uint_eq(xecam_user_log_count(BROKE), 10);
+    finish();
+}
+END_TEST
+
 /* One broken server does not affect another. */
 START_TEST(test_dm_broken_isolated)
 {
@@ -2010,6 +2032,7 @@ static Suite *ioreq_suite(void)
     tcase_add_test(tc, test_dm_not_connected);
     tcase_add_test(tc, test_dm_send_fault);
     tcase_add_test(tc, test_dm_recreate_clears_broken);
+    tcase_add_test(tc, test_dm_recreate_log_bounded);
     tcase_add_test(tc, test_dm_broken_isolated);
     suite_add_tcase(s, tc);
 

@@ -1601,6 +1601,24 @@ static void test_model_random(void **state)
     }
 }
 
+/* A guest allowed to move its own window cannot flood the log with it. */
+static void test_self_set_log_bounded(void **state)
+{
+    unsigned int i;
+
+    xecam_user_reset();
+    assert_non_null(h_host(XECAM_DOMF_SELF_ECAM));
+    xecam_user_log_clear();
+    for ( i = 0; i < 10000; i++ )
+    {
+        assert_int_equal(h_set(GUEST, h_space(DOMID_SELF, 0, 0, 0,
+                                              0xe0000000)), 0);
+        assert_int_equal(h_remove(GUEST, DOMID_SELF, 0), 0);
+    }
+    assert_int_equal(xecam_user_log_count("ECAM segment"), 10);
+    assert_int_equal(xecam_user_log_lines(), 10);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1645,6 +1663,7 @@ int main(void)
         T(test_fault_injection_get),
         T(test_accept_window_edges),
         T(test_model_random),
+        T(test_self_set_log_bounded),
     };
 #undef T
 
