@@ -168,6 +168,22 @@ void xecam_route_trim(struct xecam_domain *d)
     }
 }
 
+/*
+ * The multifunction bit each visible function of a guest slot shows: set
+ * when the slot has more than one visible function.  Write lock held.
+ */
+static void slot_update_mf(struct xecam_domain *d, uint32_t sbdf)
+{
+    struct xecam_route_bus *b = xecam_route_bus(d, sbdf);
+    unsigned int first = XECAM_SBDF_DEVFN(sbdf) & ~7U, f, n = 0;
+
+    for ( f = first; b && f < first + 8; f++ )
+        n += b->vpci[f] && xecam_vpci_visible(b->vpci[f]);
+    for ( f = first; b && f < first + 8; f++ )
+        if ( b->vpci[f] )
+            xecam_vpci_set_mf(b->vpci[f], n > 1);
+}
+
 int xecam_route_add_vpci(struct xecam_domain *d, uint32_t sbdf,
                          struct xecam_vpci *dev)
 {
@@ -186,6 +202,7 @@ int xecam_route_add_vpci(struct xecam_domain *d, uint32_t sbdf,
     {
         b->vpci[XECAM_SBDF_DEVFN(sbdf)] = dev;
         b->owners++;
+        slot_update_mf(d, sbdf);
     }
     if ( rc )
         xecam_route_trim(d);
@@ -207,11 +224,28 @@ struct xecam_vpci *xecam_route_remove_vpci(struct xecam_domain *d,
         dev = b->vpci[XECAM_SBDF_DEVFN(sbdf)];
         b->vpci[XECAM_SBDF_DEVFN(sbdf)] = NULL;
         b->owners--;
+        slot_update_mf(d, sbdf);
         xecam_route_trim(d);
     }
     xecam_port_write_unlock(d->lock);
 
     return dev;
+}
+
+/*
+ * A vPCI function the guest may see: not hidden, and function 0 of its slot
+ * visible too unless the domain allows partial multifunction slots (a guest
+ * probes function 0 first; what it cannot find there it does not look for).
+ */
+static bool vpci_visible(const struct xecam_domain *d,
+                         const struct xecam_route_bus *b, unsigned int devfn)
+{
+    if ( !xecam_vpci_visible(b->vpci[devfn]) )
+        return false;
+    if ( !(devfn & 7) || (d->flags & XECAM_DOMF_PARTIAL_MF) )
+        return true;
+
+    return b->vpci[devfn & ~7U] && xecam_vpci_visible(b->vpci[devfn & ~7U]);
 }
 
 void xecam_route_access(struct xecam_domain *d, unsigned int vcpu,
@@ -222,7 +256,13 @@ void xecam_route_access(struct xecam_domain *d, unsigned int vcpu,
     unsigned int devfn = XECAM_SBDF_DEVFN(sbdf);
 
     xecam_count(d->stats.accesses);
-    if ( b && b->vpci[devfn] )
+    if ( b && b->vpci[devfn] && !vpci_visible(d, b, devfn) )
+    {
+        xecam_count(d->stats.unclaimed);
+        if ( !write )
+            *val = xecam_ones(size);
+    }
+    else if ( b && b->vpci[devfn] )
     {
         xecam_count(d->stats.to_vpci);
         if ( write )

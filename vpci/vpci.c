@@ -1,20 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * vPCI device entry points.
+ * vPCI devices: lifetime, locking, and the device's own config space.
  *
- * Until per-register emulation is in place, a device follows the rule for
- * bytes no register claims: reads come from the host device, writes are
- * refused (dropped and counted) so nothing a guest writes reaches hardware.
+ * Bytes no register claims follow the rule for unclaimed bytes: reads come
+ * from the host device, writes are refused (dropped and counted) so nothing
+ * a guest writes there reaches hardware.
  */
-#include <xecam/port.h>
-#include <xecam/pci.h>
-#include <xecam/vpci.h>
-
-struct xecam_vpci {
-    uint32_t host_sbdf;
-    struct xecam_lock *lock;
-    unsigned long refused;
-};
+#include "private.h"
 
 int xecam_vpci_create(uint32_t host_sbdf, struct xecam_vpci **out)
 {
@@ -35,10 +27,53 @@ int xecam_vpci_create(uint32_t host_sbdf, struct xecam_vpci **out)
     return 0;
 }
 
+int xecam_vpci_assign(struct xecam_domain *d, uint32_t guest_sbdf,
+                      uint32_t host_sbdf, unsigned int flags,
+                      struct xecam_vpci **out)
+{
+    struct xecam_vpci *dev;
+    int rc;
+
+    if ( flags & ~XECAM_ASSIGN_MASK )
+        return -EINVAL;
+    rc = xecam_vpci_create(host_sbdf, &dev);
+    if ( rc )
+        return rc;
+    rc = xecam_vpci_header_init(dev);
+    if ( rc )
+    {
+        xecam_vpci_destroy(dev);
+        return rc;
+    }
+    dev->d = d;
+    dev->guest_sbdf = guest_sbdf;
+    dev->flags = flags;
+    *out = dev;
+
+    return 0;
+}
+
+/* Deassignment: nothing the guest set up survives (XSA-302/306). */
+static void vpci_reset_device(struct xecam_vpci *dev)
+{
+    uint32_t cmd;
+
+    xecam_vpci_bars_unmap_all(dev);
+    if ( !dev->nr_regs )
+        return;                 /* a bare device never wrote the device */
+    cmd = xecam_vpci_hw_read(dev, 0x04, 2);
+    if ( cmd & PCI_CMD_MASTER )
+        xecam_vpci_hw_write(dev, 0x04, 2, cmd & ~PCI_CMD_MASTER);
+}
+
 void xecam_vpci_destroy(struct xecam_vpci *dev)
 {
     if ( !dev )
         return;
+    xecam_port_write_lock(dev->lock);
+    vpci_reset_device(dev);
+    xecam_port_write_unlock(dev->lock);
+    xecam_vpci_regs_free(dev);
     xecam_port_lock_destroy(dev->lock);
     xecam_port_free(dev);
 }
@@ -47,21 +82,57 @@ void xecam_vpci_read(struct xecam_vpci *dev, unsigned int reg,
                      unsigned int size, uint32_t *val)
 {
     xecam_port_write_lock(dev->lock);
-    if ( xecam_port_pci_read(dev->host_sbdf, reg, size, val) )
-        *val = xecam_ones(size);
+    *val = xecam_vpci_access_read(dev, reg, size);
     xecam_port_write_unlock(dev->lock);
 }
 
 void xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,
                       unsigned int size, uint32_t val)
 {
-    (void)reg;
-    (void)size;
-    (void)val;
-    xecam_count(dev->refused);
+    xecam_port_write_lock(dev->lock);
+    xecam_vpci_access_write(dev, reg, size, val);
+    xecam_port_write_unlock(dev->lock);
+}
+
+/* A failed device read reads all-ones, as a vanished device would. */
+uint32_t xecam_vpci_hw_read(struct xecam_vpci *dev, unsigned int reg,
+                            unsigned int size)
+{
+    uint32_t v;
+
+    if ( xecam_port_pci_read(dev->host_sbdf, reg, size, &v) )
+        v = xecam_ones(size);
+
+    return v & xecam_ones(size);
+}
+
+void xecam_vpci_hw_write(struct xecam_vpci *dev, unsigned int reg,
+                         unsigned int size, uint32_t val)
+{
+    xecam_port_pci_write(dev->host_sbdf, reg, size, val & xecam_ones(size));
+}
+
+uint32_t xecam_vpci_host_sbdf(const struct xecam_vpci *dev)
+{
+    return dev->host_sbdf;
 }
 
 unsigned long xecam_vpci_refused(const struct xecam_vpci *dev)
 {
     return xecam_read_once(dev->refused);
+}
+
+unsigned long xecam_vpci_bar_writes_ignored(const struct xecam_vpci *dev)
+{
+    return xecam_read_once(dev->bar_writes_ignored);
+}
+
+bool xecam_vpci_visible(const struct xecam_vpci *dev)
+{
+    return !(dev->flags & XECAM_ASSIGN_HIDDEN);
+}
+
+void xecam_vpci_set_mf(struct xecam_vpci *dev, bool mf)
+{
+    xecam_write_once(dev->mf, mf);
 }

@@ -21,7 +21,10 @@ struct xecam_vpci;
 /* Domain policy, set by the toolstack when it creates the domain. */
 #define XECAM_DOMF_SELF_ECAM (1U << 0)  /* may place its own ECAM windows */
 #define XECAM_DOMF_CF8_EXT   (1U << 1)  /* CF8 bits 27:24 = register 11:8 */
-#define XECAM_DOMF_MASK      (XECAM_DOMF_SELF_ECAM | XECAM_DOMF_CF8_EXT)
+/* Functions 1-7 of a slot are visible even without function 0. */
+#define XECAM_DOMF_PARTIAL_MF (1U << 2)
+#define XECAM_DOMF_MASK      (XECAM_DOMF_SELF_ECAM | XECAM_DOMF_CF8_EXT | \
+                              XECAM_DOMF_PARTIAL_MF)
 
 int  xecam_domain_create(domid_t id, unsigned int flags,
                          struct xecam_domain **out);          /* fallible */
@@ -69,6 +72,16 @@ int xecam_route_add_vpci(struct xecam_domain *d, uint32_t sbdf,
 /* Returns the device that was routed there, NULL if none. */
 struct xecam_vpci *xecam_route_remove_vpci(struct xecam_domain *d,
                                            uint32_t sbdf);
+
+/*
+ * Device assignment: host function 'host_sbdf' appears at 'guest_sbdf',
+ * emulated by vPCI (XECAM_ASSIGN_* options).  -EEXIST: the guest function is
+ * taken; plus xecam_vpci_assign()'s errors.  Deassignment resets the device
+ * and all shadow state; -ENOENT if nothing is assigned there.
+ */
+int xecam_assign_device(struct xecam_domain *d, uint32_t guest_sbdf,
+                        uint32_t host_sbdf, unsigned int flags);
+int xecam_deassign_device(struct xecam_domain *d, uint32_t guest_sbdf);
 
 /* Ioreq servers, as the XEN_DMOP_*_ioreq_server operations drive them. */
 int xecam_ioreq_server_create(struct xecam_domain *d, unsigned int id);

@@ -84,6 +84,23 @@ int xecam_port_pci_write(uint32_t host_sbdf, unsigned int reg,
                          unsigned int size, uint32_t val);    /* fallible */
 
 /*
+ * Size of BAR 'bar' (0-5; XECAM_PORT_ROM_BAR for the expansion ROM) of a
+ * host function, as the host's PCI code sized it; 0 if unimplemented.  The
+ * BAR's type and address come from its config-space value.     fallible
+ */
+#define XECAM_PORT_ROM_BAR 6
+int xecam_port_pci_bar_size(uint32_t host_sbdf, unsigned int bar,
+                            uint64_t *size);
+
+/*
+ * Map (or unmap) a guest BAR: guest-physical 'gaddr' onto host 'haddr' for
+ * 'size' bytes, memory or I/O ports.  The host refuses what the domain may
+ * not reach or what would cover RAM.                           fallible
+ */
+int xecam_port_bar_map(const struct xecam_domain *d, bool map, bool io,
+                       uint64_t gaddr, uint64_t haddr, uint64_t size);
+
+/*
  * ---- Ioreq servers. ----
  * Send *req (state STATE_IOREQ_READY) to server 'id' of domain d on behalf of
  * vcpu 'vcpu' and wait, bounded, for its completion.  On 0, *req holds the

@@ -16,7 +16,8 @@
 #define XECAM_FAULT_P2M    (1U << 3)   /* gpa_range_free: -ENOMEM */
 #define XECAM_FAULT_PCI    (1U << 4)   /* pci_read/write: -EIO */
 #define XECAM_FAULT_IOREQ  (1U << 5)   /* ioreq_send: -ENOMEM */
-#define XECAM_FAULT_ALL    0x3fU
+#define XECAM_FAULT_MAP    (1U << 6)   /* bar_map: -ENOMEM */
+#define XECAM_FAULT_ALL    0x7fU
 
 /*
  * Arm: the nth (1-based) call of any of 'kinds' from now on fails, once.
@@ -57,14 +58,54 @@ int xecam_user_p2m_add(domid_t id, uint64_t gpa, uint64_t size);
 /* Drop every domain, caller and mapping: a clean host. */
 void xecam_user_reset(void);
 
-/* ---- Host devices: simulated physical config spaces. ---- */
+/*
+ * ---- Host devices: simulated physical functions. ----
+ * Config space with hardware semantics: per-byte writable and RW1C masks
+ * (a type 0 header gets real ones; 0x40 on is writable), BARs sized as
+ * given, and a record of every write that reaches the device.
+ */
 int xecam_user_pdev_add(uint32_t sbdf, const uint8_t *cfg, size_t len);
+/* BAR 'bar' (0-5, XECAM_PORT_ROM_BAR) is 'size' bytes (a power of 2, or 0). */
+int xecam_user_pdev_bar(uint32_t sbdf, unsigned int bar, uint64_t size);
+/* Override the masks of bytes [reg, reg + len). */
+int xecam_user_pdev_masks(uint32_t sbdf, unsigned int reg, unsigned int len,
+                          uint8_t wmask, uint8_t w1c);
 void xecam_user_pdev_remove_all(void);
 /* Bytes of config space as the device holds them now. */
 int xecam_user_pdev_peek(uint32_t sbdf, unsigned int reg, uint8_t *buf,
                          size_t len);
-/* Writes that reached any host device since the last reset. */
+/* Writes that reached any host device since the last reset or log clear. */
 unsigned long xecam_user_pdev_writes(void);
+
+struct xecam_user_pci_write {
+    unsigned int reg, size;
+    uint32_t val;
+};
+/* The writes that reached one device, oldest first (up to 'max'). */
+unsigned int xecam_user_pdev_log(uint32_t sbdf,
+                                 struct xecam_user_pci_write *out,
+                                 unsigned int max);
+void xecam_user_pdev_log_clear(void);
+
+/*
+ * Load host functions from lspci dumps (-x, -xxx, -xxxx; several a file;
+ * "[size=...]" of verbose output sizes the BARs) or from a sysfs tree such
+ * as /sys/bus/pci/devices (config and resource files, read only).  On a
+ * malformed input, 'err' says "file:line: reason".  Functions already
+ * present are -EEXIST.  0 or a negative errno.
+ */
+int xecam_user_load_lspci(const char *path, char *err, size_t errlen);
+int xecam_user_load_sysfs(const char *dir, char *err, size_t errlen);
+/* Devices loaded so far, in order (for listing). */
+unsigned int xecam_user_pdev_list(uint32_t *sbdf, unsigned int max);
+
+/* ---- BAR mappings the core asked for (xecam_port_bar_map). ---- */
+struct xecam_user_mapping {
+    bool io;
+    uint64_t gaddr, haddr, size;
+};
+unsigned int xecam_user_mappings(domid_t id, struct xecam_user_mapping *out,
+                                 unsigned int max);
 
 /* ---- Device models: ioreq servers served by a thread. ---- */
 /*

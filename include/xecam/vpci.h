@@ -3,6 +3,13 @@
  * vPCI devices: config space of a function Xen emulates or passes through,
  * served inside the hypervisor.  The router hands it accesses that are
  * already checked (xecam_cfg_access_ok()).
+ *
+ * A device's config space is a map of registers.  A register is data: where
+ * it is, its reset value, which bits the guest can change and how, which
+ * bits live in the emulated copy and which in the device, and optional hooks.
+ * Every byte of an access is served by the register that covers it, or, if
+ * none does, by the rule for unclaimed bytes (reads from the device, writes
+ * refused).  Lookup is O(1): one map entry per config-space byte.
  */
 #ifndef XECAM_VPCI_H
 #define XECAM_VPCI_H
@@ -10,17 +17,94 @@
 #include <xecam/types.h>
 
 struct xecam_vpci;
+struct xecam_vpci_reg;
+struct xecam_domain;
 
-/* A device backed by host function 'host_sbdf'.                 fallible */
+/*
+ * Hooks, called with the device locked.  'val' is the register's value as
+ * the masks make it; read returns what the guest sees.  write runs after the
+ * masks have updated reg->val; 'old' is the value before, 'bytes' the bits
+ * of the bytes the guest wrote.
+ */
+typedef uint32_t xecam_vpci_read_t(struct xecam_vpci *dev,
+                                   const struct xecam_vpci_reg *reg,
+                                   uint32_t val);
+typedef void xecam_vpci_write_t(struct xecam_vpci *dev,
+                                struct xecam_vpci_reg *reg, uint32_t old,
+                                uint32_t bytes);
+
+struct xecam_vpci_reg {
+    uint16_t offset;            /* naturally aligned to size */
+    uint8_t  size;              /* 1, 2 or 4 */
+    uint32_t reset;             /* value of the emulated bits at reset */
+    uint32_t emu;               /* bits held in val; others live in the device */
+    uint32_t ro;                /* guest writes leave these bits alone */
+    uint32_t rw1c;              /* a guest 1 clears the bit */
+    uint32_t rsvdp;             /* reserved, preserved on write */
+    uint32_t rsvdz;             /* reserved, read as 0, written as 0 */
+    xecam_vpci_read_t *read;
+    xecam_vpci_write_t *write;
+    void *priv;
+    uint32_t val;               /* the emulated bits now */
+};
+
+/*
+ * A bare device backed by host function 'host_sbdf': no registers, so every
+ * byte reads from the device and every write is refused.       fallible
+ */
 int  xecam_vpci_create(uint32_t host_sbdf, struct xecam_vpci **out);
+/* Undo everything: unmap its BARs, stop its bus mastering, free it. */
 void xecam_vpci_destroy(struct xecam_vpci *dev);
 
+/* Assignment options. */
+#define XECAM_ASSIGN_PERMISSIVE (1U << 0)   /* permissive config writes */
+#define XECAM_ASSIGN_HIDDEN     (1U << 1)   /* assigned, invisible to guest */
+#define XECAM_ASSIGN_MASK       (XECAM_ASSIGN_PERMISSIVE | XECAM_ASSIGN_HIDDEN)
+
+/*
+ * A device emulating host function 'host_sbdf' (type 0 header, BARs) for
+ * function 'guest_sbdf' of domain d.  -ENODEV: no device there;
+ * -EOPNOTSUPP: not a type 0 function; -EINVAL: unknown flags.  fallible
+ */
+int xecam_vpci_assign(struct xecam_domain *d, uint32_t guest_sbdf,
+                      uint32_t host_sbdf, unsigned int flags,
+                      struct xecam_vpci **out);
+bool xecam_vpci_visible(const struct xecam_vpci *dev);
+/* Set by routing: the guest slot has other visible functions. */
+void xecam_vpci_set_mf(struct xecam_vpci *dev, bool mf);
+
+/* Config accesses (size 1, 2 or 4, naturally aligned, below 4 KiB). */
 void xecam_vpci_read(struct xecam_vpci *dev, unsigned int reg,
                      unsigned int size, uint32_t *val);
 void xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,
                       unsigned int size, uint32_t val);
 
-/* Writes the device refused since it was created. */
+/*
+ * Registration.  -EINVAL: size not 1/2/4, offset not aligned to it, or a
+ * mask outside the register; -ERANGE: past 4 KiB; -EEXIST: overlaps a
+ * register; -ENOMEM.  reg->val starts as reg->reset.
+ */
+int xecam_vpci_add_reg(struct xecam_vpci *dev,
+                       const struct xecam_vpci_reg *reg);     /* fallible */
+/* -ENOENT unless a register is exactly at offset/size. */
+int xecam_vpci_remove_reg(struct xecam_vpci *dev, unsigned int offset,
+                          unsigned int size);
+/* The register covering byte 'offset', or NULL. */
+struct xecam_vpci_reg *xecam_vpci_find_reg(struct xecam_vpci *dev,
+                                           unsigned int offset);
+unsigned int xecam_vpci_nr_regs(const struct xecam_vpci *dev);
+
+/* What reaches the device itself (hooks use these). */
+uint32_t xecam_vpci_hw_read(struct xecam_vpci *dev, unsigned int reg,
+                            unsigned int size);
+void xecam_vpci_hw_write(struct xecam_vpci *dev, unsigned int reg,
+                         unsigned int size, uint32_t val);
+
+uint32_t xecam_vpci_host_sbdf(const struct xecam_vpci *dev);
+
+/* Writes refused since the device was created (unclaimed bytes). */
 unsigned long xecam_vpci_refused(const struct xecam_vpci *dev);
+/* BAR writes ignored because their decode was on. */
+unsigned long xecam_vpci_bar_writes_ignored(const struct xecam_vpci *dev);
 
 #endif /* XECAM_VPCI_H */

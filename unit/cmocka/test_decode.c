@@ -40,7 +40,7 @@ static uint64_t gpa_of(uint32_t sbdf, unsigned int reg)
 
 static int setup(void **state)
 {
-    d = h_host(0);
+    d = h_host(XECAM_DOMF_PARTIAL_MF);  /* decode, not slot topology */
     assert_non_null(d);
     assert_int_equal(h_set(TOOLSTACK, h_space(GUEST, 0, FIRST, LAST, BASE)),
                      0);
@@ -268,7 +268,7 @@ static void test_cf8_latch(void **state)
 static void test_cf8_ext_latch(void **state)
 {
     xecam_user_reset();
-    d = h_host(XECAM_DOMF_CF8_EXT);
+    d = h_host(XECAM_DOMF_CF8_EXT | XECAM_DOMF_PARTIAL_MF);
     assert_non_null(d);
     cf8(0xffffffffU);
     assert_int_equal(pio_read(XECAM_PCI_CF8, 4), 0x8ffffffcU);
@@ -357,7 +357,7 @@ static void test_cf8_extended_registers(void **state)
 
     /* With it, AMD-style: register bits 11:8 come from CF8 bits 27:24. */
     xecam_user_reset();
-    d = h_host(XECAM_DOMF_CF8_EXT);
+    d = h_host(XECAM_DOMF_CF8_EXT | XECAM_DOMF_PARTIAL_MF);
     assert_non_null(d);
     assert_int_equal(h_pdev(H_MID, S_MID, 0), 0);
     assert_int_equal(h_vpci(d, XECAM_SBDF(0, 0, 1, 0), H_MID), 0);

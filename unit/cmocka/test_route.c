@@ -44,7 +44,7 @@ static int setup(void **state)
 {
     unsigned int h;
 
-    d = h_host(0);
+    d = h_host(XECAM_DOMF_PARTIAL_MF);  /* routing, not slot topology */
     assert_non_null(d);
     for ( h = 0; h < NHOSTS; h++ )
         assert_int_equal(h_pdev(host_sbdf(h), 0x10 * (h + 1), 0), 0);

@@ -11,6 +11,7 @@
 
 #define MAX_DOMAINS 64
 #define MAX_P2M     32
+#define MAX_MAPS    64
 
 struct user_domain {
     bool used;
@@ -21,6 +22,8 @@ struct user_domain {
     struct xecam_domain *d;          /* NULL: not an HVM guest */
     unsigned int nr_p2m;
     struct { uint64_t gpa, size; } p2m[MAX_P2M];
+    unsigned int nr_maps;
+    struct xecam_user_mapping map[MAX_MAPS];
 };
 
 static pthread_mutex_t dom_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -54,6 +57,22 @@ static struct user_domain *find_or_add(domid_t id)
         }
 
     return u;
+}
+
+static bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+    return as && bs && a <= b + (bs - 1) && b <= a + (as - 1);
+}
+
+static bool over_ram(const struct user_domain *u, uint64_t gpa, uint64_t size)
+{
+    unsigned int i;
+
+    for ( i = 0; i < u->nr_p2m; i++ )
+        if ( overlaps(gpa, size, u->p2m[i].gpa, u->p2m[i].size) )
+            return true;
+
+    return false;
 }
 
 int xecam_user_domain_add(domid_t id, unsigned int flags,
@@ -196,21 +215,82 @@ int xecam_port_gpa_range_free(const struct xecam_domain *d, uint64_t gpa,
                               uint64_t size)
 {
     const struct user_domain *u;
-    unsigned int i;
     int rc = 0;
 
     if ( xecam_user_fault(XECAM_FAULT_P2M) )
         return -ENOMEM;
     pthread_mutex_lock(&dom_lock);
     u = find(xecam_domain_id(d));
-    for ( i = 0; u && size && i < u->nr_p2m; i++ )
-        if ( u->p2m[i].size &&
-             gpa <= u->p2m[i].gpa + (u->p2m[i].size - 1) &&
-             u->p2m[i].gpa <= gpa + (size - 1) )
-            rc = -EEXIST;
+    if ( u && over_ram(u, gpa, size) )
+        rc = -EEXIST;
     pthread_mutex_unlock(&dom_lock);
 
     return rc;
+}
+
+static int unmap(struct user_domain *u, bool io, uint64_t gaddr,
+                 uint64_t size)
+{
+    unsigned int i;
+
+    for ( i = 0; i < u->nr_maps; i++ )
+        if ( u->map[i].io == io && u->map[i].gaddr == gaddr &&
+             u->map[i].size == size )
+        {
+            u->map[i] = u->map[--u->nr_maps];
+            return 0;
+        }
+
+    return -ENOENT;
+}
+
+/* Map onto nothing that is RAM; I/O ports stay below 64 KiB. */
+int xecam_port_bar_map(const struct xecam_domain *d, bool map, bool io,
+                       uint64_t gaddr, uint64_t haddr, uint64_t size)
+{
+    struct user_domain *u;
+    int rc = -ESRCH;
+
+    if ( map && xecam_user_fault(XECAM_FAULT_MAP) )
+        return -ENOMEM;
+    pthread_mutex_lock(&dom_lock);
+    u = find(xecam_domain_id(d));
+    if ( u && !map )
+        rc = unmap(u, io, gaddr, size);
+    else if ( u && ((io && gaddr + size > 0x10000) ||
+                    (!io && over_ram(u, gaddr, size))) )
+        rc = -EPERM;
+    else if ( u && u->nr_maps == MAX_MAPS )
+        rc = -ENOSPC;
+    else if ( u )
+    {
+        u->map[u->nr_maps].io = io;
+        u->map[u->nr_maps].gaddr = gaddr;
+        u->map[u->nr_maps].haddr = haddr;
+        u->map[u->nr_maps++].size = size;
+        rc = 0;
+    }
+    pthread_mutex_unlock(&dom_lock);
+
+    return rc;
+}
+
+unsigned int xecam_user_mappings(domid_t id, struct xecam_user_mapping *out,
+                                 unsigned int max)
+{
+    const struct user_domain *u;
+    unsigned int n = 0;
+
+    pthread_mutex_lock(&dom_lock);
+    u = find(id);
+    if ( u )
+    {
+        n = u->nr_maps < max ? u->nr_maps : max;
+        memcpy(out, u->map, n * sizeof(*out));
+    }
+    pthread_mutex_unlock(&dom_lock);
+
+    return n;
 }
 
 void xecam_user_reset(void)

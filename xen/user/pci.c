@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Userspace port: simulated host PCI functions.  Absent functions read
- * all-ones and ignore writes, as on real hardware.
+ * Userspace port: simulated host PCI functions with hardware semantics.
+ *
+ * Each function has a config space and, per byte, the bits software can
+ * write and the bits that are write-1-to-clear.  A type 0 header gets the
+ * masks a real one has (Command, Status errors, cache line, latency, BIST
+ * START, interrupt line, BARs by their sizes); bytes from 0x40 on are
+ * writable unless a test says otherwise.  Every write that reaches a
+ * function is recorded.  Absent functions read all-ones and ignore writes.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -12,10 +18,16 @@
 #include "port.h"
 
 #define MAX_PDEVS 256
+#define MAX_LOG   4096
 
 struct pdev {
     uint32_t sbdf;
     uint8_t cfg[XECAM_CFG_SIZE];
+    uint8_t wmask[XECAM_CFG_SIZE];
+    uint8_t w1c[XECAM_CFG_SIZE];
+    uint64_t bar_size[XECAM_PORT_ROM_BAR + 1];
+    unsigned int nr_log;
+    struct xecam_user_pci_write log[MAX_LOG];
 };
 
 static pthread_mutex_t pci_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -33,6 +45,54 @@ static struct pdev *find(uint32_t sbdf)
     return NULL;
 }
 
+static void set_mask(uint8_t *m, unsigned int off, unsigned int n, uint32_t v)
+{
+    unsigned int i;
+
+    for ( i = 0; i < n; i++ )
+        m[off + i] = v >> (8 * i);
+}
+
+/* BAR i's writable bits: address bits above its size. */
+static void bar_masks(struct pdev *p, unsigned int i)
+{
+    unsigned int off = i == XECAM_PORT_ROM_BAR ? 0x30 : 0x10 + 4 * i;
+    uint32_t lo = p->cfg[off] | (uint32_t)p->cfg[off + 1] << 8 |
+                  (uint32_t)p->cfg[off + 2] << 16 |
+                  (uint32_t)p->cfg[off + 3] << 24;
+    uint64_t size = p->bar_size[i], addr = size ? ~(size - 1) : 0;
+    bool io = i != XECAM_PORT_ROM_BAR && (lo & 1);
+    bool mem64 = i < 5 && !io && (lo & 6) == 4;
+
+    if ( i == XECAM_PORT_ROM_BAR )
+        set_mask(p->wmask, off, 4, size ? ((uint32_t)addr & ~0x7ffU) | 1 : 0);
+    else
+        set_mask(p->wmask, off, 4, (uint32_t)addr & (io ? ~3U : ~0xfU));
+    if ( mem64 )
+        set_mask(p->wmask, off + 4, 4, size ? addr >> 32 : 0);
+}
+
+static void header_masks(struct pdev *p)
+{
+    unsigned int i;
+
+    memset(p->wmask, 0, 0x40);
+    memset(p->wmask + 0x40, 0xff, sizeof(p->wmask) - 0x40);
+    memset(p->w1c, 0, sizeof(p->w1c));
+    set_mask(p->wmask, 0x04, 2, 0x07ff);        /* Command */
+    set_mask(p->w1c, 0x06, 2, 0xf900);          /* Status errors */
+    set_mask(p->wmask, 0x0c, 2, 0xffff);        /* cache line, latency */
+    set_mask(p->wmask, 0x0f, 1, 0x40);          /* BIST START */
+    set_mask(p->wmask, 0x3c, 1, 0xff);          /* interrupt line */
+    for ( i = 0; i < 6; i++ )
+    {
+        bar_masks(p, i);
+        if ( i < 5 && (p->cfg[0x10 + 4 * i] & 7) == 4 )
+            i++;                                /* the top of a 64-bit BAR */
+    }
+    bar_masks(p, XECAM_PORT_ROM_BAR);
+}
+
 int xecam_user_pdev_add(uint32_t sbdf, const uint8_t *cfg, size_t len)
 {
     struct pdev *p;
@@ -46,6 +106,7 @@ int xecam_user_pdev_add(uint32_t sbdf, const uint8_t *cfg, size_t len)
         return -ENOMEM;
     p->sbdf = sbdf;
     memcpy(p->cfg, cfg, len);
+    header_masks(p);
 
     pthread_mutex_lock(&pci_lock);
     if ( find(sbdf) )
@@ -59,6 +120,47 @@ int xecam_user_pdev_add(uint32_t sbdf, const uint8_t *cfg, size_t len)
     pthread_mutex_unlock(&pci_lock);
     if ( rc )
         free(p);
+
+    return rc;
+}
+
+int xecam_user_pdev_bar(uint32_t sbdf, unsigned int bar, uint64_t size)
+{
+    struct pdev *p;
+    int rc = -ENODEV;
+
+    if ( bar > XECAM_PORT_ROM_BAR || (size & (size - 1)) )
+        return -EINVAL;
+    pthread_mutex_lock(&pci_lock);
+    p = find(sbdf);
+    if ( p )
+    {
+        p->bar_size[bar] = size;
+        header_masks(p);
+        rc = 0;
+    }
+    pthread_mutex_unlock(&pci_lock);
+
+    return rc;
+}
+
+int xecam_user_pdev_masks(uint32_t sbdf, unsigned int reg, unsigned int len,
+                          uint8_t wmask, uint8_t w1c)
+{
+    struct pdev *p;
+    int rc = -ENODEV;
+
+    if ( reg > XECAM_CFG_SIZE || len > XECAM_CFG_SIZE - reg )
+        return -EINVAL;
+    pthread_mutex_lock(&pci_lock);
+    p = find(sbdf);
+    if ( p )
+    {
+        memset(p->wmask + reg, wmask, len);
+        memset(p->w1c + reg, w1c, len);
+        rc = 0;
+    }
+    pthread_mutex_unlock(&pci_lock);
 
     return rc;
 }
@@ -108,6 +210,37 @@ unsigned long xecam_user_pdev_writes(void)
     return n;
 }
 
+unsigned int xecam_user_pdev_log(uint32_t sbdf,
+                                 struct xecam_user_pci_write *out,
+                                 unsigned int max)
+{
+    const struct pdev *p;
+    unsigned int n = 0;
+
+    pthread_mutex_lock(&pci_lock);
+    p = find(sbdf);
+    if ( p )
+    {
+        n = p->nr_log < max ? p->nr_log : max;
+        memcpy(out, p->log, n * sizeof(*out));
+    }
+    pthread_mutex_unlock(&pci_lock);
+
+    return n;
+}
+
+void xecam_user_pdev_log_clear(void)
+{
+    unsigned int i;
+
+    pthread_mutex_lock(&pci_lock);
+    for ( i = 0; i < MAX_PDEVS; i++ )
+        if ( pdevs[i] )
+            pdevs[i]->nr_log = 0;
+    writes = 0;
+    pthread_mutex_unlock(&pci_lock);
+}
+
 int xecam_port_pci_read(uint32_t host_sbdf, unsigned int reg,
                         unsigned int size, uint32_t *val)
 {
@@ -128,11 +261,30 @@ int xecam_port_pci_read(uint32_t host_sbdf, unsigned int reg,
     return 0;
 }
 
+static void apply_write(struct pdev *p, unsigned int reg, unsigned int size,
+                        uint32_t val)
+{
+    unsigned int i;
+
+    for ( i = 0; i < size; i++ )
+    {
+        uint8_t b = val >> (8 * i), m = p->wmask[reg + i];
+
+        p->cfg[reg + i] = ((p->cfg[reg + i] & ~m) | (b & m)) &
+                          ~(b & p->w1c[reg + i]);
+    }
+    if ( p->nr_log < MAX_LOG )
+    {
+        p->log[p->nr_log].reg = reg;
+        p->log[p->nr_log].size = size;
+        p->log[p->nr_log++].val = val;
+    }
+}
+
 int xecam_port_pci_write(uint32_t host_sbdf, unsigned int reg,
                          unsigned int size, uint32_t val)
 {
     struct pdev *p;
-    unsigned int i;
 
     if ( !xecam_cfg_access_ok(reg, size) )
         return -EINVAL;
@@ -141,10 +293,41 @@ int xecam_port_pci_write(uint32_t host_sbdf, unsigned int reg,
     pthread_mutex_lock(&pci_lock);
     p = find(host_sbdf);
     if ( p )
+    {
         writes++;
-    for ( i = 0; p && i < size; i++ )
-        p->cfg[reg + i] = val >> (8 * i);
+        apply_write(p, reg, size, val);
+    }
     pthread_mutex_unlock(&pci_lock);
 
     return 0;
+}
+
+int xecam_port_pci_bar_size(uint32_t host_sbdf, unsigned int bar,
+                            uint64_t *size)
+{
+    const struct pdev *p;
+
+    if ( bar > XECAM_PORT_ROM_BAR )
+        return -EINVAL;
+    if ( xecam_user_fault(XECAM_FAULT_PCI) )
+        return -EIO;
+    pthread_mutex_lock(&pci_lock);
+    p = find(host_sbdf);
+    *size = p ? p->bar_size[bar] : 0;
+    pthread_mutex_unlock(&pci_lock);
+
+    return 0;
+}
+
+unsigned int xecam_user_pdev_list(uint32_t *sbdf, unsigned int max)
+{
+    unsigned int i, n = 0;
+
+    pthread_mutex_lock(&pci_lock);
+    for ( i = 0; i < MAX_PDEVS; i++ )
+        if ( pdevs[i] && n < max )
+            sbdf[n++] = pdevs[i]->sbdf;
+    pthread_mutex_unlock(&pci_lock);
+
+    return n;
 }

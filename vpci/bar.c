@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * BARs and the expansion ROM BAR: guest addresses are fully virtual.
+ *
+ * Each BAR is a register whose bits are all emulated; the bits below its
+ * size (and its type bits) are read-only, so sizing with all-ones reads back
+ * the size mask with no special case.  The device's own BAR values and
+ * sizes are hostile input: a type the BAR cannot have (a 64-bit BAR in the
+ * last slot, a reserved type), a size that is not a power of two in range:
+ * the BAR is left unimplemented (reads 0, ignores writes).
+ *
+ * Memory BARs (and the ROM, while enabled) are mapped in the guest while
+ * Command.MEM is set, I/O BARs while Command.IO is; never at address 0.
+ * The rule for writes while decode is on: a BAR's address cannot change
+ * then (the write is ignored, counted and logged with a rate limit); the ROM
+ * enable bit can, and maps or unmaps the ROM.
+ */
+#include "private.h"
+
+#define ALL 0xffffffffU
+
+static bool pow2_in(uint64_t x, uint64_t min, uint64_t max)
+{
+    return x >= min && x <= max && !(x & (x - 1));
+}
+
+static enum xecam_bar_kind classify(unsigned int i, uint32_t lo,
+                                    uint64_t size)
+{
+    if ( i == XECAM_PORT_ROM_BAR )
+        return pow2_in(size, 2048, 1ULL << 31) ? BAR_ROM : BAR_NONE;
+    if ( lo & PCI_BAR_IO )
+        return pow2_in(size, 4, 0x10000) ? BAR_IO : BAR_NONE;
+    if ( !(lo & 6) )
+        return pow2_in(size, 16, 1ULL << 31) ? BAR_MEM32 : BAR_NONE;
+    if ( (lo & 6) == PCI_BAR_MEM64 && i < 5 )
+        return pow2_in(size, 16, 1ULL << 62) ? BAR_MEM64 : BAR_NONE;
+
+    return BAR_NONE;
+}
+
+static unsigned int bar_offset(unsigned int i)
+{
+    return i == XECAM_PORT_ROM_BAR ? 0x30 : 0x10 + 4 * i;
+}
+
+static uint64_t bar_gaddr(struct xecam_vpci *dev,
+                          const struct xecam_vpci_bar *b)
+{
+    uint32_t lo = xecam_vpci_find_reg(dev, b->offset)->val;
+
+    switch ( b->kind )
+    {
+    case BAR_IO:
+        return lo & ~3U;
+    case BAR_ROM:
+        return lo & ~0x7ffU;
+    case BAR_MEM64:
+        return (lo & ~0xfU) |
+               ((uint64_t)xecam_vpci_find_reg(dev, b->offset + 4)->val << 32);
+    default:
+        return lo & ~0xfU;
+    }
+}
+
+static void bar_map(struct xecam_vpci *dev, struct xecam_vpci_bar *b, bool on)
+{
+    bool io = b->kind == BAR_IO;
+    uint64_t g;
+
+    if ( !dev->d || on == b->mapped )
+        return;
+    if ( !on )
+    {
+        xecam_port_bar_map(dev->d, false, io, b->mapped_at, b->host_addr,
+                           b->size);
+        b->mapped = false;
+        return;
+    }
+    g = bar_gaddr(dev, b);
+    if ( !g || xecam_port_bar_map(dev->d, true, io, g, b->host_addr, b->size) )
+        return;
+    b->mapped = true;
+    b->mapped_at = g;
+}
+
+static bool decodes(struct xecam_vpci *dev, const struct xecam_vpci_bar *b,
+                    bool io)
+{
+    if ( b->kind == BAR_ROM )
+        return !io && (xecam_vpci_find_reg(dev, b->offset)->val &
+                       PCI_ROM_ENABLE);
+
+    return io ? b->kind == BAR_IO
+              : b->kind == BAR_MEM32 || b->kind == BAR_MEM64;
+}
+
+void xecam_vpci_bars_decode(struct xecam_vpci *dev, bool io, bool on)
+{
+    unsigned int i;
+
+    for ( i = 0; i < XECAM_NR_BARS; i++ )
+        if ( decodes(dev, &dev->bar[i], io) )
+            bar_map(dev, &dev->bar[i], on);
+}
+
+void xecam_vpci_bars_unmap_all(struct xecam_vpci *dev)
+{
+    unsigned int i;
+
+    for ( i = 0; i < XECAM_NR_BARS; i++ )
+        bar_map(dev, &dev->bar[i], false);
+}
+
+static void ignored(struct xecam_vpci *dev, unsigned int offset)
+{
+    xecam_count(dev->bar_writes_ignored);
+    xecam_port_log(XECAM_LOG_WARN | XECAM_LOG_GUEST,
+                   "vpci %04x:%02x:%02x.%u: BAR at %#x not moved while its "
+                   "decode is on\n", XECAM_SBDF_SEG(dev->host_sbdf),
+                   XECAM_SBDF_BUS(dev->host_sbdf),
+                   XECAM_SBDF_DEV(dev->host_sbdf),
+                   XECAM_SBDF_FN(dev->host_sbdf), offset);
+}
+
+static void rom_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
+                      struct xecam_vpci_bar *b, uint32_t old, bool decode)
+{
+    uint32_t moved = (reg->val ^ old) & ~PCI_ROM_ENABLE;
+
+    if ( decode && ((old | reg->val) & PCI_ROM_ENABLE) && moved )
+    {
+        reg->val = (old & ~PCI_ROM_ENABLE) | (reg->val & PCI_ROM_ENABLE);
+        ignored(dev, reg->offset);
+    }
+    if ( decode && ((reg->val ^ old) & PCI_ROM_ENABLE) )
+        bar_map(dev, b, reg->val & PCI_ROM_ENABLE);
+}
+
+static void bar_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
+                      uint32_t old, uint32_t bytes)
+{
+    struct xecam_vpci_bar *b = reg->priv;
+    bool io = b->kind == BAR_IO;
+    bool decode = xecam_vpci_command(dev) & (io ? PCI_CMD_IO : PCI_CMD_MEM);
+
+    if ( b->kind == BAR_ROM )
+        rom_write(dev, reg, b, old, decode);
+    else if ( decode && reg->val != old )
+    {
+        reg->val = old;
+        ignored(dev, reg->offset);
+    }
+}
+
+static int add_bar_reg(struct xecam_vpci *dev, unsigned int offset,
+                       uint32_t reset, uint32_t ro, struct xecam_vpci_bar *b)
+{
+    struct xecam_vpci_reg r = {
+        .offset = offset, .size = 4, .reset = reset, .emu = ALL, .ro = ro,
+        .write = b ? bar_write : NULL, .priv = b,
+    };
+
+    return xecam_vpci_add_reg(dev, &r);
+}
+
+/* BAR i from the device; the number of registers it takes (1 or 2). */
+static int bar_init(struct xecam_vpci *dev, unsigned int i, int *regs)
+{
+    struct xecam_vpci_bar *b = &dev->bar[i];
+    unsigned int off = bar_offset(i);
+    uint32_t lo = xecam_vpci_hw_read(dev, off, 4);
+    uint64_t size = 0, mask;
+
+    if ( xecam_port_pci_bar_size(dev->host_sbdf, i, &size) )
+        size = 0;
+    b->kind = classify(i, lo, size);
+    b->offset = off;
+    b->size = b->kind == BAR_NONE ? 0 : size;
+    mask = b->size - 1;
+    *regs = 1;
+    switch ( b->kind )
+    {
+    case BAR_NONE:
+        return add_bar_reg(dev, off, 0, ALL, NULL);
+    case BAR_IO:
+        b->host_addr = lo & ~3U;
+        return add_bar_reg(dev, off, PCI_BAR_IO, (uint32_t)mask | 3, b);
+    case BAR_ROM:
+        b->host_addr = lo & ~0x7ffU;
+        return add_bar_reg(dev, off, 0, ((uint32_t)mask & ~1U) | 0x7fe, b);
+    case BAR_MEM32:
+        b->host_addr = lo & ~0xfU;
+        return add_bar_reg(dev, off, lo & 0xf, (uint32_t)mask | 0xf, b);
+    default:
+        break;
+    }
+    b->host_addr = (lo & ~0xfU) |
+                   ((uint64_t)xecam_vpci_hw_read(dev, off + 4, 4) << 32);
+    dev->bar[i + 1].kind = BAR_MEM64_HI;
+    *regs = 2;
+
+    return add_bar_reg(dev, off, lo & 0xf, (uint32_t)mask | 0xf, b) ?:
+           add_bar_reg(dev, off + 4, 0, mask >> 32, b);
+}
+
+int xecam_vpci_bars_init(struct xecam_vpci *dev)
+{
+    unsigned int i;
+    int rc = 0, regs;
+
+    for ( i = 0; !rc && i < 6; i += regs )
+        rc = bar_init(dev, i, &regs);
+
+    return rc ? rc : bar_init(dev, XECAM_PORT_ROM_BAR, &regs);
+}

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The register map of a vPCI device and the dispatch of accesses over it.
+ *
+ * map[] names the register covering each of the 4096 bytes, so finding the
+ * owner of a byte is one load, whatever the number of registers.  An access
+ * (at most 4 bytes) is walked byte run by byte run: each run inside a
+ * register is served by that register, each run in a gap by the rule for
+ * unclaimed bytes.  Registers and accesses are naturally aligned powers of
+ * two, so their intersection is too: every piece that reaches the device is
+ * itself a valid 1-, 2- or 4-byte config access of exactly the bytes the
+ * guest wrote.  No byte is dropped because a neighbour is handled.
+ */
+#include "private.h"
+
+static uint32_t bytes_mask(unsigned int first, unsigned int n)
+{
+    return xecam_ones(n) << (8 * first);
+}
+
+static bool masks_ok(const struct xecam_vpci_reg *r)
+{
+    uint32_t all = xecam_ones(r->size), fixed = r->ro | r->rsvdp | r->rsvdz;
+
+    return !((r->reset | r->emu | fixed | r->rw1c) & ~all) &&
+           !(r->rw1c & fixed);
+}
+
+static int check_reg(const struct xecam_vpci *dev,
+                     const struct xecam_vpci_reg *r)
+{
+    unsigned int i;
+
+    if ( (r->size != 1 && r->size != 2 && r->size != 4) ||
+         (r->offset & (r->size - 1)) || !masks_ok(r) )
+        return -EINVAL;
+    if ( r->offset + r->size > XECAM_CFG_SIZE )
+        return -ERANGE;
+    for ( i = 0; i < r->size; i++ )
+        if ( dev->map[r->offset + i] )
+            return -EEXIST;
+
+    return 0;
+}
+
+static int grow(struct xecam_vpci *dev)
+{
+    unsigned int max = dev->max_regs ? dev->max_regs * 2 : 32;
+    struct xecam_vpci_reg *n;
+
+    if ( dev->nr_regs < dev->max_regs )
+        return 0;
+    n = xecam_port_zalloc(max * sizeof(*n));
+    if ( !n )
+        return -ENOMEM;
+    if ( dev->nr_regs )
+        xecam_memcpy(n, dev->regs, dev->nr_regs * sizeof(*n));
+    xecam_port_free(dev->regs);
+    dev->regs = n;
+    dev->max_regs = max;
+
+    return 0;
+}
+
+static void map_set(struct xecam_vpci *dev, const struct xecam_vpci_reg *r,
+                    uint16_t idx)
+{
+    unsigned int i;
+
+    for ( i = 0; i < r->size; i++ )
+        dev->map[r->offset + i] = idx;
+}
+
+int xecam_vpci_add_reg(struct xecam_vpci *dev,
+                       const struct xecam_vpci_reg *reg)
+{
+    struct xecam_vpci_reg *r;
+    int rc;
+
+    xecam_port_write_lock(dev->lock);
+    rc = check_reg(dev, reg);
+    if ( !rc )
+        rc = grow(dev);
+    if ( !rc )
+    {
+        r = &dev->regs[dev->nr_regs++];
+        *r = *reg;
+        r->val = r->reset;
+        map_set(dev, r, dev->nr_regs);
+    }
+    xecam_port_write_unlock(dev->lock);
+
+    return rc;
+}
+
+int xecam_vpci_remove_reg(struct xecam_vpci *dev, unsigned int offset,
+                          unsigned int size)
+{
+    struct xecam_vpci_reg *r;
+    unsigned int idx;
+    int rc = -ENOENT;
+
+    xecam_port_write_lock(dev->lock);
+    idx = offset < XECAM_CFG_SIZE ? dev->map[offset] : 0;
+    r = idx ? &dev->regs[idx - 1] : NULL;
+    if ( r && r->offset == offset && r->size == size )
+    {
+        map_set(dev, r, 0);
+        if ( idx != dev->nr_regs )  /* the last register fills the hole */
+        {
+            *r = dev->regs[dev->nr_regs - 1];
+            map_set(dev, r, idx);
+        }
+        dev->nr_regs--;
+        rc = 0;
+    }
+    xecam_port_write_unlock(dev->lock);
+
+    return rc;
+}
+
+struct xecam_vpci_reg *xecam_vpci_find_reg(struct xecam_vpci *dev,
+                                           unsigned int offset)
+{
+    unsigned int idx = offset < XECAM_CFG_SIZE ? dev->map[offset] : 0;
+
+    return idx ? &dev->regs[idx - 1] : NULL;
+}
+
+unsigned int xecam_vpci_nr_regs(const struct xecam_vpci *dev)
+{
+    return dev->nr_regs;
+}
+
+void xecam_vpci_regs_free(struct xecam_vpci *dev)
+{
+    xecam_port_free(dev->regs);
+    dev->regs = NULL;
+    dev->nr_regs = dev->max_regs = 0;
+}
+
+/* ---- Reads ---- */
+
+/* The whole register as the guest sees it. */
+static uint32_t reg_read(struct xecam_vpci *dev,
+                         const struct xecam_vpci_reg *r)
+{
+    uint32_t hw = xecam_ones(r->size) & ~r->emu & ~r->rsvdz;
+    uint32_t v = r->val & r->emu & ~r->rsvdz;
+
+    if ( hw )
+        v |= xecam_vpci_hw_read(dev, r->offset, r->size) & hw;
+
+    return r->read ? r->read(dev, r, v) : v;
+}
+
+uint32_t xecam_vpci_access_read(struct xecam_vpci *dev, unsigned int off,
+                                unsigned int size)
+{
+    unsigned int o = off, end = off + size, hi, idx;
+    uint32_t val = 0, part, hw = 0;
+    bool have_hw = false;
+
+    while ( o < end )
+    {
+        idx = dev->map[o];
+        if ( idx )
+        {
+            const struct xecam_vpci_reg *r = &dev->regs[idx - 1];
+
+            hi = end < r->offset + r->size ? end : r->offset + r->size;
+            part = reg_read(dev, r) >> (8 * (o - r->offset));
+        }
+        else
+        {
+            for ( hi = o + 1; hi < end && !dev->map[hi]; hi++ )
+                continue;
+            if ( !have_hw )     /* one device read serves every gap */
+                hw = xecam_vpci_hw_read(dev, off, size);
+            have_hw = true;
+            part = hw >> (8 * (o - off));
+        }
+        val |= (part & xecam_ones(hi - o)) << (8 * (o - off));
+        o = hi;
+    }
+
+    return val;
+}
+
+/* ---- Writes ---- */
+
+/*
+ * The device's part of a register write.  'g' is the guest's value and
+ * 'bytes' the bits of the bytes written, in register coordinates.  Bits the
+ * guest may set go through, guest 1s clear the device's RW1C bits, RsvdZ
+ * bits are written as 0, every other bit of the written bytes keeps the
+ * device's current value (RW1C bits excepted, so they are never cleared by
+ * accident).  Nothing is written if the guest can change nothing.
+ */
+static void reg_write_hw(struct xecam_vpci *dev,
+                         const struct xecam_vpci_reg *r, uint32_t g,
+                         uint32_t bytes)
+{
+    uint32_t fixed = r->ro | r->rsvdp | r->rsvdz, hw = ~r->emu & bytes;
+    uint32_t pass = hw & ~fixed & ~r->rw1c, clear = hw & r->rw1c & g;
+    uint32_t keep = bytes & ~pass & ~r->rw1c & ~r->rsvdz, v;
+    unsigned int first = __builtin_ctz(bytes) / 8;
+    unsigned int n = __builtin_popcount(bytes) / 8;
+
+    if ( !pass && !clear )
+        return;
+    v = (g & pass) | clear;
+    if ( keep )
+        v |= (xecam_vpci_hw_read(dev, r->offset + first, n) << (8 * first)) &
+             keep;
+    xecam_vpci_hw_write(dev, r->offset + first, n, v >> (8 * first));
+}
+
+static void reg_write(struct xecam_vpci *dev, struct xecam_vpci_reg *r,
+                      uint32_t g, uint32_t bytes)
+{
+    uint32_t fixed = r->ro | r->rsvdp | r->rsvdz, old = r->val;
+    uint32_t set = r->emu & bytes & ~fixed & ~r->rw1c;
+
+    r->val = (r->val & ~set) | (g & set);
+    r->val &= ~(g & bytes & r->emu & r->rw1c);
+    reg_write_hw(dev, r, g, bytes);
+    if ( r->write )
+        r->write(dev, r, old, bytes);
+}
+
+void xecam_vpci_access_write(struct xecam_vpci *dev, unsigned int off,
+                             unsigned int size, uint32_t val)
+{
+    unsigned int o = off, end = off + size, hi, idx, shift;
+    bool refused = false;
+
+    while ( o < end )
+    {
+        idx = dev->map[o];
+        if ( idx )
+        {
+            struct xecam_vpci_reg *r = &dev->regs[idx - 1];
+
+            hi = end < r->offset + r->size ? end : r->offset + r->size;
+            shift = 8 * (o - r->offset);
+            reg_write(dev, r, (val >> (8 * (o - off))) << shift,
+                      bytes_mask(o - r->offset, hi - o));
+        }
+        else
+        {
+            for ( hi = o + 1; hi < end && !dev->map[hi]; hi++ )
+                continue;
+            refused = true;     /* unclaimed bytes: never to the device */
+        }
+        o = hi;
+    }
+    if ( refused )
+        xecam_count(dev->refused);
+}
