@@ -96,6 +96,8 @@ void xecam_user_pdev_log_clear(void);
  */
 int xecam_user_load_lspci(const char *path, char *err, size_t errlen);
 int xecam_user_load_sysfs(const char *dir, char *err, size_t errlen);
+/* "DDDD:bb:dd.f" or "bb:dd.f" (xl's BDF); *end past it.  0 or -EINVAL. */
+int xecam_user_parse_bdf(const char *p, uint32_t *sbdf, const char **end);
 /* Devices loaded so far, in order (for listing). */
 unsigned int xecam_user_pdev_list(uint32_t *sbdf, unsigned int max);
 

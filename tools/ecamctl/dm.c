@@ -63,7 +63,7 @@ void dm_ctx_stop(struct dm_ctx *c)
     memset(c, 0, sizeof(*c));
 }
 
-int dm_ctx_emulate(struct dm_ctx *c, uint32_t sbdf, const struct host_dev *h)
+int dm_ctx_emulate(struct dm_ctx *c, uint32_t sbdf, const uint8_t *cfg)
 {
     struct emu_dev *n;
 
@@ -75,7 +75,7 @@ int dm_ctx_emulate(struct dm_ctx *c, uint32_t sbdf, const struct host_dev *h)
         c->emu = n;
         n = &c->emu[c->nr_emu++];
         n->sbdf = sbdf;
-        memcpy(n->cfg, h->cfg, sizeof(n->cfg));
+        memcpy(n->cfg, cfg, sizeof(n->cfg));
     }
     pthread_mutex_unlock(&c->lock);
 

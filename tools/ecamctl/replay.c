@@ -8,7 +8,7 @@
  *   domain [cf8-ext] [self-ecam]       options, before anything else
  *   host FILE                          lspci -x/-xxx/-xxxx dump(s)
  *   window SEG FIRST-LAST BASE         HVMOP_set_ecam_space (toolstack)
- *   vpci GUEST HOST                    vPCI device backed by a host function
+ *   vpci GUEST HOST [permissive] [hidden]  assign a host function (vPCI)
  *   server ID                          ioreq server with ecamctl's DM
  *   claim ID SBDF[-SBDF]               the server claims those functions
  *   emulate ID GUEST HOST              its DM answers for GUEST from HOST's dump
@@ -54,16 +54,19 @@ int bdf_arg(struct session *s, unsigned int t, uint32_t *sbdf)
     return 0;
 }
 
-static int host_arg(struct session *s, unsigned int t,
-                    const struct host_dev **h)
+/* A loaded host function; its config space into cfg if asked. */
+static int host_arg(struct session *s, unsigned int t, uint32_t *sbdf,
+                    uint8_t *cfg)
 {
-    uint32_t sbdf;
+    uint8_t dummy[4];
 
-    if ( bdf_arg(s, t, &sbdf) )
+    if ( bdf_arg(s, t, sbdf) )
         return -1;
-    *h = host_find(&s->hosts, sbdf);
+    if ( xecam_user_pdev_peek(*sbdf, 0, cfg ?: dummy,
+                              cfg ? XECAM_CFG_SIZE : sizeof(dummy)) )
+        return bad(s, t, "no such host device (load it with 'host')");
 
-    return *h ? 0 : bad(s, t, "no such host device (load it with 'host')");
+    return 0;
 }
 
 static struct dm_ctx *dm_of(struct session *s, uint64_t id)
@@ -122,14 +125,17 @@ static int do_domain(struct session *s)
 
 static int do_host(struct session *s)
 {
-    char path[4096];
+    char path[4096], err[512];
 
     if ( s->tok[1][0] == '/' || !strcmp(s->dir, ".") )
         snprintf(path, sizeof(path), "%s", s->tok[1]);
     else
         snprintf(path, sizeof(path), "%s/%s", s->dir, s->tok[1]);
+    if ( !xecam_user_load_lspci(path, err, sizeof(err)) )
+        return 0;
+    fprintf(stderr, "%s\n", err);
 
-    return lspci_load(path, &s->hosts);
+    return -1;
 }
 
 static int do_window(struct session *s)
@@ -157,21 +163,22 @@ static int do_window(struct session *s)
 
 static int do_vpci(struct session *s)
 {
-    const struct host_dev *h;
-    struct xecam_vpci *dev;
-    uint32_t guest;
-    int rc;
+    static const char *const opts[] = { "permissive", "hidden" };
+    unsigned int t, o, flags = 0;
+    uint32_t guest, host;
 
-    if ( bdf_arg(s, 1, &guest) || host_arg(s, 2, &h) )
+    if ( bdf_arg(s, 1, &guest) || host_arg(s, 2, &host, NULL) )
         return -1;
-    rc = xecam_user_pdev_add(h->sbdf, h->cfg, sizeof(h->cfg));
-    if ( rc == -EEXIST )
-        rc = 0;
-    if ( !rc )
-        rc = xecam_vpci_create(h->sbdf, &dev);
-    if ( !rc && (rc = xecam_route_add_vpci(s->d, guest, dev)) )
-        xecam_vpci_destroy(dev);
-    say(s, "vpci", rc);
+    for ( t = 3; t < s->nr_tok; t++ )
+    {
+        for ( o = 0; o < XECAM_ARRAY_SIZE(opts); o++ )
+            if ( !strcmp(s->tok[t], opts[o]) )
+                flags |= 1U << o;
+        if ( o == XECAM_ARRAY_SIZE(opts) && !(flags & (1U << (o - 1))) &&
+             strcmp(s->tok[t], opts[0]) )
+            return bad(s, t, "unknown option (permissive, hidden)");
+    }
+    say(s, "vpci", xecam_assign_device(s->d, guest, host, flags));
 
     return 0;
 }
@@ -218,17 +225,18 @@ static int do_claim(struct session *s)
 
 static int do_emulate(struct session *s)
 {
-    const struct host_dev *h;
+    uint8_t cfg[XECAM_CFG_SIZE];
+    uint32_t guest, host;
     struct dm_ctx *c;
-    uint32_t guest;
     uint64_t id;
 
-    if ( num_arg(s, 1, &id) || bdf_arg(s, 2, &guest) || host_arg(s, 3, &h) )
+    if ( num_arg(s, 1, &id) || bdf_arg(s, 2, &guest) ||
+         host_arg(s, 3, &host, cfg) )
         return -1;
     c = dm_of(s, id);
     if ( !c )
         return bad(s, 1, "no such server (create it with 'server')");
-    say(s, "emulate", dm_ctx_emulate(c, guest, h));
+    say(s, "emulate", dm_ctx_emulate(c, guest, cfg));
 
     return 0;
 }
@@ -237,7 +245,7 @@ static const struct directive directives[] = {
     { "domain",  0, 2, do_domain },
     { "host",    1, 1, do_host },
     { "window",  3, 3, do_window },
-    { "vpci",    2, 2, do_vpci },
+    { "vpci",    2, 4, do_vpci },
     { "server",  1, 1, do_server },
     { "claim",   2, 2, do_claim },
     { "emulate", 3, 3, do_emulate },
@@ -297,7 +305,6 @@ static void session_end(struct session *s)
         if ( s->dm[i].dm )
             dm_ctx_stop(&s->dm[i]);
     xecam_user_reset();
-    host_free(&s->hosts);
 }
 
 int replay(const char *path, bool json)

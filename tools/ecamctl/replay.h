@@ -29,7 +29,8 @@ struct dm_ctx {
 
 int  dm_ctx_start(struct dm_ctx *c, domid_t domid, unsigned int id);
 void dm_ctx_stop(struct dm_ctx *c);
-int  dm_ctx_emulate(struct dm_ctx *c, uint32_t sbdf, const struct host_dev *h);
+/* The device model answers for 'sbdf' from a copy of 'cfg' (4 KiB). */
+int  dm_ctx_emulate(struct dm_ctx *c, uint32_t sbdf, const uint8_t *cfg);
 /* Requests seen since the last call. */
 unsigned int dm_ctx_take_log(struct dm_ctx *c, ioreq_t *out,
                              unsigned int max);
@@ -43,7 +44,6 @@ struct session {
     bool json;
     unsigned int dom_flags;
     struct xecam_domain *d;
-    struct host_set hosts;
     struct dm_ctx dm[XECAM_MAX_SERVERS];
     unsigned int nr_tok;
     char *tok[MAX_TOK];

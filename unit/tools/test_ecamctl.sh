@@ -23,8 +23,8 @@ then bad "stdin trace with relative host path should fail"
 else ok; fi
 if "$ecamctl" replay --json examples/q35-basic/q35-basic.trace > "$tmp/json" &&
    [ "$(grep -c '"route":"ioreq"' "$tmp/json")" = 4 ] &&
-   [ "$(grep -c '"host_writes":0' "$tmp/json")" = 16 ] &&
-   ! grep -q '"host_writes":[1-9]' "$tmp/json"; then ok
+   [ "$(grep -c '"host_writes":0' "$tmp/json")" = 15 ] &&
+   [ "$(grep -c '"host_writes":1' "$tmp/json")" = 1 ]; then ok
 else bad "json output"; fi
 
 # 2. Malformed lines: the exact position, exit 2, nothing after them runs.
@@ -49,10 +49,10 @@ expect_error 'vpci 00:01.0 00:02.0'               "$tmp/t.trace:1:14: no such ho
 expect_error 'emulate 3 00:01.0 00:02.0'          "$tmp/t.trace:1:19: no such host device"
 expect_error $'window 0 0-0 0\ndomain cf8-ext'    "$tmp/t.trace:2:1: 'domain' must come"
 expect_error 'domain turbo'                       "$tmp/t.trace:1:8: unknown domain option"
-expect_error 'host /nonexistent/dump'             '/nonexistent/dump: No such file'
+expect_error 'host /nonexistent/dump'             '/nonexistent/dump: cannot open'
 printf '00:01.0 x\n00: 00 11\n' > "$tmp/short.lspci"
 expect_error "host $tmp/short.lspci" \
-             "$tmp/short.lspci:2:10: bad config-space dump line"
+             "$tmp/short.lspci:2: expected 16 two-digit hex bytes"
 
 # Nothing after a malformed line runs.
 printf 'bogus\nwindow 0 0-0 0xe0000000\n' > "$tmp/t.trace"
