@@ -23,10 +23,12 @@ static uint32_t cf8_mask(const struct xecam_domain *d)
     return CF8_KEEP | (d->flags & XECAM_DOMF_CF8_EXT ? CF8_EXT_REG : 0);
 }
 
+/* CONFIG_DATA accesses must stay inside 0xcfc-0xcff. */
 bool xecam_pio_accept(unsigned int port, unsigned int size)
 {
     return (port == XECAM_PCI_CF8 && size == 4) ||
-           (port >= XECAM_PCI_CFC && port < XECAM_PCI_CFC + 4);
+           (port >= XECAM_PCI_CFC && size && size <= 4 &&
+            port + size <= XECAM_PCI_CFC + 4);
 }
 
 static void cfc_access(struct xecam_domain *d, unsigned int vcpu,
@@ -44,10 +46,10 @@ static void cfc_access(struct xecam_domain *d, unsigned int vcpu,
         return;
     }
 
-    xecam_port_read_lock(d->lock);
-    xecam_route_access(d, vcpu, XECAM_SBDF(0, cf8 >> 16, cf8 >> 11, cf8 >> 8),
-                       reg, size, write, val);
-    xecam_port_read_unlock(d->lock);
+    if ( write )
+        *val &= xecam_ones(size);
+    xecam_dispatch(d, vcpu, XECAM_SBDF(0, cf8 >> 16, cf8 >> 11, cf8 >> 8),
+                   reg, size, write, val);
 }
 
 int xecam_pio_read(struct xecam_domain *d, unsigned int vcpu,

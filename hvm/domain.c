@@ -1,11 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/*
- * Per-domain ECAM state: creation, teardown, counters, bad-access reports.
- */
+/* Per-domain ECAM state: creation, teardown, counters. */
 #include "private.h"
-#include <xecam/vpci.h>
 
-int xecam_domain_create(domid_t id, unsigned int flags,
+int xecam_domain_create(domid_t id, unsigned int flags, void *host,
                         struct xecam_domain **out)
 {
     struct xecam_domain *d;
@@ -24,26 +21,10 @@ int xecam_domain_create(domid_t id, unsigned int flags,
     }
     d->id = id;
     d->flags = flags;
+    d->host = host;
     *out = d;
 
     return 0;
-}
-
-/* Destroy the vPCI devices still routed and free every bus page. */
-static void route_destroy(struct xecam_domain *d)
-{
-    unsigned int i, b, f;
-
-    for ( i = 0; i < XECAM_MAX_SEGMENTS; i++ )
-        for ( b = 0; d->seg[i].used && b < 256; b++ )
-        {
-            struct xecam_route_bus *bus = d->seg[i].bus[b];
-
-            for ( f = 0; bus && f < 256; f++ )
-                if ( bus->vpci[f] )
-                    xecam_vpci_destroy(bus->vpci[f]);
-            xecam_port_free(bus);
-        }
 }
 
 /* The caller guarantees nobody else uses d any more. */
@@ -52,7 +33,7 @@ void xecam_domain_destroy(struct xecam_domain *d)
     if ( !d )
         return;
     xecam_ioreq_destroy_all(d);
-    route_destroy(d);
+    xecam_route_destroy(d);
     xecam_port_lock_destroy(d->lock);
     xecam_port_free(d);
 }
@@ -62,21 +43,17 @@ domid_t xecam_domain_id(const struct xecam_domain *d)
     return d->id;
 }
 
+void *xecam_domain_host(const struct xecam_domain *d)
+{
+    return d->host;
+}
+
 void xecam_domain_stats(const struct xecam_domain *d, struct xecam_stats *s)
 {
-    s->accesses = xecam_read_once(d->stats.accesses);
     s->bad_accesses = xecam_read_once(d->stats.bad_accesses);
     s->to_vpci = xecam_read_once(d->stats.to_vpci);
     s->to_ioreq = xecam_read_once(d->stats.to_ioreq);
     s->unclaimed = xecam_read_once(d->stats.unclaimed);
     s->ioreq_failed = xecam_read_once(d->stats.ioreq_failed);
-}
-
-void xecam_bad_access(struct xecam_domain *d, const char *what,
-                      uint64_t addr, unsigned int size)
-{
-    xecam_count(d->stats.bad_accesses);
-    xecam_port_log(XECAM_LOG_WARN | XECAM_LOG_GUEST,
-                   "d%u: bad %s access at %#llx size %u ignored\n",
-                   d->id, what, (unsigned long long)addr, size);
+    s->accesses = s->to_vpci + s->to_ioreq + s->unclaimed;
 }

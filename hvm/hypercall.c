@@ -39,7 +39,7 @@ static int check_set_args(const struct xen_hvm_ecam_space *a)
     if ( a->rsvd[0] || a->rsvd[1] || (a->flags & ~XEN_HVM_ECAM_REMOVE) )
         return -EINVAL;
     if ( a->flags & XEN_HVM_ECAM_REMOVE )
-        return a->start_bus || a->end_bus || a->base ? -EINVAL : 0;
+        return (a->start_bus || a->end_bus || a->base) ? -EINVAL : 0;
     if ( a->end_bus < a->start_bus )
         return -EINVAL;
 
@@ -54,12 +54,16 @@ static int check_set_args(const struct xen_hvm_ecam_space *a)
     return 0;
 }
 
-/* Resolve DOMID_SELF, look the domain up and check the caller's rights. */
+/*
+ * Resolve DOMID_SELF, look the domain up and check the caller's rights: the
+ * XSM hook always (XSM_TARGET for itself, XSM_DM_PRIV for another domain),
+ * and for a domain placing its own windows, its policy as well.
+ */
 static int get_target(domid_t domid, bool for_read, struct xecam_domain **out)
 {
     domid_t caller = xecam_port_current_domid();
     struct xecam_domain *d;
-    int rc = 0;
+    int rc;
 
     if ( domid == DOMID_SELF )
         domid = caller;
@@ -67,11 +71,10 @@ static int get_target(domid_t domid, bool for_read, struct xecam_domain **out)
     if ( !d )
         return -ESRCH;
 
-    if ( domid != caller )
-        rc = xecam_port_may_control(caller, d);
-    else if ( !for_read && !(d->flags & XECAM_DOMF_SELF_ECAM) )
+    rc = xecam_port_may_control(caller, d);
+    if ( !rc && domid == caller && !for_read &&
+         !(d->flags & XECAM_DOMF_SELF_ECAM) )
         rc = -EPERM;
-
     if ( rc )
     {
         xecam_port_domain_put(d);
@@ -82,56 +85,74 @@ static int get_target(domid_t domid, bool for_read, struct xecam_domain **out)
     return 0;
 }
 
-/* Compare last bytes: a window may end at the very top of the space. */
 static bool overlaps(uint64_t b1, uint64_t s1, uint64_t b2, uint64_t s2)
 {
     return b1 <= b2 + (s2 - 1) && b2 <= b1 + (s1 - 1);
 }
 
-static int window_place(struct xecam_domain *d,
-                        const struct xen_hvm_ecam_space *a)
+static bool overlaps_window(const struct xecam_domain *d,
+                            const struct xecam_window *w)
 {
-    struct xecam_window w = {
-        .base = a->base,
-        .size = window_size(a->start_bus, a->end_bus),
-        .seg = a->segment,
-        .start_bus = a->start_bus,
-        .end_bus = a->end_bus,
-    };
     unsigned int i;
-    int rc;
 
-    if ( xecam_window_of_seg(d, a->segment) )
-        return -EBUSY;
     for ( i = 0; i < XECAM_MAX_WINDOWS; i++ )
     {
         const struct xecam_window *o = &d->windows.win[i];
 
-        if ( o->used && overlaps(w.base, w.size, o->base, o->size) )
-            return -EEXIST;
+        if ( o->used && overlaps(w->base, w->size, o->base, o->size) )
+            return true;
     }
-    rc = xecam_port_gpa_range_free(d, w.base, w.size);
-    if ( rc )
-        return rc;
 
-    return xecam_window_add(d, &w);
+    return false;
 }
 
-static int window_unplace(struct xecam_domain *d, uint16_t seg)
+/*
+ * The p2m was asked before the lock was taken (the p2m has its own locks,
+ * taken before ours on the fault path); our own windows are checked here,
+ * under it, so two racing calls cannot both succeed.
+ */
+static int window_place(struct xecam_domain *d, const struct xecam_window *w)
+{
+    if ( xecam_window_of_seg(d, w->seg) )
+        return -EBUSY;
+    if ( overlaps_window(d, w) )
+        return -EEXIST;
+
+    return xecam_window_add(d, w);
+}
+
+static int window_unplace(struct xecam_domain *d, uint16_t seg,
+                          struct xecam_window *old)
 {
     struct xecam_window *w = xecam_window_of_seg(d, seg);
 
     if ( !w )
         return -ENOENT;
+    *old = *w;
     xecam_window_remove(d, w);
 
     return 0;
 }
 
+static void report(const struct xecam_domain *d, const struct xecam_window *w,
+                   bool removed)
+{
+    /* A guest with XECAM_DOMF_SELF_ECAM could repeat this at will. */
+    unsigned int guest = d->id == xecam_port_current_domid() ?
+                         XECAM_LOG_GUEST : 0;
+
+    xecam_port_log(XECAM_LOG_INFO | guest,
+                   "d%u: ECAM segment %04x buses %02x-%02x at %#llx %s\n",
+                   d->id, w->seg, w->start_bus, w->end_bus,
+                   (unsigned long long)w->base, removed ? "removed" : "placed");
+}
+
 static int set_ecam_space(xecam_guest_handle_t arg)
 {
     struct xen_hvm_ecam_space a;
+    struct xecam_window w = { 0 };
     struct xecam_domain *d;
+    bool remove;
     int rc;
 
     if ( xecam_port_copy_from_guest(&a, arg, sizeof(a)) )
@@ -142,20 +163,22 @@ static int set_ecam_space(xecam_guest_handle_t arg)
     if ( rc )
         return rc;
 
-    xecam_port_write_lock(d->lock);
-    if ( a.flags & XEN_HVM_ECAM_REMOVE )
-        rc = window_unplace(d, a.segment);
-    else
-        rc = window_place(d, &a);
-    xecam_port_write_unlock(d->lock);
-
+    remove = a.flags & XEN_HVM_ECAM_REMOVE;
+    w.base = a.base;
+    w.size = window_size(a.start_bus, a.end_bus);
+    w.seg = a.segment;
+    w.start_bus = a.start_bus;
+    w.end_bus = a.end_bus;
+    if ( !remove )
+        rc = xecam_port_gpa_range_free(d, w.base, w.size);
     if ( !rc )
-        /* A guest with XECAM_DOMF_SELF_ECAM can repeat this at will. */
-        xecam_port_log(XECAM_LOG_INFO | XECAM_LOG_GUEST,
-                       "d%u: ECAM segment %04x: %s %#llx buses %02x-%02x\n",
-                       d->id, a.segment,
-                       a.flags & XEN_HVM_ECAM_REMOVE ? "removed" : "placed at",
-                       (unsigned long long)a.base, a.start_bus, a.end_bus);
+    {
+        xecam_port_write_lock(d->lock);
+        rc = remove ? window_unplace(d, a.segment, &w) : window_place(d, &w);
+        xecam_port_write_unlock(d->lock);
+    }
+    if ( !rc )
+        report(d, &w, remove);
     xecam_port_domain_put(d);
 
     return rc;

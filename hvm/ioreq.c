@@ -1,14 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Ioreq servers: which SBDFs each claims, and the IOREQ_TYPE_PCI_CONFIG
- * requests sent to them.
- *
- * A server's response is hostile input.  Only its data is used, masked to the
- * access size.  A server that breaks the protocol (no answer in time, a state
- * the protocol does not allow, a response for another request) is marked
- * broken: its functions read all-ones and drop writes, without being asked
- * again, until it is destroyed.  It is logged once.  Any other failure to
- * send (no server connected, say) fails just that access.
+ * Ioreq servers and the SBDF ranges each claims, as XEN_DMOP_IO_RANGE_PCI
+ * claims them: no SBDF is claimed twice (-EEXIST), a range is unmapped as it
+ * was mapped (-ENOENT otherwise), as QEMU maps and unmaps one function at a
+ * time.  The requests themselves: forward.c.
  */
 #include "private.h"
 
@@ -38,6 +33,7 @@ int xecam_ioreq_server_create(struct xecam_domain *d, unsigned int id)
     s->id = id;
 
     xecam_port_write_lock(d->lock);
+    s->serial = ++d->next_serial;
     if ( server_slot(d, id) >= 0 )
         rc = -EEXIST;
     for ( i = 0; rc == -ENOSPC && i < XECAM_MAX_SERVERS; i++ )
@@ -211,59 +207,12 @@ void xecam_ioreq_destroy_all(struct xecam_domain *d)
             server_free(d, i);
 }
 
-static bool response_matches(const ioreq_t *req, const ioreq_t *rsp)
+/* The server a request was routed to, if it still exists. */
+struct xecam_ioreq_server *xecam_ioreq_server(const struct xecam_domain *d,
+                                              const struct xecam_fwd *fwd)
 {
-    return rsp->state == STATE_IORESP_READY && rsp->addr == req->addr &&
-           rsp->size == req->size && rsp->dir == req->dir &&
-           rsp->type == req->type && rsp->count == req->count &&
-           !rsp->data_is_ptr;
-}
+    int slot = server_slot(d, fwd->id);
 
-static void server_broke(struct xecam_domain *d, struct xecam_ioreq_server *s,
-                         int rc)
-{
-    xecam_count(d->stats.ioreq_failed);
-    if ( __atomic_exchange_n(&s->broken, true, __ATOMIC_RELAXED) )
-        return;
-    /* Once per server; a device model re-creating servers is limited. */
-    xecam_port_log(XECAM_LOG_WARN | XECAM_LOG_GUEST,
-                   "d%u: ioreq server %u broke the ioreq protocol (%d): "
-                   "its PCI functions now read all-ones\n", d->id, s->id, rc);
-}
-
-void xecam_ioreq_access(struct xecam_domain *d, unsigned int slot,
-                        unsigned int vcpu, uint32_t sbdf, unsigned int reg,
-                        unsigned int size, bool write, uint32_t *val)
-{
-    struct xecam_ioreq_server *s = d->server[slot];
-    ioreq_t req = {
-        .addr = ((uint64_t)sbdf << 32) | reg,
-        .data = write ? *val : 0,
-        .count = 1,
-        .size = size,
-        .state = STATE_IOREQ_READY,
-        .dir = write ? IOREQ_WRITE : IOREQ_READ,
-        .type = IOREQ_TYPE_PCI_CONFIG,
-    };
-    ioreq_t rsp = req;
-    int rc;
-
-    xecam_count(d->stats.to_ioreq);
-    if ( !write )
-        *val = xecam_ones(size);
-    if ( xecam_read_once(s->broken) )
-    {
-        xecam_count(d->stats.ioreq_failed);
-        return;
-    }
-
-    rc = xecam_port_ioreq_send(d, s->id, vcpu, &rsp);
-    if ( !rc && !response_matches(&req, &rsp) )
-        rc = -EIO;
-    if ( rc == -EIO || rc == -ETIMEDOUT )
-        server_broke(d, s, rc);
-    else if ( rc )
-        xecam_count(d->stats.ioreq_failed);   /* not connected, say */
-    else if ( !write )
-        *val = (uint32_t)rsp.data & xecam_ones(size);
+    return slot >= 0 && d->server[slot]->serial == fwd->serial ?
+           d->server[slot] : NULL;
 }

@@ -4,8 +4,9 @@
  *
  * Decode: bus = start bus + ((gpa - base) >> 20), devfn = bits 19:12,
  * register = gpa & 0xfff.  Sizes 1, 2, 4 and 8, naturally aligned (so never
- * crossing 4 KiB); an 8-byte access is two dword accesses.  Anything else
- * reads all-ones or is dropped, counted and logged with a rate limit.
+ * crossing 4 KiB); an 8-byte access is two dword accesses, low dword first.
+ * Anything else reads all-ones or is dropped, counted and logged with a
+ * rate limit, before any lock is taken.
  */
 #include "private.h"
 
@@ -26,34 +27,52 @@ static uint32_t ecam_decode(const struct xecam_window *w, uint64_t gpa,
                       (off >> 15) & 0x1f, (off >> 12) & 7);
 }
 
+/* One access of at most 4 bytes inside a window. */
+static void ecam_part(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
+                      unsigned int size, bool write, uint32_t *val)
+{
+    const struct xecam_window *w;
+    unsigned int reg = 0;
+    struct xecam_fwd fwd;
+    uint32_t sbdf = 0;
+    bool done = true;
+
+    xecam_port_read_lock(d->lock);
+    w = xecam_window_find(d, gpa);
+    if ( w )
+    {
+        sbdf = ecam_decode(w, gpa, &reg);
+        done = xecam_dispatch_locked(d, sbdf, reg, size, write, val, &fwd);
+    }
+    else                        /* removed since the access was accepted */
+        xecam_count(d->stats.unclaimed);
+    xecam_port_read_unlock(d->lock);
+
+    if ( !done )
+        xecam_ioreq_forward(d, &fwd, vcpu, sbdf, reg, size, write, val);
+}
+
 static void ecam_access(struct xecam_domain *d, unsigned int vcpu,
                         uint64_t gpa, unsigned int size, bool write,
                         uint64_t *val)
 {
-    const struct xecam_window *w;
-    unsigned int reg, i, n = size == 8 ? 2 : 1;
-    uint32_t sbdf, part;
+    unsigned int i, n = size == 8 ? 2 : 1;
+    uint32_t part;
 
-    xecam_port_read_lock(d->lock);
-    w = xecam_window_find(d, gpa);
-    if ( !w )                   /* removed since the access was accepted */
-        xecam_count(d->stats.unclaimed);
-    else if ( !ecam_access_ok(gpa, size) )
-        xecam_bad_access(d, "ECAM", gpa, size);
-    else
+    if ( !ecam_access_ok(gpa, size) )
     {
-        sbdf = ecam_decode(w, gpa, &reg);
-        for ( i = 0; i < n; i++ )
-        {
-            part = *val >> (32 * i);
-            xecam_route_access(d, vcpu, sbdf, reg + 4 * i, size / n, write,
-                               &part);
-            if ( !write )
-                *val = (*val & ~(0xffffffffULL << (32 * i))) |
-                       ((uint64_t)part << (32 * i));
-        }
+        xecam_bad_access(d, "ECAM", gpa, size);
+        return;
     }
-    xecam_port_read_unlock(d->lock);
+    for ( i = 0; i < n; i++ )
+    {
+        part = write ? (uint32_t)(*val >> (32 * i)) & xecam_ones(size / n)
+                     : xecam_ones(size / n);
+        ecam_part(d, vcpu, gpa + 4 * i, size / n, write, &part);
+        if ( !write )
+            *val = (*val & ~(0xffffffffULL << (32 * i))) |
+                   ((uint64_t)part << (32 * i));
+    }
 }
 
 bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa)

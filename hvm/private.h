@@ -3,8 +3,10 @@
  * State shared by the files of hvm/.  Nothing outside hvm/ includes this.
  *
  * Locking: d->lock is taken for reading on every trapped access and for
- * writing by everything that changes windows, routes or servers.  Counters
- * and the CF8 latch are updated with relaxed atomics and no lock.
+ * writing by everything that changes windows, routes or servers.  It is
+ * never held while waiting for anything: a request to a device model is
+ * sent after the lock is dropped (dispatch.c).  Counters and the CF8 latch
+ * are updated with relaxed atomics and no lock.
  */
 #ifndef XECAM_HVM_PRIVATE_H
 #define XECAM_HVM_PRIVATE_H
@@ -52,11 +54,14 @@ struct xecam_route_bus {
     unsigned int owners;          /* non-empty entries above, both kinds */
 };
 
-/* Guest segments with routed functions: open addressing, linear probing. */
+/*
+ * Guest segments with routed functions: open addressing, linear probing.
+ * The 256 bus pointers of a segment are allocated with it.
+ */
 struct xecam_route_seg {
     bool used;
     uint16_t seg;
-    struct xecam_route_bus *bus[256];
+    struct xecam_route_bus **bus;
 };
 
 struct xecam_sbdf_range {
@@ -66,20 +71,35 @@ struct xecam_sbdf_range {
 
 struct xecam_ioreq_server {
     unsigned int id;
+    unsigned long serial;         /* unique in the domain's lifetime */
     bool broken;                  /* broke the protocol: never asked again */
     unsigned int nr_ranges;
     struct xecam_sbdf_range range[XECAM_MAX_RANGES];
 };
 
+/* Which server a request goes to, once d->lock is dropped. */
+struct xecam_fwd {
+    unsigned int id;
+    unsigned long serial;
+};
+
+/* Counters; 'accesses' is their sum, not counted itself. */
+struct xecam_counters {
+    unsigned long bad_accesses, to_vpci, to_ioreq, unclaimed, ioreq_failed;
+};
+
 struct xecam_domain {
     domid_t id;
     unsigned int flags;           /* XECAM_DOMF_* */
+    void *host;                   /* the host's own domain object */
     struct xecam_lock *lock;
-    uint32_t cf8;                 /* latched CONFIG_ADDRESS */
     struct xecam_windows windows;
     struct xecam_route_seg seg[XECAM_MAX_SEGMENTS];
     struct xecam_ioreq_server *server[XECAM_MAX_SERVERS];
-    struct xecam_stats stats;
+    unsigned long next_serial;
+    /* Written by guest accesses without the lock: their own cache lines. */
+    uint32_t cf8 __attribute__((aligned(64)));  /* CONFIG_ADDRESS latch */
+    struct xecam_counters stats __attribute__((aligned(64)));
 };
 
 /* window.c */
@@ -89,22 +109,37 @@ struct xecam_window *xecam_window_of_seg(struct xecam_domain *d, uint16_t seg);
 int xecam_window_add(struct xecam_domain *d, const struct xecam_window *w);
 void xecam_window_remove(struct xecam_domain *d, struct xecam_window *w);
 
-/* route.c: callers hold d->lock (read for access, write for changes). */
-void xecam_route_access(struct xecam_domain *d, unsigned int vcpu,
-                        uint32_t sbdf, unsigned int reg, unsigned int size,
-                        bool write, uint32_t *val);
+/* route.c: the SBDF table; callers hold d->lock for writing. */
 struct xecam_route_bus *xecam_route_bus(const struct xecam_domain *d,
                                         uint32_t sbdf);
 int xecam_route_prepare(struct xecam_domain *d, uint32_t start, uint32_t end);
 void xecam_route_trim(struct xecam_domain *d);
+void xecam_route_destroy(struct xecam_domain *d);
 
-/* ioreq.c */
-void xecam_ioreq_access(struct xecam_domain *d, unsigned int slot,
-                        unsigned int vcpu, uint32_t sbdf, unsigned int reg,
-                        unsigned int size, bool write, uint32_t *val);
+/*
+ * dispatch.c: one config access.  _locked runs with d->lock held for
+ * reading and returns false if the access must go to the ioreq server in
+ * *fwd, which the caller does with xecam_ioreq_forward() once it has dropped
+ * the lock.  xecam_dispatch() does all of it.
+ */
+bool xecam_dispatch_locked(struct xecam_domain *d, uint32_t sbdf,
+                           unsigned int reg, unsigned int size, bool write,
+                           uint32_t *val, struct xecam_fwd *fwd);
+void xecam_dispatch(struct xecam_domain *d, unsigned int vcpu, uint32_t sbdf,
+                    unsigned int reg, unsigned int size, bool write,
+                    uint32_t *val);
+
+/* ioreq.c: servers and their ranges. */
+struct xecam_ioreq_server *xecam_ioreq_server(const struct xecam_domain *d,
+                                              const struct xecam_fwd *fwd);
 void xecam_ioreq_destroy_all(struct xecam_domain *d);
 
-/* domain.c: a bad access, counted and logged with a rate limit. */
+/* forward.c: a request to a server; no lock held. */
+void xecam_ioreq_forward(struct xecam_domain *d, const struct xecam_fwd *fwd,
+                         unsigned int vcpu, uint32_t sbdf, unsigned int reg,
+                         unsigned int size, bool write, uint32_t *val);
+
+/* trap.c: a bad access, counted and logged with a rate limit. */
 void xecam_bad_access(struct xecam_domain *d, const char *what,
                       uint64_t addr, unsigned int size);
 

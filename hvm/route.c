@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Guest SBDF -> owner, in O(1): segment (hashed, linear probing) -> bus page
- * -> function entry.  A function can have a vPCI device and an ioreq server
- * claim at once; vPCI is asked first, as Xen asks internal handlers before
- * ioreq servers.  With neither, reads return all-ones and writes are dropped.
+ * The route table: guest SBDF -> owners, in O(1): segment (hashed, linear
+ * probing) -> bus page -> function entry.  A function can have a vPCI
+ * device and an ioreq server claim at once (dispatch.c decides).  Bus pages
+ * exist while a function on the bus has an owner; a segment's bus array
+ * while the segment has a bus page.
  */
 #include "private.h"
 #include <xecam/vpci.h>
@@ -42,6 +43,9 @@ static struct xecam_route_seg *seg_insert(struct xecam_domain *d, uint16_t seg)
 
         if ( !s->used )
         {
+            s->bus = xecam_port_zalloc(256 * sizeof(*s->bus));
+            if ( !s->bus )
+                return NULL;
             s->used = true;
             s->seg = seg;
             return s;
@@ -67,6 +71,7 @@ static void seg_delete(struct xecam_domain *d, struct xecam_route_seg *s)
 {
     unsigned int hole = s - d->seg, j = hole;
 
+    xecam_port_free(s->bus);
     xecam_memset(s, 0, sizeof(*s));
     for ( ; ; )
     {
@@ -118,7 +123,7 @@ static int prepare_bus(struct xecam_domain *d, uint16_t seg, uint8_t bus)
     if ( !s )
         s = seg_insert(d, seg);
     if ( !s )
-        return -ENOSPC;
+        return free_segs(d) ? -ENOMEM : -ENOSPC;
     if ( !s->bus[bus] )
         s->bus[bus] = xecam_port_zalloc(sizeof(*s->bus[bus]));
 
@@ -168,115 +173,22 @@ void xecam_route_trim(struct xecam_domain *d)
     }
 }
 
-/*
- * The multifunction bit each visible function of a guest slot shows: set
- * when the slot has more than one visible function.  Write lock held.
- */
-static void slot_update_mf(struct xecam_domain *d, uint32_t sbdf)
+/* Domain teardown: destroy the vPCI devices still routed, free it all. */
+void xecam_route_destroy(struct xecam_domain *d)
 {
-    struct xecam_route_bus *b = xecam_route_bus(d, sbdf);
-    unsigned int first = XECAM_SBDF_DEVFN(sbdf) & ~7U, f, n = 0;
+    unsigned int i, b, f;
 
-    for ( f = first; b && f < first + 8; f++ )
-        n += b->vpci[f] && xecam_vpci_visible(b->vpci[f]);
-    for ( f = first; b && f < first + 8; f++ )
-        if ( b->vpci[f] )
-            xecam_vpci_set_mf(b->vpci[f], n > 1);
-}
-
-int xecam_route_add_vpci(struct xecam_domain *d, uint32_t sbdf,
-                         struct xecam_vpci *dev)
-{
-    struct xecam_route_bus *b;
-    int rc;
-
-    if ( !dev )
-        return -EINVAL;
-
-    xecam_port_write_lock(d->lock);
-    rc = xecam_route_prepare(d, sbdf, sbdf);
-    b = rc ? NULL : xecam_route_bus(d, sbdf);
-    if ( b && b->vpci[XECAM_SBDF_DEVFN(sbdf)] )
-        rc = -EEXIST;
-    else if ( b )
+    for ( i = 0; i < XECAM_MAX_SEGMENTS; i++ )
     {
-        b->vpci[XECAM_SBDF_DEVFN(sbdf)] = dev;
-        b->owners++;
-        slot_update_mf(d, sbdf);
-    }
-    if ( rc )
-        xecam_route_trim(d);
-    xecam_port_write_unlock(d->lock);
+        for ( b = 0; d->seg[i].used && b < 256; b++ )
+        {
+            struct xecam_route_bus *bus = d->seg[i].bus[b];
 
-    return rc;
-}
-
-struct xecam_vpci *xecam_route_remove_vpci(struct xecam_domain *d,
-                                           uint32_t sbdf)
-{
-    struct xecam_route_bus *b;
-    struct xecam_vpci *dev = NULL;
-
-    xecam_port_write_lock(d->lock);
-    b = xecam_route_bus(d, sbdf);
-    if ( b && b->vpci[XECAM_SBDF_DEVFN(sbdf)] )
-    {
-        dev = b->vpci[XECAM_SBDF_DEVFN(sbdf)];
-        b->vpci[XECAM_SBDF_DEVFN(sbdf)] = NULL;
-        b->owners--;
-        slot_update_mf(d, sbdf);
-        xecam_route_trim(d);
-    }
-    xecam_port_write_unlock(d->lock);
-
-    return dev;
-}
-
-/*
- * A vPCI function the guest may see: not hidden, and function 0 of its slot
- * visible too unless the domain allows partial multifunction slots (a guest
- * probes function 0 first; what it cannot find there it does not look for).
- */
-static bool vpci_visible(const struct xecam_domain *d,
-                         const struct xecam_route_bus *b, unsigned int devfn)
-{
-    if ( !xecam_vpci_visible(b->vpci[devfn]) )
-        return false;
-    if ( !(devfn & 7) || (d->flags & XECAM_DOMF_PARTIAL_MF) )
-        return true;
-
-    return b->vpci[devfn & ~7U] && xecam_vpci_visible(b->vpci[devfn & ~7U]);
-}
-
-void xecam_route_access(struct xecam_domain *d, unsigned int vcpu,
-                        uint32_t sbdf, unsigned int reg, unsigned int size,
-                        bool write, uint32_t *val)
-{
-    const struct xecam_route_bus *b = xecam_route_bus(d, sbdf);
-    unsigned int devfn = XECAM_SBDF_DEVFN(sbdf);
-
-    xecam_count(d->stats.accesses);
-    if ( b && b->vpci[devfn] && !vpci_visible(d, b, devfn) )
-    {
-        xecam_count(d->stats.unclaimed);
-        if ( !write )
-            *val = xecam_ones(size);
-    }
-    else if ( b && b->vpci[devfn] )
-    {
-        xecam_count(d->stats.to_vpci);
-        if ( write )
-            xecam_vpci_write(b->vpci[devfn], reg, size, *val);
-        else
-            xecam_vpci_read(b->vpci[devfn], reg, size, val);
-    }
-    else if ( b && b->server[devfn] )
-        xecam_ioreq_access(d, b->server[devfn] - 1, vcpu, sbdf, reg, size,
-                           write, val);
-    else
-    {
-        xecam_count(d->stats.unclaimed);
-        if ( !write )
-            *val = xecam_ones(size);
+            for ( f = 0; bus && f < 256; f++ )
+                if ( bus->vpci[f] )
+                    xecam_vpci_destroy(bus->vpci[f]);
+            xecam_port_free(bus);
+        }
+        xecam_port_free(d->seg[i].bus);
     }
 }

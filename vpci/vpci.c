@@ -81,9 +81,9 @@ void xecam_vpci_destroy(struct xecam_vpci *dev)
 void xecam_vpci_read(struct xecam_vpci *dev, unsigned int reg,
                      unsigned int size, uint32_t *val)
 {
-    xecam_port_write_lock(dev->lock);
+    xecam_port_read_lock(dev->lock);
     *val = xecam_vpci_access_read(dev, reg, size);
-    xecam_port_write_unlock(dev->lock);
+    xecam_port_read_unlock(dev->lock);
 }
 
 void xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,
@@ -130,6 +130,16 @@ unsigned long xecam_vpci_bar_writes_ignored(const struct xecam_vpci *dev)
 bool xecam_vpci_visible(const struct xecam_vpci *dev)
 {
     return !(dev->flags & XECAM_ASSIGN_HIDDEN);
+}
+
+bool xecam_vpci_take(struct xecam_vpci *dev)
+{
+    return !xecam_xchg(dev->routed, true);
+}
+
+void xecam_vpci_release(struct xecam_vpci *dev)
+{
+    xecam_write_once(dev->routed, false);
 }
 
 void xecam_vpci_set_mf(struct xecam_vpci *dev, bool mf)

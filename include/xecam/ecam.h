@@ -16,7 +16,7 @@ struct xecam_vpci;
 #define XECAM_MAX_WINDOWS    8   /* per domain: -ENOSPC beyond */
 #define XECAM_MAX_SEGMENTS   8   /* routed segments per domain */
 #define XECAM_MAX_SERVERS    8   /* ioreq servers per domain */
-#define XECAM_MAX_RANGES    64   /* SBDF ranges per ioreq server */
+#define XECAM_MAX_RANGES   256   /* SBDF ranges per ioreq server (as Xen) */
 
 /* Domain policy, set by the toolstack when it creates the domain. */
 #define XECAM_DOMF_SELF_ECAM (1U << 0)  /* may place its own ECAM windows */
@@ -26,18 +26,20 @@ struct xecam_vpci;
 #define XECAM_DOMF_MASK      (XECAM_DOMF_SELF_ECAM | XECAM_DOMF_CF8_EXT | \
                               XECAM_DOMF_PARTIAL_MF)
 
-int  xecam_domain_create(domid_t id, unsigned int flags,
-                         struct xecam_domain **out);          /* fallible */
+/* 'host' is the host's own domain object, for the port's use. fallible */
+int  xecam_domain_create(domid_t id, unsigned int flags, void *host,
+                         struct xecam_domain **out);
 void xecam_domain_destroy(struct xecam_domain *d);
 domid_t xecam_domain_id(const struct xecam_domain *d);
+void *xecam_domain_host(const struct xecam_domain *d);
 
 /* Counters, updated without locks; a snapshot. */
 struct xecam_stats {
-    unsigned long accesses;      /* well-formed config accesses routed */
+    unsigned long accesses;      /* routed: to_vpci + to_ioreq + unclaimed */
     unsigned long bad_accesses;  /* misaligned, bad size, crossing 4 KiB */
     unsigned long to_vpci;
     unsigned long to_ioreq;
-    unsigned long unclaimed;     /* no owner: all-ones / dropped */
+    unsigned long unclaimed;     /* no (visible) owner: all-ones / dropped */
     unsigned long ioreq_failed;  /* server broken or misbehaving */
 };
 void xecam_domain_stats(const struct xecam_domain *d, struct xecam_stats *s);

@@ -63,16 +63,18 @@ domid_t xecam_port_current_domid(void);
 struct xecam_domain *xecam_port_domain_get(domid_t domid);
 void xecam_port_domain_put(struct xecam_domain *d);
 /*
- * The XSM hook: may 'caller' control the PCI topology of 'target' (toolstack
- * or target's device model)?  0 or -EPERM.  Never asked for caller == target:
- * a domain's own policy (XECAM_DOMF_SELF_ECAM) decides that case.
+ * The XSM hook: may 'caller' act on the ECAM windows of 'target'?  0 or
+ * -EPERM.  Xen: XSM_TARGET when caller is target, XSM_DM_PRIV otherwise
+ * (the toolstack, or target's device model).  A domain placing its own
+ * windows also needs its policy (XECAM_DOMF_SELF_ECAM); the core checks it.
  */
 int xecam_port_may_control(domid_t caller, const struct xecam_domain *target);
 
 /*
  * The p2m query: is [gpa, gpa + size) free of RAM and of any MMIO that
- * something other than xen-ecam traps?  0 if free, -EEXIST if not, another
- * negative errno if the query itself failed.                      fallible
+ * something other than xen-ecam traps?  0 if free, -EEXIST if not, -EINVAL
+ * if the guest cannot address it at all, another negative errno if the
+ * query itself failed.  Called without the domain's lock.        fallible
  */
 int xecam_port_gpa_range_free(const struct xecam_domain *d, uint64_t gpa,
                               uint64_t size);

@@ -51,6 +51,10 @@ void xecam_user_domain_remove(domid_t id);
 int xecam_user_domain_privileged(domid_t id);
 /* 'dm' is the device model of 'target' and may control it. */
 int xecam_user_domain_dm(domid_t dm, domid_t target);
+/* The security policy refuses every request from 'id' (FLASK-like). */
+int xecam_user_xsm_deny(domid_t id);
+/* Guest-physical address width of 'id' (default 52 bits). */
+int xecam_user_gpa_bits(domid_t id, unsigned int bits);
 /* The caller of hypercalls made by this thread (default 0). */
 void xecam_user_set_current(domid_t id);
 /* Mark [gpa, gpa + size) of a domain as RAM or foreign MMIO. */

@@ -70,6 +70,9 @@ int xecam_vpci_assign(struct xecam_domain *d, uint32_t guest_sbdf,
                       uint32_t host_sbdf, unsigned int flags,
                       struct xecam_vpci **out);
 bool xecam_vpci_visible(const struct xecam_vpci *dev);
+/* Routing takes a device once: false if it is routed already. */
+bool xecam_vpci_take(struct xecam_vpci *dev);
+void xecam_vpci_release(struct xecam_vpci *dev);
 /* Set by routing: the guest slot has other visible functions. */
 void xecam_vpci_set_mf(struct xecam_vpci *dev, bool mf);
 

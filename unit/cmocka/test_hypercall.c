@@ -326,11 +326,18 @@ static struct xen_hvm_ecam_space remove_arg(domid_t domid, uint16_t seg)
 
 /* ---- Fixture ---- */
 
+/*
+ * The overlap arithmetic is tested up to the very top of the 64-bit space,
+ * so these guests address all of it; test_set_einval_beyond_gpa_width
+ * checks the usual narrower widths.
+ */
 static int setup(void **state)
 {
     struct xecam_domain *d = h_host(0);
 
     *state = d;
+    xecam_user_gpa_bits(GUEST, 64);
+    xecam_user_gpa_bits(OTHER, 64);
 
     return d ? 0 : -1;
 }
@@ -1601,6 +1608,62 @@ static void test_model_random(void **state)
     }
 }
 
+/* A window the guest cannot address is refused, and nothing changes. */
+static void test_set_einval_beyond_gpa_width(void **state)
+{
+    static const unsigned int widths[] = { 36, 39, 46, 52 };
+    unsigned int i;
+
+    for ( i = 0; i < XECAM_ARRAY_SIZE(widths); i++ )
+    {
+        uint64_t top = 1ULL << widths[i];
+
+        assert_int_equal(xecam_user_gpa_bits(GUEST, widths[i]), 0);
+        /* The last 256 MiB below the limit: fine; one more MiB: not. */
+        assert_int_equal(h_set(TOOLSTACK, h_space(GUEST, 0, 0, 255,
+                                                  top - MIB(256))), 0);
+        assert_int_equal(h_remove(TOOLSTACK, GUEST, 0), 0);
+        assert_int_equal(h_set(TOOLSTACK, h_space(GUEST, 0, 0, 0, top)),
+                         -EINVAL);
+        assert_int_equal(h_set(TOOLSTACK, h_space(GUEST, 0, 0, 1,
+                                                  top - MIB(1) - MIB(1))),
+                         0);
+        assert_int_equal(h_remove(TOOLSTACK, GUEST, 0), 0);
+        assert_int_equal(h_set(TOOLSTACK, h_space(GUEST, 1, 0, 255,
+                                                  TOP_WIN(256))), -EINVAL);
+        assert_int_equal(h_get(TOOLSTACK, GUEST, 0, NULL), -ENOENT);
+        assert_int_equal(h_get(TOOLSTACK, GUEST, 1, NULL), -ENOENT);
+    }
+}
+
+/* The security policy is asked even for a domain's own windows. */
+static void test_xsm_denies_self(void **state)
+{
+    xecam_user_reset();
+    assert_non_null(h_host(XECAM_DOMF_SELF_ECAM));
+    assert_int_equal(h_set(GUEST, h_space(DOMID_SELF, 0, 0, 0, 0xe0000000)),
+                     0);
+    assert_int_equal(xecam_user_xsm_deny(GUEST), 0);
+    assert_int_equal(h_set(GUEST, h_space(DOMID_SELF, 1, 0, 0, 0xd0000000)),
+                     -EPERM);
+    assert_int_equal(h_get(GUEST, DOMID_SELF, 0, NULL), -EPERM);
+    assert_int_equal(h_remove(GUEST, DOMID_SELF, 0), -EPERM);
+    assert_int_equal(h_get(TOOLSTACK, GUEST, 0, NULL), 0);
+}
+
+/* The log says what was placed and what was removed. */
+static void test_log_lines(void **state)
+{
+    xecam_user_log_clear();
+    assert_int_equal(h_set(TOOLSTACK, h_space(GUEST, 3, 0x10, 0x1f,
+                                              0xe1000000)), 0);
+    assert_int_equal(h_remove(TOOLSTACK, GUEST, 3), 0);
+    assert_int_equal(xecam_user_log_count("d1: ECAM segment 0003 buses 10-1f "
+                                          "at 0xe1000000 placed"), 1);
+    assert_int_equal(xecam_user_log_count("d1: ECAM segment 0003 buses 10-1f "
+                                          "at 0xe1000000 removed"), 1);
+}
+
 /* A guest allowed to move its own window cannot flood the log with it. */
 static void test_self_set_log_bounded(void **state)
 {
@@ -1664,6 +1727,9 @@ int main(void)
         T(test_accept_window_edges),
         T(test_model_random),
         T(test_self_set_log_bounded),
+        T(test_set_einval_beyond_gpa_width),
+        T(test_xsm_denies_self),
+        T(test_log_lines),
     };
 #undef T
 

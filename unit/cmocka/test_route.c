@@ -287,11 +287,11 @@ static void test_domain_create_faults(void **state)
     unsigned long nth;
     int rc;
 
-    assert_int_equal(xecam_domain_create(9, 0x80, &nd), -EINVAL);
+    assert_int_equal(xecam_domain_create(9, 0x80, NULL, &nd), -EINVAL);
     for ( nth = 1; ; nth++ )
     {
         xecam_user_fault_arm(XECAM_FAULT_ALL, nth);
-        rc = xecam_domain_create(9, 0, &nd);
+        rc = xecam_domain_create(9, 0, NULL, &nd);
         if ( !xecam_user_fault_fired() )
             break;
         assert_int_equal(rc, -ENOMEM);

@@ -127,6 +127,17 @@ static int dm_register(struct xecam_user_dm *dm)
     return rc;
 }
 
+/* Deadlines on the monotonic clock: wall-clock steps do not matter. */
+static void monotonic_cond_init(pthread_cond_t *c)
+{
+    pthread_condattr_t attr;
+
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(c, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
 static void dm_free(struct xecam_user_dm *dm)
 {
     pthread_cond_destroy(&dm->to_vcpu);
@@ -154,7 +165,7 @@ int xecam_user_dm_start(domid_t domid, unsigned int id,
     dm->opaque = opaque;
     pthread_mutex_init(&dm->lock, NULL);
     pthread_cond_init(&dm->to_dm, NULL);
-    pthread_cond_init(&dm->to_vcpu, NULL);
+    monotonic_cond_init(&dm->to_vcpu);
 
     rc = dm_register(dm);
     if ( !rc && pthread_create(&dm->thread, NULL, dm_thread, dm) )
@@ -215,7 +226,7 @@ static void deadline(struct timespec *ts)
 {
     unsigned int ms = __atomic_load_n(&timeout_ms, __ATOMIC_RELAXED);
 
-    clock_gettime(CLOCK_REALTIME, ts);
+    clock_gettime(CLOCK_MONOTONIC, ts);
     ts->tv_sec += ms / 1000;
     ts->tv_nsec += (long)(ms % 1000) * 1000000;
     if ( ts->tv_nsec >= 1000000000 )
@@ -244,7 +255,7 @@ static int exchange(struct xecam_user_dm *dm, unsigned int vcpu, ioreq_t *req)
                     s->state == STATE_IOREQ_INPROCESS) )
         rc = pthread_cond_timedwait(&dm->to_vcpu, &dm->lock, &ts);
     if ( rc )
-        return -ETIMEDOUT;
+        return rc == ETIMEDOUT ? -ETIMEDOUT : -EIO;
     if ( s->state != STATE_IORESP_READY )
         return -EIO;
     *req = *s;

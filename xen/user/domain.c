@@ -24,6 +24,8 @@ struct user_domain {
     struct { uint64_t gpa, size; } p2m[MAX_P2M];
     unsigned int nr_maps;
     struct xecam_user_mapping map[MAX_MAPS];
+    bool xsm_deny;                   /* the security policy refuses it */
+    unsigned int gpa_bits;           /* guest-physical address width */
 };
 
 static pthread_mutex_t dom_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -54,6 +56,7 @@ static struct user_domain *find_or_add(domid_t id)
             u->used = true;
             u->id = id;
             u->dm_for = DOMID_INVALID;
+            u->gpa_bits = 52;
         }
 
     return u;
@@ -80,25 +83,27 @@ int xecam_user_domain_add(domid_t id, unsigned int flags,
 {
     struct xecam_domain *d;
     struct user_domain *u;
-    int rc = xecam_domain_create(id, flags, &d);
+    int rc = 0;
 
-    if ( rc )
-        return rc;
     pthread_mutex_lock(&dom_lock);
     u = find_or_add(id);
     if ( !u || u->d )
         rc = u ? -EEXIST : -ENOSPC;
-    else
-        u->d = d;
     pthread_mutex_unlock(&dom_lock);
+    if ( !rc )
+        rc = xecam_domain_create(id, flags, u, &d);
     if ( rc )
-        xecam_domain_destroy(d);
-    else if ( out )
+        return rc;
+    pthread_mutex_lock(&dom_lock);
+    u->d = d;
+    pthread_mutex_unlock(&dom_lock);
+    if ( out )
         *out = d;
 
-    return rc;
+    return 0;
 }
 
+/* The domain's ECAM state goes first: its teardown still uses the entry. */
 void xecam_user_domain_remove(domid_t id)
 {
     struct xecam_domain *d = NULL;
@@ -107,12 +112,13 @@ void xecam_user_domain_remove(domid_t id)
     pthread_mutex_lock(&dom_lock);
     u = find(id);
     if ( u )
-    {
         d = u->d;
-        u->used = false;
-    }
     pthread_mutex_unlock(&dom_lock);
     xecam_domain_destroy(d);
+    pthread_mutex_lock(&dom_lock);
+    if ( u && u->used && u->id == id )
+        u->used = false;
+    pthread_mutex_unlock(&dom_lock);
 }
 
 int xecam_user_domain_privileged(domid_t id)
@@ -170,11 +176,10 @@ struct xecam_domain *xecam_port_domain_get(domid_t domid)
 
 void xecam_port_domain_put(struct xecam_domain *d)
 {
-    struct user_domain *u;
+    struct user_domain *u = xecam_domain_host(d);
 
     pthread_mutex_lock(&dom_lock);
-    u = find(xecam_domain_id(d));
-    if ( u && u->d == d && u->refs )
+    if ( u->refs )
         u->refs--;
     pthread_mutex_unlock(&dom_lock);
 }
@@ -186,11 +191,41 @@ int xecam_port_may_control(domid_t caller, const struct xecam_domain *target)
 
     pthread_mutex_lock(&dom_lock);
     u = find(caller);
-    if ( u && (u->privileged || u->dm_for == xecam_domain_id(target)) )
+    if ( u && !u->xsm_deny &&
+         (u->privileged || caller == xecam_domain_id(target) ||
+          u->dm_for == xecam_domain_id(target)) )
         rc = 0;
     pthread_mutex_unlock(&dom_lock);
 
     return rc;
+}
+
+int xecam_user_xsm_deny(domid_t id)
+{
+    struct user_domain *u;
+
+    pthread_mutex_lock(&dom_lock);
+    u = find_or_add(id);
+    if ( u )
+        u->xsm_deny = true;
+    pthread_mutex_unlock(&dom_lock);
+
+    return u ? 0 : -ENOSPC;
+}
+
+int xecam_user_gpa_bits(domid_t id, unsigned int bits)
+{
+    struct user_domain *u;
+
+    if ( bits < 32 || bits > 64 )
+        return -EINVAL;
+    pthread_mutex_lock(&dom_lock);
+    u = find_or_add(id);
+    if ( u )
+        u->gpa_bits = bits;
+    pthread_mutex_unlock(&dom_lock);
+
+    return u ? 0 : -ENOSPC;
 }
 
 int xecam_user_p2m_add(domid_t id, uint64_t gpa, uint64_t size)
@@ -220,8 +255,11 @@ int xecam_port_gpa_range_free(const struct xecam_domain *d, uint64_t gpa,
     if ( xecam_user_fault(XECAM_FAULT_P2M) )
         return -ENOMEM;
     pthread_mutex_lock(&dom_lock);
-    u = find(xecam_domain_id(d));
-    if ( u && over_ram(u, gpa, size) )
+    u = xecam_domain_host(d);
+    if ( u->gpa_bits < 64 && (gpa >> u->gpa_bits ||
+                              (gpa + size - 1) >> u->gpa_bits) )
+        rc = -EINVAL;
+    else if ( over_ram(u, gpa, size) )
         rc = -EEXIST;
     pthread_mutex_unlock(&dom_lock);
 
@@ -254,7 +292,7 @@ int xecam_port_bar_map(const struct xecam_domain *d, bool map, bool io,
     if ( map && xecam_user_fault(XECAM_FAULT_MAP) )
         return -ENOMEM;
     pthread_mutex_lock(&dom_lock);
-    u = find(xecam_domain_id(d));
+    u = xecam_domain_host(d);
     if ( u && !map )
         rc = unmap(u, io, gaddr, size);
     else if ( u && ((io && gaddr + size > 0x10000) ||
