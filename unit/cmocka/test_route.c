@@ -221,6 +221,28 @@ static void test_duplicate_and_missing(void **state)
     assert_null(xecam_route_remove_vpci(d, XECAM_SBDF(0, 0, 3, 0)));
 }
 
+/* A device is routed once: twice would mean two owners and a double free. */
+static void test_route_once(void **state)
+{
+    struct xecam_domain *other = xecam_port_domain_get(OTHER);
+    struct xecam_vpci *dev;
+
+    assert_non_null(other);
+    assert_int_equal(xecam_vpci_create(host_sbdf(0), &dev), 0);
+    assert_int_equal(xecam_route_add_vpci(d, XECAM_SBDF(0, 0, 1, 0), dev), 0);
+    assert_int_equal(xecam_route_add_vpci(d, XECAM_SBDF(0, 0, 2, 0), dev),
+                     -EBUSY);
+    assert_int_equal(xecam_route_add_vpci(other, XECAM_SBDF(0, 0, 1, 0), dev),
+                     -EBUSY);
+    /* Nothing was left routed by the refusals. */
+    assert_null(xecam_route_remove_vpci(d, XECAM_SBDF(0, 0, 2, 0)));
+    assert_null(xecam_route_remove_vpci(other, XECAM_SBDF(0, 0, 1, 0)));
+    assert_ptr_equal(xecam_route_remove_vpci(d, XECAM_SBDF(0, 0, 1, 0)), dev);
+    assert_int_equal(xecam_route_add_vpci(other, XECAM_SBDF(0, 0, 1, 0), dev),
+                     0);
+    xecam_port_domain_put(other);
+}
+
 static void test_segment_limit(void **state)
 {
     unsigned int s;
@@ -330,6 +352,7 @@ int main(void)
         T(test_model_random),
         T(test_segment_delete_orders),
         T(test_duplicate_and_missing),
+        T(test_route_once),
         T(test_segment_limit),
         T(test_add_fault_injection),
         T(test_vpci_create_faults),

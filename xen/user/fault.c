@@ -2,6 +2,7 @@
 /*
  * Userspace port: memory, locks and fault injection.
  */
+#define _GNU_SOURCE             /* writer-preferring rwlocks */
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -66,13 +67,24 @@ struct xecam_lock {
 int xecam_port_lock_create(struct xecam_lock **lock)
 {
     struct xecam_lock *l;
+    pthread_rwlockattr_t attr;
+    int rc;
 
     if ( xecam_user_fault(XECAM_FAULT_LOCK) )
         return -ENOMEM;
     l = malloc(sizeof(*l));
     if ( !l )
         return -ENOMEM;
-    if ( pthread_rwlock_init(&l->rw, NULL) )
+    /*
+     * Writers first, like Xen's fair rwlocks: a waiting writer blocks new
+     * readers, so a reader that waits on something shows up in tests.
+     */
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr,
+                                  PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    rc = pthread_rwlock_init(&l->rw, &attr);
+    pthread_rwlockattr_destroy(&attr);
+    if ( rc )
     {
         free(l);
         return -ENOMEM;
