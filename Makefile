@@ -41,7 +41,8 @@ TOOL_BINS   := $(BUILD)/ecamctl
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
-.PHONY: all lib tools tests test freestanding m32 fuzz fuzz-smoke clean
+.PHONY: all lib tools tests test test-tsan freestanding m32 fuzz fuzz-smoke \
+        clean
 all: lib tools tests
 
 lib: $(LIB)
@@ -81,6 +82,18 @@ $(BUILD)/unit/check_%: unit/check/check_%.c unit/helpers.h $(SAN_LIB)
 # runner closes with "total: N passed, N failed" and fails on any failure.
 test: tests tools
 	@unit/run-tests.sh $(CMOCKA_BINS) $(CHECK_BINS) unit/tools/test_ecamctl.sh
+
+# The threaded suites again under ThreadSanitizer (data races, lock order).
+TSAN      := -fsanitize=thread -fno-omit-frame-pointer
+TSAN_BINS := $(CHECK_SRCS:unit/check/%.c=$(BUILD)/tsan/%)
+
+$(BUILD)/tsan/check_%: unit/check/check_%.c unit/helpers.h $(LIB_SRCS)
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) -O1 -g $(TSAN) $(INC) -Iunit -pthread $< \
+	    $(LIB_SRCS) $(CHECK_LIBS) -o $@
+
+test-tsan: $(TSAN_BINS)
+	@CK_FORK=no TSAN_OPTIONS=halt_on_error=1 unit/run-tests.sh $(TSAN_BINS)
 
 # Hypervisor code sees include/ and Xen's public headers, nothing else.
 FS_FLAGS := $(STD) $(WARN) -O2 -ffreestanding -nostdinc -fno-builtin \

@@ -1,10 +1,12 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: MIT */
 /*
  * ecam_op.h: HVMOP_set_ecam_space / HVMOP_get_ecam_space.
  *
  * Where a domain's PCI Express enhanced configuration (ECAM, MMCONFIG)
  * windows live in its guest-physical address space.  One window per PCI
  * segment; 1 MiB of window per bus, 4 KiB per function.  See docs/abi.md.
+ *
+ * MIT, like every Xen public header: guests and tools copy these.
  */
 #ifndef __XEN_PUBLIC_HVM_ECAM_OP_H__
 #define __XEN_PUBLIC_HVM_ECAM_OP_H__
