@@ -42,7 +42,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 .PHONY: all lib tools tests test test-tsan freestanding m32 fuzz fuzz-smoke \
-        clean
+        bench clean
 all: lib tools tests
 
 lib: $(LIB)
@@ -116,6 +116,17 @@ m32: $(BUILD)/xenpub/xen
 	    $(CC) -m32 $(FS_FLAGS) -c $$f -o $(BUILD)/fs32/$$(echo $$f | tr / _).o; \
 	done
 	@echo "m32: $(words $(CORE_SRCS)) files built for i386"
+
+# Benchmarks: figures, never pass/fail.  Ratios within one run count.
+BENCH_SRCS := $(wildcard bench/bench_*.c)
+BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) -O2 -g $(INC) -pthread $< $(LIB) -o $@
+
+bench: $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do $$b; done
 
 # libFuzzer harnesses (clang), and standalone reproducers (any cc).
 FUZZ_CC    ?= clang

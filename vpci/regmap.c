@@ -195,7 +195,8 @@ uint32_t xecam_vpci_access_read(struct xecam_vpci *dev, unsigned int off,
  * guest may set go through, guest 1s clear the device's RW1C bits, RsvdZ
  * bits are written as 0, every other bit of the written bytes keeps the
  * device's current value (RW1C bits excepted, so they are never cleared by
- * accident).  Nothing is written if the guest can change nothing.
+ * accident).  Nothing is written if the guest can change nothing, or if the
+ * device's current value is needed and cannot be read.
  */
 static void reg_write_hw(struct xecam_vpci *dev,
                          const struct xecam_vpci_reg *r, uint32_t g,
@@ -207,12 +208,18 @@ static void reg_write_hw(struct xecam_vpci *dev,
     unsigned int first = __builtin_ctz(bytes) / 8;
     unsigned int n = __builtin_popcount(bytes) / 8;
 
+    uint32_t cur;
+
     if ( !pass && !clear )
         return;
     v = (g & pass) | clear;
     if ( keep )
-        v |= (xecam_vpci_hw_read(dev, r->offset + first, n) << (8 * first)) &
-             keep;
+    {
+        /* Current bits unknown: writing could change protected ones. */
+        if ( xecam_port_pci_read(dev->host_sbdf, r->offset + first, n, &cur) )
+            return;
+        v |= (cur << (8 * first)) & keep;
+    }
     xecam_vpci_hw_write(dev, r->offset + first, n, v >> (8 * first));
 }
 

@@ -24,6 +24,7 @@ struct dump {
     char *err;
     size_t errlen;
     bool open;                      /* a function is being read */
+    unsigned int fn_line;           /* its device line */
     uint32_t sbdf;
     unsigned int len;
     uint8_t cfg[XECAM_CFG_SIZE];
@@ -81,24 +82,39 @@ int xecam_user_parse_bdf(const char *p, uint32_t *sbdf, const char **end)
     return 0;
 }
 
-static int flush(struct dump *s)
+static int add_fn(struct dump *s)
 {
     unsigned int i;
     int rc;
 
-    if ( !s->open )
-        return 0;
-    s->open = false;
     if ( !s->len )
-        return fail(s, "no config-space bytes for the function above");
+        return fail(s, "no config-space bytes for this function");
     rc = xecam_user_pdev_add(s->sbdf, s->cfg, s->len);
     for ( i = 0; !rc && i <= XECAM_PORT_ROM_BAR; i++ )
         if ( s->bar[i] )
             rc = xecam_user_pdev_bar(s->sbdf, i, s->bar[i]);
     if ( rc == -EEXIST )
-        return fail(s, "function given twice");
+        fail(s, "function given twice");
+    else if ( rc )
+        fail(s, "cannot add the function (%d)", rc);
 
-    return rc ? fail(s, "cannot add the function (%d)", rc) : 0;
+    return rc;
+}
+
+/* Add the function being read; errors name its device line. */
+static int flush(struct dump *s)
+{
+    unsigned int line = s->line;
+    int rc;
+
+    if ( !s->open )
+        return 0;
+    s->open = false;
+    s->line = s->fn_line;
+    rc = add_fn(s);
+    s->line = line;
+
+    return rc;
 }
 
 static int bytes_line(struct dump *s, const char *l)
@@ -118,12 +134,17 @@ static int bytes_line(struct dump *s, const char *l)
     {
         while ( *l == ' ' )
             l++;
+        if ( !isxdigit((unsigned char)l[0]) ||
+             !isxdigit((unsigned char)l[1]) )
+            return fail(s, "expected 16 two-digit hex bytes");
         b = strtoul(l, &e, 16);
         if ( e - l != 2 )
             return fail(s, "expected 16 two-digit hex bytes");
         s->cfg[off + i] = b;
     }
-    if ( *l && !isspace((unsigned char)*l) )
+    while ( isspace((unsigned char)*l) )
+        l++;
+    if ( *l )
         return fail(s, "junk after 16 bytes");
     s->len += 16;
 
@@ -152,20 +173,25 @@ static uint64_t size_of(const char *l)
 static int verbose_line(struct dump *s, const char *l)
 {
     unsigned long bar;
+    uint64_t size;
     char *e;
 
+    /* The function's own lines; deeper ones belong to capabilities. */
+    if ( l[0] == '\t' && isspace((unsigned char)l[1]) )
+        return 0;
     while ( isspace((unsigned char)*l) )
         l++;
-    if ( !s->open )
+    size = size_of(l);
+    if ( !s->open || !size )
         return 0;
     if ( !strncmp(l, "Region ", 7) )
     {
         bar = strtoul(l + 7, &e, 10);
         if ( *e == ':' && bar < 6 )
-            s->bar[bar] = size_of(l);
+            s->bar[bar] = size;
     }
     else if ( !strncmp(l, "Expansion ROM at ", 17) )
-        s->bar[XECAM_PORT_ROM_BAR] = size_of(l);
+        s->bar[XECAM_PORT_ROM_BAR] = size;
 
     return 0;
 }
@@ -189,6 +215,7 @@ static int dump_line(struct dump *s, const char *l)
         memset(s->cfg, 0, sizeof(s->cfg));
         memset(s->bar, 0, sizeof(s->bar));
         s->open = true;
+        s->fn_line = s->line;
         s->sbdf = sbdf;
         s->len = 0;
         return rc;
@@ -200,7 +227,8 @@ static int dump_line(struct dump *s, const char *l)
 int xecam_user_load_lspci(const char *path, char *err, size_t errlen)
 {
     struct dump *s = calloc(1, sizeof(*s));
-    char line[1024];
+    char *line = NULL;
+    size_t cap = 0;
     FILE *f;
     int rc = 0;
 
@@ -216,13 +244,14 @@ int xecam_user_load_lspci(const char *path, char *err, size_t errlen)
         free(s);
         return -ENOENT;
     }
-    while ( !rc && fgets(line, sizeof(line), f) )
+    while ( !rc && getline(&line, &cap, f) >= 0 )
     {
         s->line++;
         rc = dump_line(s, line);
     }
     if ( !rc )
         rc = flush(s);
+    free(line);
     fclose(f);
     free(s);
 

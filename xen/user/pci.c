@@ -72,10 +72,21 @@ static void bar_masks(struct pdev *p, unsigned int i)
         set_mask(p->wmask, off + 4, 4, size ? addr >> 32 : 0);
 }
 
-static void header_masks(struct pdev *p)
+static void all_bar_masks(struct pdev *p)
 {
     unsigned int i;
 
+    for ( i = 0; i < 6; i++ )
+    {
+        bar_masks(p, i);
+        if ( i < 5 && (p->cfg[0x10 + 4 * i] & 7) == 4 )
+            i++;                                /* the top of a 64-bit BAR */
+    }
+    bar_masks(p, XECAM_PORT_ROM_BAR);
+}
+
+static void header_masks(struct pdev *p)
+{
     memset(p->wmask, 0, 0x40);
     memset(p->wmask + 0x40, 0xff, sizeof(p->wmask) - 0x40);
     memset(p->w1c, 0, sizeof(p->w1c));
@@ -84,13 +95,7 @@ static void header_masks(struct pdev *p)
     set_mask(p->wmask, 0x0c, 2, 0xffff);        /* cache line, latency */
     set_mask(p->wmask, 0x0f, 1, 0x40);          /* BIST START */
     set_mask(p->wmask, 0x3c, 1, 0xff);          /* interrupt line */
-    for ( i = 0; i < 6; i++ )
-    {
-        bar_masks(p, i);
-        if ( i < 5 && (p->cfg[0x10 + 4 * i] & 7) == 4 )
-            i++;                                /* the top of a 64-bit BAR */
-    }
-    bar_masks(p, XECAM_PORT_ROM_BAR);
+    all_bar_masks(p);
 }
 
 int xecam_user_pdev_add(uint32_t sbdf, const uint8_t *cfg, size_t len)
@@ -136,7 +141,7 @@ int xecam_user_pdev_bar(uint32_t sbdf, unsigned int bar, uint64_t size)
     if ( p )
     {
         p->bar_size[bar] = size;
-        header_masks(p);
+        all_bar_masks(p);
         rc = 0;
     }
     pthread_mutex_unlock(&pci_lock);
