@@ -128,7 +128,8 @@ static void rom_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
 {
     uint32_t moved = (reg->val ^ old) & ~PCI_ROM_ENABLE;
 
-    if ( decode && ((old | reg->val) & PCI_ROM_ENABLE) && moved )
+    /* Only a decoding ROM stays put; enabling may come with an address. */
+    if ( decode && (old & PCI_ROM_ENABLE) && moved )
     {
         reg->val = (old & ~PCI_ROM_ENABLE) | (reg->val & PCI_ROM_ENABLE);
         ignored(dev, reg->offset);
@@ -169,11 +170,14 @@ static int bar_init(struct xecam_vpci *dev, unsigned int i, int *regs)
 {
     struct xecam_vpci_bar *b = &dev->bar[i];
     unsigned int off = bar_offset(i);
-    uint32_t lo = xecam_vpci_hw_read(dev, off, 4);
-    uint64_t size = 0, mask;
+    uint64_t size, mask;
+    uint32_t lo, hi;
+    int rc;
 
-    if ( xecam_port_pci_bar_size(dev->host_sbdf, i, &size) )
-        size = 0;
+    rc = xecam_port_pci_read(dev->host_sbdf, off, 4, &lo) ?:
+         xecam_port_pci_bar_size(dev->host_sbdf, i, &size);
+    if ( rc )
+        return rc;
     b->kind = classify(i, lo, size);
     b->offset = off;
     b->size = b->kind == BAR_NONE ? 0 : size;
@@ -195,8 +199,10 @@ static int bar_init(struct xecam_vpci *dev, unsigned int i, int *regs)
     default:
         break;
     }
-    b->host_addr = (lo & ~0xfU) |
-                   ((uint64_t)xecam_vpci_hw_read(dev, off + 4, 4) << 32);
+    rc = xecam_port_pci_read(dev->host_sbdf, off + 4, 4, &hi);
+    if ( rc )
+        return rc;
+    b->host_addr = (lo & ~0xfU) | ((uint64_t)hi << 32);
     dev->bar[i + 1].kind = BAR_MEM64_HI;
     *regs = 2;
 

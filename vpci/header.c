@@ -65,13 +65,18 @@ uint32_t xecam_vpci_command(struct xecam_vpci *dev)
     return xecam_vpci_find_reg(dev, 0x04)->val;
 }
 
-/* The device's INTx-disable follows the guest's, or is on under MSI(-X). */
+/*
+ * The device's INTx-disable follows the guest's, or is on under MSI(-X).
+ * Nothing is written if the device's Command cannot be read.
+ */
 void xecam_vpci_intx_sync(struct xecam_vpci *dev)
 {
     uint32_t want = (xecam_vpci_command(dev) & PCI_CMD_INTX_OFF) ||
                     dev->msi_active ? PCI_CMD_INTX_OFF : 0;
-    uint32_t hw = xecam_vpci_hw_read(dev, 0x04, 2);
+    uint32_t hw;
 
+    if ( xecam_port_pci_read(dev->host_sbdf, 0x04, 2, &hw) )
+        return;
     if ( (hw & PCI_CMD_INTX_OFF) != want )
         xecam_vpci_hw_write(dev, 0x04, 2, (hw & ~PCI_CMD_INTX_OFF) | want);
 }
@@ -85,7 +90,8 @@ static void cmd_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
         xecam_vpci_bars_decode(dev, false, reg->val & PCI_CMD_MEM);
     if ( changed & PCI_CMD_IO )
         xecam_vpci_bars_decode(dev, true, reg->val & PCI_CMD_IO);
-    if ( changed & PCI_CMD_INTX_OFF )
+    /* Also when unchanged: the device may not agree with the guest yet. */
+    if ( bytes & PCI_CMD_INTX_OFF )
         xecam_vpci_intx_sync(dev);
 }
 
@@ -97,7 +103,8 @@ static uint32_t hdr_type_read(struct xecam_vpci *dev,
 
 static int add_header_reg(struct xecam_vpci *dev, const struct header_reg *h)
 {
-    uint32_t all = xecam_ones(h->size);
+    uint32_t all = xecam_ones(h->size), v;
+    int rc;
     struct xecam_vpci_reg r = {
         .offset = h->offset,
         .size = h->size,
@@ -110,20 +117,33 @@ static int add_header_reg(struct xecam_vpci *dev, const struct header_reg *h)
     };
 
     if ( h->snapshot )
-        r.reset = xecam_vpci_hw_read(dev, h->offset, h->size) & r.emu;
+    {
+        rc = xecam_port_pci_read(dev->host_sbdf, h->offset, h->size, &v);
+        if ( rc )
+            return rc;
+        r.reset = v & r.emu;
+    }
 
     return xecam_vpci_add_reg(dev, &r);
 }
 
-/* -ENODEV: nothing there; -EOPNOTSUPP: not a type 0 function. */
+/*
+ * -ENODEV: nothing there; -EOPNOTSUPP: not a type 0 function; a failed
+ * device read fails the assignment rather than being emulated as all-ones.
+ */
 int xecam_vpci_header_init(struct xecam_vpci *dev)
 {
+    uint32_t vendor, type;
     unsigned int i;
-    int rc = 0;
+    int rc;
 
-    if ( xecam_vpci_hw_read(dev, 0x00, 2) == 0xffff )
+    rc = xecam_port_pci_read(dev->host_sbdf, 0x00, 2, &vendor) ?:
+         xecam_port_pci_read(dev->host_sbdf, 0x0e, 1, &type);
+    if ( rc )
+        return rc;
+    if ( vendor == 0xffff )
         return -ENODEV;
-    if ( xecam_vpci_hw_read(dev, 0x0e, 1) & ~PCI_HDR_MF )
+    if ( type & ~PCI_HDR_MF )
         return -EOPNOTSUPP;
     for ( i = 0; !rc && i < XECAM_ARRAY_SIZE(header); i++ )
         rc = add_header_reg(dev, &header[i]);

@@ -50,6 +50,7 @@ struct xecam_vpci {
     unsigned int flags;             /* XECAM_ASSIGN_* */
     bool mf;                        /* other functions in the guest slot */
     bool routed;                    /* a domain's route table holds it */
+    bool was_routed;                /* a guest could have reached it */
     bool msi_active;                /* MSI or MSI-X on: INTx forced off */
     struct xecam_vpci_bar bar[XECAM_NR_BARS];
     uint16_t map[XECAM_CFG_SIZE];   /* register index + 1 per byte; 0: none */

@@ -53,16 +53,22 @@ int xecam_vpci_assign(struct xecam_domain *d, uint32_t guest_sbdf,
     return 0;
 }
 
-/* Deassignment: nothing the guest set up survives (XSA-302/306). */
+/*
+ * Deassignment: nothing the guest set up survives (XSA-302/306), and the
+ * device stops mastering.  If its Command cannot be read, it gets a safe
+ * one (decode and mastering off, INTx off).  Only a device a guest could
+ * reach is touched: a refused assignment leaves the hardware alone.
+ */
 static void vpci_reset_device(struct xecam_vpci *dev)
 {
     uint32_t cmd;
 
     xecam_vpci_bars_unmap_all(dev);
-    if ( !dev->nr_regs )
-        return;                 /* a bare device never wrote the device */
-    cmd = xecam_vpci_hw_read(dev, 0x04, 2);
-    if ( cmd & PCI_CMD_MASTER )
+    if ( !dev->nr_regs || !dev->was_routed )
+        return;
+    if ( xecam_port_pci_read(dev->host_sbdf, 0x04, 2, &cmd) )
+        xecam_vpci_hw_write(dev, 0x04, 2, PCI_CMD_INTX_OFF);
+    else if ( cmd & PCI_CMD_MASTER )
         xecam_vpci_hw_write(dev, 0x04, 2, cmd & ~PCI_CMD_MASTER);
 }
 
@@ -134,7 +140,11 @@ bool xecam_vpci_visible(const struct xecam_vpci *dev)
 
 bool xecam_vpci_take(struct xecam_vpci *dev)
 {
-    return !xecam_xchg(dev->routed, true);
+    if ( xecam_xchg(dev->routed, true) )
+        return false;
+    dev->was_routed = true;
+
+    return true;
 }
 
 void xecam_vpci_release(struct xecam_vpci *dev)

@@ -24,7 +24,7 @@ else ok; fi
 if "$ecamctl" replay --json examples/q35-basic/q35-basic.trace > "$tmp/json" &&
    [ "$(grep -c '"route":"ioreq"' "$tmp/json")" = 4 ] &&
    [ "$(grep -c '"host_writes":0' "$tmp/json")" = 15 ] &&
-   [ "$(grep -c '"host_writes":1' "$tmp/json")" = 1 ]; then ok
+   [ "$(grep -c '"host_writes":2' "$tmp/json")" = 1 ]; then ok
 else bad "json output"; fi
 
 # 2. Malformed lines: the exact position, exit 2, nothing after them runs.
