@@ -152,6 +152,15 @@ void xecam_vpci_release(struct xecam_vpci *dev)
     xecam_write_once(dev->routed, false);
 }
 
+void xecam_vpci_set_msi_active(struct xecam_vpci *dev, bool on)
+{
+    xecam_port_write_lock(dev->lock);
+    dev->msi_active = on;
+    if ( dev->nr_regs )
+        xecam_vpci_intx_sync(dev);
+    xecam_port_write_unlock(dev->lock);
+}
+
 void xecam_vpci_set_mf(struct xecam_vpci *dev, bool mf)
 {
     xecam_write_once(dev->mf, mf);
