@@ -37,6 +37,17 @@ struct xecam_vpci_bar {
 
 #define XECAM_NR_BARS 7             /* 0-5 and the ROM */
 
+/* A capability found in the device's chains (chain.c). */
+struct xecam_cap {
+    uint16_t offset;
+    uint16_t id;
+    uint8_t version;                /* extended only */
+    bool ext;
+};
+
+#define XECAM_MAX_STD_CAPS 48       /* (0x100 - 0x40) / 4 */
+#define XECAM_MAX_EXT_CAPS 960      /* (0x1000 - 0x100) / 4 */
+
 struct xecam_vpci {
     uint32_t host_sbdf;
     struct xecam_lock *lock;
@@ -53,7 +64,29 @@ struct xecam_vpci {
     bool was_routed;                /* a guest could have reached it */
     bool msi_active;                /* MSI or MSI-X on: INTx forced off */
     struct xecam_vpci_bar bar[XECAM_NR_BARS];
+    /* Emulated capabilities: where they are (0: not there). */
+    uint16_t pm_off, msi_off, msix_off, pcie_off;
+    bool msi_bound;                 /* the host bound the guest's MSI */
+    bool msix_on;                   /* the host was told MSI-X is on */
+    unsigned long irq_errors;       /* refused interrupt changes */
     uint16_t map[XECAM_CFG_SIZE];   /* register index + 1 per byte; 0: none */
+};
+
+/* Capability policy (cap_policy.c). */
+enum xecam_cap_action {
+    CAP_HIDE,                       /* not in the guest's chain, reads 0 */
+    CAP_READONLY,                   /* in the chain; reads from the device */
+    CAP_EMULATE,                    /* in the chain, emulated */
+};
+
+struct xecam_cap_policy {
+    uint16_t id;
+    bool ext;
+    enum xecam_cap_action action;
+    uint16_t len;                   /* bytes hidden when hidden; 0: header */
+    int (*init)(struct xecam_vpci *dev, const struct xecam_cap *cap);
+    const char *name;
+    const char *reason;
 };
 
 /* regmap.c: accesses, with dev->lock held. */
@@ -67,6 +100,43 @@ void xecam_vpci_regs_free(struct xecam_vpci *dev);
 int xecam_vpci_header_init(struct xecam_vpci *dev);
 uint32_t xecam_vpci_command(struct xecam_vpci *dev);
 void xecam_vpci_intx_sync(struct xecam_vpci *dev);
+
+/* chain.c: the device's chains, in chain order: how many, or -EIO. */
+int xecam_vpci_walk_std(struct xecam_vpci *dev, struct xecam_cap *out,
+                        unsigned int max);
+int xecam_vpci_walk_ext(struct xecam_vpci *dev, struct xecam_cap *out,
+                        unsigned int max);
+
+/* caps.c */
+int xecam_vpci_caps_init(struct xecam_vpci *dev,
+                         const struct xecam_assign_opts *opts);
+/* Back to the state after reset: every register, BARs, interrupts. */
+void xecam_vpci_reset_state(struct xecam_vpci *dev);
+/* MSI / MSI-X changed: record whether either is on, resync INTx. */
+void xecam_vpci_irq_sync(struct xecam_vpci *dev);
+/* Add a register from a compact description (capability code). */
+int xecam_vpci_add(struct xecam_vpci *dev, unsigned int offset,
+                   unsigned int size, uint32_t reset, uint32_t emu,
+                   uint32_t ro, uint32_t rw1c, xecam_vpci_write_t *write);
+/* A checked device read: false if it failed. */
+bool xecam_vpci_hw_read_ok(struct xecam_vpci *dev, unsigned int reg,
+                           unsigned int size, uint32_t *val);
+
+/* cap_policy.c: the policy of a capability, per-device overrides first. */
+const struct xecam_cap_policy *
+xecam_cap_policy_of(const struct xecam_cap *cap,
+                    const struct xecam_assign_opts *opts,
+                    enum xecam_cap_action *action);
+
+/* cap_pm.c, cap_msi.c, cap_msix.c, cap_pcie.c */
+int xecam_cap_pm_init(struct xecam_vpci *dev, const struct xecam_cap *cap);
+int xecam_cap_msi_init(struct xecam_vpci *dev, const struct xecam_cap *cap);
+int xecam_cap_msix_init(struct xecam_vpci *dev, const struct xecam_cap *cap);
+int xecam_cap_pcie_init(struct xecam_vpci *dev, const struct xecam_cap *cap);
+void xecam_cap_msi_reset(struct xecam_vpci *dev);
+void xecam_cap_msix_reset(struct xecam_vpci *dev);
+bool xecam_cap_msi_enabled(struct xecam_vpci *dev);
+bool xecam_cap_msix_enabled(struct xecam_vpci *dev);
 
 /* bar.c */
 int xecam_vpci_bars_init(struct xecam_vpci *dev);

@@ -27,30 +27,59 @@ int xecam_vpci_create(uint32_t host_sbdf, struct xecam_vpci **out)
     return 0;
 }
 
-int xecam_vpci_assign(struct xecam_domain *d, uint32_t guest_sbdf,
-                      uint32_t host_sbdf, unsigned int flags,
-                      struct xecam_vpci **out)
+static bool opts_ok(const struct xecam_assign_opts *o)
+{
+    unsigned int i;
+
+    if ( o->flags & ~XECAM_ASSIGN_MASK )
+        return false;
+    for ( i = 0; i < o->nr_overrides; i++ )
+        if ( o->overrides[i].action > XECAM_CAP_EMULATE ||
+             (!o->overrides[i].ext && o->overrides[i].id > 0xff) )
+            return false;
+
+    return true;
+}
+
+int xecam_vpci_assign_opts(struct xecam_domain *d, uint32_t guest_sbdf,
+                           uint32_t host_sbdf,
+                           const struct xecam_assign_opts *opts,
+                           struct xecam_vpci **out)
 {
     struct xecam_vpci *dev;
     int rc;
 
-    if ( flags & ~XECAM_ASSIGN_MASK )
+    if ( !opts_ok(opts) )
         return -EINVAL;
     rc = xecam_vpci_create(host_sbdf, &dev);
     if ( rc )
         return rc;
-    rc = xecam_vpci_header_init(dev);
+    dev->d = d;
+    dev->guest_sbdf = guest_sbdf;
+    dev->flags = opts->flags;
+    rc = xecam_vpci_header_init(dev) ?: xecam_vpci_caps_init(dev, opts);
     if ( rc )
     {
         xecam_vpci_destroy(dev);
         return rc;
     }
-    dev->d = d;
-    dev->guest_sbdf = guest_sbdf;
-    dev->flags = flags;
     *out = dev;
 
     return 0;
+}
+
+int xecam_vpci_assign(struct xecam_domain *d, uint32_t guest_sbdf,
+                      uint32_t host_sbdf, unsigned int flags,
+                      struct xecam_vpci **out)
+{
+    struct xecam_assign_opts o = { .flags = flags };
+
+    return xecam_vpci_assign_opts(d, guest_sbdf, host_sbdf, &o, out);
+}
+
+unsigned long xecam_vpci_irq_errors(const struct xecam_vpci *dev)
+{
+    return xecam_read_once(dev->irq_errors);
 }
 
 /*
@@ -63,6 +92,8 @@ static void vpci_reset_device(struct xecam_vpci *dev)
 {
     uint32_t cmd;
 
+    xecam_cap_msi_reset(dev);
+    xecam_cap_msix_reset(dev);
     xecam_vpci_bars_unmap_all(dev);
     if ( !dev->nr_regs || !dev->was_routed )
         return;

@@ -103,6 +103,22 @@ int xecam_port_bar_map(const struct xecam_domain *d, bool map, bool io,
                        uint64_t gaddr, uint64_t haddr, uint64_t size);
 
 /*
+ * ---- Interrupts and power of a passed-through function. ----  fallible
+ * msi_bind: bind (or unbind) the function's MSI for guest address/data with
+ * 'vectors' vectors; the host programs the device itself.  msix_control:
+ * the guest's MSI-X enable / mask-all.  power_state: move the function to
+ * D0 (0) or D3hot (3).  reset_function: a function-level reset done by the
+ * host (never a raw write of the device's FLR bit).
+ */
+int xecam_port_msi_bind(const struct xecam_domain *d, uint32_t host_sbdf,
+                        bool bind, uint64_t addr, uint32_t data,
+                        unsigned int vectors);
+int xecam_port_msix_control(const struct xecam_domain *d, uint32_t host_sbdf,
+                            bool enable, bool maskall);
+int xecam_port_power_state(uint32_t host_sbdf, unsigned int state);
+int xecam_port_reset_function(uint32_t host_sbdf);
+
+/*
  * ---- Ioreq servers. ----
  * Send *req (state STATE_IOREQ_READY) to server 'id' of domain d on behalf of
  * vcpu 'vcpu' and wait, bounded, for its completion.  On 0, *req holds the

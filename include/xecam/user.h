@@ -17,7 +17,8 @@
 #define XECAM_FAULT_PCI    (1U << 4)   /* pci_read/write: -EIO */
 #define XECAM_FAULT_IOREQ  (1U << 5)   /* ioreq_send: -ENOMEM */
 #define XECAM_FAULT_MAP    (1U << 6)   /* bar_map: -ENOMEM */
-#define XECAM_FAULT_ALL    0x7fU
+#define XECAM_FAULT_HOOK   (1U << 7)   /* msi/msix/power/reset: -EIO */
+#define XECAM_FAULT_ALL    0xffU
 
 /*
  * Arm: the nth (1-based) call of any of 'kinds' from now on fails, once.
@@ -104,6 +105,23 @@ int xecam_user_load_sysfs(const char *dir, char *err, size_t errlen);
 int xecam_user_parse_bdf(const char *p, uint32_t *sbdf, const char **end);
 /* Devices loaded so far, in order (for listing). */
 unsigned int xecam_user_pdev_list(uint32_t *sbdf, unsigned int max);
+
+/* ---- What the core asked the host to do for a function. ---- */
+enum xecam_user_event_kind {
+    XECAM_EV_MSI_BIND, XECAM_EV_MSI_UNBIND, XECAM_EV_MSIX, XECAM_EV_POWER,
+    XECAM_EV_RESET,
+};
+struct xecam_user_event {
+    enum xecam_user_event_kind kind;
+    uint32_t sbdf;                  /* host function */
+    uint64_t addr;                  /* MSI address */
+    uint32_t data;                  /* MSI data */
+    unsigned int count;             /* MSI vectors, or power state */
+    bool enable, maskall;           /* MSI-X */
+};
+unsigned int xecam_user_events(struct xecam_user_event *out,
+                               unsigned int max);
+void xecam_user_events_clear(void);
 
 /* ---- BAR mappings the core asked for (xecam_port_bar_map). ---- */
 struct xecam_user_mapping {

@@ -59,7 +59,26 @@ void xecam_vpci_destroy(struct xecam_vpci *dev);
 /* Assignment options. */
 #define XECAM_ASSIGN_PERMISSIVE (1U << 0)   /* permissive config writes */
 #define XECAM_ASSIGN_HIDDEN     (1U << 1)   /* assigned, invisible to guest */
-#define XECAM_ASSIGN_MASK       (XECAM_ASSIGN_PERMISSIVE | XECAM_ASSIGN_HIDDEN)
+/* On bus 0 an endpoint becomes a Root Complex Integrated Endpoint unless: */
+#define XECAM_ASSIGN_NO_RCIEP   (1U << 2)
+#define XECAM_ASSIGN_MASK       (XECAM_ASSIGN_PERMISSIVE | \
+                                 XECAM_ASSIGN_HIDDEN | XECAM_ASSIGN_NO_RCIEP)
+
+/* A per-device capability policy override (docs/capabilities.md). */
+#define XECAM_CAP_HIDE      0
+#define XECAM_CAP_READONLY  1
+#define XECAM_CAP_EMULATE   2
+struct xecam_cap_override {
+    bool ext;                       /* extended capability ID */
+    uint16_t id;
+    uint8_t action;                 /* XECAM_CAP_* */
+};
+
+struct xecam_assign_opts {
+    unsigned int flags;             /* XECAM_ASSIGN_* */
+    unsigned int nr_overrides;
+    const struct xecam_cap_override *overrides;
+};
 
 /*
  * A device emulating host function 'host_sbdf' (type 0 header, BARs) for
@@ -69,6 +88,18 @@ void xecam_vpci_destroy(struct xecam_vpci *dev);
 int xecam_vpci_assign(struct xecam_domain *d, uint32_t guest_sbdf,
                       uint32_t host_sbdf, unsigned int flags,
                       struct xecam_vpci **out);
+/* The same with capability overrides; -EINVAL for a bad override. */
+int xecam_vpci_assign_opts(struct xecam_domain *d, uint32_t guest_sbdf,
+                           uint32_t host_sbdf,
+                           const struct xecam_assign_opts *opts,
+                           struct xecam_vpci **out);
+
+/* The policy row of a capability ID (for docs and tests); false if none. */
+bool xecam_vpci_cap_policy(bool ext, uint16_t id, unsigned int *action,
+                           const char **name, const char **reason);
+
+/* Refused interrupt changes (double enable, two types at once...). */
+unsigned long xecam_vpci_irq_errors(const struct xecam_vpci *dev);
 bool xecam_vpci_visible(const struct xecam_vpci *dev);
 /* Routing takes a device once: false if it is routed already. */
 bool xecam_vpci_take(struct xecam_vpci *dev);

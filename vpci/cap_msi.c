@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * MSI capability: address, data and mask are fully virtual (XSA-128/129);
+ * the device's own MSI registers are only ever programmed by the host when
+ * it binds the interrupt.  The layout (64-bit, per-vector masking, vectors
+ * capable) is read once from the device and checked (XSA-337); nothing read
+ * back from the device later is acted on.
+ *
+ * - Control: ENABLE and Multiple Message Enable are the guest's.  Turning
+ *   ENABLE on binds through the host (xecam_port_msi_bind) with 2^MME
+ *   vectors, MME clamped to what the device can; if the host refuses, or
+ *   MSI-X is on (one interrupt type at a time), ENABLE stays off.  Writing
+ *   ENABLE while it is on does not bind again (XSA-157/237): counted, and
+ *   MME cannot change then.  Turning it off unbinds.
+ * - Address/data written while enabled rebind with the new values.
+ * - Mask bits: the guest's; pending bits read from the device.
+ */
+#include "private.h"
+
+#define MSI_ENABLE      0x0001U
+#define MSI_MMC(c)      (((c) >> 1) & 7)
+#define MSI_MME(c)      (((c) >> 4) & 7)
+#define MSI_MME_MASK    0x0070U
+#define MSI_64BIT       0x0080U
+#define MSI_MASKABLE    0x0100U
+
+static struct xecam_vpci_reg *ctrl(struct xecam_vpci *dev)
+{
+    return xecam_vpci_find_reg(dev, dev->msi_off + 2);
+}
+
+bool xecam_cap_msi_enabled(struct xecam_vpci *dev)
+{
+    return dev->msi_off && (ctrl(dev)->val & MSI_ENABLE);
+}
+
+static uint64_t msi_addr(struct xecam_vpci *dev, bool is64)
+{
+    uint64_t a = xecam_vpci_find_reg(dev, dev->msi_off + 4)->val;
+
+    if ( is64 )
+        a |= (uint64_t)xecam_vpci_find_reg(dev, dev->msi_off + 8)->val << 32;
+
+    return a;
+}
+
+static int msi_bind(struct xecam_vpci *dev, bool bind)
+{
+    uint32_t c = ctrl(dev)->val;
+    bool is64 = c & MSI_64BIT;
+    uint32_t data = xecam_vpci_find_reg(dev, dev->msi_off +
+                                        (is64 ? 12 : 8))->val;
+
+    if ( !dev->d )
+        return -ENODEV;
+
+    return xecam_port_msi_bind(dev->d, dev->host_sbdf, bind,
+                               msi_addr(dev, is64), data, 1U << MSI_MME(c));
+}
+
+static void refuse(struct xecam_vpci *dev, const char *why)
+{
+    xecam_count(dev->irq_errors);
+    xecam_port_log(XECAM_LOG_WARN | XECAM_LOG_GUEST,
+                   "vpci %04x:%02x:%02x.%u: MSI %s\n",
+                   XECAM_SBDF_SEG(dev->host_sbdf),
+                   XECAM_SBDF_BUS(dev->host_sbdf),
+                   XECAM_SBDF_DEV(dev->host_sbdf),
+                   XECAM_SBDF_FN(dev->host_sbdf), why);
+}
+
+static void ctrl_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
+                       uint32_t old, uint32_t bytes)
+{
+    bool was = old & MSI_ENABLE, now = reg->val & MSI_ENABLE;
+
+    if ( MSI_MME(reg->val) > MSI_MMC(reg->val) )
+        reg->val = (reg->val & ~MSI_MME_MASK) | (MSI_MMC(reg->val) << 4);
+    if ( was )
+    {
+        if ( now )
+        {
+            reg->val = old;     /* no second bind, no MME change */
+            if ( bytes & 0xff )
+                refuse(dev, "enabled again while enabled: ignored");
+            return;
+        }
+        msi_bind(dev, false);
+        dev->msi_bound = false;
+    }
+    else if ( now && xecam_cap_msix_enabled(dev) )
+    {
+        reg->val &= ~MSI_ENABLE;
+        refuse(dev, "enable refused: MSI-X is on");
+    }
+    else if ( now && msi_bind(dev, true) )
+    {
+        reg->val &= ~MSI_ENABLE;
+        refuse(dev, "enable refused: the host could not bind it");
+    }
+    else
+        dev->msi_bound = now;
+    xecam_vpci_irq_sync(dev);
+}
+
+static void addr_data_write(struct xecam_vpci *dev,
+                            struct xecam_vpci_reg *reg, uint32_t old,
+                            uint32_t bytes)
+{
+    if ( dev->msi_bound && reg->val != old && msi_bind(dev, true) )
+        refuse(dev, "rebind with new address/data failed");
+}
+
+void xecam_cap_msi_reset(struct xecam_vpci *dev)
+{
+    if ( dev->msi_bound )
+        msi_bind(dev, false);
+    dev->msi_bound = false;
+}
+
+int xecam_cap_msi_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
+{
+    unsigned int off = cap->offset, data;
+    uint32_t c;
+    bool is64;
+
+    if ( !xecam_vpci_hw_read_ok(dev, off + 2, 2, &c) )
+        return -EIO;
+    if ( MSI_MMC(c) > 5 )
+        return -EINVAL;             /* more than 32 vectors: the device lies */
+    is64 = c & MSI_64BIT;
+    data = off + (is64 ? 12 : 8);
+    dev->msi_off = off;
+
+    return xecam_vpci_add(dev, off + 2, 2, c & (MSI_64BIT | MSI_MASKABLE |
+                                                 0x000e), ~0U,
+                          ~(MSI_ENABLE | MSI_MME_MASK), 0, ctrl_write) ?:
+           xecam_vpci_add(dev, off + 4, 4, 0, ~0U, 3, 0, addr_data_write) ?:
+           (is64 ? xecam_vpci_add(dev, off + 8, 4, 0, ~0U, 0, 0,
+                                  addr_data_write) : 0) ?:
+           xecam_vpci_add(dev, data, 2, 0, ~0U, 0, 0, addr_data_write) ?:
+           (c & MSI_MASKABLE ?
+            xecam_vpci_add(dev, data + 4, 4, 0, ~0U, 0, 0, NULL) ?:
+            xecam_vpci_add(dev, data + 8, 4, 0, 0, ~0U, 0, NULL) : 0);
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * MSI-X capability.  Enable and Function Mask are the guest's; a change
+ * tells the host (xecam_port_msix_control), and is refused if the host
+ * refuses, if MSI is on (one interrupt type at a time), or if it would
+ * enable MSI-X again while enabled (XSA-157/237).  Table size, table and
+ * PBA location are the device's, read once and checked against the BARs:
+ * a BIR naming no memory BAR, or a table or PBA past the end of its BAR,
+ * and the capability is not shown at all.
+ */
+#include "private.h"
+
+#define MSIX_SIZE(c)    (((c) & 0x7ff) + 1)
+#define MSIX_MASKALL    0x4000U
+#define MSIX_ENABLE     0x8000U
+#define MSIX_BIR(v)     ((v) & 7)
+#define MSIX_OFF(v)     ((v) & ~7U)
+
+static struct xecam_vpci_reg *ctrl(struct xecam_vpci *dev)
+{
+    return xecam_vpci_find_reg(dev, dev->msix_off + 2);
+}
+
+bool xecam_cap_msix_enabled(struct xecam_vpci *dev)
+{
+    return dev->msix_off && (ctrl(dev)->val & MSIX_ENABLE);
+}
+
+static int tell_host(struct xecam_vpci *dev, uint32_t c)
+{
+    if ( !dev->d )
+        return -ENODEV;
+
+    return xecam_port_msix_control(dev->d, dev->host_sbdf,
+                                   c & MSIX_ENABLE, c & MSIX_MASKALL);
+}
+
+static void refuse(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
+                   uint32_t old, const char *why)
+{
+    reg->val = old;
+    xecam_count(dev->irq_errors);
+    xecam_port_log(XECAM_LOG_WARN | XECAM_LOG_GUEST,
+                   "vpci %04x:%02x:%02x.%u: MSI-X %s\n",
+                   XECAM_SBDF_SEG(dev->host_sbdf),
+                   XECAM_SBDF_BUS(dev->host_sbdf),
+                   XECAM_SBDF_DEV(dev->host_sbdf),
+                   XECAM_SBDF_FN(dev->host_sbdf), why);
+}
+
+static void ctrl_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
+                       uint32_t old, uint32_t bytes)
+{
+    bool was = old & MSIX_ENABLE, now = reg->val & MSIX_ENABLE;
+
+    if ( !(bytes & 0xff00) )
+        return;                 /* enable and mask-all are in byte 1 */
+    if ( was && now && reg->val == old )
+        refuse(dev, reg, old, "enabled again while enabled: ignored");
+    else if ( !was && now && xecam_cap_msi_enabled(dev) )
+        refuse(dev, reg, old, "enable refused: MSI is on");
+    else if ( reg->val != old && tell_host(dev, reg->val) )
+        refuse(dev, reg, old, "change refused by the host");
+    else
+        dev->msix_on = now;
+    xecam_vpci_irq_sync(dev);
+}
+
+void xecam_cap_msix_reset(struct xecam_vpci *dev)
+{
+    if ( dev->msix_on && dev->d )
+        xecam_port_msix_control(dev->d, dev->host_sbdf, false, false);
+    dev->msix_on = false;
+}
+
+/* Does [off, off + len) lie inside memory BAR 'bir'? */
+static bool in_bar(const struct xecam_vpci *dev, unsigned int bir,
+                   uint64_t off, uint64_t len)
+{
+    const struct xecam_vpci_bar *b = bir < 6 ? &dev->bar[bir] : NULL;
+
+    return b && (b->kind == BAR_MEM32 || b->kind == BAR_MEM64) &&
+           off < b->size && len <= b->size - off;
+}
+
+int xecam_cap_msix_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
+{
+    unsigned int off = cap->offset;
+    uint32_t c, table, pba;
+
+    if ( !xecam_vpci_hw_read_ok(dev, off + 2, 2, &c) ||
+         !xecam_vpci_hw_read_ok(dev, off + 4, 4, &table) ||
+         !xecam_vpci_hw_read_ok(dev, off + 8, 4, &pba) )
+        return -EIO;
+    if ( !in_bar(dev, MSIX_BIR(table), MSIX_OFF(table),
+                 16ULL * MSIX_SIZE(c)) ||
+         !in_bar(dev, MSIX_BIR(pba), MSIX_OFF(pba),
+                 8ULL * ((MSIX_SIZE(c) + 63) / 64)) )
+        return -EINVAL;
+    dev->msix_off = off;
+
+    return xecam_vpci_add(dev, off + 2, 2, c & 0x7ff, ~0U,
+                          ~(MSIX_ENABLE | MSIX_MASKALL), 0, ctrl_write) ?:
+           xecam_vpci_add(dev, off + 4, 4, table, ~0U, ~0U, 0, NULL) ?:
+           xecam_vpci_add(dev, off + 8, 4, pba, ~0U, ~0U, 0, NULL);
+}

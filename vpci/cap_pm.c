@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Power Management capability.
+ *
+ * - PMC: the device's, with PME support (bits 15:11) hidden: no PME can
+ *   reach the guest.
+ * - PMCSR: the power state is the guest's to ask for, D0 or D3hot only;
+ *   a change goes through the host (xecam_port_power_state) and is
+ *   refused if the host refuses.  PME_En and PME_Status read 0 and are never
+ *   written.  D3hot -> D0 without No_Soft_Reset resets the function, so the
+ *   emulated state returns to reset, as the device's did.
+ */
+#include "private.h"
+
+#define PMC_PME_MASK    0xf800U
+#define PMCSR_STATE     0x0003U
+#define PMCSR_NSR       0x0008U
+#define PM_D0           0
+#define PM_D3HOT        3
+
+static void pmcsr_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
+                        uint32_t old, uint32_t bytes)
+{
+    unsigned int from = old & PMCSR_STATE, to = reg->val & PMCSR_STATE;
+
+    if ( from == to )
+        return;
+    if ( (to != PM_D0 && to != PM_D3HOT) ||
+         xecam_port_power_state(dev->host_sbdf, to) )
+    {
+        reg->val = old;
+        return;
+    }
+    if ( from == PM_D3HOT && to == PM_D0 && !(reg->val & PMCSR_NSR) )
+    {
+        xecam_vpci_reset_state(dev);
+        reg->val = (reg->val & ~PMCSR_STATE) | PM_D0;
+    }
+}
+
+int xecam_cap_pm_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
+{
+    unsigned int off = cap->offset;
+    uint32_t pmc, pmcsr;
+
+    if ( !xecam_vpci_hw_read_ok(dev, off + 2, 2, &pmc) ||
+         !xecam_vpci_hw_read_ok(dev, off + 4, 2, &pmcsr) )
+        return -EIO;
+    dev->pm_off = off;
+
+    /* The guest starts in D0 whatever state the host left the device in. */
+    return xecam_vpci_add(dev, off + 2, 2, pmc & ~PMC_PME_MASK, ~0U, ~0U, 0,
+                          NULL) ?:
+           xecam_vpci_add(dev, off + 4, 2, pmcsr & PMCSR_NSR, ~0U,
+                          ~PMCSR_STATE, 0, pmcsr_write);
+}

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The guest's capability chains, built from the device's and the policy.
+ *
+ * Exposed capabilities keep their place and order; next pointers are
+ * rewritten to skip hidden ones.  The capability pointer and Status.CAP_LIST
+ * follow the guest's chain.  0x100 always holds a valid extended header:
+ * the first exposed capability's, or ID 0 pointing to it when the
+ * device's first one is hidden.  A hidden capability reads 0 and ignores
+ * writes.  A capability whose emulation cannot be set up because of what
+ * the device says (a bad MSI-X BIR, a port type...) is hidden, not fatal;
+ * a failure of the host (a config read, memory) fails the assignment.
+ * Extended capabilities exist only behind a PCI Express capability.
+ */
+#include "private.h"
+
+#define PCIE_CAP_ID 0x10
+
+int xecam_vpci_add(struct xecam_vpci *dev, unsigned int offset,
+                   unsigned int size, uint32_t reset, uint32_t emu,
+                   uint32_t ro, uint32_t rw1c, xecam_vpci_write_t *write)
+{
+    uint32_t all = xecam_ones(size);
+    struct xecam_vpci_reg r = {
+        .offset = offset, .size = size, .reset = reset & emu & all,
+        .emu = emu & all, .ro = ro & all, .rw1c = rw1c & all, .write = write,
+    };
+
+    return xecam_vpci_add_reg(dev, &r);
+}
+
+bool xecam_vpci_hw_read_ok(struct xecam_vpci *dev, unsigned int reg,
+                           unsigned int size, uint32_t *val)
+{
+    return !xecam_port_pci_read(dev->host_sbdf, reg, size, val);
+}
+
+/* Drop registers added since there were 'nr' (a failed emulation). */
+static void regs_truncate(struct xecam_vpci *dev, unsigned int nr)
+{
+    while ( dev->nr_regs > nr )
+        xecam_vpci_remove_reg(dev, dev->regs[dev->nr_regs - 1].offset,
+                              dev->regs[dev->nr_regs - 1].size);
+}
+
+/* Reads 0, ignores writes: dword by dword, around what is registered. */
+static int hide(struct xecam_vpci *dev, const struct xecam_cap *cap,
+                unsigned int len)
+{
+    unsigned int o, end = cap->offset + (len ? len : 4);
+    unsigned int limit = cap->ext ? XECAM_CFG_SIZE : XECAM_CFG_LEGACY;
+    int rc = 0;
+
+    for ( o = cap->offset; (!rc || rc == -EEXIST) && o < end && o < limit;
+          o += 4 )
+        rc = xecam_vpci_add(dev, o, 4, 0, ~0U, ~0U, 0, NULL);
+
+    return rc == -EEXIST ? 0 : rc;
+}
+
+/* Decide and emulate: *shown says whether the guest sees it. */
+static int expose(struct xecam_vpci *dev, const struct xecam_cap *cap,
+                  const struct xecam_assign_opts *opts, bool *shown)
+{
+    enum xecam_cap_action action;
+    const struct xecam_cap_policy *p = xecam_cap_policy_of(cap, opts,
+                                                           &action);
+    unsigned int nr = dev->nr_regs;
+    uint16_t offs[] = { dev->pm_off, dev->msi_off, dev->msix_off,
+                        dev->pcie_off };
+    int rc = action == CAP_EMULATE ? p->init(dev, cap) : 0;
+
+    if ( rc )
+    {
+        regs_truncate(dev, nr);
+        dev->pm_off = offs[0];
+        dev->msi_off = offs[1];
+        dev->msix_off = offs[2];
+        dev->pcie_off = offs[3];
+        action = CAP_HIDE;
+    }
+    *shown = cap->id && action != CAP_HIDE;
+
+    return rc == -EIO || rc == -ENOMEM ? rc : 0;
+}
+
+static int std_header(struct xecam_vpci *dev, const struct xecam_cap *cap,
+                      unsigned int next)
+{
+    return xecam_vpci_add(dev, cap->offset, 2, cap->id | (next << 8), ~0U,
+                          ~0U, 0, NULL);
+}
+
+static int ext_header(struct xecam_vpci *dev, unsigned int offset,
+                      unsigned int id, unsigned int version, unsigned int next)
+{
+    return xecam_vpci_add(dev, offset, 4, id | (version << 16) | (next << 20),
+                          ~0U, ~0U, 0, NULL);
+}
+
+/* Chain headers for the exposed caps, hiding for the rest. */
+static int link(struct xecam_vpci *dev, const struct xecam_cap *caps,
+                const bool *shown, unsigned int n,
+                const struct xecam_assign_opts *opts, unsigned int *first)
+{
+    enum xecam_cap_action action;
+    unsigned int i, next = 0;
+    int rc = 0;
+
+    for ( i = n; !rc && i-- > 0; )
+    {
+        if ( !shown[i] )
+            continue;
+        rc = caps[i].ext ? ext_header(dev, caps[i].offset, caps[i].id,
+                                      caps[i].version, next)
+                         : std_header(dev, &caps[i], next);
+        next = caps[i].offset;
+    }
+    *first = next;
+    for ( i = 0; !rc && i < n; i++ )
+        if ( !shown[i] && !(caps[i].ext && caps[i].offset == 0x100) )
+            rc = hide(dev, &caps[i],
+                      xecam_cap_policy_of(&caps[i], opts, &action)->len);
+
+    return rc;
+}
+
+static int std_chain(struct xecam_vpci *dev,
+                     const struct xecam_assign_opts *opts, bool *pcie)
+{
+    struct xecam_cap caps[XECAM_MAX_STD_CAPS];
+    bool shown[XECAM_MAX_STD_CAPS];
+    int n = xecam_vpci_walk_std(dev, caps, XECAM_MAX_STD_CAPS);
+    unsigned int i, first;
+    int rc = n < 0 ? n : 0;
+
+    for ( i = 0; !rc && i < (unsigned int)n; i++ )
+    {
+        rc = expose(dev, &caps[i], opts, &shown[i]);
+        *pcie |= caps[i].id == PCIE_CAP_ID;
+    }
+    if ( !rc )
+        rc = link(dev, caps, shown, n, opts, &first);
+    if ( rc )
+        return rc;
+    xecam_vpci_find_reg(dev, 0x34)->val = first;
+    xecam_vpci_find_reg(dev, 0x34)->reset = first;
+    xecam_vpci_find_reg(dev, 0x06)->val = first ? 0x10 : 0;
+    xecam_vpci_find_reg(dev, 0x06)->reset = first ? 0x10 : 0;
+
+    return 0;
+}
+
+static int ext_chain(struct xecam_vpci *dev,
+                     const struct xecam_assign_opts *opts)
+{
+    struct xecam_cap *caps = xecam_port_zalloc(XECAM_MAX_EXT_CAPS *
+                                               sizeof(*caps));
+    bool *shown = xecam_port_zalloc(XECAM_MAX_EXT_CAPS * sizeof(*shown));
+    unsigned int i, first;
+    int n, rc = -ENOMEM;
+
+    if ( caps && shown )
+    {
+        n = xecam_vpci_walk_ext(dev, caps, XECAM_MAX_EXT_CAPS);
+        rc = n < 0 ? n : 0;
+        for ( i = 0; !rc && i < (unsigned int)n; i++ )
+            rc = expose(dev, &caps[i], opts, &shown[i]);
+        if ( !rc )
+            rc = link(dev, caps, shown, n, opts, &first);
+        /* 0x100 always answers: a null header leading to the chain. */
+        if ( !rc && first != 0x100 )
+            rc = ext_header(dev, 0x100, 0, 0, first);
+    }
+    xecam_port_free(caps);
+    xecam_port_free(shown);
+
+    return rc;
+}
+
+int xecam_vpci_caps_init(struct xecam_vpci *dev,
+                         const struct xecam_assign_opts *opts)
+{
+    bool pcie = false;
+    int rc = std_chain(dev, opts, &pcie);
+
+    return rc || !pcie ? rc : ext_chain(dev, opts);
+}
+
+void xecam_vpci_irq_sync(struct xecam_vpci *dev)
+{
+    dev->msi_active = xecam_cap_msi_enabled(dev) ||
+                      xecam_cap_msix_enabled(dev);
+    xecam_vpci_intx_sync(dev);
+}
+
+/*
+ * As after a reset of the function: the host unbinds interrupts and unmaps
+ * BARs, every register returns to its reset value.
+ */
+void xecam_vpci_reset_state(struct xecam_vpci *dev)
+{
+    unsigned int i;
+
+    xecam_cap_msi_reset(dev);
+    xecam_cap_msix_reset(dev);
+    xecam_vpci_bars_unmap_all(dev);
+    for ( i = 0; i < dev->nr_regs; i++ )
+        dev->regs[i].val = dev->regs[i].reset;
+    xecam_vpci_irq_sync(dev);
+}
