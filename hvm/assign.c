@@ -39,3 +39,18 @@ int xecam_deassign_device(struct xecam_domain *d, uint32_t guest_sbdf)
 
     return 0;
 }
+
+int xecam_add_root_port(struct xecam_domain *d, uint32_t port_sbdf,
+                        uint8_t secondary)
+{
+    struct xecam_vpci *dev;
+    int rc = xecam_vpci_root_port(d, port_sbdf, secondary, &dev);
+
+    if ( rc )
+        return rc;
+    rc = xecam_route_add_vpci(d, port_sbdf, dev);
+    if ( rc )
+        xecam_vpci_destroy(dev);
+
+    return rc;
+}

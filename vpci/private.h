@@ -62,6 +62,7 @@ struct xecam_vpci {
     bool mf;                        /* other functions in the guest slot */
     bool routed;                    /* a domain's route table holds it */
     bool was_routed;                /* a guest could have reached it */
+    bool emulated;                  /* no device behind it (a root port) */
     bool msi_active;                /* MSI or MSI-X on: INTx forced off */
     struct xecam_vpci_bar bar[XECAM_NR_BARS];
     /* Emulated capabilities: where they are (0: not there). */

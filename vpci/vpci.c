@@ -95,7 +95,7 @@ static void vpci_reset_device(struct xecam_vpci *dev)
     xecam_cap_msi_reset(dev);
     xecam_cap_msix_reset(dev);
     xecam_vpci_bars_unmap_all(dev);
-    if ( !dev->nr_regs || !dev->was_routed )
+    if ( !dev->nr_regs || !dev->was_routed || dev->emulated )
         return;
     if ( xecam_port_pci_read(dev->host_sbdf, 0x04, 2, &cmd) )
         xecam_vpci_hw_write(dev, 0x04, 2, PCI_CMD_INTX_OFF);
@@ -131,12 +131,17 @@ void xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,
     xecam_port_write_unlock(dev->lock);
 }
 
-/* A failed device read reads all-ones, as a vanished device would. */
+/*
+ * A failed device read reads all-ones, as a vanished device would.  An
+ * emulated device has nothing behind it: 0, and writes go nowhere.
+ */
 uint32_t xecam_vpci_hw_read(struct xecam_vpci *dev, unsigned int reg,
                             unsigned int size)
 {
     uint32_t v;
 
+    if ( dev->emulated )
+        return 0;
     if ( xecam_port_pci_read(dev->host_sbdf, reg, size, &v) )
         v = xecam_ones(size);
 
@@ -146,7 +151,9 @@ uint32_t xecam_vpci_hw_read(struct xecam_vpci *dev, unsigned int reg,
 void xecam_vpci_hw_write(struct xecam_vpci *dev, unsigned int reg,
                          unsigned int size, uint32_t val)
 {
-    xecam_port_pci_write(dev->host_sbdf, reg, size, val & xecam_ones(size));
+    if ( !dev->emulated )
+        xecam_port_pci_write(dev->host_sbdf, reg, size,
+                             val & xecam_ones(size));
 }
 
 uint32_t xecam_vpci_host_sbdf(const struct xecam_vpci *dev)

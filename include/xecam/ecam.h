@@ -84,6 +84,13 @@ struct xecam_vpci *xecam_route_remove_vpci(struct xecam_domain *d,
 int xecam_assign_device(struct xecam_domain *d, uint32_t guest_sbdf,
                         uint32_t host_sbdf, unsigned int flags);
 int xecam_deassign_device(struct xecam_domain *d, uint32_t guest_sbdf);
+/*
+ * An emulated PCI Express Root Port at 'port_sbdf' (bus 0) with secondary
+ * bus 'secondary', for an endpoint assigned on that bus; removed with
+ * xecam_deassign_device().  -EINVAL, -EEXIST, -ENOMEM.
+ */
+int xecam_add_root_port(struct xecam_domain *d, uint32_t port_sbdf,
+                        uint8_t secondary);
 
 /* Ioreq servers, as the XEN_DMOP_*_ioreq_server operations drive them. */
 int xecam_ioreq_server_create(struct xecam_domain *d, unsigned int id);

@@ -94,6 +94,14 @@ int xecam_vpci_assign_opts(struct xecam_domain *d, uint32_t guest_sbdf,
                            const struct xecam_assign_opts *opts,
                            struct xecam_vpci **out);
 
+/*
+ * An emulated PCI Express Root Port at 'port_sbdf' (bus 0) whose secondary
+ * and subordinate bus is 'secondary' (non-zero): the parent an endpoint on
+ * that bus needs.  -EINVAL otherwise.                          fallible
+ */
+int xecam_vpci_root_port(struct xecam_domain *d, uint32_t port_sbdf,
+                         uint8_t secondary, struct xecam_vpci **out);
+
 /* The policy row of a capability ID (for docs and tests); false if none. */
 bool xecam_vpci_cap_policy(bool ext, uint16_t id, unsigned int *action,
                            const char **name, const char **reason);
