@@ -178,11 +178,18 @@ static int ext_chain(struct xecam_vpci *dev,
     return rc;
 }
 
+/*
+ * Without a PCI Express capability a function has no extended config
+ * space: 0x100-0xfff read all-ones and drop writes, whatever the device
+ * holds there, as a conventional function behind a PCIe bridge answers.
+ */
 int xecam_vpci_caps_init(struct xecam_vpci *dev,
                          const struct xecam_assign_opts *opts)
 {
     bool pcie = false;
     int rc = std_chain(dev, opts, &pcie);
+
+    dev->no_ext = !pcie;
 
     return rc || !pcie ? rc : ext_chain(dev, opts);
 }

@@ -118,6 +118,11 @@ void xecam_vpci_destroy(struct xecam_vpci *dev)
 void xecam_vpci_read(struct xecam_vpci *dev, unsigned int reg,
                      unsigned int size, uint32_t *val)
 {
+    if ( reg >= XECAM_CFG_LEGACY && dev->no_ext )
+    {
+        *val = xecam_ones(size);
+        return;
+    }
     xecam_port_read_lock(dev->lock);
     *val = xecam_vpci_access_read(dev, reg, size);
     xecam_port_read_unlock(dev->lock);
@@ -126,6 +131,8 @@ void xecam_vpci_read(struct xecam_vpci *dev, unsigned int reg,
 void xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,
                       unsigned int size, uint32_t val)
 {
+    if ( reg >= XECAM_CFG_LEGACY && dev->no_ext )
+        return;
     xecam_port_write_lock(dev->lock);
     xecam_vpci_access_write(dev, reg, size, val);
     xecam_port_write_unlock(dev->lock);

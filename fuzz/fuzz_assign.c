@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Fuzz device assignment: the host function's config space (capability
+ * chains above all), its BAR sizes and the assignment options come from the
+ * input, then a sequence of guest config accesses.  After every step:
+ *
+ *  - the guest's standard and extended chains terminate, never revisit an
+ *    offset and stay inside their regions;
+ *  - the device's SERR and PARITY enables were never set, its memory decode
+ *    never cleared, by the guest;
+ *  - reads of the hidden first extended header are well formed.
+ *
+ * Built with libFuzzer (make fuzz) or as a reproducer that runs files.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <public/hvm/ecam_op.h>
+#include <xecam/pci.h>
+#include <xecam/user.h>
+#include <xecam/vpci.h>
+
+#define GUEST   1
+#define BASE    0xe0000000ULL
+#define HOST    XECAM_SBDF(0, 0x30, 0, 0)
+#define GFN     XECAM_SBDF(0, 0, 3, 0)
+
+struct input {
+    const uint8_t *p;
+    size_t left;
+};
+
+static uint64_t take(struct input *in, unsigned int bytes)
+{
+    uint64_t v = 0;
+
+    while ( bytes-- && in->left )
+    {
+        v = (v << 8) | *in->p++;
+        in->left--;
+    }
+
+    return v;
+}
+
+static struct xecam_domain *d;
+
+static uint32_t rd(unsigned int reg, unsigned int size)
+{
+    uint64_t v = 0;
+
+    xecam_mmio_read(d, 0, BASE + (3ULL << 15) + reg, size, &v);
+
+    return v;
+}
+
+/* The guest's chains must be finite, acyclic and in range. */
+static void check_chains(void)
+{
+    uint8_t seen[XECAM_CFG_SIZE / 4] = { 0 };
+    unsigned int ptr, n = 0;
+    uint32_t hdr;
+
+    if ( rd(0x06, 2) & 0x10 )
+        for ( ptr = rd(0x34, 1); ptr; ptr = (hdr >> 8) & 0xff )
+        {
+            if ( ptr < 0x40 || ptr > 0xfc || (ptr & 3) || seen[ptr / 4]++ ||
+                 ++n > 48 )
+                abort();
+            hdr = rd(ptr, 2);
+        }
+    hdr = rd(0x100, 4);
+    if ( hdr == ~0U )
+        return;                 /* no extended space in the guest's view */
+    for ( ptr = hdr >> 20, n = 0; ptr; ptr = hdr >> 20 )
+    {
+        if ( ptr < 0x100 || (ptr & 3) || seen[ptr / 4]++ || ++n > 960 )
+            abort();
+        hdr = rd(ptr, 4);
+    }
+}
+
+static void check_device(uint32_t cmd0)
+{
+    uint8_t b[2];
+    uint32_t cmd;
+
+    if ( xecam_user_pdev_peek(HOST, 0x04, b, 2) )
+        abort();
+    cmd = b[0] | (b[1] << 8);
+    if ( (cmd & 0x0140) & ~(cmd0 & 0x0140) )
+        abort();                /* SERR or PARITY set by the guest */
+    if ( (cmd0 & 0x0002) && !(cmd & 0x0002) )
+        abort();                /* memory decode cleared by the guest */
+}
+
+static void setup(struct input *in)
+{
+    static uint8_t cfg[XECAM_CFG_SIZE];
+    struct xen_hvm_ecam_space w = {
+        .domid = GUEST, .start_bus = 0, .end_bus = 255, .base = BASE,
+    };
+    unsigned int i;
+
+    xecam_user_reset();
+    xecam_user_log_clear();
+    xecam_user_domain_privileged(0);
+    xecam_user_domain_add(GUEST, XECAM_DOMF_PARTIAL_MF, &d);
+    xecam_user_set_current(0);
+    xecam_user_hvm_op(HVMOP_set_ecam_space, &w);
+
+    /* A valid type 0 header with fuzzed BARs; the rest from the input. */
+    memset(cfg, 0, sizeof(cfg));
+    for ( i = 0x10; i < sizeof(cfg) && in->left; i++ )
+        cfg[i] = take(in, 1);
+    cfg[0x00] = 0x86;
+    cfg[0x01] = 0x80;
+    cfg[0x04] |= 0x02;          /* the host's memory decode is on */
+    cfg[0x06] = 0x10;
+    cfg[0x0e] &= 0x80;
+    xecam_user_pdev_add(HOST, cfg, sizeof(cfg));
+    for ( i = 0; i <= XECAM_PORT_ROM_BAR; i++ )
+        xecam_user_pdev_bar(HOST, i, 1ULL << (take(in, 1) % 40));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct input in = { .p = data, .left = size };
+    unsigned int flags, steps = 0, reg, sz;
+    uint32_t cmd0;
+    uint8_t b[2];
+
+    /* Options first, so the config space can be as long as it likes. */
+    flags = take(&in, 1) & XECAM_ASSIGN_MASK & ~XECAM_ASSIGN_HIDDEN;
+    setup(&in);
+    xecam_user_pdev_peek(HOST, 0x04, b, 2);
+    cmd0 = b[0] | (b[1] << 8);
+    if ( xecam_assign_device(d, GFN, HOST, flags) )
+        return 0;
+    check_chains();
+
+    /* Accesses: the tail of the input, 6 bytes each (wraps around). */
+    in.p = data;
+    in.left = size > 4096 ? 4096 : size;
+    while ( in.left >= 6 && steps++ < 512 )
+    {
+        reg = take(&in, 2) & 0xfff;
+        sz = 1U << (take(&in, 1) % 3);
+        reg &= ~(sz - 1);
+        if ( take(&in, 1) & 1 )
+            xecam_mmio_write(d, 0, BASE + (3ULL << 15) + reg, sz,
+                             take(&in, 2) * 0x10001U);
+        else
+            rd(reg, sz);
+        check_device(cmd0);
+    }
+    check_chains();
+    xecam_user_reset();
+
+    return 0;
+}
+
+#ifdef XECAM_FUZZ_STANDALONE
+int main(int argc, char **argv)
+{
+    static uint8_t buf[1 << 20];
+    int i;
+
+    for ( i = 1; i < argc; i++ )
+    {
+        FILE *f = fopen(argv[i], "rb");
+        size_t n;
+
+        if ( !f )
+        {
+            perror(argv[i]);
+            return 1;
+        }
+        n = fread(buf, 1, sizeof(buf), f);
+        fclose(f);
+        LLVMFuzzerTestOneInput(buf, n);
+        printf("%s: ok\n", argv[i]);
+    }
+
+    return 0;
+}
+#endif
