@@ -13,7 +13,7 @@ int xecam_assign_device(struct xecam_domain *d, uint32_t guest_sbdf,
 
     if ( rc )
         return rc;
-    rc = xecam_route_add_vpci(d, guest_sbdf, dev);
+    rc = xecam_route_assign_vpci(d, guest_sbdf, dev);
     if ( rc )
         xecam_vpci_destroy(dev);
     else

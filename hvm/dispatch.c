@@ -27,17 +27,40 @@ static void slot_update_mf(struct xecam_domain *d, uint32_t sbdf)
             xecam_vpci_set_mf(b->vpci[f], n > 1);
 }
 
+/* Is host function 'host' already behind another guest function of d? */
+static bool host_routed(const struct xecam_domain *d, uint32_t host)
+{
+    unsigned int i, bus, f;
+
+    for ( i = 0; i < XECAM_MAX_SEGMENTS; i++ )
+        for ( bus = 0; d->seg[i].used && bus < 256; bus++ )
+            for ( f = 0; d->seg[i].bus[bus] && f < 256; f++ )
+            {
+                const struct xecam_vpci *v = d->seg[i].bus[bus]->vpci[f];
+
+                if ( v && xecam_vpci_host_of(v) == host )
+                    return true;
+            }
+
+    return false;
+}
+
 static int add_vpci(struct xecam_domain *d, uint32_t sbdf,
-                    struct xecam_vpci *dev)
+                    struct xecam_vpci *dev, bool assign)
 {
     struct xecam_route_bus *b;
-    int rc = xecam_route_prepare(d, sbdf, sbdf);
+    int rc;
 
+    rc = xecam_route_prepare(d, sbdf, sbdf);
     b = rc ? NULL : xecam_route_bus(d, sbdf);
     if ( !b )
         return rc;
     if ( b->vpci[XECAM_SBDF_DEVFN(sbdf)] )
         return -EEXIST;
+    /* Assignment: one host function, one guest function. */
+    if ( assign && xecam_vpci_host_of(dev) != XECAM_NO_HOST &&
+         host_routed(d, xecam_vpci_host_of(dev)) )
+        return -EBUSY;
     if ( !xecam_vpci_take(dev) )
         return -EBUSY;
     b->vpci[XECAM_SBDF_DEVFN(sbdf)] = dev;
@@ -47,21 +70,34 @@ static int add_vpci(struct xecam_domain *d, uint32_t sbdf,
     return 0;
 }
 
-/* On success the domain owns dev until it is removed. */
-int xecam_route_add_vpci(struct xecam_domain *d, uint32_t sbdf,
-                         struct xecam_vpci *dev)
+static int route_vpci(struct xecam_domain *d, uint32_t sbdf,
+                      struct xecam_vpci *dev, bool assign)
 {
     int rc;
 
     if ( !dev )
         return -EINVAL;
     xecam_port_write_lock(d->lock);
-    rc = add_vpci(d, sbdf, dev);
+    rc = add_vpci(d, sbdf, dev, assign);
     if ( rc )
         xecam_route_trim(d);
     xecam_port_write_unlock(d->lock);
 
     return rc;
+}
+
+/* On success the domain owns dev until it is removed. */
+int xecam_route_add_vpci(struct xecam_domain *d, uint32_t sbdf,
+                         struct xecam_vpci *dev)
+{
+    return route_vpci(d, sbdf, dev, false);
+}
+
+/* The same for an assignment: -EBUSY if the host function is routed. */
+int xecam_route_assign_vpci(struct xecam_domain *d, uint32_t sbdf,
+                            struct xecam_vpci *dev)
+{
+    return route_vpci(d, sbdf, dev, true);
 }
 
 /* Hands the device back to the caller. */

@@ -129,6 +129,10 @@ void xecam_dispatch(struct xecam_domain *d, unsigned int vcpu, uint32_t sbdf,
                     unsigned int reg, unsigned int size, bool write,
                     uint32_t *val);
 
+/* dispatch.c: route an assigned device (one guest function per host one). */
+int xecam_route_assign_vpci(struct xecam_domain *d, uint32_t sbdf,
+                            struct xecam_vpci *dev);
+
 /* ioreq.c: servers and their ranges. */
 struct xecam_ioreq_server *xecam_ioreq_server(const struct xecam_domain *d,
                                               const struct xecam_fwd *fwd);

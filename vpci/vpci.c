@@ -168,6 +168,11 @@ uint32_t xecam_vpci_host_sbdf(const struct xecam_vpci *dev)
     return dev->host_sbdf;
 }
 
+uint32_t xecam_vpci_host_of(const struct xecam_vpci *dev)
+{
+    return dev->emulated ? XECAM_NO_HOST : dev->host_sbdf;
+}
+
 unsigned long xecam_vpci_refused(const struct xecam_vpci *dev)
 {
     return xecam_read_once(dev->refused);

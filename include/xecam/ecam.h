@@ -78,7 +78,9 @@ struct xecam_vpci *xecam_route_remove_vpci(struct xecam_domain *d,
 /*
  * Device assignment: host function 'host_sbdf' appears at 'guest_sbdf',
  * emulated by vPCI (XECAM_ASSIGN_* options).  -EEXIST: the guest function is
- * taken; plus xecam_vpci_assign()'s errors.  Deassignment resets the device
+ * taken; -EBUSY: the host function is already assigned in this domain (in
+ * Xen, to another domain is refused before, by device assignment itself);
+ * plus xecam_vpci_assign()'s errors.  Deassignment resets the device
  * and all shadow state; -ENOENT if nothing is assigned there.
  */
 int xecam_assign_device(struct xecam_domain *d, uint32_t guest_sbdf,

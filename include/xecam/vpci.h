@@ -148,6 +148,9 @@ void xecam_vpci_hw_write(struct xecam_vpci *dev, unsigned int reg,
                          unsigned int size, uint32_t val);
 
 uint32_t xecam_vpci_host_sbdf(const struct xecam_vpci *dev);
+/* The host function behind dev, or XECAM_NO_HOST for an emulated one. */
+#define XECAM_NO_HOST 0xffffffffU
+uint32_t xecam_vpci_host_of(const struct xecam_vpci *dev);
 
 /* Writes refused since the device was created (unclaimed bytes). */
 unsigned long xecam_vpci_refused(const struct xecam_vpci *dev);

@@ -8,7 +8,9 @@
  *   domain [cf8-ext] [self-ecam]       options, before anything else
  *   host FILE                          lspci -x/-xxx/-xxxx dump(s)
  *   window SEG FIRST-LAST BASE         HVMOP_set_ecam_space (toolstack)
- *   vpci GUEST HOST [permissive] [hidden]  assign a host function (vPCI)
+ *   vpci GUEST HOST [permissive] [hidden] [norciep]
+ *                                      assign a host function (vPCI)
+ *   rootport PORT SECONDARY            emulated PCIe Root Port on bus 0
  *   server ID                          ioreq server with ecamctl's DM
  *   claim ID SBDF[-SBDF]               the server claims those functions
  *   emulate ID GUEST HOST              its DM answers for GUEST from HOST's dump
@@ -161,9 +163,17 @@ static int do_window(struct session *s)
     return 0;
 }
 
+static const struct {
+    const char *name;
+    unsigned int flag;
+} vpci_opts[] = {
+    { "permissive", XECAM_ASSIGN_PERMISSIVE },
+    { "hidden",     XECAM_ASSIGN_HIDDEN },
+    { "norciep",    XECAM_ASSIGN_NO_RCIEP },
+};
+
 static int do_vpci(struct session *s)
 {
-    static const char *const opts[] = { "permissive", "hidden" };
     unsigned int t, o, flags = 0;
     uint32_t guest, host;
 
@@ -171,14 +181,27 @@ static int do_vpci(struct session *s)
         return -1;
     for ( t = 3; t < s->nr_tok; t++ )
     {
-        for ( o = 0; o < XECAM_ARRAY_SIZE(opts); o++ )
-            if ( !strcmp(s->tok[t], opts[o]) )
-                flags |= 1U << o;
-        if ( o == XECAM_ARRAY_SIZE(opts) && !(flags & (1U << (o - 1))) &&
-             strcmp(s->tok[t], opts[0]) )
-            return bad(s, t, "unknown option (permissive, hidden)");
+        for ( o = 0; o < XECAM_ARRAY_SIZE(vpci_opts); o++ )
+            if ( !strcmp(s->tok[t], vpci_opts[o].name) )
+                break;
+        if ( o == XECAM_ARRAY_SIZE(vpci_opts) )
+            return bad(s, t, "unknown option (permissive, hidden, norciep)");
+        flags |= vpci_opts[o].flag;
     }
     say(s, "vpci", xecam_assign_device(s->d, guest, host, flags));
+
+    return 0;
+}
+
+static int do_rootport(struct session *s)
+{
+    uint64_t secondary;
+    uint32_t port;
+
+    if ( bdf_arg(s, 1, &port) || num_arg(s, 2, &secondary) ||
+         secondary > 255 )
+        return bad(s, 2, "expected a secondary bus 1-255");
+    say(s, "rootport", xecam_add_root_port(s->d, port, secondary));
 
     return 0;
 }
@@ -245,7 +268,8 @@ static const struct directive directives[] = {
     { "domain",  0, 2, do_domain },
     { "host",    1, 1, do_host },
     { "window",  3, 3, do_window },
-    { "vpci",    2, 4, do_vpci },
+    { "vpci",    2, 5, do_vpci },
+    { "rootport", 2, 2, do_rootport },
     { "server",  1, 1, do_server },
     { "claim",   2, 2, do_claim },
     { "emulate", 3, 3, do_emulate },

@@ -243,6 +243,25 @@ static void test_route_once(void **state)
     xecam_port_domain_put(other);
 }
 
+/* Assignment puts a host function behind one guest function only. */
+static void test_assign_host_once(void **state)
+{
+    const uint32_t host = XECAM_SBDF(0, 0x60, 0, 0);
+
+    /* Seed 158 makes the pattern's header type byte 0: a type 0 header. */
+    assert_int_equal(h_pdev(host, 158, 0x12348086), 0);
+    assert_int_equal(xecam_assign_device(d, XECAM_SBDF(0, 0, 1, 0), host, 0),
+                     0);
+    assert_int_equal(xecam_assign_device(d, XECAM_SBDF(0, 0, 2, 0), host, 0),
+                     -EBUSY);
+    assert_int_equal(xecam_assign_device(d, XECAM_SBDF(1, 0, 1, 0), host, 0),
+                     -EBUSY);
+    assert_null(xecam_route_remove_vpci(d, XECAM_SBDF(0, 0, 2, 0)));
+    assert_int_equal(xecam_deassign_device(d, XECAM_SBDF(0, 0, 1, 0)), 0);
+    assert_int_equal(xecam_assign_device(d, XECAM_SBDF(0, 0, 2, 0), host, 0),
+                     0);
+}
+
 static void test_segment_limit(void **state)
 {
     unsigned int s;
@@ -353,6 +372,7 @@ int main(void)
         T(test_segment_delete_orders),
         T(test_duplicate_and_missing),
         T(test_route_once),
+        T(test_assign_host_once),
         T(test_segment_limit),
         T(test_add_fault_injection),
         T(test_vpci_create_faults),

@@ -54,6 +54,20 @@ printf '00:01.0 x\n00: 00 11\n' > "$tmp/short.lspci"
 expect_error "host $tmp/short.lspci" \
              "$tmp/short.lspci:2: expected 16 two-digit hex bytes"
 
+expect_error 'rootport 00:1c.0 256'              "$tmp/t.trace:1:18: expected a secondary bus"
+expect_error "host $PWD/unit/data/pcie-4k.lspci"$'\nvpci 00:01.0 03:00.0 turbo' \
+             "$tmp/t.trace:2:22: unknown option"
+
+# A root port with a PCIe endpoint behind it, and the same endpoint as an
+# RCiEP on bus 0.
+printf 'host %s\nwindow 0 0-255 0xe0000000\nrootport 00:1c.0 1\nvpci 01:00.0 03:00.0\nvpci 00:05.0 03:00.0 norciep\nread cfg 00:1c.0 0x08 4\n' \
+    "$PWD/unit/data/pcie-4k.lspci" > "$tmp/rp.trace"
+if "$ecamctl" replay "$tmp/rp.trace" > "$tmp/o" 2>&1 &&
+   grep -q '^L3 .*rootport .*ok' "$tmp/o" && grep -q '^L4 .*vpci .*ok' "$tmp/o" &&
+   grep -q '^L5 .*vpci .*Device or resource busy' "$tmp/o" &&
+   grep -q '= *0x06040000' "$tmp/o"; then ok
+else bad "root port trace: $(cat "$tmp/o")"; fi
+
 # Nothing after a malformed line runs.
 printf 'bogus\nwindow 0 0-0 0xe0000000\n' > "$tmp/t.trace"
 "$ecamctl" replay "$tmp/t.trace" > "$tmp/o" 2> /dev/null
