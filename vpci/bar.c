@@ -11,6 +11,9 @@
  *
  * Memory BARs (and the ROM, while enabled) are mapped in the guest while
  * Command.MEM is set, I/O BARs while Command.IO is; never at address 0.
+ * The pages holding the MSI-X table and PBA are never mapped: the guest
+ * must not write the real table (XSA-164's class); its accesses there trap
+ * to the host, which emulates the table.
  * The rule for writes while decode is on: a BAR's address cannot change
  * then (the write is ignored, counted and logged with a rate limit); the ROM
  * enable bit can, and maps or unmaps the ROM.
@@ -63,22 +66,91 @@ static uint64_t bar_gaddr(struct xecam_vpci *dev,
     }
 }
 
+#define PAGE 0x1000ULL
+
+void xecam_vpci_bar_hole(struct xecam_vpci *dev, unsigned int bar,
+                         uint64_t off, uint64_t len)
+{
+    struct xecam_vpci_bar *b = &dev->bar[bar];
+    uint64_t end = (off + len + PAGE - 1) & ~(PAGE - 1);
+
+    if ( b->nr_holes == XECAM_BAR_HOLES )
+        return;
+    b->hole[b->nr_holes].start = off & ~(PAGE - 1);
+    b->hole[b->nr_holes++].end = end < b->size ? end : b->size;
+}
+
+/*
+ * The parts of a BAR outside its holes, in address order: at most one
+ * more than there are holes.  Returns how many.
+ */
+static unsigned int bar_pieces(const struct xecam_vpci_bar *b,
+                               uint64_t *off, uint64_t *len)
+{
+    unsigned int n = 0, i, first;
+    uint64_t pos = 0;
+    bool used[XECAM_BAR_HOLES] = { false };
+
+    for ( ; ; )
+    {
+        first = XECAM_BAR_HOLES;
+        for ( i = 0; i < b->nr_holes; i++ )     /* lowest unused hole */
+            if ( !used[i] && (first == XECAM_BAR_HOLES ||
+                              b->hole[i].start < b->hole[first].start) )
+                first = i;
+        if ( first == XECAM_BAR_HOLES )
+            break;
+        used[first] = true;
+        if ( b->hole[first].start > pos )
+        {
+            off[n] = pos;
+            len[n++] = b->hole[first].start - pos;
+        }
+        if ( b->hole[first].end > pos )
+            pos = b->hole[first].end;
+    }
+    if ( pos < b->size )
+    {
+        off[n] = pos;
+        len[n++] = b->size - pos;
+    }
+
+    return n;
+}
+
+/* Map (or unmap) every piece at guest address g; all or nothing. */
+static int map_pieces(struct xecam_vpci *dev, const struct xecam_vpci_bar *b,
+                      bool map, uint64_t g)
+{
+    uint64_t off[XECAM_BAR_HOLES + 1], len[XECAM_BAR_HOLES + 1];
+    unsigned int n = bar_pieces(b, off, len), i;
+    bool io = b->kind == BAR_IO;
+    int rc = 0;
+
+    for ( i = 0; i < n && (!rc || !map); i++ )
+        rc = xecam_port_bar_map(dev->d, map, io, g + off[i],
+                                b->host_addr + off[i], len[i]);
+    while ( map && rc && i-- > 1 )
+        xecam_port_bar_map(dev->d, false, io, g + off[i - 1],
+                           b->host_addr + off[i - 1], len[i - 1]);
+
+    return map ? rc : 0;
+}
+
 static void bar_map(struct xecam_vpci *dev, struct xecam_vpci_bar *b, bool on)
 {
-    bool io = b->kind == BAR_IO;
     uint64_t g;
 
     if ( !dev->d || on == b->mapped )
         return;
     if ( !on )
     {
-        xecam_port_bar_map(dev->d, false, io, b->mapped_at, b->host_addr,
-                           b->size);
+        map_pieces(dev, b, false, b->mapped_at);
         b->mapped = false;
         return;
     }
     g = bar_gaddr(dev, b);
-    if ( !g || xecam_port_bar_map(dev->d, true, io, g, b->host_addr, b->size) )
+    if ( !g || map_pieces(dev, b, true, g) )
         return;
     b->mapped = true;
     b->mapped_at = g;

@@ -6,7 +6,8 @@
  * enable MSI-X again while enabled (XSA-157/237).  Table size, table and
  * PBA location are the device's, read once and checked against the BARs:
  * a BIR naming no memory BAR, or a table or PBA past the end of its BAR,
- * and the capability is not shown at all.
+ * and the capability is not shown at all.  The pages holding the table and
+ * the PBA are never mapped into the guest (bar.c).
  */
 #include "private.h"
 
@@ -103,4 +104,28 @@ int xecam_cap_msix_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
                           ~(MSIX_ENABLE | MSIX_MASKALL), 0, ctrl_write) ?:
            xecam_vpci_add(dev, off + 4, 4, table, ~0U, ~0U, 0, NULL) ?:
            xecam_vpci_add(dev, off + 8, 4, pba, ~0U, ~0U, 0, NULL);
+}
+
+/*
+ * Whatever the policy says of the capability, the pages of a valid table
+ * and PBA are never mapped into the guest.  -EIO if the device cannot be
+ * read; an invalid table needs no hole (the capability is hidden).
+ */
+int xecam_cap_msix_holes(struct xecam_vpci *dev, const struct xecam_cap *cap)
+{
+    uint32_t c, table, pba;
+
+    if ( !xecam_vpci_hw_read_ok(dev, cap->offset + 2, 2, &c) ||
+         !xecam_vpci_hw_read_ok(dev, cap->offset + 4, 4, &table) ||
+         !xecam_vpci_hw_read_ok(dev, cap->offset + 8, 4, &pba) )
+        return -EIO;
+    if ( in_bar(dev, MSIX_BIR(table), MSIX_OFF(table), 16ULL * MSIX_SIZE(c)) )
+        xecam_vpci_bar_hole(dev, MSIX_BIR(table), MSIX_OFF(table),
+                            16ULL * MSIX_SIZE(c));
+    if ( in_bar(dev, MSIX_BIR(pba), MSIX_OFF(pba),
+                8ULL * ((MSIX_SIZE(c) + 63) / 64)) )
+        xecam_vpci_bar_hole(dev, MSIX_BIR(pba), MSIX_OFF(pba),
+                            8ULL * ((MSIX_SIZE(c) + 63) / 64));
+
+    return 0;
 }

@@ -15,6 +15,7 @@
 #include "private.h"
 
 #define PCIE_CAP_ID 0x10
+#define MSIX_CAP_ID 0x11
 
 int xecam_vpci_add(struct xecam_vpci *dev, unsigned int offset,
                    unsigned int size, uint32_t reset, uint32_t emu,
@@ -131,12 +132,14 @@ static int std_chain(struct xecam_vpci *dev,
     struct xecam_cap caps[XECAM_MAX_STD_CAPS];
     bool shown[XECAM_MAX_STD_CAPS];
     int n = xecam_vpci_walk_std(dev, caps, XECAM_MAX_STD_CAPS);
-    unsigned int i, first;
+    unsigned int i, first, msix = 0;
     int rc = n < 0 ? n : 0;
 
     for ( i = 0; !rc && i < (unsigned int)n; i++ )
     {
         rc = expose(dev, &caps[i], opts, &shown[i]);
+        if ( !rc && caps[i].id == MSIX_CAP_ID && !msix++ )
+            rc = xecam_cap_msix_holes(dev, &caps[i]);
         *pcie |= caps[i].id == PCIE_CAP_ID;
     }
     if ( !rc )

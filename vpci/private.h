@@ -27,12 +27,17 @@ enum xecam_bar_kind {
     BAR_ROM,
 };
 
+/* Pages of a BAR never mapped into the guest: the MSI-X table and PBA. */
+#define XECAM_BAR_HOLES 2
+
 struct xecam_vpci_bar {
     enum xecam_bar_kind kind;
     unsigned int offset;            /* of the (low) register */
     uint64_t host_addr, size;
     bool mapped;
     uint64_t mapped_at;             /* guest address while mapped */
+    unsigned int nr_holes;
+    struct { uint64_t start, end; } hole[XECAM_BAR_HOLES];  /* offsets */
 };
 
 #define XECAM_NR_BARS 7             /* 0-5 and the ROM */
@@ -135,6 +140,7 @@ int xecam_cap_pm_init(struct xecam_vpci *dev, const struct xecam_cap *cap);
 int xecam_cap_msi_init(struct xecam_vpci *dev, const struct xecam_cap *cap);
 int xecam_cap_msix_init(struct xecam_vpci *dev, const struct xecam_cap *cap);
 int xecam_cap_pcie_init(struct xecam_vpci *dev, const struct xecam_cap *cap);
+int xecam_cap_msix_holes(struct xecam_vpci *dev, const struct xecam_cap *cap);
 void xecam_cap_msi_reset(struct xecam_vpci *dev);
 void xecam_cap_msix_reset(struct xecam_vpci *dev);
 bool xecam_cap_msi_enabled(struct xecam_vpci *dev);
@@ -144,5 +150,8 @@ bool xecam_cap_msix_enabled(struct xecam_vpci *dev);
 int xecam_vpci_bars_init(struct xecam_vpci *dev);
 void xecam_vpci_bars_decode(struct xecam_vpci *dev, bool io, bool on);
 void xecam_vpci_bars_unmap_all(struct xecam_vpci *dev);
+/* Keep [off, off + len) of BAR 'bar' (page-rounded) out of the guest. */
+void xecam_vpci_bar_hole(struct xecam_vpci *dev, unsigned int bar,
+                         uint64_t off, uint64_t len);
 
 #endif /* XECAM_VPCI_PRIVATE_H */
