@@ -75,7 +75,10 @@ void xecam_vpci_bar_hole(struct xecam_vpci *dev, unsigned int bar,
     uint64_t end = (off + len + PAGE - 1) & ~(PAGE - 1);
 
     if ( b->nr_holes == XECAM_BAR_HOLES )
+    {
+        b->never_map = true;    /* safe rather than mapped */
         return;
+    }
     b->hole[b->nr_holes].start = off & ~(PAGE - 1);
     b->hole[b->nr_holes++].end = end < b->size ? end : b->size;
 }
@@ -150,7 +153,7 @@ static void bar_map(struct xecam_vpci *dev, struct xecam_vpci_bar *b, bool on)
         return;
     }
     g = bar_gaddr(dev, b);
-    if ( !g || map_pieces(dev, b, true, g) )
+    if ( !g || b->never_map || map_pieces(dev, b, true, g) )
         return;
     b->mapped = true;
     b->mapped_at = g;

@@ -130,6 +130,8 @@ int xecam_cap_msi_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
         return -EINVAL;             /* more than 32 vectors: the device lies */
     is64 = c & MSI_64BIT;
     data = off + (is64 ? 12 : 8);
+    if ( data + (c & MSI_MASKABLE ? 12 : 2) > XECAM_CFG_LEGACY )
+        return -EINVAL;             /* runs past 0x100: the device lies */
     dev->msi_off = off;
 
     return xecam_vpci_add(dev, off + 2, 2, c & (MSI_64BIT | MSI_MASKABLE |

@@ -89,6 +89,8 @@ int xecam_cap_msix_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
     unsigned int off = cap->offset;
     uint32_t c, table, pba;
 
+    if ( off + 12 > XECAM_CFG_LEGACY )
+        return -EINVAL;             /* runs past 0x100: the device lies */
     if ( !xecam_vpci_hw_read_ok(dev, off + 2, 2, &c) ||
          !xecam_vpci_hw_read_ok(dev, off + 4, 4, &table) ||
          !xecam_vpci_hw_read_ok(dev, off + 8, 4, &pba) )

@@ -43,6 +43,8 @@ int xecam_cap_pm_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
     unsigned int off = cap->offset;
     uint32_t pmc, pmcsr;
 
+    if ( off + 8 > XECAM_CFG_LEGACY )
+        return -EINVAL;             /* runs past 0x100: the device lies */
     if ( !xecam_vpci_hw_read_ok(dev, off + 2, 2, &pmc) ||
          !xecam_vpci_hw_read_ok(dev, off + 4, 2, &pmcsr) )
         return -EIO;

@@ -59,6 +59,19 @@ static int hide(struct xecam_vpci *dev, const struct xecam_cap *cap,
     return rc == -EEXIST ? 0 : rc;
 }
 
+static bool emulated_already(const struct xecam_vpci *dev, uint16_t id)
+{
+    switch ( id )
+    {
+    case 0x01: return dev->pm_off;
+    case 0x05: return dev->msi_off;
+    case 0x11: return dev->msix_off;
+    case 0x10: return dev->pcie_off;
+    }
+
+    return false;
+}
+
 /* Decide and emulate: *shown says whether the guest sees it. */
 static int expose(struct xecam_vpci *dev, const struct xecam_cap *cap,
                   const struct xecam_assign_opts *opts, bool *shown)
@@ -69,8 +82,12 @@ static int expose(struct xecam_vpci *dev, const struct xecam_cap *cap,
     unsigned int nr = dev->nr_regs;
     uint16_t offs[] = { dev->pm_off, dev->msi_off, dev->msix_off,
                         dev->pcie_off };
-    int rc = action == CAP_EMULATE ? p->init(dev, cap) : 0;
+    int rc;
 
+    /* One emulation per kind: a duplicate would share its state. */
+    if ( action == CAP_EMULATE && emulated_already(dev, cap->id) )
+        action = CAP_HIDE;
+    rc = action == CAP_EMULATE ? p->init(dev, cap) : 0;
     if ( rc )
     {
         regs_truncate(dev, nr);
@@ -99,13 +116,17 @@ static int ext_header(struct xecam_vpci *dev, unsigned int offset,
                           ~0U, ~0U, 0, NULL);
 }
 
-/* Chain headers for the exposed caps, hiding for the rest. */
+/*
+ * Chain headers for the exposed caps, from the last one back; a cap whose
+ * header lies inside another's registers is dropped from the chain.  Then
+ * hiding for the rest (the extended header at 0x100 is written later).
+ */
 static int link(struct xecam_vpci *dev, const struct xecam_cap *caps,
-                const bool *shown, unsigned int n,
+                bool *shown, unsigned int n,
                 const struct xecam_assign_opts *opts, unsigned int *first)
 {
     enum xecam_cap_action action;
-    unsigned int i, next = 0;
+    unsigned int i, next = 0, len;
     int rc = 0;
 
     for ( i = n; !rc && i-- > 0; )
@@ -115,13 +136,30 @@ static int link(struct xecam_vpci *dev, const struct xecam_cap *caps,
         rc = caps[i].ext ? ext_header(dev, caps[i].offset, caps[i].id,
                                       caps[i].version, next)
                          : std_header(dev, &caps[i], next);
+        if ( rc == -EEXIST )
+        {
+            shown[i] = false;   /* overlaps: never in the chain */
+            rc = 0;
+            continue;
+        }
         next = caps[i].offset;
     }
     *first = next;
     for ( i = 0; !rc && i < n; i++ )
-        if ( !shown[i] && !(caps[i].ext && caps[i].offset == 0x100) )
-            rc = hide(dev, &caps[i],
-                      xecam_cap_policy_of(&caps[i], opts, &action)->len);
+    {
+        if ( shown[i] )
+            continue;
+        len = xecam_cap_policy_of(&caps[i], opts, &action)->len;
+        if ( caps[i].ext && caps[i].offset == 0x100 )
+        {
+            struct xecam_cap body = caps[i];
+
+            body.offset += 4;   /* its header becomes the null header */
+            rc = len > 4 ? hide(dev, &body, len - 4) : 0;
+        }
+        else
+            rc = hide(dev, &caps[i], len);
+    }
 
     return rc;
 }
@@ -132,13 +170,13 @@ static int std_chain(struct xecam_vpci *dev,
     struct xecam_cap caps[XECAM_MAX_STD_CAPS];
     bool shown[XECAM_MAX_STD_CAPS];
     int n = xecam_vpci_walk_std(dev, caps, XECAM_MAX_STD_CAPS);
-    unsigned int i, first, msix = 0;
+    unsigned int i, first;
     int rc = n < 0 ? n : 0;
 
     for ( i = 0; !rc && i < (unsigned int)n; i++ )
     {
         rc = expose(dev, &caps[i], opts, &shown[i]);
-        if ( !rc && caps[i].id == MSIX_CAP_ID && !msix++ )
+        if ( !rc && caps[i].id == MSIX_CAP_ID )
             rc = xecam_cap_msix_holes(dev, &caps[i]);
         *pcie |= caps[i].id == PCIE_CAP_ID;
     }

@@ -27,8 +27,11 @@ enum xecam_bar_kind {
     BAR_ROM,
 };
 
-/* Pages of a BAR never mapped into the guest: the MSI-X table and PBA. */
-#define XECAM_BAR_HOLES 2
+/*
+ * Pages of a BAR never mapped into the guest: the MSI-X tables and PBAs.
+ * A BAR that would need more holes is never mapped at all.
+ */
+#define XECAM_BAR_HOLES 4
 
 struct xecam_vpci_bar {
     enum xecam_bar_kind kind;
@@ -37,6 +40,7 @@ struct xecam_vpci_bar {
     bool mapped;
     uint64_t mapped_at;             /* guest address while mapped */
     unsigned int nr_holes;
+    bool never_map;                 /* more holes than XECAM_BAR_HOLES */
     struct { uint64_t start, end; } hole[XECAM_BAR_HOLES];  /* offsets */
 };
 
