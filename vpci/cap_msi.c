@@ -44,9 +44,9 @@ static uint64_t msi_addr(struct xecam_vpci *dev, bool is64)
     return a;
 }
 
-static int msi_bind(struct xecam_vpci *dev, bool bind)
+/* Bind or unbind as control value 'c' says (what was bound, on unbind). */
+static int msi_bind_as(struct xecam_vpci *dev, bool bind, uint32_t c)
 {
-    uint32_t c = ctrl(dev)->val;
     bool is64 = c & MSI_64BIT;
     uint32_t data = xecam_vpci_find_reg(dev, dev->msi_off +
                                         (is64 ? 12 : 8))->val;
@@ -56,6 +56,11 @@ static int msi_bind(struct xecam_vpci *dev, bool bind)
 
     return xecam_port_msi_bind(dev->d, dev->host_sbdf, bind,
                                msi_addr(dev, is64), data, 1U << MSI_MME(c));
+}
+
+static int msi_bind(struct xecam_vpci *dev, bool bind)
+{
+    return msi_bind_as(dev, bind, ctrl(dev)->val);
 }
 
 static void refuse(struct xecam_vpci *dev, const char *why)
@@ -85,7 +90,7 @@ static void ctrl_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
                 refuse(dev, "enabled again while enabled: ignored");
             return;
         }
-        msi_bind(dev, false);
+        msi_bind_as(dev, false, old);   /* the vectors that were bound */
         dev->msi_bound = false;
     }
     else if ( now && xecam_cap_msix_enabled(dev) )

@@ -116,6 +116,19 @@ static int ext_header(struct xecam_vpci *dev, unsigned int offset,
                           ~0U, ~0U, 0, NULL);
 }
 
+/* A hidden capability's length, stopping at the next one the device has. */
+static unsigned int clamp_len(const struct xecam_cap *caps, unsigned int n,
+                              const struct xecam_cap *cap, unsigned int len)
+{
+    unsigned int i, end = cap->offset + (len ? len : 4);
+
+    for ( i = 0; i < n; i++ )
+        if ( caps[i].offset > cap->offset && caps[i].offset < end )
+            end = caps[i].offset;
+
+    return end - cap->offset;
+}
+
 /*
  * Chain headers for the exposed caps, from the last one back; a cap whose
  * header lies inside another's registers is dropped from the chain.  Then
@@ -149,7 +162,8 @@ static int link(struct xecam_vpci *dev, const struct xecam_cap *caps,
     {
         if ( shown[i] )
             continue;
-        len = xecam_cap_policy_of(&caps[i], opts, &action)->len;
+        len = clamp_len(caps, n, &caps[i],
+                        xecam_cap_policy_of(&caps[i], opts, &action)->len);
         if ( caps[i].ext && caps[i].offset == 0x100 )
         {
             struct xecam_cap body = caps[i];

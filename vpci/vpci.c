@@ -83,8 +83,8 @@ unsigned long xecam_vpci_irq_errors(const struct xecam_vpci *dev)
 }
 
 /*
- * Deassignment: nothing the guest set up survives (XSA-302/306), and the
- * device stops mastering.  If its Command cannot be read, it gets a safe
+ * Deassignment: nothing the guest set up survives (XSA-302/306): interrupts
+ * unbound, BARs unmapped, the device back in D0 and no longer mastering.  If its Command cannot be read, it gets a safe
  * one (decode and mastering off, INTx off).  Only a device a guest could
  * reach is touched: a refused assignment leaves the hardware alone.
  */
@@ -97,6 +97,10 @@ static void vpci_reset_device(struct xecam_vpci *dev)
     xecam_vpci_bars_unmap_all(dev);
     if ( !dev->nr_regs || !dev->was_routed || dev->emulated )
         return;
+    /* A power state the guest chose does not outlive it. */
+    if ( dev->pm_off &&
+         (xecam_vpci_find_reg(dev, dev->pm_off + 4)->val & 3) )
+        xecam_port_power_state(dev->host_sbdf, 0);
     if ( xecam_port_pci_read(dev->host_sbdf, 0x04, 2, &cmd) )
         xecam_vpci_hw_write(dev, 0x04, 2, PCI_CMD_INTX_OFF);
     else if ( cmd & PCI_CMD_MASTER )
