@@ -152,8 +152,11 @@ fuzz-smoke: fuzz
 	@set -e; for f in $(FUZZ_BINS); do \
 	    n=$$(basename $$f); mkdir -p $(BUILD)/corpus/$$n; \
 	    echo "== $$n ($(FUZZ_TIME) s)"; \
-	    $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
-	        $(BUILD)/corpus/$$n fuzz/corpus/$$n 2>&1 | tail -4; \
+	    $$f -max_total_time=$(FUZZ_TIME) -max_len=4200 \
+	        -print_final_stats=1 -artifact_prefix=$(BUILD)/ \
+	        $(BUILD)/corpus/$$n fuzz/corpus/$$n > $(BUILD)/$$n.log 2>&1 || \
+	        { tail -40 $(BUILD)/$$n.log; exit 1; }; \
+	    grep -E "^Done|exec/s:" $(BUILD)/$$n.log | tail -2; \
 	done
 
 clean:
