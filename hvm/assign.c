@@ -9,7 +9,11 @@ int xecam_assign_device(struct xecam_domain *d, uint32_t guest_sbdf,
                         uint32_t host_sbdf, unsigned int flags)
 {
     struct xecam_vpci *dev;
-    int rc = xecam_vpci_assign(d, guest_sbdf, host_sbdf, flags, &dev);
+    int rc;
+
+    if ( d->flags & XECAM_DOMF_PERMISSIVE )
+        flags |= XECAM_ASSIGN_PERMISSIVE;   /* the domain's default */
+    rc = xecam_vpci_assign(d, guest_sbdf, host_sbdf, flags, &dev);
 
     if ( rc )
         return rc;

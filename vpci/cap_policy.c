@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Capability policy: what a guest sees of each capability a device has.
+ * 'len' is the extent hidden, or kept read-only in both modes (0: the
+ * header, or the length the capability gives itself: vendor-specific ones).
  * docs/capabilities.md is this table with its reasons; a test checks the two
  * agree.  Capabilities the table does not name are read-only: in the chain,
  * read from the device, never written.  Lookups match IDs against rows; a
@@ -48,7 +50,7 @@ static const struct xecam_cap_policy policy[] = {
         "control registers virtual, FLR through Xen, topology rewritten"),
     STD(0x11, CAP_EMULATE, 12, xecam_cap_msix_init, "MSI-X",
         "enable and mask-all virtual; table and PBA validated"),
-    STD(0x12, CAP_READONLY, 0, NULL, "SATA",
+    STD(0x12, CAP_READONLY, 8, NULL, "SATA",
         "describes the AHCI index/data pair; read-only is enough"),
     STD(0x13, CAP_HIDE, 6, NULL, "Advanced Features",
         "its FLR would reset the device behind Xen's back"),
@@ -56,11 +58,11 @@ static const struct xecam_cap_policy policy[] = {
         "fixed host addresses would bypass the virtual BARs"),
     STD(0x15, CAP_HIDE, 4, NULL, "Flattening Portal Bridge",
         "changes routing in the host fabric"),
-    EXT(0x0001, CAP_READONLY, 0, NULL, "AER",
+    EXT(0x0001, CAP_READONLY, 0x38, NULL, "AER",
         "drivers read the error state; masks and severities stay the host's"),
     EXT(0x0002, CAP_HIDE, 0x1c, NULL, "Virtual Channel",
         "arbitration of the host's link"),
-    EXT(0x0003, CAP_READONLY, 0, NULL, "Device Serial Number",
+    EXT(0x0003, CAP_READONLY, 0x0c, NULL, "Device Serial Number",
         "drivers identify the device by it"),
     EXT(0x0004, CAP_HIDE, 0x10, NULL, "Power Budgeting",
         "its data-select register is a write; platform power is the host's"),
@@ -80,7 +82,7 @@ static const struct xecam_cap_policy policy[] = {
         "drivers read it; a write could do anything"),
     EXT(0x000d, CAP_HIDE, 8, NULL, "ACS",
         "peer-to-peer routing decides the host's isolation"),
-    EXT(0x000e, CAP_READONLY, 0, NULL, "ARI",
+    EXT(0x000e, CAP_READONLY, 0x08, NULL, "ARI",
         "function numbering; informational"),
     EXT(0x000f, CAP_HIDE, 8, NULL, "ATS",
         "address translation caching bypasses the IOMMU's view"),
@@ -98,9 +100,9 @@ static const struct xecam_cap_policy policy[] = {
         "platform power is the host's"),
     EXT(0x0017, CAP_HIDE, 0x0c, NULL, "TPH Requester",
         "steering tags name host CPUs"),
-    EXT(0x0018, CAP_READONLY, 0, NULL, "Latency Tolerance Reporting",
+    EXT(0x0018, CAP_READONLY, 0x08, NULL, "Latency Tolerance Reporting",
         "informational; its values are set by the host"),
-    EXT(0x0019, CAP_READONLY, 0, NULL, "Secondary PCI Express",
+    EXT(0x0019, CAP_READONLY, 0x2c, NULL, "Secondary PCI Express",
         "lane error status; informational"),
     EXT(0x001b, CAP_HIDE, 8, NULL, "PASID",
         "process address spaces belong to the host's IOMMU"),

@@ -130,6 +130,92 @@ static unsigned int clamp_len(const struct xecam_cap *caps, unsigned int n,
 }
 
 /*
+ * A read-only capability's extent: its fixed length, or the one a vendor
+ * capability gives itself (std: byte 2; VSEC/DVSEC: header 2 bits 31:20).
+ */
+static int ro_len(struct xecam_vpci *dev, const struct xecam_cap *cap,
+                  unsigned int len, unsigned int *out)
+{
+    uint32_t v = 0;
+
+    if ( !len && !cap->ext && cap->id == 0x09 )
+    {
+        if ( !xecam_vpci_hw_read_ok(dev, cap->offset + 2, 1, &v) )
+            return -EIO;
+        len = v;
+    }
+    else if ( !len && cap->ext && (cap->id == 0x0b || cap->id == 0x23) &&
+              cap->offset + 8U <= XECAM_CFG_SIZE )
+    {
+        if ( !xecam_vpci_hw_read_ok(dev, cap->offset + 4, 4, &v) )
+            return -EIO;
+        len = v >> 20;
+    }
+    *out = len;
+
+    return 0;
+}
+
+/*
+ * The body of a read-only capability: registers that read the device and
+ * take no write, in either mode, so permissive mode cannot open them.
+ */
+static int protect(struct xecam_vpci *dev, const struct xecam_cap *cap,
+                   unsigned int len)
+{
+    unsigned int o = cap->offset + (cap->ext ? 4 : 2), end, sz;
+    unsigned int limit = cap->ext ? XECAM_CFG_SIZE : XECAM_CFG_LEGACY;
+    int rc = 0;
+
+    end = cap->offset + len < limit ? cap->offset + len : limit;
+    for ( ; (!rc || rc == -EEXIST) && o < end; o += sz )
+    {
+        sz = !(o & 3) && end - o >= 4 ? 4 : !(o & 1) && end - o >= 2 ? 2 : 1;
+        rc = xecam_vpci_add(dev, o, sz, 0, 0, ~0U, 0, NULL);
+    }
+
+    return rc == -EEXIST ? 0 : rc;
+}
+
+/*
+ * pciback's allow_interrupt_control, where MSI or MSI-X is read-only: the
+ * enable bits (MSI-X: and mask-all) of its control reach the device.
+ */
+static int irq_control(struct xecam_vpci *dev, const struct xecam_cap *cap)
+{
+    uint32_t bits = cap->id == 0x05 ? 0x0001 : 0xc000;
+
+    return xecam_vpci_add(dev, cap->offset + 2, 2, 0, 0, ~bits, 0, NULL);
+}
+
+static int protect_shown(struct xecam_vpci *dev, const struct xecam_cap *caps,
+                         const bool *shown, unsigned int n,
+                         const struct xecam_assign_opts *opts)
+{
+    enum xecam_cap_action action;
+    unsigned int i, len;
+    int rc = 0;
+
+    for ( i = 0; !rc && i < n; i++ )
+    {
+        if ( !shown[i] )
+            continue;
+        len = xecam_cap_policy_of(&caps[i], opts, &action)->len;
+        if ( action != CAP_READONLY )
+            continue;
+        if ( !caps[i].ext && (caps[i].id == 0x05 || caps[i].id == 0x11) &&
+             (opts->flags & XECAM_ASSIGN_IRQ_CONTROL) )
+            rc = irq_control(dev, &caps[i]);
+        if ( !rc )
+            rc = ro_len(dev, &caps[i], len, &len);
+        if ( !rc )
+            rc = protect(dev, &caps[i], clamp_len(caps, n, &caps[i], len));
+    }
+
+    return rc;
+}
+
+/*
  * Chain headers for the exposed caps, from the last one back; a cap whose
  * header lies inside another's registers is dropped from the chain.  Then
  * hiding for the rest (the extended header at 0x100 is written later).
@@ -158,6 +244,8 @@ static int link(struct xecam_vpci *dev, const struct xecam_cap *caps,
         next = caps[i].offset;
     }
     *first = next;
+    if ( !rc )
+        rc = protect_shown(dev, caps, shown, n, opts);
     for ( i = 0; !rc && i < n; i++ )
     {
         if ( shown[i] )

@@ -73,6 +73,7 @@ struct xecam_vpci {
     bool was_routed;                /* a guest could have reached it */
     bool emulated;                  /* no device behind it (a root port) */
     bool no_ext;                    /* no PCIe capability: 256 bytes only */
+    bool warned;                    /* the refused-write warning was given */
     bool msi_active;                /* MSI or MSI-X on: INTx forced off */
     struct xecam_vpci_bar bar[XECAM_NR_BARS];
     /* Emulated capabilities: where they are (0: not there). */

@@ -202,13 +202,14 @@ static void reg_write_hw(struct xecam_vpci *dev,
                          const struct xecam_vpci_reg *r, uint32_t g,
                          uint32_t bytes)
 {
-    uint32_t fixed = r->ro | r->rsvdp | r->rsvdz, hw = ~r->emu & bytes;
+    /* Permissive: reserved bits that live in the device are the guest's. */
+    uint32_t rsvd = dev->flags & XECAM_ASSIGN_PERMISSIVE ? 0
+                                                         : r->rsvdp | r->rsvdz;
+    uint32_t fixed = r->ro | rsvd, hw = ~r->emu & bytes;
     uint32_t pass = hw & ~fixed & ~r->rw1c, clear = hw & r->rw1c & g;
-    uint32_t keep = bytes & ~pass & ~r->rw1c & ~r->rsvdz, v;
+    uint32_t keep = bytes & ~pass & ~r->rw1c & ~(rsvd & r->rsvdz), v, cur;
     unsigned int first = __builtin_ctz(bytes) / 8;
     unsigned int n = __builtin_popcount(bytes) / 8;
-
-    uint32_t cur;
 
     if ( !pass && !clear )
         return;
@@ -236,6 +237,42 @@ static void reg_write(struct xecam_vpci *dev, struct xecam_vpci_reg *r,
         r->write(dev, r, old, bytes);
 }
 
+/* Unknown bytes [o, end) to the device, in naturally aligned pieces. */
+static void write_run(struct xecam_vpci *dev, unsigned int o,
+                      unsigned int end, uint32_t val)
+{
+    unsigned int sz;
+
+    for ( ; o < end; o += sz, val >>= 8 * sz )
+    {
+        sz = !(o & 3) && end - o >= 4 ? 4 : !(o & 1) && end - o >= 2 ? 2 : 1;
+        xecam_vpci_hw_write(dev, o, sz, val);
+    }
+}
+
+/*
+ * Refused: counted, and the first time on a device reported in pciback's
+ * words, once per device and assignment.
+ */
+static void refuse(struct xecam_vpci *dev, unsigned int off,
+                   unsigned int size)
+{
+    xecam_count(dev->refused);
+    if ( xecam_xchg(dev->warned, true) )
+        return;
+    xecam_port_log(XECAM_LOG_WARN,
+                   "vpci %04x:%02x:%02x.%u: Driver tried to write to a "
+                   "read-only configuration space field at offset %#x, "
+                   "size %u. This may be harmless, but if you have problems "
+                   "with your device: 1) see the permissive option of its "
+                   "assignment 2) report problems to the xen-devel mailing "
+                   "list along with details of your device obtained from "
+                   "lspci.\n", XECAM_SBDF_SEG(dev->host_sbdf),
+                   XECAM_SBDF_BUS(dev->host_sbdf),
+                   XECAM_SBDF_DEV(dev->host_sbdf),
+                   XECAM_SBDF_FN(dev->host_sbdf), off, size);
+}
+
 void xecam_vpci_access_write(struct xecam_vpci *dev, unsigned int off,
                              unsigned int size, uint32_t val)
 {
@@ -258,10 +295,14 @@ void xecam_vpci_access_write(struct xecam_vpci *dev, unsigned int off,
         {
             for ( hi = o + 1; hi < end && !dev->map[hi]; hi++ )
                 continue;
-            refused = true;     /* unclaimed bytes: never to the device */
+            /* Unknown bytes: the device's only in permissive mode. */
+            if ( dev->flags & XECAM_ASSIGN_PERMISSIVE )
+                write_run(dev, o, hi, val >> (8 * (o - off)));
+            else
+                refused = true;
         }
         o = hi;
     }
     if ( refused )
-        xecam_count(dev->refused);
+        refuse(dev, off, size);
 }

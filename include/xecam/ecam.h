@@ -23,8 +23,10 @@ struct xecam_vpci;
 #define XECAM_DOMF_CF8_EXT   (1U << 1)  /* CF8 bits 27:24 = register 11:8 */
 /* Functions 1-7 of a slot are visible even without function 0. */
 #define XECAM_DOMF_PARTIAL_MF (1U << 2)
+/* Every device assigned is permissive (xl's pci_permissive). */
+#define XECAM_DOMF_PERMISSIVE (1U << 3)
 #define XECAM_DOMF_MASK      (XECAM_DOMF_SELF_ECAM | XECAM_DOMF_CF8_EXT | \
-                              XECAM_DOMF_PARTIAL_MF)
+                              XECAM_DOMF_PARTIAL_MF | XECAM_DOMF_PERMISSIVE)
 
 /* 'host' is the host's own domain object, for the port's use. fallible */
 int  xecam_domain_create(domid_t id, unsigned int flags, void *host,

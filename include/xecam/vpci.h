@@ -61,8 +61,14 @@ void xecam_vpci_destroy(struct xecam_vpci *dev);
 #define XECAM_ASSIGN_HIDDEN     (1U << 1)   /* assigned, invisible to guest */
 /* On bus 0 an endpoint becomes a Root Complex Integrated Endpoint unless: */
 #define XECAM_ASSIGN_NO_RCIEP   (1U << 2)
+/*
+ * pciback's allow_interrupt_control: where MSI or MSI-X is not emulated
+ * (a read-only override), its enable bits reach the device.
+ */
+#define XECAM_ASSIGN_IRQ_CONTROL (1U << 3)
 #define XECAM_ASSIGN_MASK       (XECAM_ASSIGN_PERMISSIVE | \
-                                 XECAM_ASSIGN_HIDDEN | XECAM_ASSIGN_NO_RCIEP)
+                                 XECAM_ASSIGN_HIDDEN | XECAM_ASSIGN_NO_RCIEP | \
+                                 XECAM_ASSIGN_IRQ_CONTROL)
 
 /* A per-device capability policy override (docs/capabilities.md). */
 #define XECAM_CAP_HIDE      0
