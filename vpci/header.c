@@ -29,6 +29,9 @@ struct header_reg {
     xecam_vpci_write_t *write;
 };
 
+/* Command's INTx-disable is emulated and mirrored to the device (below). */
+#define CMD_SYNC PCI_CMD_INTX_OFF
+
 static xecam_vpci_write_t cmd_write;
 static xecam_vpci_read_t hdr_type_read;
 
@@ -114,6 +117,7 @@ static int add_header_reg(struct xecam_vpci *dev, const struct header_reg *h)
         .rsvdp = h->rsvdp & all,
         .read = h->read,
         .write = h->write,
+        .sync = h->offset == 0x04 ? CMD_SYNC : 0,
     };
 
     if ( h->snapshot )

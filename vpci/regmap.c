@@ -306,3 +306,30 @@ void xecam_vpci_access_write(struct xecam_vpci *dev, unsigned int off,
     if ( refused )
         refuse(dev, off, size);
 }
+
+void xecam_vpci_byte_rule(struct xecam_vpci *dev, unsigned int offset,
+                          struct xecam_vpci_byte_rule *rule)
+{
+    const struct xecam_vpci_reg *r = xecam_vpci_find_reg(dev, offset);
+    unsigned int shift = r ? 8 * (offset - r->offset) : 0;
+    uint8_t hw, fixed;
+
+    xecam_memset(rule, 0, sizeof(*rule));
+    if ( offset >= XECAM_CFG_SIZE ||
+         (offset >= XECAM_CFG_LEGACY && dev->no_ext) || dev->emulated )
+        return;                 /* nothing ever reaches a device there */
+    if ( !r )
+    {
+        rule->to_device_permissive = 0xff;
+        return;
+    }
+    rule->claimed = true;
+    rule->emu = r->emu >> shift;
+    rule->ro = r->ro >> shift;
+    rule->rw1c = r->rw1c >> shift;
+    rule->rsvd = (r->rsvdp | r->rsvdz) >> shift;
+    hw = ~rule->emu | (r->sync >> shift);
+    fixed = rule->ro | rule->rsvd;
+    rule->to_device = hw & (~fixed | (r->sync >> shift));
+    rule->to_device_permissive = hw & (~rule->ro | (r->sync >> shift));
+}

@@ -46,6 +46,7 @@ struct xecam_vpci_reg {
     xecam_vpci_write_t *write;
     void *priv;
     uint32_t val;               /* the emulated bits now */
+    uint32_t sync;              /* emulated bits a hook mirrors to the device */
 };
 
 /*
@@ -107,6 +108,21 @@ int xecam_vpci_assign_opts(struct xecam_domain *d, uint32_t guest_sbdf,
  */
 int xecam_vpci_root_port(struct xecam_domain *d, uint32_t port_sbdf,
                          uint8_t secondary, struct xecam_vpci **out);
+
+/*
+ * The rule for one config-space byte, as the dispatcher applies it: the
+ * bits of the byte that are emulated, read-only, RW1C or reserved, and the
+ * bits a guest write may change in the device, normally and in permissive
+ * mode.  Unclaimed bytes have no register: device reads, writes only when
+ * permissive.  docs/permissive.md is made from these.
+ */
+struct xecam_vpci_byte_rule {
+    bool claimed;
+    uint8_t emu, ro, rw1c, rsvd;
+    uint8_t to_device, to_device_permissive;
+};
+void xecam_vpci_byte_rule(struct xecam_vpci *dev, unsigned int offset,
+                          struct xecam_vpci_byte_rule *rule);
 
 /* The policy row of a capability ID (for docs and tests); false if none. */
 bool xecam_vpci_cap_policy(bool ext, uint16_t id, unsigned int *action,

@@ -24,5 +24,7 @@ bool parse_u64(const char *s, uint64_t *v, const char **end);
 
 /* Run a trace file ("-" for stdin); the exit status. */
 int replay(const char *path, bool json);
+/* Print the permissive rules of the reference device (docs/permissive.md). */
+int rules(void);
 
 #endif /* ECAMCTL_H */

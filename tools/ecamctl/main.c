@@ -14,6 +14,7 @@ static int usage(FILE *f, int rc)
 {
     fprintf(f,
             "usage: ecamctl replay [--json] TRACE   run a trace ('-': stdin)\n"
+            "       ecamctl rules                   the permissive rules table\n"
             "       ecamctl help\n"
             "\n"
             "A trace sets up a guest (host dumps, ECAM windows, vPCI devices,\n"
@@ -30,6 +31,8 @@ int main(int argc, char **argv)
 
     if ( argc >= 2 && !strcmp(argv[1], "help") )
         return usage(stdout, 0);
+    if ( argc == 2 && !strcmp(argv[1], "rules") )
+        return rules();
     if ( argc < 3 || strcmp(argv[1], "replay") )
         return usage(stderr, 2);
     if ( !strcmp(argv[i], "--json") )

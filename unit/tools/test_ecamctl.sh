@@ -73,7 +73,14 @@ printf 'bogus\nwindow 0 0-0 0xe0000000\n' > "$tmp/t.trace"
 "$ecamctl" replay "$tmp/t.trace" > "$tmp/o" 2> /dev/null
 [ $? = 2 ] && [ ! -s "$tmp/o" ] && ok || bad "ran past a malformed line"
 
-# 3. Usage.
+# 3. docs/permissive.md holds exactly what 'ecamctl rules' prints.
+sed -n '/<!-- rules:begin -->/,/<!-- rules:end -->/p' docs/permissive.md |
+    sed '1d;$d' > "$tmp/doc-rules"
+if "$ecamctl" rules > "$tmp/rules" && diff -u "$tmp/doc-rules" "$tmp/rules" &&
+   [ "$(wc -l < "$tmp/rules")" -gt 100 ]; then ok
+else bad "docs/permissive.md is out of date: run build/ecamctl rules"; fi
+
+# 4. Usage.
 "$ecamctl" > /dev/null 2>&1; [ $? = 2 ] && ok || bad "no arguments: exit 2"
 "$ecamctl" help > /dev/null; [ $? = 0 ] && ok || bad "help: exit 0"
 
