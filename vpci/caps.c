@@ -185,6 +185,11 @@ static int irq_control(struct xecam_vpci *dev, const struct xecam_cap *cap)
 {
     uint32_t bits = cap->id == 0x05 ? 0x0001 : 0xc000;
 
+    if ( cap->id == 0x05 && !dev->irq_msi_off )
+        dev->irq_msi_off = cap->offset;
+    else if ( cap->id == 0x11 && !dev->irq_msix_off )
+        dev->irq_msix_off = cap->offset;
+
     return xecam_vpci_add(dev, cap->offset + 2, 2, 0, 0, ~bits, 0, NULL);
 }
 

@@ -74,14 +74,15 @@ uint32_t xecam_vpci_command(struct xecam_vpci *dev)
  */
 void xecam_vpci_intx_sync(struct xecam_vpci *dev)
 {
+    /* Only Command's high byte: the one holding INTx-disable. */
+    uint32_t bit = PCI_CMD_INTX_OFF >> 8, hw;
     uint32_t want = (xecam_vpci_command(dev) & PCI_CMD_INTX_OFF) ||
-                    dev->msi_active ? PCI_CMD_INTX_OFF : 0;
-    uint32_t hw;
+                    dev->msi_active ? bit : 0;
 
-    if ( xecam_port_pci_read(dev->host_sbdf, 0x04, 2, &hw) )
+    if ( xecam_port_pci_read(dev->host_sbdf, 0x05, 1, &hw) )
         return;
-    if ( (hw & PCI_CMD_INTX_OFF) != want )
-        xecam_vpci_hw_write(dev, 0x04, 2, (hw & ~PCI_CMD_INTX_OFF) | want);
+    if ( (hw & bit) != want )
+        xecam_vpci_hw_write(dev, 0x05, 1, (hw & ~bit) | want);
 }
 
 static void cmd_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,

@@ -78,6 +78,8 @@ struct xecam_vpci {
     struct xecam_vpci_bar bar[XECAM_NR_BARS];
     /* Emulated capabilities: where they are (0: not there). */
     uint16_t pm_off, msi_off, msix_off, pcie_off;
+    /* Read-only MSI / MSI-X whose enable bits the guest drives. */
+    uint16_t irq_msi_off, irq_msix_off;
     bool msi_bound;                 /* the host bound the guest's MSI */
     bool msix_on;                   /* the host was told MSI-X is on */
     unsigned long irq_errors;       /* refused interrupt changes */

@@ -241,9 +241,10 @@ static void reg_write(struct xecam_vpci *dev, struct xecam_vpci_reg *r,
 static void write_run(struct xecam_vpci *dev, unsigned int o,
                       unsigned int end, uint32_t val)
 {
+    uint64_t v = val;           /* shifted by up to 32 below */
     unsigned int sz;
 
-    for ( ; o < end; o += sz, val >>= 8 * sz )
+    for ( ; o < end; o += sz, v >>= 8 * sz, val = v )
     {
         sz = !(o & 3) && end - o >= 4 ? 4 : !(o & 1) && end - o >= 2 ? 2 : 1;
         xecam_vpci_hw_write(dev, o, sz, val);

@@ -97,6 +97,15 @@ static void vpci_reset_device(struct xecam_vpci *dev)
     xecam_vpci_bars_unmap_all(dev);
     if ( !dev->nr_regs || !dev->was_routed || dev->emulated )
         return;
+    /* Interrupts the guest enabled directly (interrupt control): off. */
+    if ( dev->irq_msi_off &&
+         !xecam_port_pci_read(dev->host_sbdf, dev->irq_msi_off + 2, 2, &cmd) &&
+         (cmd & 0x0001) )
+        xecam_vpci_hw_write(dev, dev->irq_msi_off + 2, 2, cmd & ~0x0001U);
+    if ( dev->irq_msix_off &&
+         !xecam_port_pci_read(dev->host_sbdf, dev->irq_msix_off + 2, 2,
+                              &cmd) && (cmd & 0xc000) )
+        xecam_vpci_hw_write(dev, dev->irq_msix_off + 2, 2, cmd & ~0xc000U);
     /* A power state the guest chose does not outlive it. */
     if ( dev->pm_off &&
          (xecam_vpci_find_reg(dev, dev->pm_off + 4)->val & 3) )

@@ -690,7 +690,7 @@ static void test_pm_d3hot_d0_resets(void **state)
     assert_int_equal(g_read(G0, 0x3c, 1), 0x00);
     assert_int_equal(g_read(G0, PCIE_DEVCTL, 2), H_DEVCTL);
     /* The only write: INTx released now that MSI is off. */
-    EXPECT_WRITES({ 0x04, 2, H_CMD });
+    EXPECT_WRITES({ 0x05, 1, H_CMD >> 8 });
     assert_int_equal(hw(PMCSR, 2), H_PMCSR);
 
     /* The guest starts over: MSI binds again. */
@@ -860,12 +860,12 @@ static void test_msi_enable_bind(void **state)
     EXPECT_EVENTS(EV_BIND(G_MSI_ADDR, G_MSI_DATA, 4));
     assert_int_equal(g_read(G0, MSI_CTRL, 2), 0x01a7);
     /* The device got nothing but INTx-disable. */
-    EXPECT_WRITES({ 0x04, 2, H_CMD | CMD_INTX });
+    EXPECT_WRITES({ 0x05, 1, (H_CMD | CMD_INTX) >> 8 });
 
     guest_msi_off(G0);
     EXPECT_EVENTS(EV_UNBIND(G_MSI_ADDR, G_MSI_DATA, 4));
     assert_int_equal(g_read(G0, MSI_CTRL, 2), H_MSI_CTRL | MSI_MME(2));
-    EXPECT_WRITES({ 0x04, 2, H_CMD });
+    EXPECT_WRITES({ 0x05, 1, H_CMD >> 8 });
 
     /* A 64-bit address, enabled by a byte write. */
     g_write(G0, MSI_ADDR_HI, 4, 0x00000001U);
@@ -1018,7 +1018,7 @@ static void test_msi_host_refuses(void **state)
 
     g_write(G0, MSI_CTRL, 2, MSI_MME(2) | MSI_EN);
     EXPECT_EVENTS(EV_BIND(G_MSI_ADDR, G_MSI_DATA, 4));
-    EXPECT_WRITES({ 0x04, 2, H_CMD | CMD_INTX });
+    EXPECT_WRITES({ 0x05, 1, (H_CMD | CMD_INTX) >> 8 });
 }
 
 /* One interrupt type at a time. */
@@ -1275,7 +1275,7 @@ static void test_msix_control(void **state)
     g_write(G0, MSIX_CTRL, 2, MSIX_EN);
     EXPECT_EVENTS(EV_MSIX(true, false));
     assert_int_equal(g_read(G0, MSIX_CTRL, 2), MSIX_EN | H_MSIX_CTRL);
-    EXPECT_WRITES({ 0x04, 2, H_CMD | CMD_INTX });
+    EXPECT_WRITES({ 0x05, 1, (H_CMD | CMD_INTX) >> 8 });
 
     g_write(G0, MSIX_CTRL + 1, 1, (MSIX_EN | MSIX_MASKALL) >> 8);
     EXPECT_EVENTS(EV_MSIX(true, true));
@@ -1294,7 +1294,7 @@ static void test_msix_control(void **state)
     g_write(G0, MSIX_CTRL, 2, 0);
     EXPECT_EVENTS(EV_MSIX(false, false));
     assert_int_equal(g_read(G0, MSIX_CTRL, 2), H_MSIX_CTRL);
-    EXPECT_WRITES({ 0x04, 2, H_CMD });
+    EXPECT_WRITES({ 0x05, 1, H_CMD >> 8 });
 
     /* Mask-all alone, with MSI-X off. */
     g_write(G0, MSIX_CTRL, 2, MSIX_MASKALL);
@@ -1364,7 +1364,7 @@ static void test_msix_host_refuses(void **state)
 
     g_write(G0, MSIX_CTRL, 2, 0);
     EXPECT_EVENTS(EV_MSIX(false, false));
-    EXPECT_WRITES({ 0x04, 2, H_CMD });
+    EXPECT_WRITES({ 0x05, 1, H_CMD >> 8 });
 }
 
 static void test_msix_table_pba_read_only(void **state)
@@ -1609,7 +1609,7 @@ static void test_pcie_flr(void **state)
     assert_int_equal(g_read(G0, 0x3c, 1), 0);
     assert_int_equal(g_read(G0, MSIX_CTRL, 2), H_MSIX_CTRL);
     assert_int_equal(nmaps(), 0);
-    EXPECT_WRITES({ 0x04, 2, H_CMD });
+    EXPECT_WRITES({ 0x05, 1, H_CMD >> 8 });
     assert_int_equal(hw(PCIE_DEVCTL, 2), H_DEVCTL);
 
     /* A byte write of the bit alone. */
@@ -1624,7 +1624,7 @@ static void test_pcie_flr(void **state)
     EXPECT_EVENTS(EV_RESET(), EV_UNBIND(G_MSI_ADDR, G_MSI_DATA, 4));
     assert_int_equal(g_read(G0, MSI_CTRL, 2), H_MSI_CTRL);
     assert_int_equal(g_read(G0, PCIE_DEVCTL, 2), H_DEVCTL);
-    EXPECT_WRITES({ 0x04, 2, H_CMD });
+    EXPECT_WRITES({ 0x05, 1, H_CMD >> 8 });
 
     /* Refused by the host: the bit reads 0, nothing is reset. */
     guest_msi_on(G0, 1);
