@@ -9,40 +9,110 @@
 #include <xecam/user.h>
 
 #include "ecamctl.h"
+#include "replay.h"
 
 static int usage(FILE *f, int rc)
 {
     fprintf(f,
-            "usage: ecamctl replay [--json] TRACE   run a trace ('-': stdin)\n"
-            "       ecamctl rules                   the permissive rules table\n"
+            "usage: ecamctl view [--host FILE|sysfs]... CFG\n"
+            "       ecamctl replay [--json] [--host FILE|sysfs]... CFG TRACE\n"
+            "       ecamctl replay [--json] TRACE\n"
+            "       ecamctl rules\n"
             "       ecamctl help\n"
             "\n"
-            "A trace sets up a guest (host dumps, ECAM windows, vPCI devices,\n"
-            "ioreq servers) and lists guest accesses; see examples/.\n"
-            "Exit status: 0 done, 2 bad usage or a malformed trace line.\n");
+            "CFG is an xl domain config (pci = [ ... ], pci_permissive,\n"
+            "ecam_base, ecam_segment, ecam_buses, device_model_pci).\n"
+            "Host devices come from lspci -xxx/-xxxx dumps or from this\n"
+            "machine's sysfs (read only).  view prints the guest's config\n"
+            "spaces as a dump for `lspci -F FILE -vvv`.  A TRACE lists guest\n"
+            "accesses ('-': stdin); see examples/.\n"
+            "Exit status: 0 done, 1 failed, 2 bad usage or a malformed line.\n");
+
+    return rc;
+}
+
+struct args {
+    bool json;
+    unsigned int nr_hosts, nr_pos;
+    const char *hosts[16], *pos[2];
+};
+
+static int parse_args(int argc, char **argv, struct args *a)
+{
+    int i;
+
+    for ( i = 2; i < argc; i++ )
+    {
+        if ( !strcmp(argv[i], "--json") )
+            a->json = true;
+        else if ( !strcmp(argv[i], "--host") && i + 1 < argc &&
+                  a->nr_hosts < 16 )
+            a->hosts[a->nr_hosts++] = argv[++i];
+        else if ( argv[i][0] == '-' && argv[i][1] )
+            return -1;
+        else if ( a->nr_pos < 2 )
+            a->pos[a->nr_pos++] = argv[i];
+        else
+            return -1;
+    }
+
+    return 0;
+}
+
+static int load_hosts(const struct args *a)
+{
+    char err[512];
+    unsigned int i;
+    int rc;
+
+    for ( i = 0; i < a->nr_hosts; i++ )
+    {
+        rc = strcmp(a->hosts[i], "sysfs")
+             ? xecam_user_load_lspci(a->hosts[i], err, sizeof(err))
+             : xecam_user_load_sysfs("/sys/bus/pci/devices", err,
+                                     sizeof(err));
+        if ( rc )
+        {
+            fprintf(stderr, "%s\n", err);
+            return -1;
+        }
+    }
+
+    return 0;
+}
+
+/* view CFG / replay CFG TRACE: a guest from a config, then the command. */
+static int with_config(const char *cmd, const struct args *a)
+{
+    struct session s = { .json = a->json };
+    int rc = 2;
+
+    xecam_user_domain_privileged(0);
+    if ( !load_hosts(a) && !guest_from_config(&s, a->pos[0]) )
+        rc = !strcmp(cmd, "view") ? view(&s) : replay_session(&s, a->pos[1]);
+    session_end(&s);
 
     return rc;
 }
 
 int main(int argc, char **argv)
 {
-    bool json = false;
-    int i = 2;
+    struct args a = { 0 };
+    const char *cmd = argc > 1 ? argv[1] : "";
 
-    if ( argc >= 2 && !strcmp(argv[1], "help") )
-        return usage(stdout, 0);
-    if ( argc == 2 && !strcmp(argv[1], "rules") )
-        return rules();
-    if ( argc < 3 || strcmp(argv[1], "replay") )
-        return usage(stderr, 2);
-    if ( !strcmp(argv[i], "--json") )
-    {
-        json = true;
-        i++;
-    }
-    if ( i != argc - 1 )
-        return usage(stderr, 2);
     xecam_user_log_echo(getenv("ECAMCTL_LOG") != NULL);
+    if ( !strcmp(cmd, "help") )
+        return usage(stdout, 0);
+    if ( !strcmp(cmd, "rules") && argc == 2 )
+        return rules();
+    if ( parse_args(argc, argv, &a) )
+        return usage(stderr, 2);
+    if ( !strcmp(cmd, "view") && a.nr_pos == 1 && !a.json )
+        return with_config(cmd, &a);
+    if ( !strcmp(cmd, "replay") && a.nr_pos == 2 )
+        return with_config(cmd, &a);
+    if ( !strcmp(cmd, "replay") && a.nr_pos == 1 && !a.nr_hosts )
+        return replay(a.pos[0], a.json);
 
-    return replay(argv[i], json);
+    return usage(stderr, 2);
 }

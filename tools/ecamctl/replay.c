@@ -321,7 +321,7 @@ static int run_line(struct session *s, char *line)
     return bad(s, 0, "unknown directive");
 }
 
-static void session_end(struct session *s)
+void session_end(struct session *s)
 {
     unsigned int i;
 
@@ -331,9 +331,9 @@ static void session_end(struct session *s)
     xecam_user_reset();
 }
 
-int replay(const char *path, bool json)
+/* Run a trace's lines on a session (set up or not); the exit status. */
+int replay_session(struct session *s, const char *path)
 {
-    struct session s = { .pos.file = path, .json = json };
     char line[1024], *copy = strdup(path);
     FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
     int rc = 0;
@@ -344,17 +344,29 @@ int replay(const char *path, bool json)
         free(copy);
         return 2;
     }
-    s.dir = strcmp(path, "-") ? dirname(copy) : ".";
-    xecam_user_domain_privileged(0);
+    s->pos.file = path;
+    s->pos.line = 0;
+    s->dir = strcmp(path, "-") ? dirname(copy) : ".";
     while ( !rc && fgets(line, sizeof(line), f) )
     {
-        s.pos.line++;
-        rc = run_line(&s, line);
+        s->pos.line++;
+        rc = run_line(s, line);
     }
     if ( f != stdin )
         fclose(f);
-    session_end(&s);
     free(copy);
 
     return rc ? 2 : 0;
+}
+
+int replay(const char *path, bool json)
+{
+    struct session s = { .json = json };
+    int rc;
+
+    xecam_user_domain_privileged(0);
+    rc = replay_session(&s, path);
+    session_end(&s);
+
+    return rc;
 }

@@ -63,6 +63,14 @@ int bdf_arg(struct session *s, unsigned int t, uint32_t *sbdf);
 /* Print the outcome of a set-up directive. */
 void say(struct session *s, const char *what, long rc);
 
+/* guest.c: the guest an xl config describes (hosts already loaded). */
+int guest_from_config(struct session *s, const char *path);
+/* view.c: print what the guest sees; the exit status. */
+int view(struct session *s);
+/* replay.c */
+int replay_session(struct session *s, const char *trace);
+void session_end(struct session *s);
+
 /* access.c */
 int do_read(struct session *s);
 int do_write(struct session *s);

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ecamctl: build the guest an xl config describes.
+ *
+ * Defaults are a Q35 guest's: one ECAM window for segment 0, buses 0-255 at
+ * 0xe0000000.  Devices with a vslot go there; the others take the lowest
+ * free slot on bus 0 from 1 on, as QEMU places them (0 is the host bridge,
+ * 0x1f the ICH9 functions).  All functions of a device ("BB:DD.*") share
+ * one slot and keep their numbers.  rootport=1 puts the device on a new bus
+ * behind an emulated Root Port in that slot instead.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <public/hvm/ecam_op.h>
+#include <xecam/user.h>
+#include <xecam/vpci.h>
+
+#include "replay.h"
+#include "xlcfg.h"
+
+#define MAX_SPECS 64
+
+static int cfg_error(const struct xl_config *cfg, unsigned int line,
+                     unsigned int col, const char *why)
+{
+    struct src_pos pos = { cfg->path, line };
+
+    err_at(&pos, col, "%s", why);
+
+    return -1;
+}
+
+static int number(const struct xl_config *cfg, const char *key,
+                  unsigned long long def, unsigned long long max,
+                  unsigned long long *out)
+{
+    const struct xl_setting *s = xl_get(cfg, key);
+
+    *out = def;
+    if ( !s )
+        return 0;
+    if ( s->val.kind != XL_NUMBER || s->val.num > max )
+        return cfg_error(cfg, s->val.line, s->val.col, "number out of range");
+    *out = s->val.num;
+
+    return 0;
+}
+
+static int window(struct session *s, const struct xl_config *cfg)
+{
+    struct xen_hvm_ecam_space a = { .domid = GUEST_ID, .end_bus = 255 };
+    const struct xl_setting *b = xl_get(cfg, "ecam_buses");
+    unsigned long long base, seg;
+    unsigned int first, last;
+    long rc;
+
+    if ( number(cfg, "ecam_base", 0xe0000000ULL, ~0ULL, &base) ||
+         number(cfg, "ecam_segment", 0, 0xffff, &seg) )
+        return -1;
+    if ( b && (b->val.kind != XL_STRING ||
+               sscanf(b->val.str, "%u-%u", &first, &last) != 2 ||
+               first > last || last > 255) )
+        return cfg_error(cfg, b->val.line, b->val.col,
+                         "expected \"FIRST-LAST\" buses (0-255)");
+    if ( b )
+    {
+        a.start_bus = first;
+        a.end_bus = last;
+    }
+    a.segment = seg;
+    a.base = base;
+    xecam_user_set_current(0);
+    rc = xecam_user_hvm_op(HVMOP_set_ecam_space, &a);
+    if ( rc )
+        fprintf(stderr, "%s: the ECAM window is refused: %s\n", cfg->path,
+                strerror(-rc));
+
+    return rc ? -1 : 0;
+}
+
+/* Functions an emulated device model claims: ioreq server 1. */
+static int dm_claims(struct session *s, const struct xl_config *cfg,
+                     bool *slot_used)
+{
+    const struct xl_setting *set = xl_get(cfg, "device_model_pci");
+    const struct xl_value *v;
+    const char *end;
+    uint32_t sbdf;
+    unsigned int i;
+
+    if ( !set )
+        return 0;
+    if ( set->val.kind != XL_LIST )
+        return cfg_error(cfg, set->val.line, set->val.col, "expected a list");
+    if ( xecam_ioreq_server_create(s->d, 1) ||
+         dm_ctx_start(&s->dm[0], GUEST_ID, 1) )
+        return -1;
+    for ( i = 0; i < set->val.nr; i++ )
+    {
+        v = &set->val.items[i];
+        if ( v->kind != XL_STRING || xecam_user_parse_bdf(v->str, &sbdf, &end) ||
+             *end )
+            return cfg_error(cfg, v->line, v->col, "expected a BDF string");
+        if ( xecam_ioreq_map_range(s->d, 1, sbdf, sbdf) )
+            return cfg_error(cfg, v->line, v->col, "function claimed twice");
+        if ( !XECAM_SBDF_BUS(sbdf) )
+            slot_used[XECAM_SBDF_DEV(sbdf)] = true;
+    }
+
+    return 0;
+}
+
+static int free_slot(bool *used)
+{
+    unsigned int slot;
+
+    for ( slot = 1; slot < 0x1f; slot++ )
+        if ( !used[slot] )
+            return slot;
+
+    return -1;
+}
+
+/* Assign one spec at guest bus/slot; every function if all_fns. */
+static int place(struct session *s, const struct xl_config *cfg,
+                 const struct pci_spec *p, unsigned int bus,
+                 unsigned int slot)
+{
+    unsigned int f, n = 0;
+    uint8_t b[4];
+    int rc;
+
+    for ( f = 0; f < 8; f++ )
+    {
+        uint32_t host = (p->host & ~7U) | f;
+
+        if ( (!p->all_fns && f != XECAM_SBDF_FN(p->host)) ||
+             xecam_user_pdev_peek(host, 0, b, sizeof(b)) )
+            continue;
+        rc = xecam_assign_device(s->d, XECAM_SBDF(0, bus, slot, f), host,
+                                 p->flags);
+        if ( rc )
+        {
+            fprintf(stderr, "%s:%u:%u: %04x:%02x:%02x.%u cannot be assigned: "
+                    "%s\n", cfg->path, p->line, p->col,
+                    XECAM_SBDF_SEG(host), XECAM_SBDF_BUS(host),
+                    XECAM_SBDF_DEV(host), f, strerror(-rc));
+            return -1;
+        }
+        n++;
+    }
+
+    return n ? 0 : cfg_error(cfg, p->line, p->col,
+                             "no such host device (see --host)");
+}
+
+static int devices(struct session *s, const struct xl_config *cfg,
+                   bool *used)
+{
+    const struct xl_setting *set = xl_get(cfg, "pci");
+    struct pci_spec specs[MAX_SPECS];
+    unsigned int i, n, pass, bus = 1;
+    int slot;
+
+    if ( !set )
+        return 0;
+    if ( set->val.kind != XL_LIST || set->val.nr > MAX_SPECS )
+        return cfg_error(cfg, set->val.line, set->val.col,
+                         "expected a list of at most 64 devices");
+    n = set->val.nr;
+    for ( i = 0; i < n; i++ )
+        if ( pci_spec_parse(cfg, &set->val.items[i], &specs[i]) )
+            return -1;
+    for ( i = 0; i < n; i++ )       /* explicit slots are taken first */
+        if ( specs[i].vslot >= 0 )
+        {
+            if ( used[specs[i].vslot] )
+                return cfg_error(cfg, specs[i].line, specs[i].col,
+                                 "this slot is taken");
+            used[specs[i].vslot] = true;
+        }
+    for ( pass = 0; pass < 2; pass++ )
+        for ( i = 0; i < n; i++ )
+        {
+            if ( (specs[i].vslot >= 0) != !pass )
+                continue;
+            slot = specs[i].vslot >= 0 ? specs[i].vslot : free_slot(used);
+            if ( slot < 0 )
+                return cfg_error(cfg, specs[i].line, specs[i].col,
+                                 "no free slot on bus 0");
+            used[slot] = true;
+            if ( specs[i].rootport &&
+                 xecam_add_root_port(s->d, XECAM_SBDF(0, 0, slot, 0), bus) )
+                return cfg_error(cfg, specs[i].line, specs[i].col,
+                                 "the root port cannot be created");
+            if ( place(s, cfg, &specs[i], specs[i].rootport ? bus : 0,
+                       specs[i].rootport ? 0 : slot) )
+                return -1;
+            bus += specs[i].rootport;
+        }
+
+    return 0;
+}
+
+int guest_from_config(struct session *s, const char *path)
+{
+    struct xl_config cfg;
+    unsigned long long perm;
+    bool used[32] = { [0] = true, [0x1f] = true };
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = fopen(path, "r");
+    int rc;
+
+    if ( !f )
+    {
+        perror(path);
+        return -1;
+    }
+    rc = getdelim(&text, &len, '\0', f) < 0 ? -1 : 0;
+    fclose(f);
+    if ( !rc )
+        rc = xl_parse(path, text, &cfg);
+    free(text);
+    if ( rc )
+        return -1;
+    rc = number(&cfg, "pci_permissive", 0, 1, &perm);
+    if ( !rc )
+    {
+        s->dom_flags |= perm ? XECAM_DOMF_PERMISSIVE : 0;
+        rc = xecam_user_domain_add(GUEST_ID, s->dom_flags, &s->d);
+    }
+    if ( !rc )
+        rc = window(s, &cfg) ?: dm_claims(s, &cfg, used) ?:
+             devices(s, &cfg, used);
+    xl_free(&cfg);
+
+    return rc ? -1 : 0;
+}
