@@ -69,15 +69,17 @@ static int bdf(struct spec_ctx *c, const char *at, const char *val)
         c->s->all_fns = true;
         end = val + n + 1;
     }
+    /* 'val' is a copy; errors point into the original at 'at'. */
     if ( *end == '@' )
     {
         slot = strtol(end + 1, &e, 0);
         if ( e == end + 1 || *e || slot < 0 || slot > 31 )
-            return bad(c, end + 1, "expected a slot 0-31 after '@'");
+            return bad(c, at + (end + 1 - val),
+                       "expected a slot 0-31 after '@'");
         c->s->vslot = slot;
     }
     else if ( *end )
-        return bad(c, end, "junk after the BDF");
+        return bad(c, at + (end - val), "junk after the BDF");
 
     return 0;
 }

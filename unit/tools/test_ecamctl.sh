@@ -73,14 +73,62 @@ printf 'bogus\nwindow 0 0-0 0xe0000000\n' > "$tmp/t.trace"
 "$ecamctl" replay "$tmp/t.trace" > "$tmp/o" 2> /dev/null
 [ $? = 2 ] && [ ! -s "$tmp/o" ] && ok || bad "ran past a malformed line"
 
-# 3. docs/permissive.md holds exactly what 'ecamctl rules' prints.
+# 3. xl configs: errors at file:line:column, exit 2, nothing printed.
+hosts="$PWD/examples/q35-basic/hosts.lspci"
+cfg_error() {   # config-text  expected-message
+    printf '%s\n' "$1" > "$tmp/c.cfg"
+    "$ecamctl" view --host "$hosts" "$tmp/c.cfg" > "$tmp/o" 2> "$tmp/e"
+    rc=$?
+    if [ $rc = 2 ] && grep -qF "$tmp/c.cfg:$2" "$tmp/e" && [ ! -s "$tmp/o" ]
+    then ok
+    else bad "config '$1': rc=$rc stderr=$(cat "$tmp/e")"; fi
+}
+cfg_error "pci = [ '00:03.0',"                    "2:1: expected a number"
+cfg_error "pci = [ '00:03.0' '00:02.0' ]"         "1:19: expected ',' or ']'"
+cfg_error "pci = [ '00:3g.0' ]"                   "1:10: expected a BDF"
+cfg_error "pci = [ '00:03.9' ]"                   "1:10: expected a BDF"
+cfg_error "pci = [ '00:03.0,vslot=32' ]"          "1:18: expected vslot=0-31"
+cfg_error "pci = [ '00:03.0@40' ]"                "1:18: expected a slot 0-31"
+cfg_error "pci = [ '00:03.0,turbo=1' ]"           "1:18: unknown option"
+cfg_error "pci = [ '00:03.0,permissive=2' ]"      "1:18: expected 0 or 1"
+cfg_error "pci = [ 'vslot=3' ]"                   "1:10: no device"
+cfg_error "pci = [ '00:03.0', '00:03.0,bdf=00:02.0' ]" "1:29: the device is given twice"
+cfg_error "pci = [ '00:07.0' ]"                   "1:10: no such host device"
+cfg_error "pci = [ '00:03.0,vslot=4', '00:02.0@4' ]" "1:29: this slot is taken"
+cfg_error "pci = [ 3 ]"                           "1:9: expected a string"
+cfg_error "pci_permissive = 2"                    "1:18: number out of range"
+cfg_error "ecam_buses = \"9-3\""                 "1:15: expected \"FIRST-LAST\""
+cfg_error "memory 2048"                           "1:8: expected '='"
+cfg_error "name = 'unterminated"                  "1:8: unterminated string"
+printf "pci = [ '00:03.0,seize=1' ]\n" > "$tmp/n.cfg"
+if "$ecamctl" view --host "$hosts" "$tmp/n.cfg" > /dev/null 2> "$tmp/e" &&
+   grep -qF "n.cfg:1:18: note: seize is not applicable" "$tmp/e"; then ok
+else bad "seize note: $(cat "$tmp/e")"; fi
+
+# 4. view: xl's defaults, slots, and what lspci -F makes of it.
+printf "name = 'g'\nmemory = 1024\npci = [ '00:03.0,vslot=4', '0000:00:02.0' ]\n" > "$tmp/v.cfg"
+if "$ecamctl" view --host "$hosts" "$tmp/v.cfg" > "$tmp/v.dump" 2>/dev/null &&
+   grep -q '^00:04.0 Class 0200: 1af4:1041' "$tmp/v.dump" &&
+   grep -q '^00:01.0 Class 0180: 1af4:1042' "$tmp/v.dump" &&
+   [ "$(grep -c '^[0-9a-f]*:[0-9a-f]*\.[0-7] ' "$tmp/v.dump")" = 2 ]; then ok
+else bad "view placement: $(head -3 "$tmp/v.dump")"; fi
+if command -v lspci > /dev/null; then
+    lspci -F "$tmp/v.dump" -vvv > "$tmp/lspci" 2>/dev/null
+    if grep -q '^00:04.0 Ethernet controller' "$tmp/lspci" &&
+       grep -q 'Vendor Specific Information' "$tmp/lspci" &&
+       ! grep -q 'chain looped\|chain broken' "$tmp/lspci" &&
+       ! grep -q 'MSI-X' "$tmp/lspci"; then ok
+    else bad "lspci -F of view: $(head -20 "$tmp/lspci")"; fi
+fi
+
+# 5. docs/permissive.md holds exactly what 'ecamctl rules' prints.
 sed -n '/<!-- rules:begin -->/,/<!-- rules:end -->/p' docs/permissive.md |
     sed '1d;$d' > "$tmp/doc-rules"
 if "$ecamctl" rules > "$tmp/rules" && diff -u "$tmp/doc-rules" "$tmp/rules" &&
    [ "$(wc -l < "$tmp/rules")" -gt 100 ]; then ok
 else bad "docs/permissive.md is out of date: run build/ecamctl rules"; fi
 
-# 4. Usage.
+# 6. Usage.
 "$ecamctl" > /dev/null 2>&1; [ $? = 2 ] && ok || bad "no arguments: exit 2"
 "$ecamctl" help > /dev/null; [ $? = 0 ] && ok || bad "help: exit 0"
 
