@@ -66,7 +66,8 @@ $(SAN_LIB): $(SAN_OBJS)
 	$(AR) rcs $@ $^
 
 $(BUILD)/ecamctl: $(ECAMCTL_SRCS) $(wildcard tools/ecamctl/*.h) $(LIB)
-	$(CC) $(STD) $(WARN) $(OPT) $(INC) -pthread $(ECAMCTL_SRCS) $(LIB) -o $@
+	$(CC) $(STD) $(WARN) $(OPT) $(INC) -pthread $(ECAMCTL_SRCS) $(LIB) \
+	    -ledit -o $@
 
 $(BUILD)/unit/test_%: unit/cmocka/test_%.c unit/helpers.h $(SAN_LIB)
 	@mkdir -p $(@D)

@@ -15,6 +15,7 @@ static int usage(FILE *f, int rc)
 {
     fprintf(f,
             "usage: ecamctl view [--host FILE|sysfs]... CFG\n"
+            "       ecamctl shell [--host FILE|sysfs]... CFG\n"
             "       ecamctl replay [--json] [--host FILE|sysfs]... CFG TRACE\n"
             "       ecamctl replay [--json] TRACE\n"
             "       ecamctl rules\n"
@@ -89,7 +90,9 @@ static int with_config(const char *cmd, const struct args *a)
 
     xecam_user_domain_privileged(0);
     if ( !load_hosts(a) && !guest_from_config(&s, a->pos[0]) )
-        rc = !strcmp(cmd, "view") ? view(&s) : replay_session(&s, a->pos[1]);
+        rc = !strcmp(cmd, "view") ? view(&s)
+             : !strcmp(cmd, "shell") ? shell(&s)
+             : replay_session(&s, a->pos[1]);
     session_end(&s);
 
     return rc;
@@ -107,7 +110,8 @@ int main(int argc, char **argv)
         return rules();
     if ( parse_args(argc, argv, &a) )
         return usage(stderr, 2);
-    if ( !strcmp(cmd, "view") && a.nr_pos == 1 && !a.json )
+    if ( (!strcmp(cmd, "view") || !strcmp(cmd, "shell")) && a.nr_pos == 1 &&
+         !a.json )
         return with_config(cmd, &a);
     if ( !strcmp(cmd, "replay") && a.nr_pos == 2 )
         return with_config(cmd, &a);

@@ -296,7 +296,7 @@ static void tokenize(struct session *s, char *line)
     }
 }
 
-static int run_line(struct session *s, char *line)
+int replay_line(struct session *s, char *line)
 {
     unsigned int i, args;
 
@@ -350,7 +350,7 @@ int replay_session(struct session *s, const char *path)
     while ( !rc && fgets(line, sizeof(line), f) )
     {
         s->pos.line++;
-        rc = run_line(s, line);
+        rc = replay_line(s, line);
     }
     if ( f != stdin )
         fclose(f);

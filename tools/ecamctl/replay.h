@@ -67,8 +67,11 @@ void say(struct session *s, const char *what, long rc);
 int guest_from_config(struct session *s, const char *path);
 /* view.c: print what the guest sees; the exit status. */
 int view(struct session *s);
-/* replay.c */
+/* replay.c: one line of a trace (0, or -1 once reported). */
+int replay_line(struct session *s, char *line);
 int replay_session(struct session *s, const char *trace);
+/* shell.c: lines from the terminal; the exit status. */
+int shell(struct session *s);
 void session_end(struct session *s);
 
 /* access.c */

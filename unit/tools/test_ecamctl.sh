@@ -121,6 +121,15 @@ if command -v lspci > /dev/null; then
     else bad "lspci -F of view: $(head -20 "$tmp/lspci")"; fi
 fi
 
+# shell: the same engine; a bad line is reported and the shell goes on.
+printf 'read cfg 00:04.0 0 4\nbogus\nread cfg 00:01.0 0 2\nquit\nread cfg 00:04.0 0 4\n' |
+    "$ecamctl" shell --host "$hosts" "$tmp/v.cfg" > "$tmp/o" 2> "$tmp/e"
+rc=$?
+if [ $rc = 1 ] && [ "$(grep -c ' vpci' "$tmp/o")" = 2 ] &&
+   grep -q '= *0x10411af4' "$tmp/o" && grep -q '= *0x1af4' "$tmp/o" &&
+   grep -qF 'shell:2:1: unknown directive' "$tmp/e"; then ok
+else bad "shell: rc=$rc $(cat "$tmp/o" "$tmp/e")"; fi
+
 # 5. docs/permissive.md holds exactly what 'ecamctl rules' prints.
 sed -n '/<!-- rules:begin -->/,/<!-- rules:end -->/p' docs/permissive.md |
     sed '1d;$d' > "$tmp/doc-rules"

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ecamctl shell: the replay engine, one line at a time, with line editing
+ * and history (libedit).  A bad line is reported and the shell goes on.
+ * Without a terminal it reads standard input quietly, like a trace.
+ */
+#include <editline/readline.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "replay.h"
+
+static const char help[] =
+    "  read  ecam GPA SIZE | pio PORT SIZE | cfg SBDF REG SIZE\n"
+    "  write ecam GPA SIZE VAL | pio PORT SIZE VAL | cfg SBDF REG SIZE VAL\n"
+    "  vpci GUEST HOST [permissive] [hidden] [norciep]\n"
+    "  rootport PORT SECONDARY, server ID, claim ID SBDF[-SBDF],\n"
+    "  emulate ID GUEST HOST, window SEG FIRST-LAST BASE\n"
+    "  help, quit (or end of input)\n";
+
+static char *next_line(bool tty)
+{
+    static char *buf;
+    static size_t len;
+
+    if ( tty )
+        return readline("ecam> ");
+    if ( getline(&buf, &len, stdin) < 0 )
+    {
+        free(buf);
+        buf = NULL;
+        return NULL;
+    }
+
+    return strdup(buf);
+}
+
+int shell(struct session *s)
+{
+    bool tty = isatty(STDIN_FILENO);
+    char *line;
+    int errors = 0;
+
+    s->pos.file = "shell";
+    s->dir = ".";
+    if ( tty )
+        printf("ecamctl shell: 'help' lists the commands\n");
+    while ( (line = next_line(tty)) )
+    {
+        s->pos.line++;
+        line[strcspn(line, "\n")] = '\0';
+        if ( tty && *line )
+            add_history(line);
+        if ( !strcmp(line, "quit") || !strcmp(line, "exit") )
+        {
+            free(line);
+            break;
+        }
+        if ( !strcmp(line, "help") )
+            fputs(help, stdout);
+        else if ( replay_line(s, line) )
+            errors++;
+        fflush(stdout);
+        free(line);
+    }
+
+    return errors ? 1 : 0;
+}
