@@ -163,9 +163,9 @@ bool xecam_dispatch_locked(struct xecam_domain *d, uint32_t sbdf,
             return true;
         }
         xecam_count(d->stats.to_vpci);
-        if ( write )
-            xecam_vpci_write(b->vpci[devfn], reg, size, *val);
-        else
+        if ( write && xecam_vpci_write(b->vpci[devfn], reg, size, *val) )
+            xecam_count(d->stats.refused);
+        else if ( !write )
             xecam_vpci_read(b->vpci[devfn], reg, size, val);
         return true;
     }

@@ -55,5 +55,6 @@ void xecam_domain_stats(const struct xecam_domain *d, struct xecam_stats *s)
     s->to_ioreq = xecam_read_once(d->stats.to_ioreq);
     s->unclaimed = xecam_read_once(d->stats.unclaimed);
     s->ioreq_failed = xecam_read_once(d->stats.ioreq_failed);
+    s->refused = xecam_read_once(d->stats.refused);
     s->accesses = s->to_vpci + s->to_ioreq + s->unclaimed;
 }

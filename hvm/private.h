@@ -86,6 +86,7 @@ struct xecam_fwd {
 /* Counters; 'accesses' is their sum, not counted itself. */
 struct xecam_counters {
     unsigned long bad_accesses, to_vpci, to_ioreq, unclaimed, ioreq_failed;
+    unsigned long refused;
 };
 
 struct xecam_domain {

@@ -106,7 +106,7 @@ struct xecam_cap_policy {
 /* regmap.c: accesses, with dev->lock held. */
 uint32_t xecam_vpci_access_read(struct xecam_vpci *dev, unsigned int off,
                                 unsigned int size);
-void xecam_vpci_access_write(struct xecam_vpci *dev, unsigned int off,
+bool xecam_vpci_access_write(struct xecam_vpci *dev, unsigned int off,
                              unsigned int size, uint32_t val);
 void xecam_vpci_regs_free(struct xecam_vpci *dev);
 

@@ -274,7 +274,7 @@ static void refuse(struct xecam_vpci *dev, unsigned int off,
                    XECAM_SBDF_FN(dev->host_sbdf), off, size);
 }
 
-void xecam_vpci_access_write(struct xecam_vpci *dev, unsigned int off,
+bool xecam_vpci_access_write(struct xecam_vpci *dev, unsigned int off,
                              unsigned int size, uint32_t val)
 {
     unsigned int o = off, end = off + size, hi, idx, shift;
@@ -306,6 +306,8 @@ void xecam_vpci_access_write(struct xecam_vpci *dev, unsigned int off,
     }
     if ( refused )
         refuse(dev, off, size);
+
+    return refused;
 }
 
 void xecam_vpci_byte_rule(struct xecam_vpci *dev, unsigned int offset,

@@ -141,14 +141,18 @@ void xecam_vpci_read(struct xecam_vpci *dev, unsigned int reg,
     xecam_port_read_unlock(dev->lock);
 }
 
-void xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,
+bool xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,
                       unsigned int size, uint32_t val)
 {
+    bool refused;
+
     if ( reg >= XECAM_CFG_LEGACY && dev->no_ext )
-        return;
+        return false;           /* nothing there: dropped, not refused */
     xecam_port_write_lock(dev->lock);
-    xecam_vpci_access_write(dev, reg, size, val);
+    refused = xecam_vpci_access_write(dev, reg, size, val);
     xecam_port_write_unlock(dev->lock);
+
+    return refused;
 }
 
 /*

@@ -43,6 +43,7 @@ struct xecam_stats {
     unsigned long to_ioreq;
     unsigned long unclaimed;     /* no (visible) owner: all-ones / dropped */
     unsigned long ioreq_failed;  /* server broken or misbehaving */
+    unsigned long refused;       /* vPCI writes refused (unknown bytes) */
 };
 void xecam_domain_stats(const struct xecam_domain *d, struct xecam_stats *s);
 

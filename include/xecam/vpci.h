@@ -145,7 +145,8 @@ void xecam_vpci_set_msi_active(struct xecam_vpci *dev, bool on);
 /* Config accesses (size 1, 2 or 4, naturally aligned, below 4 KiB). */
 void xecam_vpci_read(struct xecam_vpci *dev, unsigned int reg,
                      unsigned int size, uint32_t *val);
-void xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,
+/* True if the write was refused, in part or whole (unknown bytes). */
+bool xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,
                       unsigned int size, uint32_t val);
 
 /*

@@ -86,6 +86,8 @@ static const char *route_of(const struct xecam_stats *b,
         return "bad-access";
     if ( a->ioreq_failed != b->ioreq_failed )
         return "ioreq-failed";
+    if ( a->refused != b->refused )
+        return "vpci refused";
     if ( a->to_ioreq != b->to_ioreq )
         return "ioreq";
     if ( a->to_vpci != b->to_vpci )
