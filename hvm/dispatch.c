@@ -100,6 +100,19 @@ int xecam_route_assign_vpci(struct xecam_domain *d, uint32_t sbdf,
     return route_vpci(d, sbdf, dev, true);
 }
 
+struct xecam_vpci *xecam_route_vpci(struct xecam_domain *d, uint32_t sbdf)
+{
+    const struct xecam_route_bus *b;
+    struct xecam_vpci *dev;
+
+    xecam_port_read_lock(d->lock);
+    b = xecam_route_bus(d, sbdf);
+    dev = b ? b->vpci[XECAM_SBDF_DEVFN(sbdf)] : NULL;
+    xecam_port_read_unlock(d->lock);
+
+    return dev;
+}
+
 /* Hands the device back to the caller. */
 struct xecam_vpci *xecam_route_remove_vpci(struct xecam_domain *d,
                                            uint32_t sbdf)

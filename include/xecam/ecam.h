@@ -74,6 +74,8 @@ int  xecam_pio_write(struct xecam_domain *d, unsigned int vcpu,
 /* Guest SBDF -> vPCI device.  -EEXIST if one is there already. */
 int xecam_route_add_vpci(struct xecam_domain *d, uint32_t sbdf,
                          struct xecam_vpci *dev);             /* fallible */
+/* The vPCI device at guest 'sbdf' (tools and tests), NULL if none. */
+struct xecam_vpci *xecam_route_vpci(struct xecam_domain *d, uint32_t sbdf);
 /* Returns the device that was routed there, NULL if none. */
 struct xecam_vpci *xecam_route_remove_vpci(struct xecam_domain *d,
                                            uint32_t sbdf);

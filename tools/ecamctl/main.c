@@ -14,7 +14,7 @@
 static int usage(FILE *f, int rc)
 {
     fprintf(f,
-            "usage: ecamctl view [--host FILE|sysfs]... CFG\n"
+            "usage: ecamctl view [--diff] [--host FILE|sysfs]... CFG\n"
             "       ecamctl shell [--host FILE|sysfs]... CFG\n"
             "       ecamctl replay [--json] [--host FILE|sysfs]... CFG TRACE\n"
             "       ecamctl replay [--json] TRACE\n"
@@ -33,7 +33,7 @@ static int usage(FILE *f, int rc)
 }
 
 struct args {
-    bool json;
+    bool json, diff;
     unsigned int nr_hosts, nr_pos;
     const char *hosts[16], *pos[2];
 };
@@ -46,6 +46,8 @@ static int parse_args(int argc, char **argv, struct args *a)
     {
         if ( !strcmp(argv[i], "--json") )
             a->json = true;
+        else if ( !strcmp(argv[i], "--diff") )
+            a->diff = true;
         else if ( !strcmp(argv[i], "--host") && i + 1 < argc &&
                   a->nr_hosts < 16 )
             a->hosts[a->nr_hosts++] = argv[++i];
@@ -90,7 +92,7 @@ static int with_config(const char *cmd, const struct args *a)
 
     xecam_user_domain_privileged(0);
     if ( !load_hosts(a) && !guest_from_config(&s, a->pos[0]) )
-        rc = !strcmp(cmd, "view") ? view(&s)
+        rc = !strcmp(cmd, "view") ? view(&s, a->diff)
              : !strcmp(cmd, "shell") ? shell(&s)
              : replay_session(&s, a->pos[1]);
     session_end(&s);

@@ -66,7 +66,7 @@ void say(struct session *s, const char *what, long rc);
 /* guest.c: the guest an xl config describes (hosts already loaded). */
 int guest_from_config(struct session *s, const char *path);
 /* view.c: print what the guest sees; the exit status. */
-int view(struct session *s);
+int view(struct session *s, bool as_diff);
 /* replay.c: one line of a trace (0, or -1 once reported). */
 int replay_line(struct session *s, char *line);
 int replay_session(struct session *s, const char *trace);

@@ -8,6 +8,7 @@
 
 #include <public/hvm/ecam_op.h>
 #include <xecam/user.h>
+#include <xecam/vpci.h>
 
 #include "replay.h"
 
@@ -42,7 +43,77 @@ static void dump(struct session *s, uint64_t base, uint16_t seg,
     printf("\n");
 }
 
-int view(struct session *s)
+/* The rule of bytes [off, off + n), in words. */
+static const char *rule_of(struct xecam_vpci *dev, unsigned int off,
+                           unsigned int n)
+{
+    struct xecam_vpci_byte_rule r;
+    unsigned int i, emu = 0, claimed = 0;
+
+    for ( i = 0; i < n; i++ )
+    {
+        xecam_vpci_byte_rule(dev, off + i, &r);
+        emu |= r.emu;
+        claimed += r.claimed;
+    }
+    if ( !claimed )
+        return "unclaimed: device reads, writes refused unless permissive";
+
+    return emu == 0xff ? "emulated" : emu ? "partly emulated" : "device";
+}
+
+/* Host against guest, register by register, where they differ. */
+static void diff(struct session *s, uint64_t base, uint16_t seg,
+                 unsigned int bus, unsigned int devfn)
+{
+    uint32_t sbdf = ((uint32_t)seg << 16) | (bus << 8) | devfn, g, h;
+    struct xecam_vpci *dev = xecam_route_vpci(s->d, sbdf);
+    uint8_t host[XECAM_CFG_SIZE + 4] = { 0 };
+    unsigned int o, n, shown = 0;
+    struct xecam_vpci_reg *r;
+
+    printf("%04x:%02x:%02x.%u", seg, bus, devfn >> 3, devfn & 7);
+    if ( !dev || xecam_vpci_host_of(dev) == XECAM_NO_HOST ||
+         xecam_user_pdev_peek(xecam_vpci_host_of(dev), 0, host,
+                              XECAM_CFG_SIZE) )
+    {
+        printf("  (no host device: emulated or a device model's)\n\n");
+        return;
+    }
+    sbdf = xecam_vpci_host_of(dev);
+    printf("  <- host %04x:%02x:%02x.%u\n", XECAM_SBDF_SEG(sbdf),
+           XECAM_SBDF_BUS(sbdf), XECAM_SBDF_DEV(sbdf), XECAM_SBDF_FN(sbdf));
+    printf("  %-5s %-4s %-10s %-10s %s\n", "reg", "size", "host", "guest",
+           "rule");
+    for ( o = 0; o < XECAM_CFG_SIZE; o += n )
+    {
+        struct xecam_vpci_byte_rule br;
+
+        xecam_vpci_byte_rule(dev, o, &br);
+        if ( o == XECAM_CFG_LEGACY && !br.claimed &&
+             !br.to_device_permissive )
+        {
+            printf("  0x100-0xfff: no extended config space (no PCI Express "
+                   "capability): reads all-ones\n");
+            shown++;
+            break;
+        }
+        r = xecam_vpci_find_reg(dev, o);
+        n = r ? r->offset + r->size - o : 4 - (o & 3);
+        g = rd(s, base + (o & ~3U)) >> (8 * (o & 3));
+        memcpy(&h, host + o, 4);
+        g &= xecam_ones(n);
+        h &= xecam_ones(n);
+        if ( g == h )
+            continue;
+        printf("  0x%03x %-4u 0x%0*x%*s 0x%0*x%*s %s\n", o, n, 2 * n, h,
+               8 - 2 * n, "", 2 * n, g, 8 - 2 * n, "", rule_of(dev, o, n));
+        shown++;
+    }
+    printf("  %u register%s differ\n\n", shown, shown == 1 ? "" : "s");
+}
+
+int view(struct session *s, bool as_diff)
 {
     struct xen_hvm_ecam_space a = { .domid = GUEST_ID };
     unsigned int bus, devfn, n = 0;
@@ -61,7 +132,10 @@ int view(struct session *s)
                  ((uint64_t)devfn << 12);
             if ( (rd(s, fn) & 0xffff) == 0xffff )
                 continue;
-            dump(s, fn, a.segment, bus, devfn);
+            if ( as_diff )
+                diff(s, fn, a.segment, bus, devfn);
+            else
+                dump(s, fn, a.segment, bus, devfn);
             n++;
         }
     fprintf(stderr, "ecamctl: %u guest function%s\n", n, n == 1 ? "" : "s");

@@ -122,6 +122,14 @@ if command -v lspci > /dev/null; then
     else bad "lspci -F of view: $(head -20 "$tmp/lspci")"; fi
 fi
 
+# view --diff: host against guest, with the rule.
+if "$ecamctl" view --diff --host "$hosts" "$tmp/v.cfg" > "$tmp/d" 2>/dev/null &&
+   grep -q '^0000:00:04.0  <- host 0000:00:03.0' "$tmp/d" &&
+   grep -q '0x004 2    0x0406     0x0004     partly emulated' "$tmp/d" &&
+   grep -q '0x084 2    0x9809     0x0009     emulated' "$tmp/d" &&
+   grep -q 'no extended config space' "$tmp/d"; then ok
+else bad "view --diff: $(head -12 "$tmp/d")"; fi
+
 # shell: the same engine; a bad line is reported and the shell goes on.
 printf 'read cfg 00:04.0 0 4\nbogus\nread cfg 00:01.0 0 2\nquit\nread cfg 00:04.0 0 4\n' |
     "$ecamctl" shell --host "$hosts" "$tmp/v.cfg" > "$tmp/o" 2> "$tmp/e"
