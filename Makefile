@@ -82,7 +82,8 @@ $(BUILD)/unit/check_%: unit/check/check_%.c unit/helpers.h $(SAN_LIB)
 # Each suite reports in its framework's words (cmocka, Check, shell); the
 # runner closes with "total: N passed, N failed" and fails on any failure.
 test: tests tools
-	@unit/run-tests.sh $(CMOCKA_BINS) $(CHECK_BINS) unit/tools/test_ecamctl.sh
+	@unit/run-tests.sh $(CMOCKA_BINS) $(CHECK_BINS) unit/tools/test_ecamctl.sh \
+	    unit/tools/test_examples.sh
 
 # The threaded suites again under ThreadSanitizer (data races, lock order).
 TSAN      := -fsanitize=thread -fno-omit-frame-pointer

@@ -20,7 +20,7 @@ for t in "$@"; do
     # Check: "100%: Checks: N, Failures: F, Errors: E"
     c=$(printf '%s\n' "$out" | sed -n 's/.*Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\).*/\1 \2 \3/p' | tail -1)
     # Shell tests: "name: N passed, N failed"
-    s=$(printf '%s\n' "$out" | sed -n 's/^[a-z_-]*: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -1)
+    s=$(printf '%s\n' "$out" | sed -n 's/^[a-z_-]*: \([0-9]*\) passed, \([0-9]*\) failed.*$/\1 \2/p' | tail -1)
     if [ -n "$c" ]; then
         set -- $c "$@"; passed=$((passed + $1 - $2 - $3)); failed=$((failed + $2 + $3)); shift 3
     elif [ -n "$s" ]; then
