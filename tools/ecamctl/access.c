@@ -164,6 +164,25 @@ static void print_ioreqs(struct session *s)
     }
 }
 
+/* What the module asked the host to do (bind MSI, power, reset...). */
+static void print_events(const struct session *s, unsigned int from)
+{
+    static const char *const kinds[] = {
+        "msi-bind", "msi-unbind", "msix-control", "power-state", "reset",
+    };
+    struct xecam_user_event ev[16];
+    unsigned int i, n = xecam_user_events(ev, 16);
+
+    for ( i = from; i < n && !s->json; i++ )
+        printf("      host %s %04x:%02x:%02x.%u addr %#llx data %#x "
+               "count %u%s%s\n", kinds[ev[i].kind],
+               XECAM_SBDF_SEG(ev[i].sbdf), XECAM_SBDF_BUS(ev[i].sbdf),
+               XECAM_SBDF_DEV(ev[i].sbdf), XECAM_SBDF_FN(ev[i].sbdf),
+               (unsigned long long)ev[i].addr, ev[i].data, ev[i].count,
+               ev[i].enable ? " enable" : "", ev[i].maskall ? " maskall" : "");
+    xecam_user_events_clear();
+}
+
 static void report(struct session *s, const struct access *a, bool taken,
                    const char *route, unsigned long host_writes)
 {
@@ -189,6 +208,7 @@ static void report(struct session *s, const struct access *a, bool taken,
         printf("  host-writes %lu", host_writes);
     printf("\n");
     print_ioreqs(s);
+    print_events(s, 0);
 }
 
 static int do_access(struct session *s, bool write)

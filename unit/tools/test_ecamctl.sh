@@ -28,6 +28,14 @@ if "$ecamctl" replay --json examples/q35-basic/q35-basic.trace > "$tmp/json" &&
    [ "$(grep -c '"host_writes":2' "$tmp/json")" = 1 ]; then ok
 else bad "json output"; fi
 
+# The Q35 example: view and replay against their expected outputs.
+q=examples/q35
+if "$ecamctl" view --host $q/hosts.lspci $q/q35.cfg 2>/dev/null |
+       diff -u $q/q35.view.expected - > "$tmp/d1" &&
+   "$ecamctl" replay --host $q/hosts.lspci $q/q35.cfg $q/q35.trace 2>/dev/null |
+       diff -u $q/q35.replay.expected - > "$tmp/d2"; then ok
+else bad "q35 golden outputs differ: $(head -20 "$tmp/d1" "$tmp/d2")"; fi
+
 # 2. Malformed lines: the exact position, exit 2, nothing after them runs.
 expect_error() {   # trace-text  "line:col: reason" in the trace
     printf '%s\n' "$1" > "$tmp/t.trace"
