@@ -14,7 +14,7 @@
 static int usage(FILE *f, int rc)
 {
     fprintf(f,
-            "usage: ecamctl view [--diff] [--host FILE|sysfs]... CFG\n"
+            "usage: ecamctl view [--diff|--json] [--host FILE|sysfs]... CFG\n"
             "       ecamctl shell [--host FILE|sysfs]... CFG\n"
             "       ecamctl replay [--json] [--host FILE|sysfs]... CFG TRACE\n"
             "       ecamctl replay [--json] TRACE\n"
@@ -112,8 +112,8 @@ int main(int argc, char **argv)
         return rules();
     if ( parse_args(argc, argv, &a) )
         return usage(stderr, 2);
-    if ( (!strcmp(cmd, "view") || !strcmp(cmd, "shell")) && a.nr_pos == 1 &&
-         !a.json )
+    if ( ((!strcmp(cmd, "view") && !(a.json && a.diff)) ||
+          (!strcmp(cmd, "shell") && !a.json)) && a.nr_pos == 1 )
         return with_config(cmd, &a);
     if ( !strcmp(cmd, "replay") && a.nr_pos == 2 )
         return with_config(cmd, &a);

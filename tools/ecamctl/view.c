@@ -21,14 +21,44 @@ static uint32_t rd(struct session *s, uint64_t gpa)
     return v;
 }
 
+/* One function as JSON: its address, the host behind it, its bytes. */
+static void json(struct session *s, const uint32_t *cfg, uint16_t seg,
+                 unsigned int bus, unsigned int devfn, bool first)
+{
+    uint32_t sbdf = ((uint32_t)seg << 16) | (bus << 8) | devfn;
+    struct xecam_vpci *dev = xecam_route_vpci(s->d, sbdf);
+    uint32_t host = dev ? xecam_vpci_host_of(dev) : XECAM_NO_HOST;
+    unsigned int i;
+
+    printf("%s{\"sbdf\":\"%04x:%02x:%02x.%u\",\"host\":", first ? "" : ",\n",
+           seg, bus, devfn >> 3, devfn & 7);
+    if ( host == XECAM_NO_HOST )
+        printf(dev ? "\"emulated\"" : "null");
+    else
+        printf("\"%04x:%02x:%02x.%u\"", XECAM_SBDF_SEG(host),
+               XECAM_SBDF_BUS(host), XECAM_SBDF_DEV(host),
+               XECAM_SBDF_FN(host));
+    printf(",\"config\":\"");
+    for ( i = 0; i < XECAM_CFG_SIZE; i++ )
+        printf("%02x", (cfg[i / 4] >> (8 * (i % 4))) & 0xff);
+    printf("\"}");
+}
+
 static void dump(struct session *s, uint64_t base, uint16_t seg,
                  unsigned int bus, unsigned int devfn)
 {
     uint32_t cfg[XECAM_CFG_SIZE / 4];
     unsigned int i, j;
+    static bool first = true;
 
     for ( i = 0; i < XECAM_CFG_SIZE / 4; i++ )
         cfg[i] = rd(s, base + 4 * i);
+    if ( s->json )
+    {
+        json(s, cfg, seg, bus, devfn, first);
+        first = false;
+        return;
+    }
     if ( seg )
         printf("%04x:", seg);
     printf("%02x:%02x.%u Class %04x: %04x:%04x\n", bus, devfn >> 3, devfn & 7,
@@ -125,6 +155,8 @@ int view(struct session *s, bool as_diff)
         fprintf(stderr, "ecamctl: the guest has no ECAM window\n");
         return 1;
     }
+    if ( s->json && !as_diff )
+        printf("[");
     for ( bus = a.start_bus; bus <= a.end_bus; bus++ )
         for ( devfn = 0; devfn < 256; devfn++ )
         {
@@ -138,6 +170,8 @@ int view(struct session *s, bool as_diff)
                 dump(s, fn, a.segment, bus, devfn);
             n++;
         }
+    if ( s->json && !as_diff )
+        printf("]\n");
     fprintf(stderr, "ecamctl: %u guest function%s\n", n, n == 1 ? "" : "s");
 
     return 0;

@@ -130,6 +130,17 @@ if command -v lspci > /dev/null; then
     else bad "lspci -F of view: $(head -20 "$tmp/lspci")"; fi
 fi
 
+# view --json: the same functions, for scripts.
+if "$ecamctl" view --json --host "$hosts" "$tmp/v.cfg" > "$tmp/j" 2>/dev/null &&
+   python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [f["sbdf"] for f in d] == ["0000:00:01.0", "0000:00:04.0"], d
+assert d[1]["host"] == "0000:00:03.0"
+assert len(d[0]["config"]) == 8192 and d[1]["config"].startswith("f41a4110")
+' "$tmp/j"; then ok
+else bad "view --json: $(head -c 300 "$tmp/j")"; fi
+
 # view --diff: host against guest, with the rule.
 if "$ecamctl" view --diff --host "$hosts" "$tmp/v.cfg" > "$tmp/d" 2>/dev/null &&
    grep -q '^0000:00:04.0  <- host 0000:00:03.0' "$tmp/d" &&
