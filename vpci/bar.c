@@ -130,14 +130,29 @@ static int map_pieces(struct xecam_vpci *dev, const struct xecam_vpci_bar *b,
     bool io = b->kind == BAR_IO;
     int rc = 0;
 
+    int err = 0;
+
     for ( i = 0; i < n && (!rc || !map); i++ )
+    {
         rc = xecam_port_bar_map(dev->d, map, io, g + off[i],
                                 b->host_addr + off[i], len[i]);
+        err = err ?: rc;        /* unmap: go on, but report */
+    }
     while ( map && rc && i-- > 1 )
         xecam_port_bar_map(dev->d, false, io, g + off[i - 1],
                            b->host_addr + off[i - 1], len[i - 1]);
 
-    return map ? rc : 0;
+    return map ? rc : err;
+}
+
+/* The device decodes its ROM only while its own enable bit is set. */
+static void rom_enable(struct xecam_vpci *dev, bool on)
+{
+    uint32_t v;
+
+    if ( !xecam_port_pci_read(dev->host_sbdf, 0x30, 4, &v) &&
+         (v & PCI_ROM_ENABLE) != on )
+        xecam_vpci_hw_write(dev, 0x30, 4, (v & ~PCI_ROM_ENABLE) | on);
 }
 
 static void bar_map(struct xecam_vpci *dev, struct xecam_vpci_bar *b, bool on)
@@ -148,8 +163,20 @@ static void bar_map(struct xecam_vpci *dev, struct xecam_vpci_bar *b, bool on)
         return;
     if ( !on )
     {
-        map_pieces(dev, b, false, b->mapped_at);
+        /* A failed unmap leaves it mapped (and says so): never assumed. */
+        if ( map_pieces(dev, b, false, b->mapped_at) )
+        {
+            xecam_port_log(XECAM_LOG_ERR, "vpci %04x:%02x:%02x.%u: BAR at "
+                           "%#x could not be unmapped\n",
+                           XECAM_SBDF_SEG(dev->host_sbdf),
+                           XECAM_SBDF_BUS(dev->host_sbdf),
+                           XECAM_SBDF_DEV(dev->host_sbdf),
+                           XECAM_SBDF_FN(dev->host_sbdf), b->offset);
+            return;
+        }
         b->mapped = false;
+        if ( b->kind == BAR_ROM )
+            rom_enable(dev, false);
         return;
     }
     g = bar_gaddr(dev, b);
@@ -157,6 +184,8 @@ static void bar_map(struct xecam_vpci *dev, struct xecam_vpci_bar *b, bool on)
         return;
     b->mapped = true;
     b->mapped_at = g;
+    if ( b->kind == BAR_ROM )
+        rom_enable(dev, true);
 }
 
 static bool decodes(struct xecam_vpci *dev, const struct xecam_vpci_bar *b,
@@ -235,6 +264,8 @@ static int add_bar_reg(struct xecam_vpci *dev, unsigned int offset,
     struct xecam_vpci_reg r = {
         .offset = offset, .size = 4, .reset = reset, .emu = ALL, .ro = ro,
         .write = b ? bar_write : NULL, .priv = b,
+        /* The ROM's enable bit is mirrored to the device while mapped. */
+        .sync = b && b->kind == BAR_ROM ? PCI_ROM_ENABLE : 0,
     };
 
     return xecam_vpci_add_reg(dev, &r);
@@ -264,7 +295,9 @@ static int bar_init(struct xecam_vpci *dev, unsigned int i, int *regs)
         return add_bar_reg(dev, off, 0, ALL, NULL);
     case BAR_IO:
         b->host_addr = lo & ~3U;
-        return add_bar_reg(dev, off, PCI_BAR_IO, (uint32_t)mask | 3, b);
+        /* Ports are 16 bits: the upper half of an I/O BAR is 0. */
+        return add_bar_reg(dev, off, PCI_BAR_IO,
+                           (uint32_t)mask | 3 | 0xffff0000U, b);
     case BAR_ROM:
         b->host_addr = lo & ~0x7ffU;
         return add_bar_reg(dev, off, 0, ((uint32_t)mask & ~1U) | 0x7fe, b);

@@ -12,7 +12,9 @@
  *   MSI-X is on (one interrupt type at a time), ENABLE stays off.  Writing
  *   ENABLE while it is on does not bind again (XSA-157/237): counted, and
  *   MME cannot change then.  Turning it off unbinds.
- * - Address/data written while enabled rebind with the new values.
+ * - Address/data written while enabled rebind with the new values; a
+ *   failed rebind keeps the old binding, and unbinding always undoes
+ *   exactly what was bound.
  * - Mask bits: the guest's; pending bits read from the device.
  */
 #include "private.h"
@@ -44,23 +46,35 @@ static uint64_t msi_addr(struct xecam_vpci *dev, bool is64)
     return a;
 }
 
-/* Bind or unbind as control value 'c' says (what was bound, on unbind). */
-static int msi_bind_as(struct xecam_vpci *dev, bool bind, uint32_t c)
+/*
+ * Bind what the registers say now; on success remember it.  Unbinding
+ * always undoes exactly what was bound, whatever the registers say since.
+ */
+static int msi_bind(struct xecam_vpci *dev, bool bind)
 {
+    uint32_t c = ctrl(dev)->val;
     bool is64 = c & MSI_64BIT;
+    uint64_t addr = msi_addr(dev, is64);
     uint32_t data = xecam_vpci_find_reg(dev, dev->msi_off +
                                         (is64 ? 12 : 8))->val;
+    int rc;
 
     if ( !dev->d )
         return -ENODEV;
+    if ( !bind )
+        return xecam_port_msi_bind(dev->d, dev->host_sbdf, false,
+                                   dev->msi_addr, dev->msi_data,
+                                   dev->msi_vectors);
+    rc = xecam_port_msi_bind(dev->d, dev->host_sbdf, true, addr, data,
+                             1U << MSI_MME(c));
+    if ( !rc )
+    {
+        dev->msi_addr = addr;
+        dev->msi_data = data;
+        dev->msi_vectors = 1U << MSI_MME(c);
+    }
 
-    return xecam_port_msi_bind(dev->d, dev->host_sbdf, bind,
-                               msi_addr(dev, is64), data, 1U << MSI_MME(c));
-}
-
-static int msi_bind(struct xecam_vpci *dev, bool bind)
-{
-    return msi_bind_as(dev, bind, ctrl(dev)->val);
+    return rc;
 }
 
 static void refuse(struct xecam_vpci *dev, const char *why)
@@ -90,7 +104,7 @@ static void ctrl_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
                 refuse(dev, "enabled again while enabled: ignored");
             return;
         }
-        msi_bind_as(dev, false, old);   /* the vectors that were bound */
+        msi_bind(dev, false);           /* exactly what was bound */
         dev->msi_bound = false;
     }
     else if ( now && xecam_cap_msix_enabled(dev) )
@@ -147,6 +161,9 @@ int xecam_cap_msi_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
                                   addr_data_write) : 0) ?:
            xecam_vpci_add(dev, data, 2, 0, ~0U, 0, 0, addr_data_write) ?:
            (c & MSI_MASKABLE ?
-            xecam_vpci_add(dev, data + 4, 4, 0, ~0U, 0, 0, NULL) ?:
+            /* Mask bits of vectors the device does not have: RsvdP. */
+            xecam_vpci_add(dev, data + 4, 4, 0, ~0U,
+                           MSI_MMC(c) == 5 ? 0 : ~0U << (1U << MSI_MMC(c)),
+                           0, NULL) ?:
             xecam_vpci_add(dev, data + 8, 4, 0, 0, ~0U, 0, NULL) : 0);
 }

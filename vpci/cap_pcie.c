@@ -79,7 +79,8 @@ static void devctl_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
     if ( !(reg->val & DEVCTL_FLR) )
         return;
     reg->val &= ~DEVCTL_FLR;    /* reads 0 */
-    if ( xecam_port_reset_function(dev->host_sbdf) )
+    /* Only a device that can do FLR gets one; nothing else is faked. */
+    if ( !dev->flr || xecam_port_reset_function(dev->host_sbdf) )
         return;
     xecam_vpci_reset_state(dev);
 }
@@ -99,9 +100,7 @@ int xecam_cap_pcie_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
     bool rciep, v2;
     int rc;
 
-    if ( !xecam_vpci_hw_read_ok(dev, off + 2, 2, &caps) ||
-         !xecam_vpci_hw_read_ok(dev, off + 4, 4, &devcap) ||
-         !xecam_vpci_hw_read_ok(dev, off + 8, 2, &devctl) )
+    if ( !xecam_vpci_hw_read_ok(dev, off + 2, 2, &caps) )
         return -EIO;
     if ( PCIE_TYPE(caps) != PCIE_TYPE_EP &&
          PCIE_TYPE(caps) != PCIE_TYPE_LEG_EP &&
@@ -110,6 +109,10 @@ int xecam_cap_pcie_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
     v2 = (caps & 0xf) >= 2;
     if ( off + (v2 ? 0x3c : 0x24) > XECAM_CFG_LEGACY )
         return -EINVAL;             /* does not fit: the device lies */
+    if ( !xecam_vpci_hw_read_ok(dev, off + 4, 4, &devcap) ||
+         !xecam_vpci_hw_read_ok(dev, off + 8, 2, &devctl) )
+        return -EIO;
+    dev->flr = devcap & DEVCAP_FLR;
     rciep = as_rciep(dev, caps);
     if ( rciep )
         caps = (caps & ~0xf0U) | (PCIE_TYPE_RCIEP << 4);

@@ -3,7 +3,7 @@
  * Power Management capability.
  *
  * - PMC: the device's, with PME support (bits 15:11) hidden: no PME can
- *   reach the guest.
+ *   reach the guest; D1/D2 support hidden too, as only D0/D3hot are done.
  * - PMCSR: the power state is the guest's to ask for, D0 or D3hot only;
  *   a change goes through the host (xecam_port_power_state) and is
  *   refused if the host refuses.  PME_En and PME_Status read 0 and are never
@@ -13,6 +13,7 @@
 #include "private.h"
 
 #define PMC_PME_MASK    0xf800U
+#define PMC_D1_D2       0x0600U     /* not offered: only D0 and D3hot */
 #define PMCSR_STATE     0x0003U
 #define PMCSR_NSR       0x0008U
 #define PM_D0           0
@@ -51,8 +52,8 @@ int xecam_cap_pm_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
     dev->pm_off = off;
 
     /* The guest starts in D0 whatever state the host left the device in. */
-    return xecam_vpci_add(dev, off + 2, 2, pmc & ~PMC_PME_MASK, ~0U, ~0U, 0,
-                          NULL) ?:
+    return xecam_vpci_add(dev, off + 2, 2, pmc & ~(PMC_PME_MASK | PMC_D1_D2),
+                          ~0U, ~0U, 0, NULL) ?:
            xecam_vpci_add(dev, off + 4, 2, pmcsr & PMCSR_NSR, ~0U,
                           ~PMCSR_STATE, 0, pmcsr_write);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Capability policy: what a guest sees of each capability a device has.
- * 'len' is the extent hidden, or kept read-only in both modes (0: the
- * header, or the length the capability gives itself: vendor-specific ones).
+ * 'len' is the extent hidden, or kept read-only in both modes; 0 for a
+ * variable or unknown length: up to the next capability, or the end of
+ * the region (vendor-specific ones give their own length).
  * docs/capabilities.md is this table with its reasons; a test checks the two
  * agree.  Capabilities the table does not name are read-only: in the chain,
  * read from the device, never written.  Lookups match IDs against rows; a
@@ -30,7 +31,7 @@ static const struct xecam_cap_policy policy[] = {
         "hot-swap control belongs to the host"),
     STD(0x07, CAP_HIDE, 24, NULL, "PCI-X",
         "bus mode and split-transaction settings are the host's"),
-    STD(0x08, CAP_HIDE, 4, NULL, "HyperTransport",
+    STD(0x08, CAP_HIDE, 0, NULL, "HyperTransport",
         "link and routing configuration of the host fabric"),
     STD(0x09, CAP_READONLY, 0, NULL, "Vendor Specific",
         "drivers read it; a write could do anything"),
@@ -38,13 +39,13 @@ static const struct xecam_cap_policy policy[] = {
         "host debugging facility"),
     STD(0x0b, CAP_HIDE, 4, NULL, "CompactPCI CRC",
         "central resource control of the host chassis"),
-    STD(0x0c, CAP_HIDE, 4, NULL, "PCI Hot-Plug (SHPC)",
+    STD(0x0c, CAP_HIDE, 0, NULL, "PCI Hot-Plug (SHPC)",
         "controls the host's slots"),
     STD(0x0d, CAP_HIDE, 8, NULL, "Bridge Subsystem ID",
         "bridges are not passed through"),
     STD(0x0e, CAP_HIDE, 4, NULL, "AGP 8x",
         "no AGP bus in an HVM guest"),
-    STD(0x0f, CAP_HIDE, 4, NULL, "Secure Device",
+    STD(0x0f, CAP_HIDE, 0, NULL, "Secure Device",
         "IOMMU description of the host"),
     STD(0x10, CAP_EMULATE, 0x3c, xecam_cap_pcie_init, "PCI Express",
         "control registers virtual, FLR through Xen, topology rewritten"),
@@ -54,13 +55,13 @@ static const struct xecam_cap_policy policy[] = {
         "describes the AHCI index/data pair; read-only is enough"),
     STD(0x13, CAP_HIDE, 6, NULL, "Advanced Features",
         "its FLR would reset the device behind Xen's back"),
-    STD(0x14, CAP_HIDE, 4, NULL, "Enhanced Allocation",
+    STD(0x14, CAP_HIDE, 0, NULL, "Enhanced Allocation",
         "fixed host addresses would bypass the virtual BARs"),
     STD(0x15, CAP_HIDE, 4, NULL, "Flattening Portal Bridge",
         "changes routing in the host fabric"),
     EXT(0x0001, CAP_READONLY, 0x38, NULL, "AER",
         "drivers read the error state; masks and severities stay the host's"),
-    EXT(0x0002, CAP_HIDE, 0x1c, NULL, "Virtual Channel",
+    EXT(0x0002, CAP_HIDE, 0, NULL, "Virtual Channel",
         "arbitration of the host's link"),
     EXT(0x0003, CAP_READONLY, 0x0c, NULL, "Device Serial Number",
         "drivers identify the device by it"),
@@ -72,9 +73,9 @@ static const struct xecam_cap_policy policy[] = {
         "host root complex links"),
     EXT(0x0007, CAP_HIDE, 0x10, NULL, "RC Event Collector Endpoint Assoc.",
         "host error routing"),
-    EXT(0x0008, CAP_HIDE, 0x10, NULL, "Multi-Function Virtual Channel",
+    EXT(0x0008, CAP_HIDE, 0, NULL, "Multi-Function Virtual Channel",
         "arbitration shared by all functions, some not the guest's"),
-    EXT(0x0009, CAP_HIDE, 0x1c, NULL, "Virtual Channel (MFVC present)",
+    EXT(0x0009, CAP_HIDE, 0, NULL, "Virtual Channel (MFVC present)",
         "arbitration of the host's link"),
     EXT(0x000a, CAP_HIDE, 0x10, NULL, "RCRB Header",
         "host root complex register block"),
@@ -94,11 +95,11 @@ static const struct xecam_cap_policy policy[] = {
         "multicast BARs route memory of other functions"),
     EXT(0x0013, CAP_HIDE, 0x10, NULL, "PRI",
         "page requests go to the host's IOMMU"),
-    EXT(0x0015, CAP_HIDE, 0x10, NULL, "Resizable BAR",
+    EXT(0x0015, CAP_HIDE, 0, NULL, "Resizable BAR",
         "would resize BARs behind the virtual ones (not emulated)"),
-    EXT(0x0016, CAP_HIDE, 0x10, NULL, "Dynamic Power Allocation",
+    EXT(0x0016, CAP_HIDE, 0, NULL, "Dynamic Power Allocation",
         "platform power is the host's"),
-    EXT(0x0017, CAP_HIDE, 0x0c, NULL, "TPH Requester",
+    EXT(0x0017, CAP_HIDE, 0, NULL, "TPH Requester",
         "steering tags name host CPUs"),
     EXT(0x0018, CAP_READONLY, 0x08, NULL, "Latency Tolerance Reporting",
         "informational; its values are set by the host"),

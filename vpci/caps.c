@@ -48,7 +48,7 @@ static void regs_truncate(struct xecam_vpci *dev, unsigned int nr)
 static int hide(struct xecam_vpci *dev, const struct xecam_cap *cap,
                 unsigned int len)
 {
-    unsigned int o, end = cap->offset + (len ? len : 4);
+    unsigned int o, end = cap->offset + (len ? len : 4);  /* len: clamped */
     unsigned int limit = cap->ext ? XECAM_CFG_SIZE : XECAM_CFG_LEGACY;
     int rc = 0;
 
@@ -116,11 +116,16 @@ static int ext_header(struct xecam_vpci *dev, unsigned int offset,
                           ~0U, ~0U, 0, NULL);
 }
 
-/* A hidden capability's length, stopping at the next one the device has. */
+/*
+ * A capability's extent: its length, stopping at the next capability the
+ * device has.  Length 0 (variable or unknown) runs up to that next one, or
+ * to the end of its region.
+ */
 static unsigned int clamp_len(const struct xecam_cap *caps, unsigned int n,
                               const struct xecam_cap *cap, unsigned int len)
 {
-    unsigned int i, end = cap->offset + (len ? len : 4);
+    unsigned int limit = cap->ext ? XECAM_CFG_SIZE : XECAM_CFG_LEGACY;
+    unsigned int i, end = len ? cap->offset + len : limit;
 
     for ( i = 0; i < n; i++ )
         if ( caps[i].offset > cap->offset && caps[i].offset < end )
@@ -184,11 +189,11 @@ static int protect(struct xecam_vpci *dev, const struct xecam_cap *cap,
 static int irq_control(struct xecam_vpci *dev, const struct xecam_cap *cap)
 {
     uint32_t bits = cap->id == 0x05 ? 0x0001 : 0xc000;
+    uint16_t *off = cap->id == 0x05 ? &dev->irq_msi_off : &dev->irq_msix_off;
 
-    if ( cap->id == 0x05 && !dev->irq_msi_off )
-        dev->irq_msi_off = cap->offset;
-    else if ( cap->id == 0x11 && !dev->irq_msix_off )
-        dev->irq_msix_off = cap->offset;
+    if ( *off )
+        return 0;               /* one of each kind; a duplicate stays shut */
+    *off = cap->offset;
 
     return xecam_vpci_add(dev, cap->offset + 2, 2, 0, 0, ~bits, 0, NULL);
 }

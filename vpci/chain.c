@@ -12,7 +12,8 @@
  *   0x40-0xfc, dword aligned (bits 1:0 of a pointer are reserved and
  *   masked, as the PCI specification says).  ID 0xff ends it (a failed
  *   read); ID 0 is a null capability: walked over, never exposed.
- * - Extended chain: from 0x100, links at 0x100-0xffc, dword aligned; a
+ * - Extended chain: from 0x100, links at 0x100-0xffc (bits 1:0 of a
+ *   pointer are reserved and masked, as the PCIe specification says); a
  *   header of 0 or all-ones means no extended capabilities.
  */
 #include "private.h"
@@ -71,8 +72,8 @@ int xecam_vpci_walk_ext(struct xecam_vpci *dev, struct xecam_cap *out,
     uint32_t hdr;
     int rc;
 
-    for ( ptr = 0x100; ptr >= 0x100 && !(ptr & 3) && n < max &&
-                       visit(seen, ptr); ptr = hdr >> 20 )
+    for ( ptr = 0x100; ptr >= 0x100 && n < max && visit(seen, ptr);
+          ptr = (hdr >> 20) & ~3U )
     {
         rc = rd(dev, ptr, 4, &hdr);
         if ( rc )

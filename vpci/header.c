@@ -150,6 +150,13 @@ int xecam_vpci_header_init(struct xecam_vpci *dev)
         return -ENODEV;
     if ( type & ~PCI_HDR_MF )
         return -EOPNOTSUPP;
+    /* What deassignment gives back: the host's own settings. */
+    rc = xecam_port_pci_read(dev->host_sbdf, 0x04, 2, &vendor) ?:
+         xecam_port_pci_read(dev->host_sbdf, 0x0c, 1, &type);
+    if ( rc )
+        return rc;
+    dev->cmd0 = vendor;
+    dev->cacheline0 = type;
     for ( i = 0; !rc && i < XECAM_ARRAY_SIZE(header); i++ )
         rc = add_header_reg(dev, &header[i]);
 

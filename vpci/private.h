@@ -74,6 +74,13 @@ struct xecam_vpci {
     bool emulated;                  /* no device behind it (a root port) */
     bool no_ext;                    /* no PCIe capability: 256 bytes only */
     bool warned;                    /* the refused-write warning was given */
+    bool flr;                       /* the device can do FLR */
+    uint16_t cmd0;                  /* Command as the host left it */
+    uint8_t cacheline0;             /* cache line size, the same */
+    /* What the host bound for MSI: exactly that is unbound. */
+    uint64_t msi_addr;
+    uint32_t msi_data;
+    unsigned int msi_vectors;
     bool msi_active;                /* MSI or MSI-X on: INTx forced off */
     struct xecam_vpci_bar bar[XECAM_NR_BARS];
     /* Emulated capabilities: where they are (0: not there). */

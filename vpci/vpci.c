@@ -82,38 +82,49 @@ unsigned long xecam_vpci_irq_errors(const struct xecam_vpci *dev)
     return xecam_read_once(dev->irq_errors);
 }
 
+/* Clear 'bits' in the 2-byte register at 'reg' if any is set. */
+static void clear_bits(struct xecam_vpci *dev, unsigned int reg,
+                       uint32_t bits)
+{
+    uint32_t v;
+
+    if ( reg && !xecam_port_pci_read(dev->host_sbdf, reg, 2, &v) &&
+         (v & bits) )
+        xecam_vpci_hw_write(dev, reg, 2, v & ~bits);
+}
+
+/* Give a register back its value, writing only if it changed. */
+static void restore(struct xecam_vpci *dev, unsigned int reg,
+                    unsigned int size, uint32_t val)
+{
+    uint32_t cur;
+
+    if ( xecam_port_pci_read(dev->host_sbdf, reg, size, &cur) || cur != val )
+        xecam_vpci_hw_write(dev, reg, size, val);
+}
+
 /*
- * Deassignment: nothing the guest set up survives (XSA-302/306): interrupts
- * unbound, BARs unmapped, the device back in D0 and no longer mastering.  If its Command cannot be read, it gets a safe
- * one (decode and mastering off, INTx off).  Only a device a guest could
- * reach is touched: a refused assignment leaves the hardware alone.
+ * Deassignment: nothing the guest set up survives (XSA-302/306).
+ * Interrupts unbound, BARs unmapped, the device back in D0, its Command
+ * and cache line size as the host left them but never mastering, and
+ * interrupts the guest enabled directly (interrupt control) off.  Only a
+ * device a guest could reach is touched: a refused assignment leaves the
+ * hardware alone.
  */
 static void vpci_reset_device(struct xecam_vpci *dev)
 {
-    uint32_t cmd;
-
     xecam_cap_msi_reset(dev);
     xecam_cap_msix_reset(dev);
     xecam_vpci_bars_unmap_all(dev);
     if ( !dev->nr_regs || !dev->was_routed || dev->emulated )
         return;
-    /* Interrupts the guest enabled directly (interrupt control): off. */
-    if ( dev->irq_msi_off &&
-         !xecam_port_pci_read(dev->host_sbdf, dev->irq_msi_off + 2, 2, &cmd) &&
-         (cmd & 0x0001) )
-        xecam_vpci_hw_write(dev, dev->irq_msi_off + 2, 2, cmd & ~0x0001U);
-    if ( dev->irq_msix_off &&
-         !xecam_port_pci_read(dev->host_sbdf, dev->irq_msix_off + 2, 2,
-                              &cmd) && (cmd & 0xc000) )
-        xecam_vpci_hw_write(dev, dev->irq_msix_off + 2, 2, cmd & ~0xc000U);
-    /* A power state the guest chose does not outlive it. */
+    clear_bits(dev, dev->irq_msi_off ? dev->irq_msi_off + 2 : 0, 0x0001);
+    clear_bits(dev, dev->irq_msix_off ? dev->irq_msix_off + 2 : 0, 0xc000);
     if ( dev->pm_off &&
          (xecam_vpci_find_reg(dev, dev->pm_off + 4)->val & 3) )
         xecam_port_power_state(dev->host_sbdf, 0);
-    if ( xecam_port_pci_read(dev->host_sbdf, 0x04, 2, &cmd) )
-        xecam_vpci_hw_write(dev, 0x04, 2, PCI_CMD_INTX_OFF);
-    else if ( cmd & PCI_CMD_MASTER )
-        xecam_vpci_hw_write(dev, 0x04, 2, cmd & ~PCI_CMD_MASTER);
+    restore(dev, 0x0c, 1, dev->cacheline0);
+    restore(dev, 0x04, 2, dev->cmd0 & ~PCI_CMD_MASTER);
 }
 
 void xecam_vpci_destroy(struct xecam_vpci *dev)
@@ -217,15 +228,6 @@ bool xecam_vpci_take(struct xecam_vpci *dev)
 void xecam_vpci_release(struct xecam_vpci *dev)
 {
     xecam_write_once(dev->routed, false);
-}
-
-void xecam_vpci_set_msi_active(struct xecam_vpci *dev, bool on)
-{
-    xecam_port_write_lock(dev->lock);
-    dev->msi_active = on;
-    if ( dev->nr_regs )
-        xecam_vpci_intx_sync(dev);
-    xecam_port_write_unlock(dev->lock);
 }
 
 void xecam_vpci_set_mf(struct xecam_vpci *dev, bool mf)

@@ -136,11 +136,7 @@ bool xecam_vpci_take(struct xecam_vpci *dev);
 void xecam_vpci_release(struct xecam_vpci *dev);
 /* Set by routing: the guest slot has other visible functions. */
 void xecam_vpci_set_mf(struct xecam_vpci *dev, bool mf);
-/*
- * Set by MSI / MSI-X emulation: while either is on, the device's
- * INTx-disable is forced on whatever the guest's Command says.
- */
-void xecam_vpci_set_msi_active(struct xecam_vpci *dev, bool on);
+
 
 /* Config accesses (size 1, 2 or 4, naturally aligned, below 4 KiB). */
 void xecam_vpci_read(struct xecam_vpci *dev, unsigned int reg,
