@@ -149,6 +149,23 @@ if "$ecamctl" view --diff --host "$hosts" "$tmp/v.cfg" > "$tmp/d" 2>/dev/null &&
    grep -q 'no extended config space' "$tmp/d"; then ok
 else bad "view --diff: $(head -12 "$tmp/d")"; fi
 
+# --host sysfs: this machine's first type 0 function, read only.
+sysdev=""
+for d in /sys/bus/pci/devices/*; do
+    [ -r "$d/config" ] || continue
+    t=$(od -An -tx1 -j14 -N1 "$d/config" 2>/dev/null | tr -d ' ')
+    case "$t" in 00|80) sysdev=$(basename "$d"); break;; esac
+done
+if [ -n "$sysdev" ]; then
+    printf "pci = [ '%s' ]\n" "$sysdev" > "$tmp/s.cfg"
+    before=$(md5sum "/sys/bus/pci/devices/$sysdev/config")
+    if "$ecamctl" view --host sysfs "$tmp/s.cfg" > "$tmp/s.dump" 2>/dev/null &&
+       [ "$(grep -c '^00:01.0 ' "$tmp/s.dump")" = 1 ] &&
+       [ "$before" = "$(md5sum "/sys/bus/pci/devices/$sysdev/config")" ]
+    then ok
+    else bad "view --host sysfs ($sysdev): $(head -2 "$tmp/s.dump")"; fi
+fi
+
 # shell: the same engine; a bad line is reported and the shell goes on.
 printf 'read cfg 00:04.0 0 4\nbogus\nread cfg 00:01.0 0 2\nquit\nread cfg 00:04.0 0 4\n' |
     "$ecamctl" shell --host "$hosts" "$tmp/v.cfg" > "$tmp/o" 2> "$tmp/e"
