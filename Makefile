@@ -139,14 +139,23 @@ FUZZ_BINS  := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_REPRO := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%-repro)
 FUZZ_TIME  ?= 60
 
-$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(wildcard include/*/*.h hvm/*.h xen/user/*.h)
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(LIB_SRCS) -o $@
+# Harnesses of the tools' parsers also link those sources.
+FUZZ_TOOL_SRCS := tools/ecamctl/xlcfg.c tools/ecamctl/pcispec.c \
+                  tools/ecamctl/util.c
+fuzz_extra = $(if $(filter fuzz_parsers,$(1)),$(FUZZ_TOOL_SRCS))
 
-$(BUILD)/fuzz/%-repro: fuzz/%.c $(SAN_LIB)
+.SECONDEXPANSION:
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $$(call fuzz_extra,%) \
+                 $(wildcard include/*/*.h hvm/*.h xen/user/*.h tools/*/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(STD) $(WARN) $(OPT) $(SAN) $(INC) -DXECAM_FUZZ_STANDALONE \
-	    -pthread $< $(SAN_LIB) -o $@
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Itools/ecamctl $< $(LIB_SRCS) \
+	    $(call fuzz_extra,$*) -o $@
+
+$(BUILD)/fuzz/%-repro: fuzz/%.c $(SAN_LIB) $$(call fuzz_extra,%)
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(OPT) $(SAN) $(INC) -Itools/ecamctl \
+	    -DXECAM_FUZZ_STANDALONE -pthread $< $(call fuzz_extra,$*) \
+	    $(SAN_LIB) -o $@
 
 fuzz: $(FUZZ_BINS) $(FUZZ_REPRO)
 
