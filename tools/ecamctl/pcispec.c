@@ -95,8 +95,8 @@ static int key(struct spec_ctx *c, const char *at, const char *k,
     long slot;
     unsigned int i;
 
-    if ( !strcmp(k, "bdf") )
-        return bdf(c, at, val ?: "");
+    if ( !strcmp(k, "bdf") )            /* errors point into the value */
+        return bdf(c, val ? at + strlen(k) + 1 : at, val ?: "");
     if ( !strcmp(k, "vslot") )
     {
         slot = val ? strtol(val, &e, 0) : -1;

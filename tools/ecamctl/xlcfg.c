@@ -20,9 +20,13 @@
 
 #include "xlcfg.h"
 
+/* Lists nest no deeper than this: a hostile config cannot blow the stack. */
+#define MAX_DEPTH 16
+
 struct lexer {
     struct src_pos pos;
     const char *text, *p, *line_start;
+    unsigned int depth;
 };
 
 static unsigned int col(const struct lexer *lx, const char *at)
@@ -78,6 +82,8 @@ static int list(struct lexer *lx, struct xl_value *v)
 {
     struct xl_value *n;
 
+    if ( lx->depth++ == MAX_DEPTH )
+        return fail(lx, lx->p, "lists nested too deeply");
     lx->p++;
     v->kind = XL_LIST;
     for ( ; ; )
@@ -86,6 +92,7 @@ static int list(struct lexer *lx, struct xl_value *v)
         if ( *lx->p == ']' )
         {
             lx->p++;
+            lx->depth--;
             return 0;
         }
         n = realloc(v->items, (v->nr + 1) * sizeof(*n));
@@ -162,6 +169,7 @@ static int statement(struct lexer *lx, struct xl_config *cfg)
     return 0;
 }
 
+/* On failure everything is freed again: the caller has nothing to free. */
 int xl_parse(const char *path, const char *text, struct xl_config *cfg)
 {
     struct lexer lx = {
@@ -177,7 +185,10 @@ int xl_parse(const char *path, const char *text, struct xl_config *cfg)
         if ( !*lx.p )
             return 0;
         if ( statement(&lx, cfg) )
+        {
+            xl_free(cfg);
             return -1;
+        }
     }
 }
 

@@ -28,7 +28,10 @@ struct xl_config {
     struct xl_setting *set;
 };
 
-/* Parse 'text' (from 'path'); 0, or -1 after reporting file:line:col. */
+/*
+ * Parse 'text' (from 'path'); 0, or -1 after reporting file:line:col, with
+ * nothing left to free.
+ */
 int xl_parse(const char *path, const char *text, struct xl_config *cfg);
 void xl_free(struct xl_config *cfg);
 const struct xl_setting *xl_get(const struct xl_config *cfg, const char *key);
