@@ -134,7 +134,7 @@ bench: $(BENCH_BINS)
 FUZZ_CC    ?= clang
 FUZZ_FLAGS := $(STD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=all $(INC) -pthread
-FUZZ_SRCS  := $(wildcard fuzz/fuzz_*.c)
+FUZZ_SRCS  := $(wildcard fuzz/fuzz_*.c)   # fuzz/standalone.c: the driver
 FUZZ_BINS  := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_REPRO := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%-repro)
 FUZZ_TIME  ?= 60
@@ -151,11 +151,12 @@ $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $$(call fuzz_extra,%) \
 	$(FUZZ_CC) $(FUZZ_FLAGS) -Itools/ecamctl $< $(LIB_SRCS) \
 	    $(call fuzz_extra,$*) -o $@
 
-$(BUILD)/fuzz/%-repro: fuzz/%.c $(SAN_LIB) $$(call fuzz_extra,%)
+$(BUILD)/fuzz/%-repro: fuzz/%.c fuzz/standalone.c $(SAN_LIB) \
+                       $$(call fuzz_extra,%)
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(OPT) $(SAN) $(INC) -Itools/ecamctl \
-	    -DXECAM_FUZZ_STANDALONE -pthread $< $(call fuzz_extra,$*) \
-	    $(SAN_LIB) -o $@
+	    -DXECAM_FUZZ_STANDALONE -pthread $< fuzz/standalone.c \
+	    $(call fuzz_extra,$*) $(SAN_LIB) -o $@
 
 fuzz: $(FUZZ_BINS) $(FUZZ_REPRO)
 

@@ -211,29 +211,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     return 0;
 }
-
-#ifdef XECAM_FUZZ_STANDALONE
-int main(int argc, char **argv)
-{
-    static uint8_t buf[1 << 20];
-    int i;
-
-    for ( i = 1; i < argc; i++ )
-    {
-        FILE *f = fopen(argv[i], "rb");
-        size_t n;
-
-        if ( !f )
-        {
-            perror(argv[i]);
-            return 1;
-        }
-        n = fread(buf, 1, sizeof(buf), f);
-        fclose(f);
-        LLVMFuzzerTestOneInput(buf, n);
-        printf("%s: ok\n", argv[i]);
-    }
-
-    return 0;
-}
-#endif

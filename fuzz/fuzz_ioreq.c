@@ -8,7 +8,11 @@
  * unmap, and device-model restarts.  For every request an access makes, the
  * input also says how the device model answers: normally, RAW (the slot
  * written verbatim, any state), SILENT, or LATE (after the vcpu gave up),
- * and which fields of the response it corrupts.
+ * which fields of the response it corrupts, and whether it destroys and
+ * re-creates its server while it answers (it may call back into the
+ * module: the domain lock is not held).  Answers that leave the vcpu
+ * waiting run with a 2 ms timeout and are capped per input; all others
+ * with a long one, so that scheduling never decides an outcome.
  *
  * The device-model handler takes its orders from, and reports what it saw
  * and wrote to, a structure under a mutex.  A model of the routing, the
@@ -18,7 +22,10 @@
  *    the size; any other read of a claimed function returns all-ones;
  *  - a malformed response (a state other than IORESP_READY, a changed addr,
  *    size, dir, type or count, data_is_ptr, no answer in time) marks the
- *    server broken, and no later access reaches its handler;
+ *    server broken, and no later access reaches its handler, until it is
+ *    re-created; the server that replaces it meanwhile is never marked;
+ *  - a slot a device model left busy fails the next request on it (-EIO)
+ *    until the device model restarts;
  *  - the handler is asked exactly when it should be, with a well-formed
  *    request, and nothing else changes what it says;
  *  - every counter moves as predicted (accesses == to_vpci + to_ioreq +
@@ -49,7 +56,7 @@
 #define MAX_LINKS  3               /* a RAW READY answer is served again */
 #define MAX_SPECS  (2 * MAX_LINKS) /* an 8-byte access is two requests */
 #define MAX_WAITS  4               /* answers that make a vcpu time out */
-#define SHORT_MS   2
+#define SHORT_MS   1
 #define LONG_MS    5000
 #define MAX_STEPS  256
 #define MAX_LOG    32
@@ -590,7 +597,7 @@ static bool parse_request(struct input *in, struct spec *out,
     return false;
 }
 
-/* The nth claimed function (vPCI or server), or a random one. */
+/* The nth function a vPCI device or a server claims (modulo their number). */
 static unsigned int pick(unsigned int n)
 {
     unsigned int f, count = 2;
@@ -904,30 +911,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     return 0;
 }
-
-#ifdef XECAM_FUZZ_STANDALONE
-/* Reproducer / AFL-style driver: run each file named on the command line. */
-int main(int argc, char **argv)
-{
-    static uint8_t buf[1 << 20];
-    int i;
-
-    for ( i = 1; i < argc; i++ )
-    {
-        FILE *f = fopen(argv[i], "rb");
-        size_t n;
-
-        if ( !f )
-        {
-            perror(argv[i]);
-            return 1;
-        }
-        n = fread(buf, 1, sizeof(buf), f);
-        fclose(f);
-        LLVMFuzzerTestOneInput(buf, n);
-        printf("%s: ok\n", argv[i]);
-    }
-
-    return 0;
-}
-#endif

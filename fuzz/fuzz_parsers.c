@@ -328,49 +328,4 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
     return 0;
 }
-#else
-/* Reproducer / AFL-style driver: run each file named on the command line. */
-int main(int argc, char **argv)
-{
-    uint8_t *buf = NULL, *n;
-    size_t cap = 0, len, got;
-    int i;
-
-    for ( i = 1; i < argc; i++ )
-    {
-        FILE *f = fopen(argv[i], "rb");
-
-        if ( !f )
-        {
-            perror(argv[i]);
-            free(buf);
-            return 1;
-        }
-        for ( len = 0; ; len += got )
-        {
-            if ( len == cap )
-            {
-                n = realloc(buf, cap * 2 + 4096);
-                if ( !n )
-                {
-                    fclose(f);
-                    free(buf);
-                    return 1;
-                }
-                buf = n;
-                cap = cap * 2 + 4096;
-            }
-            got = fread(buf + len, 1, cap - len, f);
-            if ( !got )
-                break;
-        }
-        fclose(f);
-        LLVMFuzzerTestOneInput(buf, len);
-        printf("%s: ok\n", argv[i]);
-    }
-    free(buf);
-    xecam_user_reset();
-
-    return 0;
-}
 #endif

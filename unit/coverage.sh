@@ -33,7 +33,8 @@ for f in fuzz/fuzz_*.c; do
     b="$out/bin/$n"
     extra=""
     [ "$n" = fuzz_parsers ] && extra="$tools"
-    $CC $flags -DXECAM_FUZZ_STANDALONE "$f" $lib $extra -o "$b"
+    $CC $flags -DXECAM_FUZZ_STANDALONE "$f" fuzz/standalone.c $lib $extra \
+        -o "$b"
     objs+=("$b")
 done
 
@@ -42,9 +43,8 @@ for b in "${objs[@]}"; do
     case "$n" in
     fuzz_*)
         [ -d "fuzz/corpus/$n" ] || continue
-        find "fuzz/corpus/$n" -type f -print0 |
-            LLVM_PROFILE_FILE="$out/prof/$n-%p.profraw" xargs -0 -n 200 \
-                "$b" > /dev/null 2>&1 || true
+        LLVM_PROFILE_FILE="$out/prof/$n-%p.profraw" "$b" "fuzz/corpus/$n" \
+            > /dev/null 2>&1 || { echo "coverage: $n failed"; exit 1; }
         ;;
     *)
         LLVM_PROFILE_FILE="$out/prof/$n-%p.profraw" CK_FORK=no \

@@ -9,7 +9,7 @@ cd "${SRC:-.}/xen-ecam" 2>/dev/null || cd "$(dirname "$0")/../.."
 
 lib="$(ls hvm/*.c vpci/*.c xen/user/*.c)"
 tools="tools/ecamctl/xlcfg.c tools/ecamctl/pcispec.c tools/ecamctl/util.c"
-for f in fuzz/fuzz_*.c; do
+for f in fuzz/fuzz_*.c; do     # fuzz/standalone.c is not a fuzzer
     name=$(basename "$f" .c)
     extra=""
     if [ "$name" = fuzz_parsers ]; then
