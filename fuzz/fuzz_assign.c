@@ -24,28 +24,13 @@
 #include <xecam/user.h>
 #include <xecam/vpci.h>
 
+#include "input.h"
+
 #define GUEST   1
 #define BASE    0xe0000000ULL
 #define HOST    XECAM_SBDF(0, 0x30, 0, 0)
 #define GFN     XECAM_SBDF(0, 0, 3, 0)
 
-struct input {
-    const uint8_t *p;
-    size_t left;
-};
-
-static uint64_t take(struct input *in, unsigned int bytes)
-{
-    uint64_t v = 0;
-
-    while ( bytes-- && in->left )
-    {
-        v = (v << 8) | *in->p++;
-        in->left--;
-    }
-
-    return v;
-}
 
 static struct xecam_domain *d;
 

@@ -25,7 +25,9 @@
  *
  * Built with libFuzzer (make fuzz) or as a reproducer that runs files.
  */
+#define _GNU_SOURCE         /* sched_setaffinity() */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,8 @@
 #include <xecam/pci.h>
 #include <xecam/user.h>
 #include <xecam/vpci.h>
+
+#include "input.h"
 
 #define GUEST      1
 #define SERVER     1
@@ -49,23 +53,6 @@ static void fail(int line, const char *what)
     abort();
 }
 
-struct input {
-    const uint8_t *p;
-    size_t left;
-};
-
-static uint64_t take(struct input *in, unsigned int bytes)
-{
-    uint64_t v = 0;
-
-    while ( bytes-- && in->left )
-    {
-        v = (v << 8) | *in->p++;
-        in->left--;
-    }
-
-    return v;
-}
 
 /* vPCI devices: guest bus/devfn, host function, pattern seed. */
 static const struct {
@@ -407,6 +394,29 @@ static void setup(struct input *in)
     CHECK(!xecam_user_dm_start(GUEST, SERVER, dm_handler, &sh, &dm));
 }
 
+/*
+ * The vcpu and the device model take turns and never run together.  On one
+ * CPU a request is two context switches; across the CPUs of a virtual
+ * machine each wake-up can cost a good part of a millisecond.  Stay on the
+ * CPU the process started on (threads created later inherit it).
+ */
+static void stay_on_one_cpu(void)
+{
+    static bool done;
+    cpu_set_t set;
+    int cpu;
+
+    if ( done )
+        return;
+    done = true;
+    cpu = sched_getcpu();
+    if ( cpu < 0 )
+        return;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    sched_setaffinity(0, sizeof(set), &set);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -414,6 +424,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct input in = { .p = data, .left = size };
     unsigned int steps = 0;
 
+    stay_on_one_cpu();
     setup(&in);
     while ( in.left && steps++ < MAX_STEPS )
     {

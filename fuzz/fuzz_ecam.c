@@ -21,26 +21,11 @@
 #include <xecam/user.h>
 #include <xecam/vpci.h>
 
+#include "input.h"
+
 #define GUEST 1
 #define NHOST 3
 
-struct input {
-    const uint8_t *p;
-    size_t left;
-};
-
-static uint64_t take(struct input *in, unsigned int bytes)
-{
-    uint64_t v = 0;
-
-    while ( bytes-- && in->left )
-    {
-        v = (v << 8) | *in->p++;
-        in->left--;
-    }
-
-    return v;
-}
 
 struct model_win {
     bool used;

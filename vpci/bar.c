@@ -219,12 +219,7 @@ void xecam_vpci_bars_unmap_all(struct xecam_vpci *dev)
 static void ignored(struct xecam_vpci *dev, unsigned int offset)
 {
     xecam_count(dev->bar_writes_ignored);
-    xecam_port_log(XECAM_LOG_WARN | XECAM_LOG_GUEST,
-                   "vpci %04x:%02x:%02x.%u: BAR at %#x not moved while its "
-                   "decode is on\n", XECAM_SBDF_SEG(dev->host_sbdf),
-                   XECAM_SBDF_BUS(dev->host_sbdf),
-                   XECAM_SBDF_DEV(dev->host_sbdf),
-                   XECAM_SBDF_FN(dev->host_sbdf), offset);
+    vpci_warn(dev, "BAR at %#x not moved while its decode is on", offset);
 }
 
 static void rom_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,

@@ -80,12 +80,7 @@ static int msi_bind(struct xecam_vpci *dev, bool bind)
 static void refuse(struct xecam_vpci *dev, const char *why)
 {
     xecam_count(dev->irq_errors);
-    xecam_port_log(XECAM_LOG_WARN | XECAM_LOG_GUEST,
-                   "vpci %04x:%02x:%02x.%u: MSI %s\n",
-                   XECAM_SBDF_SEG(dev->host_sbdf),
-                   XECAM_SBDF_BUS(dev->host_sbdf),
-                   XECAM_SBDF_DEV(dev->host_sbdf),
-                   XECAM_SBDF_FN(dev->host_sbdf), why);
+    vpci_warn(dev, "MSI %s", why);
 }
 
 static void ctrl_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,

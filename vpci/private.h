@@ -110,6 +110,15 @@ struct xecam_cap_policy {
     const char *reason;
 };
 
+/* A guest-triggerable warning about a device, rate-limited. */
+#define vpci_warn(dev, fmt, ...)                                            \
+    xecam_port_log(XECAM_LOG_WARN | XECAM_LOG_GUEST,                        \
+                   "vpci %04x:%02x:%02x.%u: " fmt "\n",                     \
+                   XECAM_SBDF_SEG((dev)->host_sbdf),                        \
+                   XECAM_SBDF_BUS((dev)->host_sbdf),                        \
+                   XECAM_SBDF_DEV((dev)->host_sbdf),                        \
+                   XECAM_SBDF_FN((dev)->host_sbdf), ##__VA_ARGS__)
+
 /* regmap.c: accesses, with dev->lock held. */
 uint32_t xecam_vpci_access_read(struct xecam_vpci *dev, unsigned int off,
                                 unsigned int size);
