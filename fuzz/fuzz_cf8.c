@@ -53,7 +53,6 @@ static void fail(int line, const char *what)
     abort();
 }
 
-
 /* vPCI devices: guest bus/devfn, host function, pattern seed. */
 static const struct {
     uint16_t bdf;

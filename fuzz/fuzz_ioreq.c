@@ -81,7 +81,6 @@ static void fail(int line, const char *what)
     abort();
 }
 
-
 /* ---- The device model: orders in, observations out. ---- */
 
 enum mode {
