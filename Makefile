@@ -146,13 +146,14 @@ fuzz_extra = $(if $(filter fuzz_parsers,$(1)),$(FUZZ_TOOL_SRCS))
 
 .SECONDEXPANSION:
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $$(call fuzz_extra,%) \
-                 $(wildcard include/*/*.h hvm/*.h xen/user/*.h tools/*/*.h)
+                 $(wildcard include/*/*.h hvm/*.h vpci/*.h xen/user/*.h \
+                            tools/*/*.h fuzz/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -Itools/ecamctl $< $(LIB_SRCS) \
 	    $(call fuzz_extra,$*) -o $@
 
 $(BUILD)/fuzz/%-repro: fuzz/%.c fuzz/standalone.c $(SAN_LIB) \
-                       $$(call fuzz_extra,%)
+                       $$(call fuzz_extra,%) $(wildcard fuzz/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(OPT) $(SAN) $(INC) -Itools/ecamctl \
 	    -DXECAM_FUZZ_STANDALONE -pthread $< fuzz/standalone.c \

@@ -48,6 +48,7 @@
 #include <xecam/vpci.h>
 
 #include "input.h"
+#include "one_cpu.h"
 
 #define GUEST      1
 #define BASE       0xe0000000ULL
@@ -870,29 +871,6 @@ static void setup(unsigned int flags)
         dm[i] = NULL;
         m_dm_toggle(i);
     }
-}
-
-/*
- * The vcpu and the device model take turns and never run together.  On one
- * CPU a request is two context switches; across the CPUs of a virtual
- * machine each wake-up can cost a good part of a millisecond.  Stay on the
- * CPU the process started on (threads created later inherit it).
- */
-static void stay_on_one_cpu(void)
-{
-    static bool done;
-    cpu_set_t set;
-    int cpu;
-
-    if ( done )
-        return;
-    done = true;
-    cpu = sched_getcpu();
-    if ( cpu < 0 )
-        return;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    sched_setaffinity(0, sizeof(set), &set);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
