@@ -80,6 +80,16 @@ static inline long h_get(domid_t caller, domid_t domid, uint16_t seg,
     return rc;
 }
 
+/* Store 'val' little-endian at cfg[reg .. reg + size). */
+static inline void h_put(uint8_t *cfg, unsigned int reg, unsigned int size,
+                         uint32_t val)
+{
+    unsigned int i;
+
+    for ( i = 0; i < size; i++ )
+        cfg[reg + i] = (uint8_t)(val >> (8 * i));
+}
+
 /*
  * A host function whose config space is a recognisable pattern: byte i
  * holds (i * 7 + seed) & 0xff, except that a non-zero 'id' replaces the

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
+#include "writes.h"
 
 #define ECAM_BASE   0xe0000000ULL
 
@@ -138,74 +139,63 @@
 /* Where the guest puts BAR0. */
 #define G_BAR0      0xc0000000U
 
-#define MAX_LOG     4096
 #define MAX_EVENTS  1024
 #define MAX_MAPS    64
 
 static struct xecam_domain *d;
 static struct xecam_vpci *dev;          /* the function under test */
-static struct xecam_user_pci_write wlog[MAX_LOG];
 static struct xecam_user_event evs[MAX_EVENTS];
 static struct xecam_user_mapping maps[MAX_MAPS];
 
 /* ---- The host ---- */
 
-static void put(uint8_t *cfg, unsigned int reg, unsigned int size,
-                uint32_t val)
-{
-    unsigned int i;
-
-    for ( i = 0; i < size; i++ )
-        cfg[reg + i] = (uint8_t)(val >> (8 * i));
-}
-
 /* The NIC's config space, as the host finds it. */
 static void host_cfg(uint8_t *cfg)
 {
     memset(cfg, 0, XECAM_CFG_SIZE);
-    put(cfg, 0x00, 2, H_VENDOR);
-    put(cfg, 0x02, 2, H_DEVICE);
-    put(cfg, 0x04, 2, H_CMD);
-    put(cfg, 0x06, 2, H_STATUS);
-    put(cfg, 0x08, 4, H_CLASS_REV);
-    put(cfg, 0x10, 4, H_BAR0);
-    put(cfg, 0x14, 4, H_BAR1);
-    put(cfg, 0x2c, 4, H_SUBSYS);
-    put(cfg, 0x34, 1, PM);
-    put(cfg, 0x3d, 1, H_PIN);
+    h_put(cfg, 0x00, 2, H_VENDOR);
+    h_put(cfg, 0x02, 2, H_DEVICE);
+    h_put(cfg, 0x04, 2, H_CMD);
+    h_put(cfg, 0x06, 2, H_STATUS);
+    h_put(cfg, 0x08, 4, H_CLASS_REV);
+    h_put(cfg, 0x10, 4, H_BAR0);
+    h_put(cfg, 0x14, 4, H_BAR1);
+    h_put(cfg, 0x2c, 4, H_SUBSYS);
+    h_put(cfg, 0x34, 1, PM);
+    h_put(cfg, 0x3d, 1, H_PIN);
 
-    put(cfg, PM, 2, H_PM_HDR);
-    put(cfg, PMC, 2, H_PMC);
-    put(cfg, PMCSR, 2, H_PMCSR);
+    h_put(cfg, PM, 2, H_PM_HDR);
+    h_put(cfg, PMC, 2, H_PMC);
+    h_put(cfg, PMCSR, 2, H_PMCSR);
 
-    put(cfg, MSI, 2, H_MSI_HDR);
-    put(cfg, MSI_CTRL, 2, H_MSI_CTRL);
-    put(cfg, MSI_ADDR, 4, H_MSI_ADDR);
-    put(cfg, MSI_ADDR_HI, 4, 0);
-    put(cfg, MSI_DATA, 2, H_MSI_DATA);
-    put(cfg, MSI_MASK, 4, H_MSI_MASK);
-    put(cfg, MSI_PEND, 4, H_MSI_PEND);
+    h_put(cfg, MSI, 2, H_MSI_HDR);
+    h_put(cfg, MSI_CTRL, 2, H_MSI_CTRL);
+    h_put(cfg, MSI_ADDR, 4, H_MSI_ADDR);
+    h_put(cfg, MSI_ADDR_HI, 4, 0);
+    h_put(cfg, MSI_DATA, 2, H_MSI_DATA);
+    h_put(cfg, MSI_MASK, 4, H_MSI_MASK);
+    h_put(cfg, MSI_PEND, 4, H_MSI_PEND);
 
-    put(cfg, MSIX, 2, H_MSIX_HDR);
-    put(cfg, MSIX_CTRL, 2, H_MSIX_CTRL);
-    put(cfg, MSIX_TABLE, 4, H_MSIX_TABLE);
-    put(cfg, MSIX_PBA, 4, H_MSIX_PBA);
+    h_put(cfg, MSIX, 2, H_MSIX_HDR);
+    h_put(cfg, MSIX_CTRL, 2, H_MSIX_CTRL);
+    h_put(cfg, MSIX_TABLE, 4, H_MSIX_TABLE);
+    h_put(cfg, MSIX_PBA, 4, H_MSIX_PBA);
 
-    put(cfg, PCIE, 2, 0x0010);          /* end of the chain */
-    put(cfg, PCIE_CAPS, 2, H_PCIE_CAPS);
-    put(cfg, PCIE_DEVCAP, 4, H_DEVCAP);
-    put(cfg, PCIE_DEVCTL, 2, H_DEVCTL);
-    put(cfg, PCIE_DEVSTA, 2, H_DEVSTA);
-    put(cfg, PCIE_LNKCAP, 4, H_LNKCAP);
-    put(cfg, PCIE_LNKCTL, 2, H_LNKCTL);
-    put(cfg, PCIE_LNKSTA, 2, H_LNKSTA);
+    h_put(cfg, PCIE, 2, 0x0010);          /* end of the chain */
+    h_put(cfg, PCIE_CAPS, 2, H_PCIE_CAPS);
+    h_put(cfg, PCIE_DEVCAP, 4, H_DEVCAP);
+    h_put(cfg, PCIE_DEVCTL, 2, H_DEVCTL);
+    h_put(cfg, PCIE_DEVSTA, 2, H_DEVSTA);
+    h_put(cfg, PCIE_LNKCAP, 4, H_LNKCAP);
+    h_put(cfg, PCIE_LNKCTL, 2, H_LNKCTL);
+    h_put(cfg, PCIE_LNKSTA, 2, H_LNKSTA);
     memset(cfg + PCIE_SLOT, H_JUNK, 0x10);
-    put(cfg, PCIE_DEVCAP2, 4, H_DEVCAP2);
-    put(cfg, PCIE_DEVCTL2, 2, H_DEVCTL2);
-    put(cfg, PCIE_DEVSTA2, 2, 0xa5a5);
-    put(cfg, PCIE_LNKCAP2, 4, H_LNKCAP2);
-    put(cfg, PCIE_LNKCTL2, 2, H_LNKCTL2);
-    put(cfg, PCIE_LNKSTA2, 2, H_LNKSTA2);
+    h_put(cfg, PCIE_DEVCAP2, 4, H_DEVCAP2);
+    h_put(cfg, PCIE_DEVCTL2, 2, H_DEVCTL2);
+    h_put(cfg, PCIE_DEVSTA2, 2, 0xa5a5);
+    h_put(cfg, PCIE_LNKCAP2, 4, H_LNKCAP2);
+    h_put(cfg, PCIE_LNKCTL2, 2, H_LNKCTL2);
+    h_put(cfg, PCIE_LNKSTA2, 2, H_LNKSTA2);
     memset(cfg + PCIE_SLOT2, H_JUNK, 8);
     /* 0x100: no extended capabilities. */
 }
@@ -288,51 +278,13 @@ static uint32_t hw(unsigned int reg, unsigned int size)
 
 /* ---- What reached the device ---- */
 
-static unsigned int dev_log(void)
-{
-    return xecam_user_pdev_log(HOST, wlog, MAX_LOG);
-}
-
-/* Exactly these writes reached the device since the last check. */
-static void expect_writes(const struct xecam_user_pci_write *want,
-                          unsigned int n)
-{
-    unsigned int i, got = dev_log();
-    bool ok = got == n;
-
-    for ( i = 0; ok && i < n; i++ )
-        ok = wlog[i].reg == want[i].reg && wlog[i].size == want[i].size &&
-             wlog[i].val == want[i].val;
-    if ( !ok )
-    {
-        for ( i = 0; i < n; i++ )
-            print_message("want %u: %#x/%u of %#x\n", i, want[i].reg,
-                          want[i].size, want[i].val);
-        for ( i = 0; i < got && i < 16; i++ )
-            print_message("got  %u: %#x/%u of %#x\n", i, wlog[i].reg,
-                          wlog[i].size, wlog[i].val);
-        fail_msg("device writes differ: %u wanted, %u made", n, got);
-    }
-    xecam_user_pdev_log_clear();
-}
-
-#define EXPECT_WRITES(...) do {                                         \
-    const struct xecam_user_pci_write want_w_[] = { __VA_ARGS__ };      \
-    expect_writes(want_w_, XECAM_ARRAY_SIZE(want_w_));                  \
-} while ( 0 )
-
-static void expect_no_writes(void)
-{
-    expect_writes(NULL, 0);
-}
-
 /* Writes in the log that touch [lo, hi). */
 static unsigned int writes_in(unsigned int lo, unsigned int hi)
 {
-    unsigned int i, n = dev_log(), found = 0;
+    unsigned int i, n = h_dev_log(HOST), found = 0;
 
     for ( i = 0; i < n; i++ )
-        if ( wlog[i].reg < hi && wlog[i].reg + wlog[i].size > lo )
+        if ( h_wlog[i].reg < hi && h_wlog[i].reg + h_wlog[i].size > lo )
             found++;
 
     return found;
@@ -548,7 +500,7 @@ static void test_pm_view(void **state)
         g_write(G0, PMC + 1, 1, vals[v] & 0xff);
         assert_int_equal(g_read(G0, PM, 4), (0x0003U << 16) | H_PM_HDR);
     }
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
     expect_no_events();
 }
 
@@ -576,7 +528,7 @@ static void test_pm_d3hot_and_back(void **state)
     assert_int_equal(g_read(G0, PMCSR, 1), 0x00);
 
     /* Nothing was written to the device's PMCSR, or anywhere. */
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
     assert_int_equal(hw(PMCSR, 2), H_PMCSR);
 }
 
@@ -598,7 +550,7 @@ static void test_pm_d1_d2_refused(void **state)
     g_write(G0, PMCSR, 2, 0x0002);
     assert_int_equal(g_read(G0, PMCSR, 2), 0x0003);
     expect_no_events();
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
 }
 
 /* A transition the host refuses does not happen, in either direction. */
@@ -632,7 +584,7 @@ static void test_pm_host_refuses(void **state)
     assert_int_equal(g_read(G0, MSI_CTRL, 2),
                      H_MSI_CTRL | MSI_MME(2) | MSI_EN);
     assert_int_equal(writes_in(PM, PM + 8), 0);
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
 }
 
 /* PME_En and PME_Status read 0 and are never written. */
@@ -655,7 +607,7 @@ static void test_pm_pme_never(void **state)
     EXPECT_EVENTS(EV_POWER(0));
     assert_int_equal(g_read(G0, PMCSR, 2), 0x0000);
 
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
     assert_int_equal(hw(PMCSR, 2), H_PMCSR);
 }
 
@@ -690,7 +642,7 @@ static void test_pm_d3hot_d0_resets(void **state)
     assert_int_equal(g_read(G0, 0x3c, 1), 0x00);
     assert_int_equal(g_read(G0, PCIE_DEVCTL, 2), H_DEVCTL);
     /* The only write: INTx released now that MSI is off. */
-    EXPECT_WRITES({ 0x05, 1, H_CMD >> 8 });
+    H_EXPECT_WRITES(HOST, __func__, { 0x05, 1, H_CMD >> 8 });
     assert_int_equal(hw(PMCSR, 2), H_PMCSR);
 
     /* The guest starts over: MSI binds again. */
@@ -703,7 +655,7 @@ static void test_pm_no_soft_reset_keeps(void **state)
     uint8_t cfg[XECAM_CFG_SIZE];
 
     host_cfg(cfg);
-    put(cfg, PMCSR, 2, H_PMCSR | PMCSR_NSR);
+    h_put(cfg, PMCSR, 2, H_PMCSR | PMCSR_NSR);
     start_cfg(cfg);
     assign(G0, 0);
     assert_int_equal(g_read(G0, PMCSR, 2), PMCSR_NSR);
@@ -727,7 +679,7 @@ static void test_pm_no_soft_reset_keeps(void **state)
                      H_MSI_CTRL | MSI_MME(2) | MSI_EN);
     assert_int_equal(g_read(G0, MSI_ADDR, 4), G_MSI_ADDR);
     assert_int_equal(g_read(G0, 0x3c, 1), 0x0b);
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
     assert_int_equal(hw(0x04, 2), H_CMD | CMD_INTX);
 }
 
@@ -746,7 +698,7 @@ static void test_msi_view(void **state)
     assert_int_equal(g_read(G0, MSI_MASK, 4), 0);
     /* Pending bits are the device's. */
     assert_int_equal(g_read(G0, MSI_PEND, 4), H_MSI_PEND);
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
 }
 
 /* Address, data and mask are the guest's; none of it reaches the device. */
@@ -792,7 +744,7 @@ static void test_msi_registers_virtual(void **state)
 
     /* MSI is off: no binding; and nothing reached the device. */
     expect_no_events();
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
     assert_int_equal(xecam_user_pdev_peek(HOST, MSI, after, MSI_LEN), 0);
     assert_memory_equal(before, after, MSI_LEN);
 }
@@ -860,12 +812,12 @@ static void test_msi_enable_bind(void **state)
     EXPECT_EVENTS(EV_BIND(G_MSI_ADDR, G_MSI_DATA, 4));
     assert_int_equal(g_read(G0, MSI_CTRL, 2), 0x01a7);
     /* The device got nothing but INTx-disable. */
-    EXPECT_WRITES({ 0x05, 1, (H_CMD | CMD_INTX) >> 8 });
+    H_EXPECT_WRITES(HOST, __func__, { 0x05, 1, (H_CMD | CMD_INTX) >> 8 });
 
     guest_msi_off(G0);
     EXPECT_EVENTS(EV_UNBIND(G_MSI_ADDR, G_MSI_DATA, 4));
     assert_int_equal(g_read(G0, MSI_CTRL, 2), H_MSI_CTRL | MSI_MME(2));
-    EXPECT_WRITES({ 0x05, 1, H_CMD >> 8 });
+    H_EXPECT_WRITES(HOST, __func__, { 0x05, 1, H_CMD >> 8 });
 
     /* A 64-bit address, enabled by a byte write. */
     g_write(G0, MSI_ADDR_HI, 4, 0x00000001U);
@@ -1013,12 +965,12 @@ static void test_msi_host_refuses(void **state)
     assert_int_equal(xecam_vpci_irq_errors(dev), 1);
     expect_no_events();
     /* Not on: INTx is not forced off either. */
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
     assert_int_equal(hw(0x04, 2), H_CMD);
 
     g_write(G0, MSI_CTRL, 2, MSI_MME(2) | MSI_EN);
     EXPECT_EVENTS(EV_BIND(G_MSI_ADDR, G_MSI_DATA, 4));
-    EXPECT_WRITES({ 0x05, 1, (H_CMD | CMD_INTX) >> 8 });
+    H_EXPECT_WRITES(HOST, __func__, { 0x05, 1, (H_CMD | CMD_INTX) >> 8 });
 }
 
 /* One interrupt type at a time. */
@@ -1164,7 +1116,7 @@ static void test_msi_32bit_layout(void **state)
 
     host_cfg(cfg);
     memset(cfg + MSI + 4, 0, MSI_LEN - 4);
-    put(cfg, MSI_CTRL, 2, 0x0002);      /* MMC 1 */
+    h_put(cfg, MSI_CTRL, 2, 0x0002);      /* MMC 1 */
     start_cfg(cfg);
     assign(G0, 0);
     assert_int_equal(g_read(G0, MSI_CTRL, 2), 0x0002);
@@ -1192,7 +1144,7 @@ static void test_msi_mmc_invalid_hidden(void **state)
     for ( i = 0; i < XECAM_ARRAY_SIZE(ctrl); i++ )
     {
         host_cfg(cfg);
-        put(cfg, MSI_CTRL, 2, ctrl[i]);
+        h_put(cfg, MSI_CTRL, 2, ctrl[i]);
         start_cfg(cfg);
         assign(G0, 0);
         /* PM now leads to MSI-X. */
@@ -1206,13 +1158,13 @@ static void test_msi_mmc_invalid_hidden(void **state)
         for ( o = MSI; o < MSI + MSI_LEN; o += 4 )
             assert_int_equal(g_read(G0, o, 4), 0);
         expect_no_events();
-        expect_no_writes();
+        h_expect_writes(HOST, NULL, 0, __func__);
         teardown(state);
     }
 
     /* 32 vectors is the most there is: shown. */
     host_cfg(cfg);
-    put(cfg, MSI_CTRL, 2, 0x018a);
+    h_put(cfg, MSI_CTRL, 2, 0x018a);
     start_cfg(cfg);
     assign(G0, 0);
     assert_int_equal(g_read(G0, PM + 1, 1), MSI);
@@ -1235,11 +1187,11 @@ static void test_msi_hidden_keeps_neighbour(void **state)
 
     host_cfg(cfg);
     memset(cfg + MSI, 0, MSI_LEN);
-    put(cfg, MSI, 2, (0x5c << 8) | 0x05);
-    put(cfg, MSI_CTRL, 2, 0x000c);      /* MMC 6: more than 32 vectors */
-    put(cfg, MSI_ADDR, 4, H_MSI_ADDR);
-    put(cfg, MSI + 8, 2, H_MSI_DATA);
-    put(cfg, 0x5c, 2, (MSIX << 8) | 0x09);  /* Vendor Specific, 16 bytes */
+    h_put(cfg, MSI, 2, (0x5c << 8) | 0x05);
+    h_put(cfg, MSI_CTRL, 2, 0x000c);      /* MMC 6: more than 32 vectors */
+    h_put(cfg, MSI_ADDR, 4, H_MSI_ADDR);
+    h_put(cfg, MSI + 8, 2, H_MSI_DATA);
+    h_put(cfg, 0x5c, 2, (MSIX << 8) | 0x09);  /* Vendor Specific, 16 bytes */
     cfg[0x5e] = 0x10;
     for ( i = 0x5f; i < 0x6c; i++ )
         cfg[i] = (uint8_t)(0xc0 + i);
@@ -1254,7 +1206,7 @@ static void test_msi_hidden_keeps_neighbour(void **state)
         if ( g_read(G0, o, 4) != hw(o, 4) )
             fail_msg("Vendor Specific byte %#x reads %#x, the device has "
                      "%#x", o, g_read(G0, o, 4), hw(o, 4));
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
 }
 
 /* ---- MSI-X ---- */
@@ -1266,7 +1218,7 @@ static void test_msix_view(void **state)
     assert_int_equal(g_read(G0, MSIX, 4), (H_MSIX_CTRL << 16) | H_MSIX_HDR);
     assert_int_equal(g_read(G0, MSIX_TABLE, 4), H_MSIX_TABLE);
     assert_int_equal(g_read(G0, MSIX_PBA, 4), H_MSIX_PBA);
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
 }
 
 static void test_msix_control(void **state)
@@ -1275,7 +1227,7 @@ static void test_msix_control(void **state)
     g_write(G0, MSIX_CTRL, 2, MSIX_EN);
     EXPECT_EVENTS(EV_MSIX(true, false));
     assert_int_equal(g_read(G0, MSIX_CTRL, 2), MSIX_EN | H_MSIX_CTRL);
-    EXPECT_WRITES({ 0x05, 1, (H_CMD | CMD_INTX) >> 8 });
+    H_EXPECT_WRITES(HOST, __func__, { 0x05, 1, (H_CMD | CMD_INTX) >> 8 });
 
     g_write(G0, MSIX_CTRL + 1, 1, (MSIX_EN | MSIX_MASKALL) >> 8);
     EXPECT_EVENTS(EV_MSIX(true, true));
@@ -1289,12 +1241,12 @@ static void test_msix_control(void **state)
     assert_int_equal(g_read(G0, MSIX_CTRL, 2), MSIX_EN | H_MSIX_CTRL);
     g_write(G0, MSIX, 4, ((MSIX_EN | MSIX_MASKALL) << 16) | 0xffff);
     EXPECT_EVENTS(EV_MSIX(true, true));
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
 
     g_write(G0, MSIX_CTRL, 2, 0);
     EXPECT_EVENTS(EV_MSIX(false, false));
     assert_int_equal(g_read(G0, MSIX_CTRL, 2), H_MSIX_CTRL);
-    EXPECT_WRITES({ 0x05, 1, H_CMD >> 8 });
+    H_EXPECT_WRITES(HOST, __func__, { 0x05, 1, H_CMD >> 8 });
 
     /* Mask-all alone, with MSI-X off. */
     g_write(G0, MSIX_CTRL, 2, MSIX_MASKALL);
@@ -1302,7 +1254,7 @@ static void test_msix_control(void **state)
     assert_int_equal(g_read(G0, MSIX_CTRL, 2), MSIX_MASKALL | H_MSIX_CTRL);
     g_write(G0, MSIX_CTRL, 2, 0);
     EXPECT_EVENTS(EV_MSIX(false, false));
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
     assert_int_equal(hw(MSIX_CTRL, 2), H_MSIX_CTRL);
     assert_int_equal(xecam_vpci_irq_errors(dev), 0);
 }
@@ -1340,7 +1292,7 @@ static void test_msix_host_refuses(void **state)
     assert_int_equal(g_read(G0, MSIX_CTRL, 2), H_MSIX_CTRL);
     assert_int_equal(xecam_vpci_irq_errors(dev), 1);
     expect_no_events();
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
 
     g_write(G0, MSIX_CTRL, 2, MSIX_EN);
     EXPECT_EVENTS(EV_MSIX(true, false));
@@ -1360,11 +1312,11 @@ static void test_msix_host_refuses(void **state)
     assert_int_equal(xecam_vpci_irq_errors(dev), 3);
     assert_int_equal(hw(0x04, 2) & CMD_INTX, CMD_INTX);
     expect_no_events();
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
 
     g_write(G0, MSIX_CTRL, 2, 0);
     EXPECT_EVENTS(EV_MSIX(false, false));
-    EXPECT_WRITES({ 0x05, 1, H_CMD >> 8 });
+    H_EXPECT_WRITES(HOST, __func__, { 0x05, 1, H_CMD >> 8 });
 }
 
 static void test_msix_table_pba_read_only(void **state)
@@ -1387,7 +1339,7 @@ static void test_msix_table_pba_read_only(void **state)
     /* The table size is read-only too. */
     g_write(G0, MSIX_CTRL, 2, 0x07ff);
     assert_int_equal(g_read(G0, MSIX_CTRL, 2), H_MSIX_CTRL);
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
     expect_no_events();
 }
 
@@ -1419,10 +1371,10 @@ static void test_msix_bad_layout_hidden(void **state)
     for ( i = 0; i < XECAM_ARRAY_SIZE(t); i++ )
     {
         host_cfg(cfg);
-        put(cfg, MSIX_TABLE, 4, t[i].table);
-        put(cfg, MSIX_PBA, 4, t[i].pba);
+        h_put(cfg, MSIX_TABLE, 4, t[i].table);
+        h_put(cfg, MSIX_PBA, 4, t[i].pba);
         if ( t[i].io2 )
-            put(cfg, 0x18, 4, 0x00000001U);
+            h_put(cfg, 0x18, 4, 0x00000001U);
         start_cfg(cfg);
         if ( t[i].io2 )
             assert_int_equal(xecam_user_pdev_bar(HOST, 2, 0x10000), 0);
@@ -1448,7 +1400,7 @@ static void test_msix_bad_layout_hidden(void **state)
             g_write(G0, MSIX, 4, 0xffffffffU);
             assert_int_equal(g_read(G0, MSIX, 4), 0);
             expect_no_events();
-            expect_no_writes();
+            h_expect_writes(HOST, NULL, 0, __func__);
         }
         teardown(state);
     }
@@ -1496,7 +1448,7 @@ static void test_pcie_rciep_bus0(void **state)
     g_write(G0, PCIE_DEVCAP, 4, 0xffffffffU);
     assert_int_equal(g_read(G0, PCIE_CAPS, 2), RCIEP_CAPS);
     assert_int_equal(g_read(G0, PCIE_DEVCAP, 4), G_DEVCAP);
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
     expect_no_events();
 }
 
@@ -1544,7 +1496,7 @@ static void check_endpoint_view(uint32_t g)
     assert_int_equal(g_read(g, PCIE_SLOT, 4), 0);
     assert_int_equal(g_read(g, PCIE_SLOT + 4, 4), 0);
 
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
     expect_no_events();
     assert_int_equal(hw(PCIE_LNKCTL, 2), H_LNKCTL);
     assert_int_equal(hw(PCIE_LNKCTL2, 2), H_LNKCTL2);
@@ -1582,7 +1534,7 @@ static void test_pcie_devctl_virtual(void **state)
     g_write(G0, PCIE_DEVCTL2 + 1, 1, 0);
     assert_int_equal(g_read(G0, PCIE_DEVCTL2, 2), 0x00ff);
 
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
     expect_no_events();
     assert_int_equal(hw(PCIE_DEVCTL, 2), H_DEVCTL);
     assert_int_equal(hw(PCIE_DEVCTL2, 2), H_DEVCTL2);
@@ -1609,7 +1561,7 @@ static void test_pcie_flr(void **state)
     assert_int_equal(g_read(G0, 0x3c, 1), 0);
     assert_int_equal(g_read(G0, MSIX_CTRL, 2), H_MSIX_CTRL);
     assert_int_equal(nmaps(), 0);
-    EXPECT_WRITES({ 0x05, 1, H_CMD >> 8 });
+    H_EXPECT_WRITES(HOST, __func__, { 0x05, 1, H_CMD >> 8 });
     assert_int_equal(hw(PCIE_DEVCTL, 2), H_DEVCTL);
 
     /* A byte write of the bit alone. */
@@ -1624,7 +1576,7 @@ static void test_pcie_flr(void **state)
     EXPECT_EVENTS(EV_RESET(), EV_UNBIND(G_MSI_ADDR, G_MSI_DATA, 4));
     assert_int_equal(g_read(G0, MSI_CTRL, 2), H_MSI_CTRL);
     assert_int_equal(g_read(G0, PCIE_DEVCTL, 2), H_DEVCTL);
-    EXPECT_WRITES({ 0x05, 1, H_CMD >> 8 });
+    H_EXPECT_WRITES(HOST, __func__, { 0x05, 1, H_CMD >> 8 });
 
     /* Refused by the host: the bit reads 0, nothing is reset. */
     guest_msi_on(G0, 1);
@@ -1637,7 +1589,7 @@ static void test_pcie_flr(void **state)
     assert_int_equal(g_read(G0, PCIE_DEVCTL, 2), 0x0010);
     assert_int_equal(g_read(G0, MSI_CTRL, 2),
                      H_MSI_CTRL | MSI_MME(1) | MSI_EN);
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
     assert_int_equal(hw(PCIE_DEVCTL, 2), H_DEVCTL);
 }
 
@@ -1648,23 +1600,23 @@ static void test_pcie_devsta_rw1c(void **state)
     assert_int_equal(g_read(G0, PCIE_DEVSTA, 2), H_DEVSTA);
 
     g_write(G0, PCIE_DEVSTA, 2, 0x0005);
-    EXPECT_WRITES({ PCIE_DEVSTA, 2, 0x0025 });
+    H_EXPECT_WRITES(HOST, __func__, { PCIE_DEVSTA, 2, 0x0025 });
     assert_int_equal(hw(PCIE_DEVSTA, 2), 0x002a);
     assert_int_equal(g_read(G0, PCIE_DEVSTA, 2), 0x002a);
 
     /* Bits that are not error bits: nothing to write. */
     g_write(G0, PCIE_DEVSTA, 2, 0xfff0);
     g_write(G0, PCIE_DEVSTA + 1, 1, 0xff);
-    expect_no_writes();
+    h_expect_writes(HOST, NULL, 0, __func__);
     assert_int_equal(hw(PCIE_DEVSTA, 2), 0x002a);
 
     g_write(G0, PCIE_DEVSTA, 1, 0x08);
-    EXPECT_WRITES({ PCIE_DEVSTA, 1, 0x28 });
+    H_EXPECT_WRITES(HOST, __func__, { PCIE_DEVSTA, 1, 0x28 });
     assert_int_equal(hw(PCIE_DEVSTA, 2), 0x0022);
 
     /* In a dword with Device Control: only Device Status reaches it. */
     g_write(G0, PCIE_DEVCTL, 4, (0xffffU << 16) | H_DEVCTL);
-    EXPECT_WRITES({ PCIE_DEVSTA, 2, 0x002f });
+    H_EXPECT_WRITES(HOST, __func__, { PCIE_DEVSTA, 2, 0x002f });
     assert_int_equal(hw(PCIE_DEVSTA, 2), 0x0020);
     assert_int_equal(g_read(G0, PCIE_DEVSTA, 2), 0x0020);
     assert_int_equal(hw(PCIE_DEVCTL, 2), H_DEVCTL);
@@ -1687,7 +1639,7 @@ static void test_pcie_port_hidden(void **state)
     for ( i = 0; i < XECAM_ARRAY_SIZE(t); i++ )
     {
         host_cfg(cfg);
-        put(cfg, PCIE_CAPS, 2, 0x0002 | (t[i].type << 4));
+        h_put(cfg, PCIE_CAPS, 2, 0x0002 | (t[i].type << 4));
         start_cfg(cfg);
         assign(G0, 0);
         if ( t[i].shown )
@@ -1707,7 +1659,7 @@ static void test_pcie_port_hidden(void **state)
             for ( o = PCIE; o < PCIE + PCIE_LEN; o += 4 )
                 assert_int_equal(g_read(G0, o, 4), 0);
             expect_no_events();
-            expect_no_writes();
+            h_expect_writes(HOST, NULL, 0, __func__);
         }
         teardown(state);
     }
@@ -1727,7 +1679,7 @@ static void test_deassign_msi(void **state)
     EXPECT_EVENTS(EV_UNBIND(G_MSI_ADDR, G_MSI_DATA, 4));
     assert_int_equal(nmaps(), 0);
     /* Command as the host left it, never mastering: INTx released too. */
-    EXPECT_WRITES({ 0x04, 2, H_CMD & ~CMD_MASTER });
+    H_EXPECT_WRITES(HOST, __func__, { 0x04, 2, H_CMD & ~CMD_MASTER });
     assert_int_equal(g_read(G0, 0x00, 4), 0xffffffffU);
 
     /* A new assignment starts from reset. */
@@ -1755,7 +1707,7 @@ static void test_deassign_msix(void **state)
     EXPECT_EVENTS(EV_MSIX(false, false));
     assert_int_equal(nmaps(), 0);
     /* Command as the host left it, never mastering: INTx released too. */
-    EXPECT_WRITES({ 0x04, 2, H_CMD & ~CMD_MASTER });
+    H_EXPECT_WRITES(HOST, __func__, { 0x04, 2, H_CMD & ~CMD_MASTER });
 
     assign(G0, 0);
     assert_int_equal(g_read(G0, MSIX_CTRL, 2), H_MSIX_CTRL);
@@ -1844,12 +1796,12 @@ static void sweep(uint32_t g, uint32_t caps)
                 uint32_t val = vals[v] & xecam_ones(sizes[s]);
 
                 g_write(g, off, sizes[s], val);
-                n = dev_log();
+                n = h_dev_log(HOST);
                 for ( i = 0; i < n; i++ )
-                    if ( !write_allowed(&wlog[i]) )
+                    if ( !write_allowed(&h_wlog[i]) )
                         fail_msg("write %#x/%u of %#x: the device got "
                                  "%#x/%u of %#x", off, sizes[s], val,
-                                 wlog[i].reg, wlog[i].size, wlog[i].val);
+                                 h_wlog[i].reg, h_wlog[i].size, h_wlog[i].val);
                 xecam_user_pdev_log_clear();
                 c = hw(0x04, 2);
                 if ( !(c & CMD_MEM) || (c & (CMD_SERR | CMD_PARITY | CMD_IO)) )

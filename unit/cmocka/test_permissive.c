@@ -27,6 +27,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
+#include "writes.h"
 
 #define ECAM_BASE   0xe0000000ULL
 
@@ -91,23 +92,12 @@
 #define VSEC        0x200U
 #define VSEC_LEN    0x18U
 
-#define MAX_LOG     4096
 #define FLOOD       100000U
 
 static struct xecam_domain *d;
 static struct xecam_vpci *dev;          /* the function under test */
-static struct xecam_user_pci_write wlog[MAX_LOG];
 
 /* ---- The host ---- */
-
-static void put(uint8_t *cfg, unsigned int reg, unsigned int size,
-                uint32_t val)
-{
-    unsigned int i;
-
-    for ( i = 0; i < size; i++ )
-        cfg[reg + i] = (uint8_t)(val >> (8 * i));
-}
 
 /* A recognisable byte where nothing in particular is. */
 static uint8_t filler(unsigned int reg)
@@ -123,70 +113,70 @@ static void host_cfg(uint8_t *cfg)
         cfg[i] = filler(i);
 
     /* Type 0 header. */
-    put(cfg, 0x00, 2, H_VENDOR);
-    put(cfg, 0x02, 2, H_DEVICE);
-    put(cfg, 0x04, 2, H_CMD);
-    put(cfg, 0x06, 2, H_STATUS);
-    put(cfg, 0x08, 4, H_CLASS_REV);
-    put(cfg, 0x0c, 4, 0x00000010);      /* cache line 16, type 0 */
-    put(cfg, 0x10, 4, H_BAR0);
-    put(cfg, 0x14, 4, 0);
-    put(cfg, 0x18, 4, H_BAR2);
+    h_put(cfg, 0x00, 2, H_VENDOR);
+    h_put(cfg, 0x02, 2, H_DEVICE);
+    h_put(cfg, 0x04, 2, H_CMD);
+    h_put(cfg, 0x06, 2, H_STATUS);
+    h_put(cfg, 0x08, 4, H_CLASS_REV);
+    h_put(cfg, 0x0c, 4, 0x00000010);      /* cache line 16, type 0 */
+    h_put(cfg, 0x10, 4, H_BAR0);
+    h_put(cfg, 0x14, 4, 0);
+    h_put(cfg, 0x18, 4, H_BAR2);
     memset(cfg + 0x1c, 0, 12);          /* BARs 3-5: none */
-    put(cfg, 0x2c, 4, H_SUBSYS);
-    put(cfg, 0x30, 4, H_ROM);
-    put(cfg, 0x34, 1, PM);
-    put(cfg, 0x3c, 4, 0x0000010b);      /* line 11, pin A */
+    h_put(cfg, 0x2c, 4, H_SUBSYS);
+    h_put(cfg, 0x30, 4, H_ROM);
+    h_put(cfg, 0x34, 1, PM);
+    h_put(cfg, 0x3c, 4, 0x0000010b);      /* line 11, pin A */
 
     /* PM -> MSI. */
-    put(cfg, PM, 2, (MSI << 8) | 0x01);
-    put(cfg, PM + 2, 2, 0xc803);
-    put(cfg, PMCSR, 2, 0x0008);         /* D0, No_Soft_Reset */
+    h_put(cfg, PM, 2, (MSI << 8) | 0x01);
+    h_put(cfg, PM + 2, 2, 0xc803);
+    h_put(cfg, PMCSR, 2, 0x0008);         /* D0, No_Soft_Reset */
 
     /* MSI -> MSI-X. */
-    put(cfg, MSI, 2, (MSIX << 8) | 0x05);
-    put(cfg, MSI_CTRL, 2, H_MSI_CTRL);
-    put(cfg, MSI + 4, 4, 0xfee0f00c);
-    put(cfg, MSI + 8, 4, 0);
-    put(cfg, MSI + 12, 2, 0x4021);
-    put(cfg, MSI + 16, 4, 0x000000f0);
-    put(cfg, MSI + 20, 4, 0x00000005);
+    h_put(cfg, MSI, 2, (MSIX << 8) | 0x05);
+    h_put(cfg, MSI_CTRL, 2, H_MSI_CTRL);
+    h_put(cfg, MSI + 4, 4, 0xfee0f00c);
+    h_put(cfg, MSI + 8, 4, 0);
+    h_put(cfg, MSI + 12, 2, 0x4021);
+    h_put(cfg, MSI + 16, 4, 0x000000f0);
+    h_put(cfg, MSI + 20, 4, 0x00000005);
 
     /* MSI-X -> vendor: table at BAR0 + 0x2000, PBA at BAR0 + 0x3000. */
-    put(cfg, MSIX, 2, (VNDR << 8) | 0x11);
-    put(cfg, MSIX_CTRL, 2, H_MSIX_CTRL);
-    put(cfg, MSIX + 4, 4, 0x00002000);
-    put(cfg, MSIX + 8, 4, 0x00003000);
+    h_put(cfg, MSIX, 2, (VNDR << 8) | 0x11);
+    h_put(cfg, MSIX_CTRL, 2, H_MSIX_CTRL);
+    h_put(cfg, MSIX + 4, 4, 0x00002000);
+    h_put(cfg, MSIX + 8, 4, 0x00003000);
 
     /* Vendor-specific -> PCI Express; its length is byte 2. */
-    put(cfg, VNDR, 2, (PCIE << 8) | 0x09);
-    put(cfg, VNDR + 2, 1, VNDR_LEN);
+    h_put(cfg, VNDR, 2, (PCIE << 8) | 0x09);
+    h_put(cfg, VNDR + 2, 1, VNDR_LEN);
 
     /* PCI Express v2 endpoint -> PCI-X. */
-    put(cfg, PCIE, 2, (PCIX << 8) | 0x10);
-    put(cfg, PCIE + 0x02, 2, 0x0002);
-    put(cfg, PCIE + 0x04, 4, 0x10008cc1);
-    put(cfg, PCIE + 0x08, 2, 0x2837);
-    put(cfg, PCIE_DEVSTA, 2, 0x002f);
-    put(cfg, PCIE + 0x0c, 4, 0x00437c12);
-    put(cfg, PCIE + 0x10, 2, 0x0040);
-    put(cfg, PCIE + 0x12, 2, 0x1012);
-    put(cfg, PCIE + 0x24, 4, 0x0000081f);
-    put(cfg, PCIE + 0x28, 2, 0x0005);
-    put(cfg, PCIE + 0x2c, 4, 0x00000006);
-    put(cfg, PCIE + 0x30, 2, 0x0002);
-    put(cfg, PCIE + 0x32, 2, 0x0001);
+    h_put(cfg, PCIE, 2, (PCIX << 8) | 0x10);
+    h_put(cfg, PCIE + 0x02, 2, 0x0002);
+    h_put(cfg, PCIE + 0x04, 4, 0x10008cc1);
+    h_put(cfg, PCIE + 0x08, 2, 0x2837);
+    h_put(cfg, PCIE_DEVSTA, 2, 0x002f);
+    h_put(cfg, PCIE + 0x0c, 4, 0x00437c12);
+    h_put(cfg, PCIE + 0x10, 2, 0x0040);
+    h_put(cfg, PCIE + 0x12, 2, 0x1012);
+    h_put(cfg, PCIE + 0x24, 4, 0x0000081f);
+    h_put(cfg, PCIE + 0x28, 2, 0x0005);
+    h_put(cfg, PCIE + 0x2c, 4, 0x00000006);
+    h_put(cfg, PCIE + 0x30, 2, 0x0002);
+    h_put(cfg, PCIE + 0x32, 2, 0x0001);
 
     /* PCI-X: end of the standard chain. */
-    put(cfg, PCIX, 2, 0x0007);
+    h_put(cfg, PCIX, 2, 0x0007);
 
     /* AER v2 -> DSN -> SR-IOV -> unknown -> VSEC. */
-    put(cfg, AER, 4, (DSN << 20) | (2U << 16) | 0x0001);
-    put(cfg, DSN, 4, (SRIOV << 20) | (1U << 16) | 0x0003);
-    put(cfg, SRIOV, 4, (UNKNOWN_EXT << 20) | (1U << 16) | 0x0010);
-    put(cfg, UNKNOWN_EXT, 4, (VSEC << 20) | (1U << 16) | UNKNOWN_ID);
-    put(cfg, VSEC, 4, (0U << 20) | (1U << 16) | 0x000b);
-    put(cfg, VSEC + 4, 4, (VSEC_LEN << 20) | (1U << 16) | 0x1234);
+    h_put(cfg, AER, 4, (DSN << 20) | (2U << 16) | 0x0001);
+    h_put(cfg, DSN, 4, (SRIOV << 20) | (1U << 16) | 0x0003);
+    h_put(cfg, SRIOV, 4, (UNKNOWN_EXT << 20) | (1U << 16) | 0x0010);
+    h_put(cfg, UNKNOWN_EXT, 4, (VSEC << 20) | (1U << 16) | UNKNOWN_ID);
+    h_put(cfg, VSEC, 4, (0U << 20) | (1U << 16) | 0x000b);
+    h_put(cfg, VSEC + 4, 4, (VSEC_LEN << 20) | (1U << 16) | 0x1234);
 }
 
 /* RW1C bytes, as hardware has them: error bits, the rest writable. */
@@ -336,44 +326,6 @@ static unsigned int warnings(void)
 }
 
 /* ---- What reached the device ---- */
-
-static unsigned int dev_log(void)
-{
-    return xecam_user_pdev_log(HOST, wlog, MAX_LOG);
-}
-
-static void expect_writes(const struct xecam_user_pci_write *want,
-                          unsigned int n, const char *what)
-{
-    unsigned int i, got = dev_log();
-    bool ok = got == n;
-
-    for ( i = 0; ok && i < n; i++ )
-        ok = wlog[i].reg == want[i].reg && wlog[i].size == want[i].size &&
-             wlog[i].val == want[i].val;
-    if ( !ok )
-    {
-        for ( i = 0; i < n; i++ )
-            print_message("want %u: %#x/%u of %#x\n", i, want[i].reg,
-                          want[i].size, want[i].val);
-        for ( i = 0; i < got && i < 16; i++ )
-            print_message("got  %u: %#x/%u of %#x\n", i, wlog[i].reg,
-                          wlog[i].size, wlog[i].val);
-        fail_msg("%s: device writes differ: %u wanted, %u made", what, n,
-                 got);
-    }
-    xecam_user_pdev_log_clear();
-}
-
-#define EXPECT_WRITES(what, ...) do {                                   \
-    const struct xecam_user_pci_write want_w_[] = { __VA_ARGS__ };      \
-    expect_writes(want_w_, XECAM_ARRAY_SIZE(want_w_), what);            \
-} while ( 0 )
-
-static void expect_no_writes(const char *what)
-{
-    expect_writes(NULL, 0, what);
-}
 
 static int setup(void **state)
 {
@@ -551,12 +503,12 @@ static void sweep_write(bool perm, unsigned int off, unsigned int size,
     assert_int_equal(xecam_user_pdev_peek(HOST, 0, after, sizeof(after)), 0);
 
     /* Every write that reached the device. */
-    n = dev_log();
-    assert_true(n < MAX_LOG);
+    n = h_dev_log(HOST);
+    assert_true(n < H_MAX_LOG);
     c->dev_writes += n;
     for ( j = 0; j < n; j++ )
     {
-        const struct xecam_user_pci_write *w = &wlog[j];
+        const struct xecam_user_pci_write *w = &h_wlog[j];
         bool side = false, mirror = false;
 
         if ( !xecam_cfg_access_ok(w->reg, w->size) )
@@ -682,11 +634,11 @@ static void test_xsa131_sweep_normal(void **state)
     deassign();
     assign(0);
     g_write(0xe8, 1, 0x5a);
-    expect_no_writes("refused after reassignment");
+    h_expect_writes(HOST, NULL, 0, "refused after reassignment");
     assert_int_equal(warnings(), 2);
     g_write(0x3c0, 4, 0x12345678);
     g_write(0xe8, 1, 0x5a);
-    expect_no_writes("refused again");
+    h_expect_writes(HOST, NULL, 0, "refused again");
     assert_int_equal(warnings(), 2);
 }
 
@@ -707,7 +659,7 @@ static void test_xsa131_sweep_permissive(void **state)
     deassign();
     assign(XECAM_ASSIGN_PERMISSIVE);
     g_write(0xe8, 1, 0x5a);
-    EXPECT_WRITES("permissive after reassignment", { 0xe8, 1, 0x5a });
+    H_EXPECT_WRITES(HOST, "permissive after reassignment", { 0xe8, 1, 0x5a });
     assert_int_equal(warnings(), 0);
 }
 
@@ -725,17 +677,17 @@ static void intx_mirror_in_access(bool perm)
     {
         xecam_user_pdev_log_clear();
         g_write(0x05, 1, vals[i]);
-        n = dev_log();
-        for ( j = 0; j < n && wlog[j].reg == 0x05 && wlog[j].size == 1; j++ )
+        n = h_dev_log(HOST);
+        for ( j = 0; j < n && h_wlog[j].reg == 0x05 && h_wlog[j].size == 1; j++ )
             continue;
         if ( j < n )
         {
             for ( k = 0; k < n; k++ )
-                print_message("got %u: %#x/%u of %#x\n", k, wlog[k].reg,
-                              wlog[k].size, wlog[k].val);
+                print_message("got %u: %#x/%u of %#x\n", k, h_wlog[k].reg,
+                              h_wlog[k].size, h_wlog[k].val);
             fail_msg("%s: write 0x5/1: the device got %#x/%u of %#x, "
                      "outside the access", perm ? "permissive" : "normal",
-                     wlog[j].reg, wlog[j].size, wlog[j].val);
+                     h_wlog[j].reg, h_wlog[j].size, h_wlog[j].val);
         }
         assert_int_equal(hw(0x04, 2) & CMD_INTX,
                          vals[i] & (CMD_INTX >> 8) ? CMD_INTX : 0);
@@ -793,7 +745,7 @@ static void unknown_bytes(bool perm)
         n = t[i].w[1].size ? 2 : 1;
         if ( perm )
         {
-            expect_writes(t[i].w, n, what);
+            h_expect_writes(HOST, t[i].w, n, what);
             /* Exactly those bytes now hold the guest's values. */
             assert_int_equal(hw(t[i].w[0].reg, t[i].w[0].size),
                              t[i].w[0].val);
@@ -802,7 +754,7 @@ static void unknown_bytes(bool perm)
                                  t[i].w[1].val);
         }
         else
-            expect_no_writes(what);
+            h_expect_writes(HOST, NULL, 0, what);
     }
     /* The register parts of the mixed writes stayed as they were. */
     assert_int_equal(hw(0x34, 1), PM);
@@ -832,22 +784,22 @@ static void reserved_bits(bool perm)
 
     g_write(0x04, 2, CMD_RSVD | CMD_MASTER);
     if ( perm )
-        EXPECT_WRITES(mode, { 0x04, 2, CMD_RSVD | H_CMD });
+        H_EXPECT_WRITES(HOST, mode, { 0x04, 2, CMD_RSVD | H_CMD });
     else
-        EXPECT_WRITES(mode, { 0x04, 2, H_CMD });
+        H_EXPECT_WRITES(HOST, mode, { 0x04, 2, H_CMD });
     assert_int_equal(hw(0x04, 2), (perm ? CMD_RSVD : 0) | H_CMD);
 
     /* One byte: FAST_BACK (bit 9) is the guest's, 15:11 are reserved. */
     g_write(0x05, 1, 0xf8);
     if ( perm )
-        EXPECT_WRITES(mode, { 0x05, 1, 0xf8 });
+        H_EXPECT_WRITES(HOST, mode, { 0x05, 1, 0xf8 });
     else
-        EXPECT_WRITES(mode, { 0x05, 1, 0x00 });
+        H_EXPECT_WRITES(HOST, mode, { 0x05, 1, 0x00 });
     g_write(0x05, 1, 0x00);
     if ( perm )
-        EXPECT_WRITES(mode, { 0x05, 1, 0x00 });
+        H_EXPECT_WRITES(HOST, mode, { 0x05, 1, 0x00 });
     else
-        EXPECT_WRITES(mode, { 0x05, 1, 0x00 });
+        H_EXPECT_WRITES(HOST, mode, { 0x05, 1, 0x00 });
     assert_int_equal(hw(0x04, 2), H_CMD);
     assert_int_equal(warnings(), 0);
 }
@@ -883,14 +835,14 @@ static void sealed(bool perm, unsigned int lo, unsigned int hi,
                 uint32_t val = sweep_vals[v] & xecam_ones(sweep_sizes[s]);
 
                 g_write(off, sweep_sizes[s], val);
-                n = dev_log();
+                n = h_dev_log(HOST);
                 for ( i = 0; i < n; i++ )
-                    if ( wlog[i].reg < hi && wlog[i].reg + wlog[i].size > lo )
+                    if ( h_wlog[i].reg < hi && h_wlog[i].reg + h_wlog[i].size > lo )
                         fail_msg("%s: %s: write %#x/%u of %#x reached the "
                                  "device (%#x/%u of %#x)",
                                  perm ? "permissive" : "normal", name, off,
-                                 sweep_sizes[s], val, wlog[i].reg,
-                                 wlog[i].size, wlog[i].val);
+                                 sweep_sizes[s], val, h_wlog[i].reg,
+                                 h_wlog[i].size, h_wlog[i].val);
                 xecam_user_pdev_log_clear();
             }
         }
@@ -1009,11 +961,11 @@ static void test_domain_default_permissive(void **state)
     assign_device(0);
     assert_int_equal(xecam_user_log_count(", permissive"), 1);
     g_write(0xe8, 1, 0x5a);
-    EXPECT_WRITES("domain default", { 0xe8, 1, 0x5a });
+    H_EXPECT_WRITES(HOST, "domain default", { 0xe8, 1, 0x5a });
     g_write(0x3c0, 4, 0xdeadbeef);
-    EXPECT_WRITES("domain default", { 0x3c0, 4, 0xdeadbeef });
+    H_EXPECT_WRITES(HOST, "domain default", { 0x3c0, 4, 0xdeadbeef });
     g_write(0x04, 2, CMD_RSVD | CMD_MASTER);
-    EXPECT_WRITES("domain default", { 0x04, 2, CMD_RSVD | H_CMD });
+    H_EXPECT_WRITES(HOST, "domain default", { 0x04, 2, CMD_RSVD | H_CMD });
     assert_int_equal(warnings(), 0);
     assert_int_equal(xecam_vpci_refused(dev), 0);
 }
@@ -1024,9 +976,9 @@ static void test_normal_domain_not_permissive(void **state)
     assert_int_equal(xecam_user_log_count(", permissive"), 0);
     g_write(0xe8, 1, 0x5a);
     g_write(0x3c0, 4, 0xdeadbeef);
-    expect_no_writes("normal domain");
+    h_expect_writes(HOST, NULL, 0, "normal domain");
     g_write(0x04, 2, CMD_RSVD | CMD_MASTER);
-    EXPECT_WRITES("normal domain", { 0x04, 2, H_CMD });
+    H_EXPECT_WRITES(HOST, "normal domain", { 0x04, 2, H_CMD });
     assert_int_equal(warnings(), 1);
     assert_int_equal(xecam_vpci_refused(dev), 2);
 }
@@ -1037,24 +989,24 @@ static void test_flags_cleared_on_deassign(void **state)
 {
     assign_device(XECAM_ASSIGN_PERMISSIVE);
     g_write(0xe8, 1, 0x5a);
-    EXPECT_WRITES("permissive", { 0xe8, 1, 0x5a });
+    H_EXPECT_WRITES(HOST, "permissive", { 0xe8, 1, 0x5a });
     assert_int_equal(warnings(), 0);
 
     deassign();
     assign_device(0);
     g_write(0xe8, 1, 0xa5);
     g_write(0x3c0, 4, 0xdeadbeef);
-    expect_no_writes("reassigned without the flag");
+    h_expect_writes(HOST, NULL, 0, "reassigned without the flag");
     assert_int_equal(hw(0xe8, 1), 0x5a);
     assert_int_equal(warnings(), 1);
     g_write(0x04, 2, CMD_RSVD | CMD_MASTER);
-    EXPECT_WRITES("reassigned without the flag", { 0x04, 2, H_CMD });
+    H_EXPECT_WRITES(HOST, "reassigned without the flag", { 0x04, 2, H_CMD });
 
     /* And the warning is the new assignment's: it can fire again. */
     deassign();
     assign_device(0);
     g_write(0xe8, 1, 0xa5);
-    expect_no_writes("third assignment");
+    h_expect_writes(HOST, NULL, 0, "third assignment");
     assert_int_equal(warnings(), 2);
 }
 
@@ -1088,26 +1040,26 @@ static void test_irq_control_msi(void **state)
     assert_int_equal(rule_to_device(MSI_CTRL + 1), 0);
 
     g_write(MSI_CTRL, 2, 0xffff);
-    EXPECT_WRITES("MSI enable", { MSI_CTRL, 2, H_MSI_CTRL | MSI_EN });
+    H_EXPECT_WRITES(HOST, "MSI enable", { MSI_CTRL, 2, H_MSI_CTRL | MSI_EN });
     assert_int_equal(g_read(MSI_CTRL, 2), H_MSI_CTRL | MSI_EN);
     /* MME and the rest are not the guest's: only ENABLE changes. */
     g_write(MSI_CTRL, 2, 0x0070);
-    EXPECT_WRITES("MSI MME", { MSI_CTRL, 2, H_MSI_CTRL });
+    H_EXPECT_WRITES(HOST, "MSI MME", { MSI_CTRL, 2, H_MSI_CTRL });
     g_write(MSI_CTRL + 1, 1, 0xff);
-    expect_no_writes("MSI control high byte");
+    h_expect_writes(HOST, NULL, 0, "MSI control high byte");
     g_write(MSI_CTRL, 1, 0x71);
-    EXPECT_WRITES("MSI enable, one byte",
+    H_EXPECT_WRITES(HOST, "MSI enable, one byte",
                   { MSI_CTRL, 1, (H_MSI_CTRL & 0xff) | MSI_EN });
     g_write(MSI, 4, 0xffffffff);
-    EXPECT_WRITES("MSI header and control",
+    H_EXPECT_WRITES(HOST, "MSI header and control",
                   { MSI_CTRL, 2, H_MSI_CTRL | MSI_EN });
     assert_int_equal(hw(MSI_CTRL, 2), H_MSI_CTRL | MSI_EN);
     /* The rest of the capability stays read-only. */
     for ( i = MSI + 4; i < MSI + 24; i += 4 )
         g_write(i, 4, 0xffffffff);
-    expect_no_writes("MSI body");
+    h_expect_writes(HOST, NULL, 0, "MSI body");
     g_write(MSI_CTRL, 2, 0);
-    EXPECT_WRITES("MSI disable", { MSI_CTRL, 2, H_MSI_CTRL });
+    H_EXPECT_WRITES(HOST, "MSI disable", { MSI_CTRL, 2, H_MSI_CTRL });
 
     /* Without the flag, nothing. */
     deassign();
@@ -1116,7 +1068,7 @@ static void test_irq_control_msi(void **state)
     g_write(MSI_CTRL, 2, 0xffff);
     g_write(MSI_CTRL, 1, MSI_EN);
     g_write(MSI, 4, 0xffffffff);
-    expect_no_writes("MSI without interrupt control");
+    h_expect_writes(HOST, NULL, 0, "MSI without interrupt control");
     assert_int_equal(hw(MSI_CTRL, 2), H_MSI_CTRL);
 }
 
@@ -1147,17 +1099,17 @@ static void test_irq_control_msix(void **state)
                      (MSIX_EN | MSIX_MASKALL) >> 8);
 
     g_write(MSIX_CTRL, 2, 0xffff);
-    EXPECT_WRITES("MSI-X enable, mask-all",
+    H_EXPECT_WRITES(HOST, "MSI-X enable, mask-all",
                   { MSIX_CTRL, 2, H_MSIX_CTRL | MSIX_EN | MSIX_MASKALL });
     g_write(MSIX_CTRL, 2, 0x07ff);
-    EXPECT_WRITES("MSI-X table size", { MSIX_CTRL, 2, H_MSIX_CTRL });
+    H_EXPECT_WRITES(HOST, "MSI-X table size", { MSIX_CTRL, 2, H_MSIX_CTRL });
     g_write(MSIX_CTRL + 1, 1, MSIX_EN >> 8);
-    EXPECT_WRITES("MSI-X enable, one byte", { MSIX_CTRL + 1, 1, 0x80 });
+    H_EXPECT_WRITES(HOST, "MSI-X enable, one byte", { MSIX_CTRL + 1, 1, 0x80 });
     g_write(MSIX_CTRL, 1, 0xff);
-    expect_no_writes("MSI-X control low byte");
+    h_expect_writes(HOST, NULL, 0, "MSI-X control low byte");
     g_write(MSIX + 4, 4, 0xffffffff);
     g_write(MSIX + 8, 4, 0xffffffff);
-    expect_no_writes("MSI-X table and PBA");
+    h_expect_writes(HOST, NULL, 0, "MSI-X table and PBA");
     assert_int_equal(hw(MSIX_CTRL, 2), H_MSIX_CTRL | MSIX_EN);
 
     deassign();
@@ -1168,7 +1120,7 @@ static void test_irq_control_msix(void **state)
     g_write(MSIX_CTRL, 2, 0);
     g_write(MSIX_CTRL + 1, 1, 0xc0);
     g_write(MSIX, 4, 0xffffffff);
-    expect_no_writes("MSI-X without interrupt control");
+    h_expect_writes(HOST, NULL, 0, "MSI-X without interrupt control");
     assert_int_equal(hw(MSIX_CTRL, 2), ctrl);
 }
 

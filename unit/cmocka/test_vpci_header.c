@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
+#include "writes.h"
 
 #define ECAM_BASE   0xe0000000ULL
 
@@ -83,59 +84,48 @@
 #define SZ_ROM      0x10000ULL
 #define HADDR_BAR2  0x4000000000ULL
 
-#define MAX_LOG     4096
 #define MAX_MAPS    64
 
 #define BAR_LOG_LINE "not moved while its decode is on"
 
 static struct xecam_domain *d;
-static struct xecam_user_pci_write wlog[MAX_LOG];
 static struct xecam_user_mapping maps[MAX_MAPS];
 
 /* ---- The host ---- */
-
-static void put(uint8_t *cfg, unsigned int reg, unsigned int size,
-                uint32_t val)
-{
-    unsigned int i;
-
-    for ( i = 0; i < size; i++ )
-        cfg[reg + i] = (uint8_t)(val >> (8 * i));
-}
 
 /* The NIC's config space, as the host finds it. */
 static void host_cfg(uint8_t *cfg)
 {
     memset(cfg, 0, XECAM_CFG_SIZE);
-    put(cfg, 0x00, 2, H_VENDOR);
-    put(cfg, 0x02, 2, H_DEVICE);
-    put(cfg, 0x04, 2, H_CMD);
-    put(cfg, 0x06, 2, H_STATUS);
-    put(cfg, 0x08, 4, (H_CLASS << 8) | H_REV);
-    put(cfg, 0x0c, 1, H_CACHE);
-    put(cfg, 0x0d, 1, H_LAT);
-    put(cfg, 0x0e, 1, H_HDR);
-    put(cfg, 0x0f, 1, H_BIST);
-    put(cfg, 0x10, 4, H_BAR0);
-    put(cfg, 0x14, 4, H_BAR1);
-    put(cfg, 0x18, 4, H_BAR2);
-    put(cfg, 0x1c, 4, H_BAR3);
-    put(cfg, 0x20, 4, H_BAR4);
-    put(cfg, 0x24, 4, H_BAR5);
-    put(cfg, 0x28, 4, H_CIS);
-    put(cfg, 0x2c, 2, H_SSVID);
-    put(cfg, 0x2e, 2, H_SSID);
-    put(cfg, 0x30, 4, H_ROM);
-    put(cfg, 0x34, 1, H_CAP);
-    put(cfg, 0x3c, 1, H_LINE);
-    put(cfg, 0x3d, 1, H_PIN);
-    put(cfg, 0x3e, 1, H_MIN_GNT);
-    put(cfg, 0x3f, 1, H_MAX_LAT);
+    h_put(cfg, 0x00, 2, H_VENDOR);
+    h_put(cfg, 0x02, 2, H_DEVICE);
+    h_put(cfg, 0x04, 2, H_CMD);
+    h_put(cfg, 0x06, 2, H_STATUS);
+    h_put(cfg, 0x08, 4, (H_CLASS << 8) | H_REV);
+    h_put(cfg, 0x0c, 1, H_CACHE);
+    h_put(cfg, 0x0d, 1, H_LAT);
+    h_put(cfg, 0x0e, 1, H_HDR);
+    h_put(cfg, 0x0f, 1, H_BIST);
+    h_put(cfg, 0x10, 4, H_BAR0);
+    h_put(cfg, 0x14, 4, H_BAR1);
+    h_put(cfg, 0x18, 4, H_BAR2);
+    h_put(cfg, 0x1c, 4, H_BAR3);
+    h_put(cfg, 0x20, 4, H_BAR4);
+    h_put(cfg, 0x24, 4, H_BAR5);
+    h_put(cfg, 0x28, 4, H_CIS);
+    h_put(cfg, 0x2c, 2, H_SSVID);
+    h_put(cfg, 0x2e, 2, H_SSID);
+    h_put(cfg, 0x30, 4, H_ROM);
+    h_put(cfg, 0x34, 1, H_CAP);
+    h_put(cfg, 0x3c, 1, H_LINE);
+    h_put(cfg, 0x3d, 1, H_PIN);
+    h_put(cfg, 0x3e, 1, H_MIN_GNT);
+    h_put(cfg, 0x3f, 1, H_MAX_LAT);
     /* PCI PM (-> 0x50), MSI (-> 0xe0), PCI Express (end). */
-    put(cfg, 0x40, 4, 0xc8235001U);
-    put(cfg, 0x44, 4, 0x00002008U);
-    put(cfg, 0x50, 4, 0x0080e005U);
-    put(cfg, 0xe0, 4, 0x00020010U);
+    h_put(cfg, 0x40, 4, 0xc8235001U);
+    h_put(cfg, 0x44, 4, 0x00002008U);
+    h_put(cfg, 0x50, 4, 0x0080e005U);
+    h_put(cfg, 0xe0, 4, 0x00020010U);
 }
 
 /* Add a host function with config space 'cfg' and the NIC's BAR sizes. */
@@ -191,32 +181,27 @@ static uint32_t hw(uint32_t sbdf, unsigned int reg, unsigned int size)
     return v;
 }
 
-static unsigned int dev_log(uint32_t sbdf)
-{
-    return xecam_user_pdev_log(sbdf, wlog, MAX_LOG);
-}
-
 /* Exactly one write reached 'sbdf' since the last clear, and it was this. */
 static void expect_one_write(uint32_t sbdf, unsigned int reg,
                              unsigned int size, uint32_t val)
 {
-    assert_int_equal(dev_log(sbdf), 1);
-    assert_int_equal(wlog[0].reg, reg);
-    assert_int_equal(wlog[0].size, size);
-    assert_int_equal(wlog[0].val, val);
+    assert_int_equal(h_dev_log(sbdf), 1);
+    assert_int_equal(h_wlog[0].reg, reg);
+    assert_int_equal(h_wlog[0].size, size);
+    assert_int_equal(h_wlog[0].val, val);
 }
 
 /* Every write that reached 'sbdf' since the last clear was to Command. */
 static void expect_command_writes_only(uint32_t sbdf)
 {
-    unsigned int i, n = dev_log(sbdf);
+    unsigned int i, n = h_dev_log(sbdf);
 
     /* Command as a word, or its high byte alone (the INTx mirror). */
     for ( i = 0; i < n; i++ )
-        if ( !(wlog[i].reg == 0x04 && wlog[i].size == 2) &&
-             !(wlog[i].reg == 0x05 && wlog[i].size == 1) )
-            fail_msg("write %u of %u: %#x/%u of %#x", i, n, wlog[i].reg,
-                     wlog[i].size, wlog[i].val);
+        if ( !(h_wlog[i].reg == 0x04 && h_wlog[i].size == 2) &&
+             !(h_wlog[i].reg == 0x05 && h_wlog[i].size == 1) )
+            fail_msg("write %u of %u: %#x/%u of %#x", i, n, h_wlog[i].reg,
+                     h_wlog[i].size, h_wlog[i].val);
 }
 
 /* ---- The guest ---- */
@@ -342,7 +327,7 @@ static void test_ids_read_only(void **state)
             assert_int_equal(g_read(G0, 0x34, 1), H_CAP);
             assert_int_equal(g_read(G0, 0x3d, 1), H_PIN);
             assert_int_equal(g_read(G0, 0x0e, 1), 0x00);
-            assert_int_equal(dev_log(HOST), 0);
+            assert_int_equal(h_dev_log(HOST), 0);
         }
     assert_int_equal(xecam_user_pdev_peek(HOST, 0, after, sizeof(after)), 0);
     assert_memory_equal(before, after, sizeof(before));
@@ -360,7 +345,7 @@ static void test_command_initial_view(void **state)
     assert_int_equal(g_read(G0, 0x05, 1), 0);
     assert_int_equal(g_read(G0, 0x04, 4), (H_STATUS << 16) | CMD_MASTER);
     /* Reading wrote nothing; the device keeps its decode and mastering. */
-    assert_int_equal(dev_log(HOST), 0);
+    assert_int_equal(h_dev_log(HOST), 0);
     assert_int_equal(hw(HOST, 0x04, 2) & (CMD_IO | CMD_MEM | CMD_MASTER),
                      CMD_MEM | CMD_MASTER);
 }
@@ -377,14 +362,14 @@ static void test_command_write_ones(void **state)
     assert_int_equal(hw(HOST, 0x04, 2), H_CMD | CMD_TO_DEVICE);
     assert_int_equal(hw(HOST, 0x04, 2) & (CMD_SERR | CMD_PARITY), 0);
     assert_int_equal(hw(HOST, 0x04, 2) & CMD_IO, 0);
-    n = dev_log(HOST);
+    n = h_dev_log(HOST);
     assert_true(n >= 1);
     for ( i = 0; i < n; i++ )
     {
-        assert_int_equal(wlog[i].reg, 0x04);
-        assert_int_equal(wlog[i].size, 2);
-        assert_int_equal(wlog[i].val & (CMD_SERR | CMD_PARITY | 0xf800), 0);
-        assert_int_equal(wlog[i].val & (CMD_IO | CMD_MEM), CMD_MEM);
+        assert_int_equal(h_wlog[i].reg, 0x04);
+        assert_int_equal(h_wlog[i].size, 2);
+        assert_int_equal(h_wlog[i].val & (CMD_SERR | CMD_PARITY | 0xf800), 0);
+        assert_int_equal(h_wlog[i].val & (CMD_IO | CMD_MEM), CMD_MEM);
     }
 
     /* All clear: the shadow goes, the pass-through bits and INTx follow. */
@@ -455,7 +440,7 @@ static void test_command_device_bits_preserved(void **state)
     unsigned int i, v;
 
     host_cfg(cfg);
-    put(cfg, 0x04, 2, 0x8000 | CMD_INTX | CMD_MASTER | CMD_MEM | CMD_IO);
+    h_put(cfg, 0x04, 2, 0x8000 | CMD_INTX | CMD_MASTER | CMD_MEM | CMD_IO);
     assert_int_equal(host_add_cfg(HOST2, cfg), 0);
     assert_int_equal(xecam_user_pdev_masks(HOST2, 0x05, 1, 0xff, 0), 0);
     assign(G0, HOST2, 0);
@@ -506,14 +491,14 @@ static void test_status_rw1c(void **state)
 
     /* Zeros clear nothing and reach nothing. */
     g_write(G0, 0x06, 2, 0);
-    assert_int_equal(dev_log(HOST), 0);
+    assert_int_equal(h_dev_log(HOST), 0);
     assert_int_equal(g_read(G0, 0x06, 2), H_STATUS);
 
     /* Every bit that is not an error bit, CAP_LIST included: ignored. */
     g_write(G0, 0x06, 2, 0x06ff);
     g_write(G0, 0x06, 1, 0xff);
     g_write(G0, 0x07, 1, 0x06);
-    assert_int_equal(dev_log(HOST), 0);
+    assert_int_equal(h_dev_log(HOST), 0);
     assert_int_equal(g_read(G0, 0x06, 2), H_STATUS);
     assert_int_equal(hw(HOST, 0x06, 2), H_STATUS);
 
@@ -549,25 +534,25 @@ static void test_status_dword_with_command(void **state)
 
     assign(G0, HOST, 0);
     g_write(G0, 0x04, 4, (0x8000U << 16) | CMD_MEM | CMD_MASTER);
-    n = dev_log(HOST);
+    n = h_dev_log(HOST);
     for ( i = 0; i < n; i++ )
     {
-        if ( wlog[i].reg == 0x06 )
+        if ( h_wlog[i].reg == 0x06 )
         {
             status_writes++;
-            assert_int_equal(wlog[i].size, 2);
-            assert_int_equal(wlog[i].val, 0x8010);
+            assert_int_equal(h_wlog[i].size, 2);
+            assert_int_equal(h_wlog[i].val, 0x8010);
             continue;
         }
-        if ( wlog[i].reg == 0x05 )      /* the INTx mirror: high byte */
+        if ( h_wlog[i].reg == 0x05 )      /* the INTx mirror: high byte */
         {
-            assert_int_equal(wlog[i].size, 1);
-            assert_int_equal((wlog[i].val << 8) & CMD_SERR, 0);
+            assert_int_equal(h_wlog[i].size, 1);
+            assert_int_equal((h_wlog[i].val << 8) & CMD_SERR, 0);
             continue;
         }
-        assert_int_equal(wlog[i].reg, 0x04);
-        assert_int_equal(wlog[i].size, 2);
-        assert_int_equal(wlog[i].val & (CMD_SERR | CMD_PARITY), 0);
+        assert_int_equal(h_wlog[i].reg, 0x04);
+        assert_int_equal(h_wlog[i].size, 2);
+        assert_int_equal(h_wlog[i].val & (CMD_SERR | CMD_PARITY), 0);
     }
     assert_int_equal(status_writes, 1);
     assert_int_equal(hw(HOST, 0x06, 2), 0x0110);
@@ -629,8 +614,8 @@ static void test_header_type_mf(void **state)
     g_write(G1, 0x0e, 1, 0xff);
     assert_int_equal(g_read(G0, 0x0e, 1), 0x80);
     assert_int_equal(g_read(G1, 0x0e, 1), 0x80);
-    assert_int_equal(dev_log(HOST), 0);
-    assert_int_equal(dev_log(HOST_F1), 0);
+    assert_int_equal(h_dev_log(HOST), 0);
+    assert_int_equal(h_dev_log(HOST_F1), 0);
 
     assert_int_equal(xecam_deassign_device(d, G0), 0);
     assign(G0, HOST, 0);
@@ -648,7 +633,7 @@ static void test_misc_registers(void **state)
     assert_int_equal(g_read(G0, 0x3c, 1), 0);
     g_write(G0, 0x3c, 1, 0x0a);
     assert_int_equal(g_read(G0, 0x3c, 1), 0x0a);
-    assert_int_equal(dev_log(HOST), 0);
+    assert_int_equal(h_dev_log(HOST), 0);
     assert_int_equal(hw(HOST, 0x3c, 1), H_LINE);
     g_write(G0, 0x3c, 4, 0xffffffffU);
     assert_int_equal(g_read(G0, 0x3c, 4),
@@ -656,7 +641,7 @@ static void test_misc_registers(void **state)
                      0xff);
     g_write(G0, 0x3c, 2, 0x0005);
     assert_int_equal(g_read(G0, 0x3c, 2), (H_PIN << 8) | 0x05);
-    assert_int_equal(dev_log(HOST), 0);
+    assert_int_equal(h_dev_log(HOST), 0);
     assert_int_equal(hw(HOST, 0x3c, 4),
                      (H_MAX_LAT << 24) | (H_MIN_GNT << 16) | (H_PIN << 8) |
                      H_LINE);
@@ -677,7 +662,7 @@ static void test_misc_registers(void **state)
     g_write(G0, 0x3e, 2, 0xffff);
     g_write(G0, 0x3e, 1, 0x33);
     g_write(G0, 0x3f, 1, 0x44);
-    assert_int_equal(dev_log(HOST), 0);
+    assert_int_equal(h_dev_log(HOST), 0);
     assert_int_equal(g_read(G0, 0x0d, 1), H_LAT);
     assert_int_equal(hw(HOST, 0x0d, 1), H_LAT);
     assert_int_equal(g_read(G0, 0x28, 4), H_CIS);
@@ -697,13 +682,13 @@ static void test_misc_registers(void **state)
     /* One dword over cache line .. BIST: one write per writable byte. */
     xecam_user_pdev_log_clear();
     g_write(G0, 0x0c, 4, 0xffffffffU);
-    assert_int_equal(dev_log(HOST), 2);
-    assert_int_equal(wlog[0].reg, 0x0c);
-    assert_int_equal(wlog[0].size, 1);
-    assert_int_equal(wlog[0].val, 0xff);
-    assert_int_equal(wlog[1].reg, 0x0f);
-    assert_int_equal(wlog[1].size, 1);
-    assert_int_equal(wlog[1].val, 0x40 | H_BIST);
+    assert_int_equal(h_dev_log(HOST), 2);
+    assert_int_equal(h_wlog[0].reg, 0x0c);
+    assert_int_equal(h_wlog[0].size, 1);
+    assert_int_equal(h_wlog[0].val, 0xff);
+    assert_int_equal(h_wlog[1].reg, 0x0f);
+    assert_int_equal(h_wlog[1].size, 1);
+    assert_int_equal(h_wlog[1].val, 0x40 | H_BIST);
     assert_int_equal(g_read(G0, 0x0c, 4),
                      ((0x40U | H_BIST) << 24) | (H_LAT << 8) | 0xff);
 }
@@ -768,7 +753,7 @@ static void test_bar_sizing(void **state)
     assert_int_equal(g_read(G0, 0x14, 4), 0x0000ffe1U);
 
     /* None of it reached the device or mapped anything. */
-    assert_int_equal(dev_log(HOST), 0);
+    assert_int_equal(h_dev_log(HOST), 0);
     assert_int_equal(nmaps(), 0);
     assert_int_equal(xecam_user_pdev_peek(HOST, 0, after, sizeof(after)), 0);
     assert_memory_equal(before, after, sizeof(before));
@@ -794,10 +779,10 @@ static void test_bar_hostile(void **state)
     unsigned int i;
 
     host_cfg(cfg);
-    put(cfg, 0x18, 4, 0xfd00000eU);
-    put(cfg, 0x1c, 4, 0x00000040U);
-    put(cfg, 0x20, 4, 0x0000000cU);
-    put(cfg, 0x24, 4, 0x00000008U);
+    h_put(cfg, 0x18, 4, 0xfd00000eU);
+    h_put(cfg, 0x1c, 4, 0x00000040U);
+    h_put(cfg, 0x20, 4, 0x0000000cU);
+    h_put(cfg, 0x24, 4, 0x00000008U);
     assert_int_equal(xecam_user_pdev_add(HOST2, cfg, XECAM_CFG_SIZE), 0);
     assert_int_equal(xecam_user_pdev_bar(HOST2, 0, 8), 0);
     assert_int_equal(xecam_user_pdev_bar(HOST2, 1, 0x20000), 0);
@@ -883,9 +868,9 @@ static void test_bar_mapping(void **state)
     expect_map(false, 0xf8000000U, H_BAR0, SZ_BAR0);
 
     /* The guest's BAR writes never reached the device's BARs. */
-    n = dev_log(HOST);
+    n = h_dev_log(HOST);
     for ( i = 0; i < n; i++ )
-        assert_true(wlog[i].reg < 0x10 || wlog[i].reg > 0x33);
+        assert_true(h_wlog[i].reg < 0x10 || h_wlog[i].reg > 0x33);
     assert_int_equal(hw(HOST, 0x10, 4), H_BAR0);
     assert_int_equal(hw(HOST, 0x14, 4), H_BAR1);
     assert_int_equal(hw(HOST, 0x18, 4), H_BAR2);
@@ -1121,7 +1106,7 @@ static void test_hidden(void **state)
     g_write(G0, 0x0c, 4, 0xffffffffU);
     g_write(G0, 0x3c, 1, 0x0a);
     g_write(G0, 0x40, 4, 0xffffffffU);
-    assert_int_equal(dev_log(HOST), 0);
+    assert_int_equal(h_dev_log(HOST), 0);
     assert_int_equal(xecam_user_pdev_writes(), 0);
     assert_int_equal(nmaps(), 0);
     assert_int_equal(xecam_user_pdev_peek(HOST, 0, after, sizeof(after)), 0);
@@ -1154,7 +1139,7 @@ static void test_mf_visibility(void **state)
     g_write(G1, 0x10, 4, 0xf0000000U);
     g_write(G1, 0x04, 2, 0xffff);
     g_write(G1, 0x0c, 1, 0x08);
-    assert_int_equal(dev_log(HOST_F1), 0);
+    assert_int_equal(h_dev_log(HOST_F1), 0);
     assert_int_equal(nmaps(), 0);
 
     /* Function 0 arrives: function 1 appears, the slot is multifunction. */
@@ -1171,7 +1156,7 @@ static void test_mf_visibility(void **state)
     assert_int_equal(g_read(G1, 0x00, 4), 0xffffffffU);
     xecam_user_pdev_log_clear();
     g_write(G1, 0x0c, 1, 0x10);
-    assert_int_equal(dev_log(HOST_F1), 0);
+    assert_int_equal(h_dev_log(HOST_F1), 0);
 }
 
 static void test_mf_partial(void **state)
@@ -1258,11 +1243,11 @@ static void test_assign_eexist_no_side_effects(void **state)
     xecam_user_pdev_log_clear();
 
     assert_int_equal(xecam_assign_device(d, G0, HOST2, 0), -EEXIST);
-    assert_int_equal(dev_log(HOST2), 0);
+    assert_int_equal(h_dev_log(HOST2), 0);
     assert_int_equal(hw(HOST2, 0x04, 2), H_CMD);
 
     assert_int_equal(xecam_assign_device(d, G0, HOST, 0), -EEXIST);
-    assert_int_equal(dev_log(HOST), 0);
+    assert_int_equal(h_dev_log(HOST), 0);
     assert_int_equal(hw(HOST, 0x04, 2) & CMD_MASTER, CMD_MASTER);
     assert_int_equal(nmaps(), 2);
     assert_int_equal(g_read(G0, 0x04, 2) & (CMD_MEM | CMD_MASTER),
