@@ -22,6 +22,8 @@
 #include <cmocka.h>
 
 #include "helpers.h"
+#include "guest.h"
+#include "writes.h"
 
 #define DOC         "docs/capabilities.md"
 #define ECAM_BASE   0xe0000000ULL
@@ -73,7 +75,6 @@
 #define MAX_STD     64      /* more than the 48 links a chain can have */
 #define MAX_EXT     1024    /* more than the 960 */
 #define MAX_RANGES  16
-#define MAX_LOG     4096
 #define MAX_EVENTS  64
 
 /* A capability: where, what, and its version (extended only). */
@@ -113,9 +114,13 @@ struct chain_case {
 };
 
 static struct xecam_domain *d;
+/* The guest reaches its one function, G0, through the window. */
+#define gpa_of(reg)             h_ecam_gpa(ECAM_BASE, G0, reg)
+#define g_read(reg, size)       h_ecam_read(d, ECAM_BASE, G0, reg, size)
+#define g_write(reg, size, val) h_ecam_write(d, ECAM_BASE, G0, reg, size, val)
+#define hw(reg, size)           h_hw(HOST, reg, size)
 static uint8_t cfg[XECAM_CFG_SIZE];     /* the host function being built */
 static struct expect ex;
-static struct xecam_user_pci_write wlog[MAX_LOG];
 static struct xecam_user_event evs[MAX_EVENTS];
 
 /* ---- The host ---- */
@@ -265,59 +270,17 @@ static void host_add(void)
     assert_int_equal(xecam_user_pdev_bar(HOST, 0, SZ_BAR0), 0);
 }
 
-/* The device's own config space now. */
-static uint32_t hw(unsigned int reg, unsigned int size)
-{
-    uint8_t b[4] = { 0 };
-    uint32_t v = 0;
-    unsigned int i;
-
-    assert_int_equal(xecam_user_pdev_peek(HOST, reg, b, size), 0);
-    for ( i = 0; i < size; i++ )
-        v |= (uint32_t)b[i] << (8 * i);
-
-    return v;
-}
-
-static unsigned int dev_log(void)
-{
-    return xecam_user_pdev_log(HOST, wlog, MAX_LOG);
-}
-
 static void expect_no_writes(const char *name, const char *what)
 {
-    unsigned int n = dev_log();
+    unsigned int n = h_dev_log(HOST);
 
     if ( n )
         fail_msg("%s: %s: %u writes reached the device, the first %#x/%u "
-                 "of %#x", name, what, n, wlog[0].reg, wlog[0].size,
-                 wlog[0].val);
+                 "of %#x", name, what, n, h_wlog[0].reg, h_wlog[0].size,
+                 h_wlog[0].val);
 }
 
 /* ---- The guest ---- */
-
-static uint64_t gpa_of(unsigned int reg)
-{
-    return ECAM_BASE + ((uint64_t)XECAM_SBDF_BUS(G0) << 20) +
-           ((uint64_t)XECAM_SBDF_DEVFN(G0) << 12) + reg;
-}
-
-static uint32_t g_read(unsigned int reg, unsigned int size)
-{
-    uint64_t v = 0;
-
-    assert_int_equal(xecam_mmio_read(d, 0, gpa_of(reg), size, &v),
-                     XECAM_IO_OKAY);
-    assert_true(v <= xecam_ones(size));
-
-    return (uint32_t)v;
-}
-
-static void g_write(unsigned int reg, unsigned int size, uint32_t val)
-{
-    assert_int_equal(xecam_mmio_write(d, 0, gpa_of(reg), size, val),
-                     XECAM_IO_OKAY);
-}
 
 /*
  * The standard chain as a guest walks it.  The guest's chain must be

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
+#include "guest.h"
 #include "writes.h"
 
 #define ECAM_BASE   0xe0000000ULL
@@ -143,6 +144,11 @@
 #define MAX_MAPS    64
 
 static struct xecam_domain *d;
+#define gpa_of(sbdf, reg)       h_ecam_gpa(ECAM_BASE, sbdf, reg)
+#define g_read(sbdf, reg, size) h_ecam_read(d, ECAM_BASE, sbdf, reg, size)
+#define g_write(sbdf, reg, size, val) \
+    h_ecam_write(d, ECAM_BASE, sbdf, reg, size, val)
+#define hw(reg, size)           h_hw(HOST, reg, size)
 static struct xecam_vpci *dev;          /* the function under test */
 static struct xecam_user_event evs[MAX_EVENTS];
 static struct xecam_user_mapping maps[MAX_MAPS];
@@ -262,20 +268,6 @@ static void start(void)
     start_cfg(cfg);
 }
 
-/* The device's own config space now. */
-static uint32_t hw(unsigned int reg, unsigned int size)
-{
-    uint8_t b[4] = { 0 };
-    uint32_t v = 0;
-    unsigned int i;
-
-    assert_int_equal(xecam_user_pdev_peek(HOST, reg, b, size), 0);
-    for ( i = 0; i < size; i++ )
-        v |= (uint32_t)b[i] << (8 * i);
-
-    return v;
-}
-
 /* ---- What reached the device ---- */
 
 /* Writes in the log that touch [lo, hi). */
@@ -376,30 +368,6 @@ static void expect_no_events(void)
 }
 
 /* ---- The guest ---- */
-
-static uint64_t gpa_of(uint32_t sbdf, unsigned int reg)
-{
-    return ECAM_BASE + ((uint64_t)XECAM_SBDF_BUS(sbdf) << 20) +
-           ((uint64_t)XECAM_SBDF_DEVFN(sbdf) << 12) + reg;
-}
-
-static uint32_t g_read(uint32_t sbdf, unsigned int reg, unsigned int size)
-{
-    uint64_t v = 0;
-
-    assert_int_equal(xecam_mmio_read(d, 0, gpa_of(sbdf, reg), size, &v),
-                     XECAM_IO_OKAY);
-    assert_true(v <= xecam_ones(size));
-
-    return (uint32_t)v;
-}
-
-static void g_write(uint32_t sbdf, unsigned int reg, unsigned int size,
-                    uint32_t val)
-{
-    assert_int_equal(xecam_mmio_write(d, 0, gpa_of(sbdf, reg), size, val),
-                     XECAM_IO_OKAY);
-}
 
 /* Assign the NIC at 'guest'; assignment itself calls no host hook. */
 static void assign(uint32_t guest, unsigned int flags)

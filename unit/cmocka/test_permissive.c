@@ -27,6 +27,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
+#include "guest.h"
 #include "writes.h"
 
 #define ECAM_BASE   0xe0000000ULL
@@ -95,6 +96,11 @@
 #define FLOOD       100000U
 
 static struct xecam_domain *d;
+/* The guest reaches its one function, G0, through the window. */
+#define gpa_of(sbdf, reg)       h_ecam_gpa(ECAM_BASE, sbdf, reg)
+#define g_read(reg, size)       h_ecam_read(d, ECAM_BASE, G0, reg, size)
+#define g_write(reg, size, val) h_ecam_write(d, ECAM_BASE, G0, reg, size, val)
+#define hw(reg, size)           h_hw(HOST, reg, size)
 static struct xecam_vpci *dev;          /* the function under test */
 
 /* ---- The host ---- */
@@ -225,19 +231,6 @@ static void start(unsigned int domf)
     dev = NULL;
 }
 
-static uint32_t hw(unsigned int reg, unsigned int size)
-{
-    uint8_t b[4] = { 0 };
-    uint32_t v = 0;
-    unsigned int i;
-
-    assert_int_equal(xecam_user_pdev_peek(HOST, reg, b, size), 0);
-    for ( i = 0; i < size; i++ )
-        v |= (uint32_t)b[i] << (8 * i);
-
-    return v;
-}
-
 /*
  * The device reports every error again: all its RW1C bits set, so a write
  * that clears one the guest did not ask for shows.
@@ -261,28 +254,6 @@ static void raise_errors(void)
 }
 
 /* ---- The guest ---- */
-
-static uint64_t gpa_of(uint32_t sbdf, unsigned int reg)
-{
-    return ECAM_BASE + ((uint64_t)XECAM_SBDF_BUS(sbdf) << 20) +
-           ((uint64_t)XECAM_SBDF_DEVFN(sbdf) << 12) + reg;
-}
-
-static uint32_t g_read(unsigned int reg, unsigned int size)
-{
-    uint64_t v = 0;
-
-    assert_int_equal(xecam_mmio_read(d, 0, gpa_of(G0, reg), size, &v),
-                     XECAM_IO_OKAY);
-
-    return (uint32_t)v;
-}
-
-static void g_write(unsigned int reg, unsigned int size, uint32_t val)
-{
-    assert_int_equal(xecam_mmio_write(d, 0, gpa_of(G0, reg), size, val),
-                     XECAM_IO_OKAY);
-}
 
 /* Assignment the vPCI way, so the test holds the device. */
 static void assign_opts(const struct xecam_assign_opts *o)

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
+#include "guest.h"
 #include "writes.h"
 
 #define ECAM_BASE   0xe0000000ULL
@@ -89,6 +90,11 @@
 #define BAR_LOG_LINE "not moved while its decode is on"
 
 static struct xecam_domain *d;
+#define gpa_of(sbdf, reg)       h_ecam_gpa(ECAM_BASE, sbdf, reg)
+#define g_read(sbdf, reg, size) h_ecam_read(d, ECAM_BASE, sbdf, reg, size)
+#define g_write(sbdf, reg, size, val) \
+    h_ecam_write(d, ECAM_BASE, sbdf, reg, size, val)
+#define hw                      h_hw
 static struct xecam_user_mapping maps[MAX_MAPS];
 
 /* ---- The host ---- */
@@ -167,20 +173,6 @@ static void host_add_hdr(uint32_t sbdf, uint8_t hdr)
     assert_int_equal(host_add_cfg(sbdf, cfg), 0);
 }
 
-/* The device's own config space now. */
-static uint32_t hw(uint32_t sbdf, unsigned int reg, unsigned int size)
-{
-    uint8_t b[4] = { 0 };
-    uint32_t v = 0;
-    unsigned int i;
-
-    assert_int_equal(xecam_user_pdev_peek(sbdf, reg, b, size), 0);
-    for ( i = 0; i < size; i++ )
-        v |= (uint32_t)b[i] << (8 * i);
-
-    return v;
-}
-
 /* Exactly one write reached 'sbdf' since the last clear, and it was this. */
 static void expect_one_write(uint32_t sbdf, unsigned int reg,
                              unsigned int size, uint32_t val)
@@ -205,30 +197,6 @@ static void expect_command_writes_only(uint32_t sbdf)
 }
 
 /* ---- The guest ---- */
-
-static uint64_t gpa_of(uint32_t sbdf, unsigned int reg)
-{
-    return ECAM_BASE + ((uint64_t)XECAM_SBDF_BUS(sbdf) << 20) +
-           ((uint64_t)XECAM_SBDF_DEVFN(sbdf) << 12) + reg;
-}
-
-static uint32_t g_read(uint32_t sbdf, unsigned int reg, unsigned int size)
-{
-    uint64_t v = 0;
-
-    assert_int_equal(xecam_mmio_read(d, 0, gpa_of(sbdf, reg), size, &v),
-                     XECAM_IO_OKAY);
-    assert_true(v <= xecam_ones(size));
-
-    return (uint32_t)v;
-}
-
-static void g_write(uint32_t sbdf, unsigned int reg, unsigned int size,
-                    uint32_t val)
-{
-    assert_int_equal(xecam_mmio_write(d, 0, gpa_of(sbdf, reg), size, val),
-                     XECAM_IO_OKAY);
-}
 
 static unsigned int nmaps(void)
 {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * What reached a simulated host device: the write log of xen/user/pci.c,
- * read into h_wlog[] and compared against what a test expects.
+ * The host's side of a cmocka test: a simulated device's config space as it
+ * is now, and the writes that reached it (the write log of xen/user/pci.c,
+ * read into h_wlog[] and compared against what a test expects).
  * Include after <cmocka.h> and "helpers.h".
  */
 #ifndef XECAM_UNIT_WRITES_H
@@ -12,6 +13,20 @@
 #define H_MAX_LOG   4096
 
 static struct xecam_user_pci_write h_wlog[H_MAX_LOG];
+
+/* The device's own config space now. */
+static inline uint32_t h_hw(uint32_t sbdf, unsigned int reg, unsigned int size)
+{
+    uint8_t b[4] = { 0 };
+    uint32_t v = 0;
+    unsigned int i;
+
+    assert_int_equal(xecam_user_pdev_peek(sbdf, reg, b, size), 0);
+    for ( i = 0; i < size; i++ )
+        v |= (uint32_t)b[i] << (8 * i);
+
+    return v;
+}
 
 /* Read the writes made to 'sbdf' since the last clear into h_wlog[]. */
 static inline unsigned int h_dev_log(uint32_t sbdf)
