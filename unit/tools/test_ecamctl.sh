@@ -3,16 +3,7 @@
 #
 # ecamctl end to end: the bundled example against its expected output, and
 # the contract for malformed input (file:line:column, exit status 2).
-set -u
-cd "$(dirname "$0")/../.."
-ecamctl=${ECAMCTL:-build/ecamctl}
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 
 # 1. The example, text and JSON.
 if "$ecamctl" replay examples/q35-basic/q35-basic.trace > "$tmp/out" &&
@@ -188,5 +179,4 @@ else bad "docs/permissive.md is out of date: run build/ecamctl rules"; fi
 "$ecamctl" > /dev/null 2>&1; [ $? = 2 ] && ok || bad "no arguments: exit 2"
 "$ecamctl" help > /dev/null; [ $? = 0 ] && ok || bad "help: exit 0"
 
-echo "ecamctl: $pass passed, $fail failed"
-[ $fail = 0 ]
+finish ecamctl

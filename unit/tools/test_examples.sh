@@ -5,16 +5,7 @@
 # of the guest, decoded by `lspci -F`, has no broken or looping chain, and
 # its capabilities are the host devices' minus those the policy hides
 # (docs/capabilities.md), whatever else the guest was given (root ports).
-set -u
-cd "$(dirname "$0")/../.."
-ecamctl=${ECAMCTL:-build/ecamctl}
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 
 # Hidden by the policy: lspci's names for them.
 hidden='Single Root I/O Virtualization|Access Control Services|L1 PM Substates|Vital Product Data|Address Translation Service|Page Request Interface|Process Address Space ID|Downstream Port Containment|Precision Time Measurement|Resizable BAR|Virtual Channel|Multicast|Transaction Processing Hints|PCI-X|Slot ID|AGP'
@@ -51,5 +42,4 @@ for cfg in examples/*/*.cfg; do
     if [ -s "$tmp/g.caps" ] && diff -u "$tmp/h.caps" "$tmp/g.caps"; then ok
     else bad "$cfg: the guest's capabilities are not the host's minus hidden"; fi
 done
-echo "examples: $pass passed, $fail failed"
-[ $fail = 0 ]
+finish examples
