@@ -119,16 +119,37 @@ m32: $(BUILD)/xenpub/xen
 	done
 	@echo "m32: $(words $(CORE_SRCS)) files built for i386"
 
-# Benchmarks: figures, never pass/fail.  Ratios within one run count.
-BENCH_SRCS := $(wildcard bench/bench_*.c)
-BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
+# Benchmarks: figures, never pass/fail.  Ratios within one run count.  Xen's
+# vPCI dispatcher is measured beside ours: its source package is fetched into
+# $(BUILD)/xen-src at bench time and vpci.c built as tools/tests/vpci does
+# (includes stripped, our environment header first); never committed.
+XEN_SRC    ?= $(BUILD)/xen-src
+BENCH_XEN  := $(BUILD)/bench/xen
+BENCH_FLAGS = $(STD) $(WARN) -O2 -g $(INC) -pthread
 
-$(BUILD)/bench/%: bench/%.c $(LIB)
-	@mkdir -p $(@D)
-	$(CC) $(STD) $(WARN) -O2 -g $(INC) -pthread $< $(LIB) -o $@
+$(BUILD)/bench/bench_vpci: bench/bench_vpci.c $(wildcard bench/xen/*) \
+                           xen/fetch-xen-source.sh $(LIB)
+	@mkdir -p $(BENCH_XEN)
+	@set -e; \
+	if tree=$$(xen/fetch-xen-source.sh $(XEN_SRC) 2>$(BENCH_XEN)/fetch.log); then \
+	    echo "  XEN  $$tree/xen/drivers/vpci/vpci.c"; \
+	    sed -e '/#include/d' $$tree/xen/include/xen/list.h >$(BENCH_XEN)/list.h; \
+	    sed -e '/#include/d' $$tree/xen/include/xen/vpci.h >$(BENCH_XEN)/vpci.h; \
+	    { printf '#include "env.h"\n#include "list.h"\n#include "vpci.h"\n'; \
+	      sed -e '/#include/d' $$tree/xen/drivers/vpci/vpci.c; } >$(BENCH_XEN)/vpci.c; \
+	    $(CC) -std=gnu99 -O2 -g -Ibench/xen -I$(BENCH_XEN) \
+	        -c $(BENCH_XEN)/vpci.c -o $(BENCH_XEN)/vpci.o; \
+	    $(CC) $(BENCH_FLAGS) -DXECAM_BENCH_XEN -Ibench/xen -I$(BENCH_XEN) \
+	        $< bench/xen/peer.c $(BENCH_XEN)/vpci.o $(LIB) -o $@; \
+	else \
+	    echo "  bench: no Xen source ($(BENCH_XEN)/fetch.log); ours only"; \
+	    $(CC) $(BENCH_FLAGS) -DXECAM_BENCH_NO_XEN='"xen source package unavailable"' \
+	        $< $(LIB) -o $@; \
+	fi
 
-bench: $(BENCH_BINS)
-	@for b in $(BENCH_BINS); do $$b; done
+bench: $(BUILD)/bench/bench_vpci
+	$< $(BUILD)/bench/vpci.csv
+	@echo "rows also in $(BUILD)/bench/vpci.csv"
 
 # libFuzzer harnesses (clang), and standalone reproducers (any cc).
 FUZZ_CC    ?= clang

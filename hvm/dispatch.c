@@ -155,7 +155,7 @@ static bool vpci_visible(const struct xecam_domain *d,
 static void nobody(struct xecam_domain *d, unsigned int size, bool write,
                    uint32_t *val)
 {
-    xecam_count(d->stats.unclaimed);
+    xecam_count_stat(d->stats.unclaimed);
     if ( !write )
         *val = xecam_ones(size);
 }
@@ -175,7 +175,7 @@ bool xecam_dispatch_locked(struct xecam_domain *d, uint32_t sbdf,
             nobody(d, size, write, val);
             return true;
         }
-        xecam_count(d->stats.to_vpci);
+        xecam_count_stat(d->stats.to_vpci);
         if ( write && xecam_vpci_write(b->vpci[devfn], reg, size, *val) )
             xecam_count(d->stats.refused);
         else if ( !write )

@@ -45,7 +45,7 @@ static void ecam_part(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
         done = xecam_dispatch_locked(d, sbdf, reg, size, write, val, &fwd);
     }
     else                        /* removed since the access was accepted */
-        xecam_count(d->stats.unclaimed);
+        xecam_count_stat(d->stats.unclaimed);
     xecam_port_read_unlock(d->lock);
 
     if ( !done )
@@ -64,6 +64,14 @@ static void ecam_access(struct xecam_domain *d, unsigned int vcpu,
         xecam_bad_access(d, "ECAM", gpa, size);
         return;
     }
+    if ( n == 1 )               /* the common case, without the merging */
+    {
+        part = write ? *val : xecam_ones(size);
+        ecam_part(d, vcpu, gpa, size, write, &part);
+        if ( !write )
+            *val = part;
+        return;
+    }
     for ( i = 0; i < n; i++ )
     {
         part = write ? (uint32_t)(*val >> (32 * i)) & xecam_ones(size / n)
@@ -75,15 +83,13 @@ static void ecam_access(struct xecam_domain *d, unsigned int vcpu,
     }
 }
 
+/*
+ * Lock-free: a window removed or added just after the check is handled by
+ * the access itself, which looks the window up again under the lock.
+ */
 bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa)
 {
-    bool found;
-
-    xecam_port_read_lock(d->lock);
-    found = xecam_window_find(d, gpa);
-    xecam_port_read_unlock(d->lock);
-
-    return found;
+    return xecam_window_hit(d, gpa);
 }
 
 int xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,

@@ -13,6 +13,7 @@
 
 #include <xecam/ecam.h>
 #include <xecam/pci.h>
+#include <xecam/seqcount.h>
 
 #define XECAM_MIB_SHIFT      20
 #define XECAM_GRANULE_SHIFT  28   /* 256 MiB: the largest window */
@@ -43,6 +44,7 @@ struct xecam_granule {
 #define XECAM_NR_GRANULES (2 * XECAM_MAX_WINDOWS)
 
 struct xecam_windows {
+    struct xecam_seq     seq;     /* lock-free lookups (xecam_mmio_accept) */
     struct xecam_window  win[XECAM_MAX_WINDOWS];
     struct xecam_granule gran[XECAM_NR_GRANULES];
 };
@@ -84,6 +86,11 @@ struct xecam_fwd {
 };
 
 /* Counters; 'accesses' is their sum, not counted itself. */
+/*
+ * to_vpci and unclaimed are bumped on every access without a locked
+ * instruction (xecam_count_stat): exact on one vCPU, may miss a count when
+ * vCPUs race.  The others are exact.
+ */
 struct xecam_counters {
     unsigned long bad_accesses, to_vpci, to_ioreq, unclaimed, ioreq_failed;
     unsigned long refused;
@@ -106,6 +113,8 @@ struct xecam_domain {
 /* window.c */
 const struct xecam_window *xecam_window_find(const struct xecam_domain *d,
                                              uint64_t gpa);
+/* Is gpa in a window?  Without the lock: may be stale, never torn. */
+bool xecam_window_hit(const struct xecam_domain *d, uint64_t gpa);
 struct xecam_window *xecam_window_of_seg(struct xecam_domain *d, uint16_t seg);
 int xecam_window_add(struct xecam_domain *d, const struct xecam_window *w);
 void xecam_window_remove(struct xecam_domain *d, struct xecam_window *w);

@@ -6,6 +6,10 @@
  * Lookups hash the 256 MiB granule of the address and index its per-MiB slot
  * map.  Adding a window fills its slots in; removing one rebuilds the granule
  * table from the windows, which keeps the probing free of tombstones.
+ *
+ * Changes happen under the domain's write lock and inside the table's
+ * seqcount, so the MMIO intercept's check can look an address up without
+ * any lock: the table is part of the domain, always valid memory.
  */
 #include "private.h"
 
@@ -47,6 +51,25 @@ const struct xecam_window *xecam_window_find(const struct xecam_domain *d,
     idx = g->slot[(gpa >> XECAM_MIB_SHIFT) & 0xff];
 
     return idx ? &t->win[idx - 1] : NULL;
+}
+
+bool xecam_window_hit(const struct xecam_domain *d, uint64_t gpa)
+{
+    unsigned int tries, seq;
+    bool hit = false;
+
+    for ( tries = 0; XECAM_SEQ_READERS && tries < XECAM_SEQ_TRIES; tries++ )
+    {
+        seq = xecam_seq_begin(&d->windows.seq);
+        hit = xecam_window_find(d, gpa);
+        if ( !xecam_seq_retry(&d->windows.seq, seq) )
+            return hit;
+    }
+    xecam_port_read_lock(d->lock);
+    hit = xecam_window_find(d, gpa);
+    xecam_port_read_unlock(d->lock);
+
+    return hit;
 }
 
 struct xecam_window *xecam_window_of_seg(struct xecam_domain *d, uint16_t seg)
@@ -96,9 +119,11 @@ int xecam_window_add(struct xecam_domain *d, const struct xecam_window *w)
     {
         if ( t->win[i].used )
             continue;
+        xecam_seq_write_begin(&t->seq);
         t->win[i] = *w;
         t->win[i].used = true;
         granule_insert(t, i);
+        xecam_seq_write_end(&t->seq);
         return 0;
     }
 
@@ -107,6 +132,8 @@ int xecam_window_add(struct xecam_domain *d, const struct xecam_window *w)
 
 void xecam_window_remove(struct xecam_domain *d, struct xecam_window *w)
 {
+    xecam_seq_write_begin(&d->windows.seq);
     xecam_memset(w, 0, sizeof(*w));
     granules_rebuild(&d->windows);
+    xecam_seq_write_end(&d->windows.seq);
 }

@@ -39,9 +39,13 @@ bool xecam_vpci_hw_read_ok(struct xecam_vpci *dev, unsigned int reg,
 /* Drop registers added since there were 'nr' (a failed emulation). */
 static void regs_truncate(struct xecam_vpci *dev, unsigned int nr)
 {
+    const struct xecam_vpci_reg *last;
+
     while ( dev->nr_regs > nr )
-        xecam_vpci_remove_reg(dev, dev->regs[dev->nr_regs - 1].offset,
-                              dev->regs[dev->nr_regs - 1].size);
+    {
+        last = xecam_vpci_reg(dev, dev->nr_regs - 1);
+        xecam_vpci_remove_reg(dev, last->offset, last->size);
+    }
 }
 
 /* Reads 0, ignores writes: dword by dword, around what is registered. */
@@ -366,6 +370,6 @@ void xecam_vpci_reset_state(struct xecam_vpci *dev)
     xecam_cap_msix_reset(dev);
     xecam_vpci_bars_unmap_all(dev);
     for ( i = 0; i < dev->nr_regs; i++ )
-        dev->regs[i].val = dev->regs[i].reset;
+        xecam_vpci_reg(dev, i)->val = xecam_vpci_reg(dev, i)->reset;
     xecam_vpci_irq_sync(dev);
 }

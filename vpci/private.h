@@ -6,6 +6,7 @@
 #include <xecam/port.h>
 #include <xecam/pci.h>
 #include <xecam/vpci.h>
+#include <xecam/seqcount.h>
 
 /* PCI header bits the emulation names. */
 #define PCI_CMD_IO          0x0001U
@@ -57,13 +58,20 @@ struct xecam_cap {
 #define XECAM_MAX_STD_CAPS 48       /* (0x100 - 0x40) / 4 */
 #define XECAM_MAX_EXT_CAPS 960      /* (0x1000 - 0x100) / 4 */
 
+#define XECAM_REG_CHUNK 32
+
 struct xecam_vpci {
     uint32_t host_sbdf;
-    struct xecam_lock *lock;
+    struct xecam_mutex *lock;
     unsigned long refused;
     unsigned long bar_writes_ignored;
-    unsigned int nr_regs, max_regs;
-    struct xecam_vpci_reg *regs;
+    struct xecam_seq seq;           /* readers without the lock */
+    unsigned int nr_regs;
+    /*
+     * Registers, in chunks that never move while the device lives, so a
+     * reader without the lock never follows a stale pointer.
+     */
+    struct xecam_vpci_reg *chunk[XECAM_CFG_SIZE / XECAM_REG_CHUNK];
     /* Set by assignment; NULL/0 for a device no domain sees. */
     struct xecam_domain *d;
     uint32_t guest_sbdf;
@@ -93,6 +101,26 @@ struct xecam_vpci {
     uint16_t map[XECAM_CFG_SIZE];   /* register index + 1 per byte; 0: none */
 };
 
+/* Register i (0-based, below nr_regs). */
+static inline struct xecam_vpci_reg *xecam_vpci_reg(const struct xecam_vpci *dev,
+                                                    unsigned int i)
+{
+    return &dev->chunk[i / XECAM_REG_CHUNK][i % XECAM_REG_CHUNK];
+}
+
+/* Changes readers must not see half done: under the lock, in the count. */
+static inline void xecam_vpci_lock(struct xecam_vpci *dev)
+{
+    xecam_port_mutex_lock(dev->lock);
+    xecam_seq_write_begin(&dev->seq);
+}
+
+static inline void xecam_vpci_unlock(struct xecam_vpci *dev)
+{
+    xecam_seq_write_end(&dev->seq);
+    xecam_port_mutex_unlock(dev->lock);
+}
+
 /* Capability policy (cap_policy.c). */
 enum xecam_cap_action {
     CAP_HIDE,                       /* not in the guest's chain, reads 0 */
@@ -119,7 +147,9 @@ struct xecam_cap_policy {
                    XECAM_SBDF_DEV((dev)->host_sbdf),                        \
                    XECAM_SBDF_FN((dev)->host_sbdf), ##__VA_ARGS__)
 
-/* regmap.c: accesses, with dev->lock held. */
+/* regmap.c: accesses, with dev->lock held (_unlocked: without it). */
+uint32_t xecam_vpci_access_read_unlocked(struct xecam_vpci *dev,
+                                         unsigned int off, unsigned int size);
 uint32_t xecam_vpci_access_read(struct xecam_vpci *dev, unsigned int off,
                                 unsigned int size);
 bool xecam_vpci_access_write(struct xecam_vpci *dev, unsigned int off,

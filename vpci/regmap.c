@@ -43,21 +43,21 @@ static int check_reg(const struct xecam_vpci *dev,
     return 0;
 }
 
+/* Room for one more register: a new chunk when the last one is full. */
 static int grow(struct xecam_vpci *dev)
 {
-    unsigned int max = dev->max_regs ? dev->max_regs * 2 : 32;
+    unsigned int c = dev->nr_regs / XECAM_REG_CHUNK;
     struct xecam_vpci_reg *n;
 
-    if ( dev->nr_regs < dev->max_regs )
+    if ( dev->nr_regs >= XECAM_CFG_SIZE )
+        return -ENOSPC;
+    if ( dev->chunk[c] )
         return 0;
-    n = xecam_port_zalloc(max * sizeof(*n));
+    n = xecam_port_zalloc(XECAM_REG_CHUNK * sizeof(*n));
     if ( !n )
         return -ENOMEM;
-    if ( dev->nr_regs )
-        xecam_memcpy(n, dev->regs, dev->nr_regs * sizeof(*n));
-    xecam_port_free(dev->regs);
-    dev->regs = n;
-    dev->max_regs = max;
+    /* Published whole: see reg_for_read(). */
+    __atomic_store_n(&dev->chunk[c], n, __ATOMIC_RELEASE);
 
     return 0;
 }
@@ -68,7 +68,7 @@ static void map_set(struct xecam_vpci *dev, const struct xecam_vpci_reg *r,
     unsigned int i;
 
     for ( i = 0; i < r->size; i++ )
-        dev->map[r->offset + i] = idx;
+        xecam_write_once(dev->map[r->offset + i], idx);
 }
 
 int xecam_vpci_add_reg(struct xecam_vpci *dev,
@@ -77,18 +77,18 @@ int xecam_vpci_add_reg(struct xecam_vpci *dev,
     struct xecam_vpci_reg *r;
     int rc;
 
-    xecam_port_write_lock(dev->lock);
+    xecam_vpci_lock(dev);
     rc = check_reg(dev, reg);
     if ( !rc )
         rc = grow(dev);
     if ( !rc )
     {
-        r = &dev->regs[dev->nr_regs++];
+        r = xecam_vpci_reg(dev, dev->nr_regs++);
         *r = *reg;
         r->val = r->reset;
         map_set(dev, r, dev->nr_regs);
     }
-    xecam_port_write_unlock(dev->lock);
+    xecam_vpci_unlock(dev);
 
     return rc;
 }
@@ -100,21 +100,21 @@ int xecam_vpci_remove_reg(struct xecam_vpci *dev, unsigned int offset,
     unsigned int idx;
     int rc = -ENOENT;
 
-    xecam_port_write_lock(dev->lock);
+    xecam_vpci_lock(dev);
     idx = offset < XECAM_CFG_SIZE ? dev->map[offset] : 0;
-    r = idx ? &dev->regs[idx - 1] : NULL;
+    r = idx ? xecam_vpci_reg(dev, idx - 1) : NULL;
     if ( r && r->offset == offset && r->size == size )
     {
         map_set(dev, r, 0);
         if ( idx != dev->nr_regs )  /* the last register fills the hole */
         {
-            *r = dev->regs[dev->nr_regs - 1];
+            *r = *xecam_vpci_reg(dev, dev->nr_regs - 1);
             map_set(dev, r, idx);
         }
         dev->nr_regs--;
         rc = 0;
     }
-    xecam_port_write_unlock(dev->lock);
+    xecam_vpci_unlock(dev);
 
     return rc;
 }
@@ -124,7 +124,7 @@ struct xecam_vpci_reg *xecam_vpci_find_reg(struct xecam_vpci *dev,
 {
     unsigned int idx = offset < XECAM_CFG_SIZE ? dev->map[offset] : 0;
 
-    return idx ? &dev->regs[idx - 1] : NULL;
+    return idx ? xecam_vpci_reg(dev, idx - 1) : NULL;
 }
 
 unsigned int xecam_vpci_nr_regs(const struct xecam_vpci *dev)
@@ -134,12 +134,32 @@ unsigned int xecam_vpci_nr_regs(const struct xecam_vpci *dev)
 
 void xecam_vpci_regs_free(struct xecam_vpci *dev)
 {
-    xecam_port_free(dev->regs);
-    dev->regs = NULL;
-    dev->nr_regs = dev->max_regs = 0;
+    unsigned int c;
+
+    for ( c = 0; c < XECAM_ARRAY_SIZE(dev->chunk); c++ )
+    {
+        xecam_port_free(dev->chunk[c]);
+        dev->chunk[c] = NULL;
+    }
+    dev->nr_regs = 0;
 }
 
 /* ---- Reads ---- */
+
+/*
+ * Register idx (1-based, from the map).  A reader without the lock may see
+ * a map entry before the chunk it points into: NULL then.
+ */
+static const struct xecam_vpci_reg *reg_for_read(const struct xecam_vpci *dev,
+                                                 unsigned int idx)
+{
+    const struct xecam_vpci_reg *c;
+
+    c = __atomic_load_n(&dev->chunk[(idx - 1) / XECAM_REG_CHUNK],
+                        __ATOMIC_ACQUIRE);
+
+    return c ? &c[(idx - 1) % XECAM_REG_CHUNK] : NULL;
+}
 
 /* The whole register as the guest sees it. */
 static uint32_t reg_read(struct xecam_vpci *dev,
@@ -163,11 +183,15 @@ uint32_t xecam_vpci_access_read(struct xecam_vpci *dev, unsigned int off,
 
     while ( o < end )
     {
-        idx = dev->map[o];
+        idx = xecam_read_once(dev->map[o]);
         if ( idx )
         {
-            const struct xecam_vpci_reg *r = &dev->regs[idx - 1];
+            const struct xecam_vpci_reg *r = reg_for_read(dev, idx);
 
+            /* Only a reader racing a writer sees these; it reads again. */
+            if ( !r || r->offset > o || r->size > 4 ||
+                 r->offset + r->size <= o )
+                return xecam_ones(size);
             hi = end < r->offset + r->size ? end : r->offset + r->size;
             part = reg_read(dev, r) >> (8 * (o - r->offset));
         }
@@ -183,6 +207,51 @@ uint32_t xecam_vpci_access_read(struct xecam_vpci *dev, unsigned int off,
         val |= (part & xecam_ones(hi - o)) << (8 * (o - off));
         o = hi;
     }
+
+    return val;
+}
+
+/* The common case: the access lies within one register. */
+static bool read_within(struct xecam_vpci *dev, unsigned int off,
+                        unsigned int size, uint32_t *val)
+{
+    unsigned int idx = xecam_read_once(dev->map[off]);
+    const struct xecam_vpci_reg *r = idx ? reg_for_read(dev, idx) : NULL;
+
+    if ( !r || r->offset > off || r->size > 4 ||
+         off + size > r->offset + r->size )
+        return false;
+    *val = (reg_read(dev, r) >> (8 * (off - r->offset))) & xecam_ones(size);
+
+    return true;
+}
+
+/*
+ * A read without the lock, inside the device's seqcount; the lock after
+ * XECAM_SEQ_TRIES collisions with writers (whose hooks may take long).
+ * Everything a read touches is the device's own memory and its register
+ * chunks, and read hooks only compute, so a read that saw a writer is
+ * simply done again.
+ */
+uint32_t xecam_vpci_access_read_unlocked(struct xecam_vpci *dev,
+                                         unsigned int off, unsigned int size)
+{
+    unsigned int tries, seq;
+    uint32_t val;
+
+    for ( tries = 0; XECAM_SEQ_READERS && tries < XECAM_SEQ_TRIES; tries++ )
+    {
+        seq = xecam_seq_begin(&dev->seq);
+        if ( seq & 1 )
+            continue;
+        if ( !read_within(dev, off, size, &val) )
+            val = xecam_vpci_access_read(dev, off, size);
+        if ( !xecam_seq_retry(&dev->seq, seq) )
+            return val;
+    }
+    xecam_port_mutex_lock(dev->lock);
+    val = xecam_vpci_access_read(dev, off, size);
+    xecam_port_mutex_unlock(dev->lock);
 
     return val;
 }
@@ -285,7 +354,7 @@ bool xecam_vpci_access_write(struct xecam_vpci *dev, unsigned int off,
         idx = dev->map[o];
         if ( idx )
         {
-            struct xecam_vpci_reg *r = &dev->regs[idx - 1];
+            struct xecam_vpci_reg *r = xecam_vpci_reg(dev, idx - 1);
 
             hi = end < r->offset + r->size ? end : r->offset + r->size;
             shift = 8 * (o - r->offset);

@@ -89,7 +89,7 @@ static int rp_regs(struct xecam_vpci *dev, uint8_t secondary, unsigned int port)
     xecam_vpci_find_reg(dev, 0x4c)->reset |= port << 24;
     xecam_vpci_find_reg(dev, 0x54)->reset = port << 19;
     for ( i = 0; i < dev->nr_regs; i++ )
-        dev->regs[i].val = dev->regs[i].reset;
+        xecam_vpci_reg(dev, i)->val = xecam_vpci_reg(dev, i)->reset;
 
     return 0;
 }

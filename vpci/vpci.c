@@ -15,7 +15,7 @@ int xecam_vpci_create(uint32_t host_sbdf, struct xecam_vpci **out)
 
     if ( !dev )
         return -ENOMEM;
-    rc = xecam_port_lock_create(&dev->lock);
+    rc = xecam_port_mutex_create(&dev->lock);
     if ( rc )
     {
         xecam_port_free(dev);
@@ -131,11 +131,11 @@ void xecam_vpci_destroy(struct xecam_vpci *dev)
 {
     if ( !dev )
         return;
-    xecam_port_write_lock(dev->lock);
+    xecam_vpci_lock(dev);
     vpci_reset_device(dev);
-    xecam_port_write_unlock(dev->lock);
+    xecam_vpci_unlock(dev);
     xecam_vpci_regs_free(dev);
-    xecam_port_lock_destroy(dev->lock);
+    xecam_port_mutex_destroy(dev->lock);
     xecam_port_free(dev);
 }
 
@@ -147,9 +147,7 @@ void xecam_vpci_read(struct xecam_vpci *dev, unsigned int reg,
         *val = xecam_ones(size);
         return;
     }
-    xecam_port_read_lock(dev->lock);
-    *val = xecam_vpci_access_read(dev, reg, size);
-    xecam_port_read_unlock(dev->lock);
+    *val = xecam_vpci_access_read_unlocked(dev, reg, size);
 }
 
 bool xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,
@@ -159,9 +157,9 @@ bool xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,
 
     if ( reg >= XECAM_CFG_LEGACY && dev->no_ext )
         return false;           /* nothing there: dropped, not refused */
-    xecam_port_write_lock(dev->lock);
+    xecam_vpci_lock(dev);
     refused = xecam_vpci_access_write(dev, reg, size, val);
-    xecam_port_write_unlock(dev->lock);
+    xecam_vpci_unlock(dev);
 
     return refused;
 }

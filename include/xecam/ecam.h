@@ -35,7 +35,10 @@ void xecam_domain_destroy(struct xecam_domain *d);
 domid_t xecam_domain_id(const struct xecam_domain *d);
 void *xecam_domain_host(const struct xecam_domain *d);
 
-/* Counters, updated without locks; a snapshot. */
+/*
+ * Counters, updated without locks; a snapshot.  to_vpci and unclaimed are
+ * statistics: exact on one vCPU, may miss counts when vCPUs race.
+ */
 struct xecam_stats {
     unsigned long accesses;      /* routed: to_vpci + to_ioreq + unclaimed */
     unsigned long bad_accesses;  /* misaligned, bad size, crossing 4 KiB */

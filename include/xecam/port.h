@@ -17,8 +17,15 @@
 
 struct xecam_domain;
 
-/* ---- Locks: one reader/writer lock type serves domains and devices. ---- */
+/*
+ * ---- Locks ----
+ * A reader/writer lock for domains, read on every trapped access and
+ * written rarely (Xen: a percpu rwlock, whose readers write nothing shared);
+ * a mutex for devices, whose readers go without it (<xecam/seqcount.h>)
+ * (Xen: a spinlock).
+ */
 struct xecam_lock;
+struct xecam_mutex;
 
 int  xecam_port_lock_create(struct xecam_lock **lock);       /* fallible */
 void xecam_port_lock_destroy(struct xecam_lock *lock);
@@ -26,6 +33,11 @@ void xecam_port_read_lock(struct xecam_lock *lock);
 void xecam_port_read_unlock(struct xecam_lock *lock);
 void xecam_port_write_lock(struct xecam_lock *lock);
 void xecam_port_write_unlock(struct xecam_lock *lock);
+
+int  xecam_port_mutex_create(struct xecam_mutex **m);        /* fallible */
+void xecam_port_mutex_destroy(struct xecam_mutex *m);
+void xecam_port_mutex_lock(struct xecam_mutex *m);
+void xecam_port_mutex_unlock(struct xecam_mutex *m);
 
 /* ---- Memory: zeroed allocation; NULL on failure. ---- */
 void *xecam_port_zalloc(size_t size);

@@ -57,6 +57,12 @@ enum xecam_errno {
 #define xecam_read_once(x)      __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define xecam_write_once(x, v)  __atomic_store_n(&(x), v, __ATOMIC_RELAXED)
 #define xecam_count(x)          __atomic_fetch_add(&(x), 1, __ATOMIC_RELAXED)
+/*
+ * Per-access statistics: no locked instruction on the hot path, at the price
+ * of a lost count when two vCPUs bump the same counter at once.
+ */
+#define xecam_count_stat(x) \
+    xecam_write_once(x, xecam_read_once(x) + 1)
 /* Set x to v, returning what it was (Xen: xchg). */
 #define xecam_xchg(x, v)        __atomic_exchange_n(&(x), v, __ATOMIC_ACQ_REL)
 

@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The Xen side of `make bench` (see peer.h).  Compiled against the stripped
+ * list.h and vpci.h of the fetched Xen tree; the register hooks, the device
+ * list, the MMCFG model and the hardware accessors are ours.  The hardware
+ * is the same userspace host the module reads through its port, so both
+ * sides pay the same for a device access.
+ */
+#include "env.h"
+#include "list.h"
+#include "vpci.h"
+#include "peer.h"
+
+#include <xecam/port.h>
+
+/* In vpci.c, declared by vpci.h only for the hypervisor build. */
+bool vpci_ecam_read(pci_sbdf_t sbdf, unsigned int reg, unsigned int len,
+                    unsigned long *data);
+bool vpci_ecam_write(pci_sbdf_t sbdf, unsigned int reg, unsigned int len,
+                     unsigned long data);
+
+struct xpeer_mmcfg {
+    struct list_head next;
+    uint64_t addr, size;
+    uint16_t seg;
+    uint8_t start_bus;
+};
+
+struct xpeer_dev {
+    struct pci_dev pdev;
+    struct vpci vpci;
+    uint32_t val[1024];
+    unsigned int nr_regs;
+    struct { uint16_t offset, size; } regs[1024 + 64];
+};
+
+struct xpeer_dom {
+    pthread_rwlock_t mmcfg_lock;        /* d->arch.hvm.mmcfg_lock */
+    struct list_head mmcfg;             /* d->arch.hvm.mmcfg_regions */
+    struct pci_dev *pdevs;              /* d->pdev_list */
+};
+
+static struct vcpu vcpu0;
+struct vcpu *current = &vcpu0;
+
+struct xpeer_dom *xpeer_domain(void)
+{
+    struct xpeer_dom *d = calloc(1, sizeof(*d));
+    pthread_rwlockattr_t attr;
+
+    if ( !d )
+        abort();
+    /* The same lock flavour as the module's userspace port. */
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr,
+                                  PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&d->mmcfg_lock, &attr);
+    pthread_rwlockattr_destroy(&attr);
+    INIT_LIST_HEAD(&d->mmcfg);
+    current->domain = (struct domain *)d;
+
+    return d;
+}
+
+void xpeer_domain_free(struct xpeer_dom *d)
+{
+    struct xpeer_mmcfg *m, *tm;
+    struct pci_dev *p, *next;
+
+    list_for_each_entry_safe ( m, tm, &d->mmcfg, next )
+        free(m);
+    for ( p = d->pdevs; p; p = next )
+    {
+        struct xpeer_dev *x = container_of(p, struct xpeer_dev, pdev);
+        unsigned int i;
+
+        next = p->next_in_domain;
+        for ( i = 0; i < x->nr_regs; i++ )
+            if ( vpci_remove_register(&x->vpci, x->regs[i].offset,
+                                      x->regs[i].size) )
+                abort();
+        free(x);
+    }
+    pthread_rwlock_destroy(&d->mmcfg_lock);
+    if ( current->domain == (struct domain *)d )
+        current->domain = NULL;
+    free(d);
+}
+
+struct pci_dev *pci_get_pdev(const struct domain *dom, pci_sbdf_t sbdf)
+{
+    const struct xpeer_dom *d = (const struct xpeer_dom *)dom;
+    struct pci_dev *p;
+
+    for ( p = d->pdevs; p; p = p->next_in_domain )
+        if ( p->sbdf.sbdf == sbdf.sbdf )
+            return p;
+
+    return NULL;
+}
+
+/* Emulated registers of each size: a value the hooks read and write. */
+static uint32_t reg_read8(const struct pci_dev *pdev, unsigned int reg,
+                          void *data)
+{
+    return *(const uint8_t *)data;
+}
+
+static uint32_t reg_read16(const struct pci_dev *pdev, unsigned int reg,
+                           void *data)
+{
+    return *(const uint16_t *)data;
+}
+
+static uint32_t reg_read32(const struct pci_dev *pdev, unsigned int reg,
+                           void *data)
+{
+    return *(const uint32_t *)data;
+}
+
+static void reg_write8(const struct pci_dev *pdev, unsigned int reg,
+                       uint32_t val, void *data)
+{
+    *(uint8_t *)data = val;
+}
+
+static void reg_write16(const struct pci_dev *pdev, unsigned int reg,
+                        uint32_t val, void *data)
+{
+    *(uint16_t *)data = val;
+}
+
+static void reg_write32(const struct pci_dev *pdev, unsigned int reg,
+                        uint32_t val, void *data)
+{
+    *(uint32_t *)data = val;
+}
+
+static const struct {
+    vpci_read_t *read;
+    vpci_write_t *write;
+} hooks[5] = {
+    [1] = { reg_read8, reg_write8 },
+    [2] = { reg_read16, reg_write16 },
+    [4] = { reg_read32, reg_write32 },
+};
+
+static struct xpeer_dev *peer_dev(uint32_t sbdf)
+{
+    pci_sbdf_t s = { .sbdf = sbdf };
+    struct pci_dev *p = pci_get_pdev(current->domain, s);
+
+    return p ? container_of(p, struct xpeer_dev, pdev) : NULL;
+}
+
+int xpeer_add_reg(uint32_t sbdf, unsigned int offset, unsigned int size)
+{
+    struct xpeer_dev *x = peer_dev(sbdf);
+
+    int rc;
+
+    if ( !x || x->nr_regs == ARRAY_SIZE(x->regs) || size > 4 ||
+         !hooks[size].read )
+        return -EINVAL;
+    /* Each register keeps its value in the dword it starts in. */
+    rc = vpci_add_register(&x->vpci, hooks[size].read, hooks[size].write,
+                           offset, size,
+                           (uint8_t *)&x->val[offset / 4] + (offset & 3));
+    if ( !rc )
+    {
+        x->regs[x->nr_regs].offset = offset;
+        x->regs[x->nr_regs++].size = size;
+    }
+
+    return rc;
+}
+
+unsigned long xpeer_vpci_bytes(void)
+{
+    return sizeof(struct vpci);
+}
+
+int xpeer_device(struct xpeer_dom *d, uint32_t sbdf, unsigned int nr)
+{
+    struct xpeer_dev *x = calloc(1, sizeof(*x));
+    struct pci_dev **tail = &d->pdevs;
+    unsigned int i;
+    int rc = 0;
+
+    if ( !x || nr > 1024 )
+        abort();
+    x->pdev.sbdf.sbdf = sbdf;
+    x->pdev.vpci = &x->vpci;
+    INIT_LIST_HEAD(&x->vpci.handlers);
+    while ( *tail )
+        tail = &(*tail)->next_in_domain;
+    *tail = &x->pdev;
+    for ( i = 0; i < nr && !rc; i++ )
+    {
+        x->val[i] = i;
+        rc = xpeer_add_reg(sbdf, 4 * i, 4);
+    }
+
+    return rc;
+}
+
+int xpeer_mmcfg_add(struct xpeer_dom *d, uint64_t base, uint16_t seg,
+                    uint8_t start_bus, unsigned int buses)
+{
+    struct xpeer_mmcfg *m = calloc(1, sizeof(*m));
+
+    if ( !m )
+        return -ENOMEM;
+    m->addr = base;
+    m->size = (uint64_t)buses << 20;
+    m->seg = seg;
+    m->start_bus = start_bus;
+    pthread_rwlock_wrlock(&d->mmcfg_lock);
+    list_add(&m->next, &d->mmcfg);
+    pthread_rwlock_unlock(&d->mmcfg_lock);
+
+    return 0;
+}
+
+static const struct xpeer_mmcfg *mmcfg_find(const struct xpeer_dom *d,
+                                            uint64_t gpa)
+{
+    const struct xpeer_mmcfg *m;
+
+    list_for_each_entry ( m, &d->mmcfg, next )
+        if ( gpa >= m->addr && gpa - m->addr < m->size )
+            return m;
+
+    return NULL;
+}
+
+bool xpeer_mmcfg_accept(struct xpeer_dom *d, uint64_t gpa)
+{
+    bool found;
+
+    pthread_rwlock_rdlock(&d->mmcfg_lock);
+    found = mmcfg_find(d, gpa);
+    pthread_rwlock_unlock(&d->mmcfg_lock);
+
+    return found;
+}
+
+/* Region lookup and decode under the lock; false if the region is gone. */
+static bool mmcfg_decode(struct xpeer_dom *d, uint64_t gpa, pci_sbdf_t *sbdf,
+                         unsigned int *reg)
+{
+    const struct xpeer_mmcfg *m;
+
+    pthread_rwlock_rdlock(&d->mmcfg_lock);
+    m = mmcfg_find(d, gpa);
+    if ( m )
+    {
+        uint64_t off = gpa - m->addr;
+
+        sbdf->bdf = VPCI_ECAM_BDF(off);
+        sbdf->bus += m->start_bus;
+        sbdf->seg = m->seg;
+        *reg = off & (PCI_CFG_SPACE_EXP_SIZE - 1);
+    }
+    pthread_rwlock_unlock(&d->mmcfg_lock);
+
+    return m;
+}
+
+bool xpeer_mmcfg_read(struct xpeer_dom *d, uint64_t gpa, unsigned int len,
+                      uint64_t *val)
+{
+    pci_sbdf_t sbdf = { .sbdf = 0 };
+    unsigned long data = ~0UL;
+    unsigned int reg;
+
+    if ( !mmcfg_decode(d, gpa, &sbdf, &reg) )
+        return false;
+    vpci_ecam_read(sbdf, reg, len, &data);
+    *val = data;
+
+    return true;
+}
+
+bool xpeer_mmcfg_write(struct xpeer_dom *d, uint64_t gpa, unsigned int len,
+                       uint64_t val)
+{
+    pci_sbdf_t sbdf = { .sbdf = 0 };
+    unsigned int reg;
+
+    if ( !mmcfg_decode(d, gpa, &sbdf, &reg) )
+        return false;
+    vpci_ecam_write(sbdf, reg, len, val);
+
+    return true;
+}
+
+uint32_t xpeer_read(uint32_t sbdf, unsigned int reg, unsigned int size)
+{
+    pci_sbdf_t s = { .sbdf = sbdf };
+
+    return vpci_read(s, reg, size);
+}
+
+void xpeer_write(uint32_t sbdf, unsigned int reg, unsigned int size,
+                 uint32_t val)
+{
+    pci_sbdf_t s = { .sbdf = sbdf };
+
+    vpci_write(s, reg, size, val);
+}
+
+/* The hardware: the module's userspace host, all-ones where it has none. */
+static uint32_t hw_read(pci_sbdf_t sbdf, unsigned int reg, unsigned int size)
+{
+    uint32_t v;
+
+    return xecam_port_pci_read(sbdf.sbdf, reg, size, &v) ? ~0U : v;
+}
+
+uint8_t pci_conf_read8(pci_sbdf_t sbdf, unsigned int reg)
+{
+    return hw_read(sbdf, reg, 1);
+}
+
+uint16_t pci_conf_read16(pci_sbdf_t sbdf, unsigned int reg)
+{
+    return hw_read(sbdf, reg, 2);
+}
+
+uint32_t pci_conf_read32(pci_sbdf_t sbdf, unsigned int reg)
+{
+    return hw_read(sbdf, reg, 4);
+}
+
+void pci_conf_write8(pci_sbdf_t s, unsigned int r, uint8_t v)
+{
+    xecam_port_pci_write(s.sbdf, r, 1, v);
+}
+
+void pci_conf_write16(pci_sbdf_t s, unsigned int r, uint16_t v)
+{
+    xecam_port_pci_write(s.sbdf, r, 2, v);
+}
+
+void pci_conf_write32(pci_sbdf_t s, unsigned int r, uint32_t v)
+{
+    xecam_port_pci_write(s.sbdf, r, 4, v);
+}

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Readers without locks, racing writers on other threads:
+ *
+ * - a vPCI register read never returns a value no write put there, while
+ *   the register is rewritten, and while other registers are added and
+ *   removed around it (the chunks readers walk never move);
+ * - the MMIO check answers for a window that stays put, while other
+ *   windows of the domain are added and removed;
+ * - full-path reads through the domain lock stay exact while a writer
+ *   takes that lock again and again.
+ *
+ * Under ThreadSanitizer the readers take the locks (seqcount.h), so there
+ * this suite checks the lock protocol instead.
+ */
+#include <check.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "helpers.h"
+
+#define BASE    0xe0000000ULL
+#define HOST    XECAM_SBDF(0, 0x40, 0, 0)
+#define ROUNDS  200000
+#define A       0x11111111U
+#define B       0xeeeeeeeeU
+
+struct race {
+    struct xecam_domain *d;
+    struct xecam_vpci *dev;
+    bool stop;                  /* atomic: set by the reader when done */
+    unsigned long torn, reads;
+};
+
+static void *rewrite_register(void *arg)
+{
+    struct race *r = arg;
+    unsigned int i;
+
+    for ( i = 0; !__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE); i++ )
+        xecam_vpci_write(r->dev, 0x40, 4, i & 1 ? A : B);
+
+    return NULL;
+}
+
+/* Registers come and go at 0x80 and above while 0x40 is read. */
+static void *churn_registers(void *arg)
+{
+    struct race *r = arg;
+    unsigned int i;
+
+    while ( !__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE) )
+    {
+        for ( i = 0; i < 64; i++ )
+        {
+            struct xecam_vpci_reg reg = {
+                .offset = 0x80 + 4 * i, .size = 4, .emu = ~0U,
+            };
+
+            ck_assert_int_eq(xecam_vpci_add_reg(r->dev, &reg), 0);
+        }
+        for ( i = 0; i < 64; i++ )
+            ck_assert_int_eq(xecam_vpci_remove_reg(r->dev, 0x80 + 4 * i, 4),
+                             0);
+    }
+
+    return NULL;
+}
+
+static struct xecam_vpci *race_device(void)
+{
+    struct xecam_vpci_reg reg = {
+        .offset = 0x40, .size = 4, .emu = ~0U, .reset = A,
+    };
+    uint8_t cfg[XECAM_CFG_SIZE] = { 0x86, 0x80 };
+    struct xecam_vpci *dev;
+
+    xecam_user_reset();
+    ck_assert_int_eq(xecam_user_pdev_add(HOST, cfg, sizeof(cfg)), 0);
+    ck_assert_int_eq(xecam_vpci_create(HOST, &dev), 0);
+    ck_assert_int_eq(xecam_vpci_add_reg(dev, &reg), 0);
+
+    return dev;
+}
+
+static void read_while(void *(*writer)(void *))
+{
+    struct race r = { .dev = race_device() };
+    pthread_t t;
+    unsigned int i;
+    uint32_t v;
+
+    ck_assert_int_eq(pthread_create(&t, NULL, writer, &r), 0);
+    for ( i = 0; i < ROUNDS; i++ )
+    {
+        xecam_vpci_read(r.dev, 0x40, 4, &v);
+        r.torn += v != A && v != B;
+        xecam_vpci_read(r.dev, 0x42, 2, &v);
+        r.torn += v != (A & 0xffff) && v != (B & 0xffff);
+    }
+    __atomic_store_n(&r.stop, true, __ATOMIC_RELEASE);
+    pthread_join(t, NULL);
+    ck_assert_uint_eq(r.torn, 0);
+    xecam_vpci_destroy(r.dev);
+    xecam_user_reset();
+}
+
+START_TEST(test_register_rewritten)
+{
+    read_while(rewrite_register);
+}
+END_TEST
+
+START_TEST(test_registers_added_and_removed)
+{
+    read_while(churn_registers);
+}
+END_TEST
+
+/* Segment 1's window comes and goes; segment 0's must always be seen. */
+static void *churn_windows(void *arg)
+{
+    struct race *r = arg;
+
+    while ( !__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE) )
+    {
+        ck_assert_int_eq(h_set(TOOLSTACK, h_space(GUEST, 1, 0, 15,
+                                                  0xc0000000ULL)), 0);
+        ck_assert_int_eq(h_remove(TOOLSTACK, GUEST, 1), 0);
+    }
+
+    return NULL;
+}
+
+START_TEST(test_window_check_while_windows_change)
+{
+    struct race r = { .d = h_host(0) };
+    unsigned long misses = 0;
+    pthread_t t;
+    unsigned int i;
+
+    ck_assert_ptr_nonnull(r.d);
+    ck_assert_int_eq(h_set(TOOLSTACK, h_space(GUEST, 0, 0, 255, BASE)), 0);
+    ck_assert_int_eq(pthread_create(&t, NULL, churn_windows, &r), 0);
+    for ( i = 0; i < ROUNDS; i++ )
+    {
+        misses += !xecam_mmio_accept(r.d, BASE + ((uint64_t)i << 12) % (256 << 20));
+        misses += xecam_mmio_accept(r.d, BASE - 4096);
+    }
+    __atomic_store_n(&r.stop, true, __ATOMIC_RELEASE);
+    pthread_join(t, NULL);
+    ck_assert_uint_eq(misses, 0);
+    xecam_user_reset();
+}
+END_TEST
+
+/* The domain's write lock taken in a loop while a vCPU reads. */
+static void *take_domain_lock(void *arg)
+{
+    struct race *r = arg;
+    struct xen_hvm_ecam_space out;
+
+    while ( !__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE) )
+        ck_assert_int_eq(h_get(TOOLSTACK, GUEST, 0, &out), 0);
+
+    return NULL;
+}
+
+START_TEST(test_full_path_while_domain_lock_taken)
+{
+    struct race r = { .d = h_host(0) };
+    uint8_t cfg[XECAM_CFG_SIZE] = { 0x86, 0x80, 0x34, 0x12 };
+    pthread_t t;
+    unsigned int i;
+    uint64_t v;
+
+    ck_assert_ptr_nonnull(r.d);
+    cfg[0x0b] = 0x02;
+    ck_assert_int_eq(xecam_user_pdev_add(HOST, cfg, sizeof(cfg)), 0);
+    ck_assert_int_eq(h_set(TOOLSTACK, h_space(GUEST, 0, 0, 255, BASE)), 0);
+    ck_assert_int_eq(xecam_assign_device(r.d, XECAM_SBDF(0, 0, 1, 0), HOST,
+                                         0), 0);
+    ck_assert_int_eq(pthread_create(&t, NULL, take_domain_lock, &r), 0);
+    for ( i = 0; i < ROUNDS / 4; i++ )
+    {
+        ck_assert_int_eq(xecam_mmio_read(r.d, 0, BASE + (1 << 15), 4, &v),
+                         XECAM_IO_OKAY);
+        r.torn += v != 0x12348086;
+    }
+    __atomic_store_n(&r.stop, true, __ATOMIC_RELEASE);
+    pthread_join(t, NULL);
+    ck_assert_uint_eq(r.torn, 0);
+    xecam_user_reset();
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("readers");
+    TCase *tc = tcase_create("races");
+
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_register_rewritten);
+    tcase_add_test(tc, test_registers_added_and_removed);
+    tcase_add_test(tc, test_window_check_while_windows_change);
+    tcase_add_test(tc, test_full_path_while_domain_lock_taken);
+    suite_add_tcase(s, tc);
+
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

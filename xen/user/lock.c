@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Userspace port: locks.
+ *
+ * The reader/writer lock is read-mostly, like Xen's percpu rwlocks.  A
+ * reader announces itself in its thread's own slot and checks that no
+ * writer is at work: a store and a load, nothing any other thread writes,
+ * so readers on different threads never share a cache line.  A writer takes
+ * the writers' mutex, raises the lock's flag (new readers then wait on the
+ * slow path), and waits for every slot naming the lock to empty.  Writers go
+ * first, like Xen's fair rwlocks: a reader that waits on something while
+ * holding the lock shows up in the tests as a hang.
+ *
+ * The reader's store must be ordered before its load of the flag.  Where
+ * the kernel has membarrier(2), the writer pays for that order (one system
+ * call per write lock) and the reader needs no fence; elsewhere, and under
+ * ThreadSanitizer, which cannot see membarrier, the reader's store is a
+ * sequentially consistent one.
+ *
+ * A thread may hold read locks on up to NR_HELD locks at once; slots are
+ * recycled when threads exit.  The mutex is a plain pthread mutex.
+ */
+#include <errno.h>
+#include <linux/membarrier.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <xecam/port.h>
+#include "port.h"
+
+#define NR_SLOTS    1024
+#define NR_HELD     4
+
+struct xecam_lock {
+    unsigned int writer;                /* a writer holds or wants it */
+    pthread_mutex_t writers;            /* one writer at a time */
+    pthread_mutex_t wait;               /* slow readers sleep on ... */
+    pthread_cond_t done;                /* ... the writer's exit */
+};
+
+struct slot {
+    const struct xecam_lock *held[NR_HELD];
+    bool used;
+} __attribute__((aligned(64)));
+
+static struct slot slots[NR_SLOTS];
+static unsigned int nr_slots;           /* high-water mark */
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_key_t slot_key;
+static pthread_once_t slot_once = PTHREAD_ONCE_INIT;
+static __thread struct slot *my_slot;
+static bool asymmetric;                 /* membarrier orders for readers */
+
+#if defined(__SANITIZE_THREAD__)
+#define TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define TSAN 1
+#endif
+#endif
+
+static void membarrier_init(void)
+{
+#ifndef TSAN
+    asymmetric = !syscall(__NR_membarrier,
+                          MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0);
+#endif
+}
+
+/* A full barrier on every CPU running one of our threads. */
+static void membarrier_all(void)
+{
+    if ( syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) )
+        abort();
+}
+
+static void slot_release(void *p)
+{
+    struct slot *s = p;
+
+    pthread_mutex_lock(&slots_lock);
+    __atomic_store_n(&s->used, false, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&slots_lock);
+}
+
+static void slot_key_init(void)
+{
+    if ( pthread_key_create(&slot_key, slot_release) )
+        abort();
+    membarrier_init();
+}
+
+static struct slot *slot_get(void)
+{
+    unsigned int i;
+
+    if ( my_slot )
+        return my_slot;
+    pthread_once(&slot_once, slot_key_init);
+    pthread_mutex_lock(&slots_lock);
+    for ( i = 0; i < NR_SLOTS && slots[i].used; i++ )
+        continue;
+    if ( i == NR_SLOTS )
+        abort();                        /* 1024 live threads: not a test */
+    slots[i].used = true;
+    if ( i >= nr_slots )
+        __atomic_store_n(&nr_slots, i + 1, __ATOMIC_SEQ_CST);
+    pthread_mutex_unlock(&slots_lock);
+    my_slot = &slots[i];
+    pthread_setspecific(slot_key, my_slot);
+
+    return my_slot;
+}
+
+int xecam_port_lock_create(struct xecam_lock **lock)
+{
+    struct xecam_lock *l;
+
+    if ( xecam_user_fault(XECAM_FAULT_LOCK) )
+        return -ENOMEM;
+    pthread_once(&slot_once, slot_key_init);
+    l = calloc(1, sizeof(*l));
+    if ( !l )
+        return -ENOMEM;
+    pthread_mutex_init(&l->writers, NULL);
+    pthread_mutex_init(&l->wait, NULL);
+    pthread_cond_init(&l->done, NULL);
+    *lock = l;
+
+    return 0;
+}
+
+void xecam_port_lock_destroy(struct xecam_lock *lock)
+{
+    if ( !lock )
+        return;
+    pthread_mutex_destroy(&lock->writers);
+    pthread_mutex_destroy(&lock->wait);
+    pthread_cond_destroy(&lock->done);
+    free(lock);
+}
+
+static unsigned int held_index(const struct slot *s,
+                               const struct xecam_lock *lock)
+{
+    unsigned int i;
+
+    for ( i = 0; i < NR_HELD; i++ )
+        if ( s->held[i] == lock )
+            return i;
+    abort();                            /* more than NR_HELD nested */
+}
+
+void xecam_port_read_lock(struct xecam_lock *lock)
+{
+    struct slot *s = slot_get();
+    unsigned int i = held_index(s, NULL);
+
+    for ( ;; )
+    {
+        if ( asymmetric )
+        {
+            __atomic_store_n(&s->held[i], lock, __ATOMIC_RELAXED);
+            __atomic_signal_fence(__ATOMIC_SEQ_CST);
+            if ( !__atomic_load_n(&lock->writer, __ATOMIC_ACQUIRE) )
+                return;
+        }
+        else
+        {
+            __atomic_store_n(&s->held[i], lock, __ATOMIC_SEQ_CST);
+            if ( !__atomic_load_n(&lock->writer, __ATOMIC_SEQ_CST) )
+                return;
+        }
+        /* A writer is in or coming: step back and sleep until it is out. */
+        __atomic_store_n(&s->held[i], NULL, __ATOMIC_RELEASE);
+        pthread_mutex_lock(&lock->wait);
+        while ( __atomic_load_n(&lock->writer, __ATOMIC_ACQUIRE) )
+            pthread_cond_wait(&lock->done, &lock->wait);
+        pthread_mutex_unlock(&lock->wait);
+    }
+}
+
+void xecam_port_read_unlock(struct xecam_lock *lock)
+{
+    struct slot *s = my_slot;
+
+    __atomic_store_n(&s->held[held_index(s, lock)], NULL, __ATOMIC_RELEASE);
+}
+
+void xecam_port_write_lock(struct xecam_lock *lock)
+{
+    unsigned int i, j, n;
+
+    pthread_mutex_lock(&lock->writers);
+    __atomic_store_n(&lock->writer, 1, __ATOMIC_SEQ_CST);
+    if ( asymmetric )
+        membarrier_all();
+    n = __atomic_load_n(&nr_slots, __ATOMIC_SEQ_CST);
+    for ( i = 0; i < n; i++ )
+        for ( j = 0; j < NR_HELD; j++ )
+            while ( __atomic_load_n(&slots[i].held[j],
+                                    __ATOMIC_SEQ_CST) == lock )
+                sched_yield();
+}
+
+void xecam_port_write_unlock(struct xecam_lock *lock)
+{
+    pthread_mutex_lock(&lock->wait);
+    __atomic_store_n(&lock->writer, 0, __ATOMIC_RELEASE);
+    pthread_cond_broadcast(&lock->done);
+    pthread_mutex_unlock(&lock->wait);
+    pthread_mutex_unlock(&lock->writers);
+}
+
+struct xecam_mutex {
+    pthread_mutex_t m;
+};
+
+int xecam_port_mutex_create(struct xecam_mutex **m)
+{
+    if ( xecam_user_fault(XECAM_FAULT_LOCK) )
+        return -ENOMEM;
+    *m = calloc(1, sizeof(**m));
+    if ( !*m )
+        return -ENOMEM;
+    pthread_mutex_init(&(*m)->m, NULL);
+
+    return 0;
+}
+
+void xecam_port_mutex_destroy(struct xecam_mutex *m)
+{
+    if ( !m )
+        return;
+    pthread_mutex_destroy(&m->m);
+    free(m);
+}
+
+void xecam_port_mutex_lock(struct xecam_mutex *m)
+{
+    pthread_mutex_lock(&m->m);
+}
+
+void xecam_port_mutex_unlock(struct xecam_mutex *m)
+{
+    pthread_mutex_unlock(&m->m);
+}
