@@ -31,37 +31,41 @@ bool xecam_pio_accept(unsigned int port, unsigned int size)
             port + size <= XECAM_PCI_CFC + 4);
 }
 
-static void cfc_access(struct xecam_domain *d, unsigned int vcpu,
-                       unsigned int port, unsigned int size, bool write,
-                       uint32_t *val)
+static int cfc_access(struct xecam_domain *d, unsigned int vcpu,
+                      unsigned int port, unsigned int size, bool write,
+                      uint32_t *val)
 {
     uint32_t cf8 = xecam_read_once(d->cf8);
     unsigned int reg = (cf8 & 0xfc) | (port & 3) | ((cf8 >> 16) & 0xf00);
 
     if ( !(cf8 & CF8_ENABLE) )
-        return;
+        return XECAM_IO_OKAY;
     if ( !xecam_cfg_access_ok(reg, size) )
     {
         xecam_bad_access(d, "CFC", port, size);
-        return;
+        return XECAM_IO_OKAY;
     }
 
     if ( write )
         *val &= xecam_ones(size);
-    xecam_dispatch(d, vcpu, XECAM_SBDF(0, cf8 >> 16, cf8 >> 11, cf8 >> 8),
+    return xecam_dispatch(d, vcpu, XECAM_SBDF(0, cf8 >> 16, cf8 >> 11, cf8 >> 8),
                    reg, size, write, val);
 }
 
 int xecam_pio_read(struct xecam_domain *d, unsigned int vcpu,
                    unsigned int port, unsigned int size, uint32_t *val)
 {
-    *val = xecam_ones(size);
-    if ( port == XECAM_PCI_CF8 && size == 4 )
-        *val = xecam_read_once(d->cf8);
-    else if ( xecam_pio_accept(port, size) )
-        cfc_access(d, vcpu, port, size, false, val);
+    uint32_t v = xecam_ones(size);
+    int rc = XECAM_IO_OKAY;
 
-    return XECAM_IO_OKAY;
+    if ( port == XECAM_PCI_CF8 && size == 4 )
+        v = xecam_read_once(d->cf8);
+    else if ( xecam_pio_accept(port, size) )
+        rc = cfc_access(d, vcpu, port, size, false, &v);
+    if ( rc == XECAM_IO_OKAY )
+        *val = v;
+
+    return rc;
 }
 
 int xecam_pio_write(struct xecam_domain *d, unsigned int vcpu,
@@ -70,7 +74,7 @@ int xecam_pio_write(struct xecam_domain *d, unsigned int vcpu,
     if ( port == XECAM_PCI_CF8 && size == 4 )
         xecam_write_once(d->cf8, val & cf8_mask(d));
     else if ( xecam_pio_accept(port, size) )
-        cfc_access(d, vcpu, port, size, true, &val);
+        return cfc_access(d, vcpu, port, size, true, &val);
 
     return XECAM_IO_OKAY;
 }

@@ -182,6 +182,12 @@ bool xecam_dispatch_locked(struct xecam_domain *d, uint32_t sbdf,
             xecam_vpci_read(b->vpci[devfn], reg, size, val);
         return true;
     }
+    if ( d->flags & XECAM_DOMF_HOST_IOREQ )
+    {
+        xecam_count(d->stats.to_ioreq);
+        fwd->host = true;
+        return false;
+    }
     if ( !b || !b->server[devfn] )
     {
         nobody(d, size, write, val);
@@ -196,15 +202,16 @@ bool xecam_dispatch_locked(struct xecam_domain *d, uint32_t sbdf,
             *val = xecam_ones(size);
         return true;
     }
+    fwd->host = false;
     fwd->id = s->id;
     fwd->serial = s->serial;
 
     return false;
 }
 
-void xecam_dispatch(struct xecam_domain *d, unsigned int vcpu, uint32_t sbdf,
-                    unsigned int reg, unsigned int size, bool write,
-                    uint32_t *val)
+int xecam_dispatch(struct xecam_domain *d, unsigned int vcpu, uint32_t sbdf,
+                   unsigned int reg, unsigned int size, bool write,
+                   uint32_t *val)
 {
     struct xecam_fwd fwd;
     bool done;
@@ -212,6 +219,10 @@ void xecam_dispatch(struct xecam_domain *d, unsigned int vcpu, uint32_t sbdf,
     xecam_port_read_lock(d->lock);
     done = xecam_dispatch_locked(d, sbdf, reg, size, write, val, &fwd);
     xecam_port_read_unlock(d->lock);
+    if ( !done && fwd.host )
+        return XECAM_IO_UNHANDLED;
     if ( !done )
         xecam_ioreq_forward(d, &fwd, vcpu, sbdf, reg, size, write, val);
+
+    return XECAM_IO_OKAY;
 }

@@ -27,9 +27,13 @@ static uint32_t ecam_decode(const struct xecam_window *w, uint64_t gpa,
                       (off >> 15) & 0x1f, (off >> 12) & 7);
 }
 
-/* One access of at most 4 bytes inside a window. */
-static void ecam_part(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
-                      unsigned int size, bool write, uint32_t *val)
+/*
+ * One access of at most 4 bytes inside a window.  XECAM_IO_UNHANDLED if the
+ * host must forward it; reported as a bad access unless 'host_ok'.
+ */
+static int ecam_part(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
+                     unsigned int size, bool write, uint32_t *val,
+                     bool host_ok)
 {
     const struct xecam_window *w;
     unsigned int reg = 0;
@@ -48,13 +52,22 @@ static void ecam_part(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
         xecam_count_stat(d->stats.unclaimed);
     xecam_port_read_unlock(d->lock);
 
-    if ( !done )
+    if ( done )
+        return XECAM_IO_OKAY;
+    if ( !fwd.host )
+    {
         xecam_ioreq_forward(d, &fwd, vcpu, sbdf, reg, size, write, val);
+        return XECAM_IO_OKAY;
+    }
+    if ( !host_ok )
+        xecam_bad_access(d, "8-byte ECAM (device model)", gpa, 8);
+
+    return XECAM_IO_UNHANDLED;
 }
 
-static void ecam_access(struct xecam_domain *d, unsigned int vcpu,
-                        uint64_t gpa, unsigned int size, bool write,
-                        uint64_t *val)
+static int ecam_access(struct xecam_domain *d, unsigned int vcpu,
+                       uint64_t gpa, unsigned int size, bool write,
+                       uint64_t *val)
 {
     unsigned int i, n = size == 8 ? 2 : 1;
     uint32_t part;
@@ -62,25 +75,35 @@ static void ecam_access(struct xecam_domain *d, unsigned int vcpu,
     if ( !ecam_access_ok(gpa, size) )
     {
         xecam_bad_access(d, "ECAM", gpa, size);
-        return;
+        return XECAM_IO_OKAY;
     }
     if ( n == 1 )               /* the common case, without the merging */
     {
+        int rc;
+
         part = write ? *val : xecam_ones(size);
-        ecam_part(d, vcpu, gpa, size, write, &part);
-        if ( !write )
+        rc = ecam_part(d, vcpu, gpa, size, write, &part, true);
+        if ( !write && rc == XECAM_IO_OKAY )
             *val = part;
-        return;
+        return rc;
     }
+    /* Both dwords are in the same function: the first decides. */
     for ( i = 0; i < n; i++ )
     {
         part = write ? (uint32_t)(*val >> (32 * i)) & xecam_ones(size / n)
                      : xecam_ones(size / n);
-        ecam_part(d, vcpu, gpa + 4 * i, size / n, write, &part);
+        if ( ecam_part(d, vcpu, gpa + 4 * i, size / n, write, &part,
+                       false) != XECAM_IO_OKAY )
+        {
+            *val = write ? *val : ~0ULL;        /* a bad access */
+            break;
+        }
         if ( !write )
             *val = (*val & ~(0xffffffffULL << (32 * i))) |
                    ((uint64_t)part << (32 * i));
     }
+
+    return XECAM_IO_OKAY;
 }
 
 /*
@@ -95,16 +118,17 @@ bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa)
 int xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
                     unsigned int size, uint64_t *val)
 {
-    *val = size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
-    ecam_access(d, vcpu, gpa, size, false, val);
+    uint64_t v = size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+    int rc = ecam_access(d, vcpu, gpa, size, false, &v);
 
-    return XECAM_IO_OKAY;
+    if ( rc == XECAM_IO_OKAY )
+        *val = v;
+
+    return rc;
 }
 
 int xecam_mmio_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
                      unsigned int size, uint64_t val)
 {
-    ecam_access(d, vcpu, gpa, size, true, &val);
-
-    return XECAM_IO_OKAY;
+    return ecam_access(d, vcpu, gpa, size, true, &val);
 }

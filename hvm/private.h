@@ -81,6 +81,7 @@ struct xecam_ioreq_server {
 
 /* Which server a request goes to, once d->lock is dropped. */
 struct xecam_fwd {
+    bool host;                    /* the host forwards it (DOMF_HOST_IOREQ) */
     unsigned int id;
     unsigned long serial;
 };
@@ -135,7 +136,8 @@ void xecam_route_destroy(struct xecam_domain *d);
 bool xecam_dispatch_locked(struct xecam_domain *d, uint32_t sbdf,
                            unsigned int reg, unsigned int size, bool write,
                            uint32_t *val, struct xecam_fwd *fwd);
-void xecam_dispatch(struct xecam_domain *d, unsigned int vcpu, uint32_t sbdf,
+/* XECAM_IO_OKAY, or XECAM_IO_UNHANDLED: the host's (DOMF_HOST_IOREQ). */
+int xecam_dispatch(struct xecam_domain *d, unsigned int vcpu, uint32_t sbdf,
                     unsigned int reg, unsigned int size, bool write,
                     uint32_t *val);
 

@@ -25,8 +25,18 @@ struct xecam_vpci;
 #define XECAM_DOMF_PARTIAL_MF (1U << 2)
 /* Every device assigned is permissive (xl's pci_permissive). */
 #define XECAM_DOMF_PERMISSIVE (1U << 3)
+/*
+ * Functions without a vPCI device are the host's: the traps answer
+ * XECAM_IO_UNHANDLED for them and the host hands the access to its own
+ * ioreq servers (Xen: an IOREQ_TYPE_PCI_CONFIG request to the server whose
+ * PCI range holds the function, completed asynchronously) or ignores it.
+ * An 8-byte ECAM access to such a function is a bad access: device models
+ * take at most 4 bytes of config space at a time.
+ */
+#define XECAM_DOMF_HOST_IOREQ (1U << 4)
 #define XECAM_DOMF_MASK      (XECAM_DOMF_SELF_ECAM | XECAM_DOMF_CF8_EXT | \
-                              XECAM_DOMF_PARTIAL_MF | XECAM_DOMF_PERMISSIVE)
+                              XECAM_DOMF_PARTIAL_MF | XECAM_DOMF_PERMISSIVE | \
+                              XECAM_DOMF_HOST_IOREQ)
 
 /* 'host' is the host's own domain object, for the port's use. fallible */
 int  xecam_domain_create(domid_t id, unsigned int flags, void *host,
@@ -55,9 +65,12 @@ long xecam_hvm_op(unsigned int op, xecam_guest_handle_t arg);
 
 /*
  * Trapped accesses, shaped like Xen's hvm_mmio_ops / portio handlers.  They
- * always complete (XECAM_IO_OKAY): a bad access reads all-ones or is dropped.
+ * complete (XECAM_IO_OKAY): a bad access reads all-ones or is dropped.  With
+ * XECAM_DOMF_HOST_IOREQ an access to a function without a vPCI device is
+ * XECAM_IO_UNHANDLED, nothing done and *val untouched: the host's to forward.
  */
-#define XECAM_IO_OKAY 0
+#define XECAM_IO_OKAY       0
+#define XECAM_IO_UNHANDLED  1
 
 bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa);
 int  xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
