@@ -222,7 +222,7 @@ static void ignored(struct xecam_vpci *dev, unsigned int offset)
     vpci_warn(dev, "BAR at %#x not moved while its decode is on", offset);
 }
 
-static void rom_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
+static void xecam_cf_check rom_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
                       struct xecam_vpci_bar *b, uint32_t old, bool decode)
 {
     uint32_t moved = (reg->val ^ old) & ~PCI_ROM_ENABLE;
@@ -237,7 +237,7 @@ static void rom_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
         bar_map(dev, b, reg->val & PCI_ROM_ENABLE);
 }
 
-static void bar_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
+static void xecam_cf_check bar_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
                       uint32_t old, uint32_t bytes)
 {
     struct xecam_vpci_bar *b = reg->priv;

@@ -83,7 +83,7 @@ static void refuse(struct xecam_vpci *dev, const char *why)
     vpci_warn(dev, "MSI %s", why);
 }
 
-static void ctrl_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
+static void xecam_cf_check ctrl_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
                        uint32_t old, uint32_t bytes)
 {
     bool was = old & MSI_ENABLE, now = reg->val & MSI_ENABLE;
@@ -117,7 +117,7 @@ static void ctrl_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
     xecam_vpci_irq_sync(dev);
 }
 
-static void addr_data_write(struct xecam_vpci *dev,
+static void xecam_cf_check addr_data_write(struct xecam_vpci *dev,
                             struct xecam_vpci_reg *reg, uint32_t old,
                             uint32_t bytes)
 {
@@ -132,7 +132,7 @@ void xecam_cap_msi_reset(struct xecam_vpci *dev)
     dev->msi_bound = false;
 }
 
-int xecam_cap_msi_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
+int xecam_cf_check xecam_cap_msi_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
 {
     unsigned int off = cap->offset, data;
     uint32_t c;

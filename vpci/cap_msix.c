@@ -44,7 +44,7 @@ static void refuse(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
     vpci_warn(dev, "MSI-X %s", why);
 }
 
-static void ctrl_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
+static void xecam_cf_check ctrl_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
                        uint32_t old, uint32_t bytes)
 {
     bool was = old & MSIX_ENABLE, now = reg->val & MSIX_ENABLE;
@@ -79,7 +79,7 @@ static bool in_bar(const struct xecam_vpci *dev, unsigned int bir,
            off < b->size && len <= b->size - off;
 }
 
-int xecam_cap_msix_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
+int xecam_cf_check xecam_cap_msix_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
 {
     unsigned int off = cap->offset;
     uint32_t c, table, pba;

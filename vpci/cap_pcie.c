@@ -73,7 +73,7 @@ static int add_kind(struct xecam_vpci *dev, unsigned int off,
     }
 }
 
-static void devctl_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
+static void xecam_cf_check devctl_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
                          uint32_t old, uint32_t bytes)
 {
     if ( !(reg->val & DEVCTL_FLR) )
@@ -93,7 +93,7 @@ static bool as_rciep(const struct xecam_vpci *dev, uint32_t caps)
             PCIE_TYPE(caps) == PCIE_TYPE_LEG_EP);
 }
 
-int xecam_cap_pcie_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
+int xecam_cf_check xecam_cap_pcie_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
 {
     unsigned int off = cap->offset, i;
     uint32_t caps, devcap, devctl;

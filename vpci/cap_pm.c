@@ -19,7 +19,7 @@
 #define PM_D0           0
 #define PM_D3HOT        3
 
-static void pmcsr_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
+static void xecam_cf_check pmcsr_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
                         uint32_t old, uint32_t bytes)
 {
     unsigned int from = old & PMCSR_STATE, to = reg->val & PMCSR_STATE;
@@ -39,7 +39,7 @@ static void pmcsr_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
     }
 }
 
-int xecam_cap_pm_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
+int xecam_cf_check xecam_cap_pm_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
 {
     unsigned int off = cap->offset;
     uint32_t pmc, pmcsr;

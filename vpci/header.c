@@ -85,7 +85,7 @@ void xecam_vpci_intx_sync(struct xecam_vpci *dev)
         xecam_vpci_hw_write(dev, 0x05, 1, (hw & ~bit) | want);
 }
 
-static void cmd_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
+static void xecam_cf_check cmd_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
                       uint32_t old, uint32_t bytes)
 {
     uint32_t changed = reg->val ^ old;
@@ -99,7 +99,7 @@ static void cmd_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
         xecam_vpci_intx_sync(dev);
 }
 
-static uint32_t hdr_type_read(struct xecam_vpci *dev,
+static uint32_t xecam_cf_check hdr_type_read(struct xecam_vpci *dev,
                               const struct xecam_vpci_reg *reg, uint32_t val)
 {
     return (val & ~PCI_HDR_MF) | (xecam_read_once(dev->mf) ? PCI_HDR_MF : 0);

@@ -189,10 +189,14 @@ xecam_cap_policy_of(const struct xecam_cap *cap,
                     enum xecam_cap_action *action);
 
 /* cap_pm.c, cap_msi.c, cap_msix.c, cap_pcie.c */
-int xecam_cap_pm_init(struct xecam_vpci *dev, const struct xecam_cap *cap);
-int xecam_cap_msi_init(struct xecam_vpci *dev, const struct xecam_cap *cap);
-int xecam_cap_msix_init(struct xecam_vpci *dev, const struct xecam_cap *cap);
-int xecam_cap_pcie_init(struct xecam_vpci *dev, const struct xecam_cap *cap);
+int xecam_cf_check xecam_cap_pm_init(struct xecam_vpci *dev,
+                                     const struct xecam_cap *cap);
+int xecam_cf_check xecam_cap_msi_init(struct xecam_vpci *dev,
+                                     const struct xecam_cap *cap);
+int xecam_cf_check xecam_cap_msix_init(struct xecam_vpci *dev,
+                                     const struct xecam_cap *cap);
+int xecam_cf_check xecam_cap_pcie_init(struct xecam_vpci *dev,
+                                     const struct xecam_cap *cap);
 int xecam_cap_msix_holes(struct xecam_vpci *dev, const struct xecam_cap *cap);
 void xecam_cap_msi_reset(struct xecam_vpci *dev);
 void xecam_cap_msix_reset(struct xecam_vpci *dev);

@@ -278,7 +278,7 @@ static void reg_write_hw(struct xecam_vpci *dev,
     uint32_t pass = hw & ~fixed & ~r->rw1c, clear = hw & r->rw1c & g;
     uint32_t keep = bytes & ~pass & ~r->rw1c & ~(rsvd & r->rsvdz), v, cur;
     unsigned int first = __builtin_ctz(bytes) / 8;
-    unsigned int n = __builtin_popcount(bytes) / 8;
+    unsigned int n = xecam_popcount(bytes) / 8;
 
     if ( !pass && !clear )
         return;

@@ -12,6 +12,7 @@
 #if defined(__XEN__)
 #include <xen/types.h>
 #include <xen/errno.h>
+#include <xen/bitops.h>
 #elif defined(XECAM_FREESTANDING)
 typedef __INT8_TYPE__    int8_t;
 typedef __INT16_TYPE__   int16_t;
@@ -49,6 +50,18 @@ enum xecam_errno {
 
 #define XECAM_ARRAY_SIZE(a)  (sizeof(a) / sizeof((a)[0]))
 #define XECAM_BUILD_BUG_ON(c) _Static_assert(!(c), #c)
+
+/*
+ * Functions called through a pointer (register hooks, capability set-up):
+ * Xen's cf_check gives them an ENDBR64 landing pad for CET-IBT.
+ */
+#if defined(__XEN__)
+#define xecam_cf_check          cf_check
+#define xecam_popcount(x)       hweight32(x)   /* Xen links no libgcc */
+#else
+#define xecam_cf_check
+#define xecam_popcount(x)       __builtin_popcount(x)
+#endif
 
 #define xecam_memset(d, c, n)  __builtin_memset(d, c, n)
 #define xecam_memcpy(d, s, n)  __builtin_memcpy(d, s, n)
