@@ -36,13 +36,13 @@ SAN_OBJS  := $(LIB_SRCS:%.c=$(SAN_DIR)/%.o)
 
 CMOCKA_BINS := $(CMOCKA_SRCS:unit/cmocka/%.c=$(BUILD)/unit/%)
 CHECK_BINS  := $(CHECK_SRCS:unit/check/%.c=$(BUILD)/unit/%)
-TOOL_BINS   := $(BUILD)/ecamctl
+TOOL_BINS   := $(BUILD)/ecamctl $(BUILD)/kvmecam
 
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 .PHONY: all lib tools tests test test-tsan freestanding m32 fuzz fuzz-smoke \
-        fuzz-campaign coverage bench clean
+        fuzz-campaign coverage bench bench-kvm clean
 all: lib tools tests
 
 lib: $(LIB)
@@ -83,7 +83,7 @@ $(BUILD)/unit/check_%: unit/check/check_%.c unit/helpers.h $(SAN_LIB)
 # runner closes with "total: N passed, N failed" and fails on any failure.
 test: tests tools
 	@unit/run-tests.sh $(CMOCKA_BINS) $(CHECK_BINS) unit/tools/test_ecamctl.sh \
-	    unit/tools/test_examples.sh
+	    unit/tools/test_examples.sh unit/tools/test_kvm.sh
 
 # The threaded suites again under ThreadSanitizer (data races, lock order).
 TSAN      := -fsanitize=thread -fno-omit-frame-pointer
@@ -150,6 +150,41 @@ $(BUILD)/bench/bench_vpci: bench/bench_vpci.c $(wildcard bench/xen/*) \
 bench: $(BUILD)/bench/bench_vpci
 	$< $(BUILD)/bench/vpci.csv
 	@echo "rows also in $(BUILD)/bench/vpci.csv"
+
+# kvmecam: a KVM guest (tools/kvmecam/guest/: a flat 64-bit binary run at
+# CPL0) whose ECAM and CF8/CFC exits the module serves; it links ecamctl's
+# config and session code.  `make bench-kvm` times those exits.
+OBJCOPY        ?= objcopy
+KVMECAM_SRCS   := $(wildcard tools/kvmecam/*.c)
+KVMECAM_SHARED := $(addprefix tools/ecamctl/,guest.c dm.c xlcfg.c pcispec.c \
+                    util.c replay.c access.c)
+KVM_GUEST      := $(BUILD)/kvmguest
+KVM_GUEST_SRCS := tools/kvmecam/guest/entry.S \
+                  $(wildcard tools/kvmecam/guest/*.c)
+KVM_GUEST_FLAGS := $(STD) $(WARN) -O2 -m64 -ffreestanding -fno-builtin \
+                   -nostdlib -static -fno-pic -fno-pie -no-pie -mno-red-zone \
+                   -mgeneral-regs-only -fno-stack-protector \
+                   -fno-asynchronous-unwind-tables -fcf-protection=none \
+                   -Itools/kvmecam
+
+$(KVM_GUEST)/guest.elf: $(KVM_GUEST_SRCS) tools/kvmecam/guest/guest.lds \
+                        tools/kvmecam/guest/guest.h tools/kvmecam/abi.h
+	@mkdir -p $(@D)
+	$(CC) $(KVM_GUEST_FLAGS) -Wl,-T,tools/kvmecam/guest/guest.lds \
+	    -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(KVM_GUEST_SRCS) -o $@
+
+$(KVM_GUEST)/guest.bin: $(KVM_GUEST)/guest.elf
+	$(OBJCOPY) -O binary $< $@
+
+$(BUILD)/kvmecam: $(KVMECAM_SRCS) tools/kvmecam/blob.S \
+                  $(wildcard tools/kvmecam/*.h tools/ecamctl/*.h) \
+                  $(KVMECAM_SHARED) $(KVM_GUEST)/guest.bin $(LIB)
+	$(CC) $(STD) $(WARN) $(OPT) $(INC) -Itools/ecamctl -pthread \
+	    -DKVMECAM_GUEST_BIN='"$(KVM_GUEST)/guest.bin"' $(KVMECAM_SRCS) \
+	    tools/kvmecam/blob.S $(KVMECAM_SHARED) $(LIB) -o $@
+
+bench-kvm: $(BUILD)/kvmecam
+	$< bench
 
 # libFuzzer harnesses (clang), and standalone reproducers (any cc).
 FUZZ_CC    ?= clang

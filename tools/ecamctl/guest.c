@@ -238,3 +238,25 @@ int guest_from_config(struct session *s, const char *path)
 
     return rc ? -1 : 0;
 }
+
+int load_hosts(const char *const *hosts, unsigned int nr)
+{
+    char err[512];
+    unsigned int i;
+    int rc;
+
+    for ( i = 0; i < nr; i++ )
+    {
+        rc = strcmp(hosts[i], "sysfs")
+             ? xecam_user_load_lspci(hosts[i], err, sizeof(err))
+             : xecam_user_load_sysfs("/sys/bus/pci/devices", err,
+                                     sizeof(err));
+        if ( rc )
+        {
+            fprintf(stderr, "%s\n", err);
+            return -1;
+        }
+    }
+
+    return 0;
+}

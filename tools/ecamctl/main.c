@@ -62,28 +62,6 @@ static int parse_args(int argc, char **argv, struct args *a)
     return 0;
 }
 
-static int load_hosts(const struct args *a)
-{
-    char err[512];
-    unsigned int i;
-    int rc;
-
-    for ( i = 0; i < a->nr_hosts; i++ )
-    {
-        rc = strcmp(a->hosts[i], "sysfs")
-             ? xecam_user_load_lspci(a->hosts[i], err, sizeof(err))
-             : xecam_user_load_sysfs("/sys/bus/pci/devices", err,
-                                     sizeof(err));
-        if ( rc )
-        {
-            fprintf(stderr, "%s\n", err);
-            return -1;
-        }
-    }
-
-    return 0;
-}
-
 /* view CFG / replay CFG TRACE: a guest from a config, then the command. */
 static int with_config(const char *cmd, const struct args *a)
 {
@@ -91,7 +69,8 @@ static int with_config(const char *cmd, const struct args *a)
     int rc = 2;
 
     xecam_user_domain_privileged(0);
-    if ( !load_hosts(a) && !guest_from_config(&s, a->pos[0]) )
+    if ( !load_hosts(a->hosts, a->nr_hosts) &&
+         !guest_from_config(&s, a->pos[0]) )
         rc = !strcmp(cmd, "view") ? view(&s, a->diff)
              : !strcmp(cmd, "shell") ? shell(&s)
              : replay_session(&s, a->pos[1]);

@@ -65,6 +65,8 @@ void say(struct session *s, const char *what, long rc);
 
 /* guest.c: the guest an xl config describes (hosts already loaded). */
 int guest_from_config(struct session *s, const char *path);
+/* Host devices from lspci dumps, or "sysfs" (read-only); 0 or -1, said. */
+int load_hosts(const char *const *hosts, unsigned int nr);
 /* view.c: print what the guest sees; the exit status. */
 int view(struct session *s, bool as_diff);
 /* replay.c: one line of a trace (0, or -1 once reported). */

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * kvmecam: a KVM guest whose ECAM and CF8/CFC accesses are served by the
+ * xen-ecam module hosted in userspace, as Xen's MMIO and port handlers
+ * would serve them.
+ */
+#ifndef KVMECAM_H
+#define KVMECAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xecam/user.h>
+
+#include "abi.h"
+#include "replay.h"                 /* ecamctl's session */
+
+#define KVMECAM_SKIP 77             /* exit status: no usable /dev/kvm */
+
+/* ---- vm.c: the VM, its RAM and its one vCPU. ---- */
+struct vm {
+    int kvm, fd, vcpu;
+    struct kvm_run *run;
+    size_t run_size;
+    uint8_t *ram;
+};
+
+/* 0; KVMECAM_SKIP (no KVM here: 'why' says why); -1 on other failures. */
+int  vm_open(struct vm *vm, char *why, size_t len);
+void vm_close(struct vm *vm);
+
+/* ---- longmode.c: page tables, GDT, registers; the guest loaded. ---- */
+/* Identity map 0-4 GiB and [ecam, ecam + size); copy 'code' to KG_CODE. */
+int vm_boot(struct vm *vm, uint64_t ecam, uint64_t size, const void *code,
+            size_t len);
+
+/* ---- blob.S: the guest binary (guest/). ---- */
+extern const uint8_t kvmecam_guest[], kvmecam_guest_end[];
+
+/* ---- clock.c ---- */
+uint64_t now_ns(void);
+uint64_t clock_cost_ns(void);
+
+/* ---- timer.c: a periodic SIGALRM so that KVM_RUN returns EINTR. ---- */
+int  timer_start(unsigned int period_ms);
+void timer_stop(void);
+
+/* ---- serve.c: one exit, through the module or a peer. ---- */
+enum exit_kind {
+    EX_ECAM_READ, EX_ECAM_WRITE,    /* inside a window: the module */
+    EX_CF8,                         /* 0xcf8-0xcff: the module */
+    EX_PEER_MMIO, EX_PEER_PIO,      /* elsewhere: a constant, no module */
+    EX_REPORT,                      /* the guest's report port */
+    EX_NONE,                        /* no access (KVM_EXIT_INTR) */
+    EX_NR
+};
+
+struct tally {
+    unsigned long n;
+    uint64_t wall_ns;               /* KVM_RUN round trip, exit served */
+    uint64_t module_ns;             /* inside xecam_* calls */
+    uint32_t *s_wall, *s_module;    /* each exit's, if kept */
+    size_t nr_s, max_s;
+};
+
+/* stats.c */
+int tally_add(struct tally *t, uint64_t wall, uint64_t module, bool keep);
+uint32_t tally_median(struct tally *t, bool module);
+void tally_free(struct tally *t);
+
+struct host {
+    struct vm vm;
+    struct session s;               /* the guest's domain */
+    struct kg_params *params;       /* in guest RAM */
+    struct tally t[EX_NR];
+    bool keep;                      /* every exit's figures, for medians */
+    uint64_t exit_module_ns;        /* the exit being served */
+    bool record;
+    struct kg_rec *srv;             /* as served, in order, if recording */
+    size_t nr_srv, max_srv;
+    struct kg_rec *glog;            /* the guest's log, handed over */
+    size_t nr_glog, max_glog;
+    bool done;
+};
+
+/* Serve the exit in vm.run; its kind, or -1 if the guest cannot go on. */
+int serve_exit(struct host *h);
+
+/* ---- report.c: the report port. ---- */
+int report_port(struct host *h, uint32_t val);
+
+/* ---- run.c: KVM_RUN until the guest is done or the time is up. ---- */
+#define RUN_TIMEOUT (-2)
+/* 0 when the guest is done, RUN_TIMEOUT, or -1 on another failure. */
+int run_guest(struct host *h, unsigned int timeout_s);
+
+/* ---- domain.c: the guest's domain, as ecamctl sets it up. ---- */
+struct opts {
+    const char *cfg;
+    const char *hosts[16];
+    unsigned int nr_hosts;
+    const char *trace;
+    unsigned int timeout_s;
+    unsigned int last_bus;
+    unsigned int count;
+};
+
+int  domain_setup(struct session *s, const struct opts *o);
+int  domain_setup_again(struct session *s, const struct opts *o);
+void domain_teardown(struct session *s);
+/* The guest's ECAM window (the first segment that has one). */
+int  domain_window(uint16_t *seg, uint64_t *base, unsigned int *start,
+                   unsigned int *end);
+
+/* ---- module.c: one access through the module, as ecamctl replay does. */
+/* Whether a handler took it; *val: read result (all-ones if not taken). */
+bool module_access(struct xecam_domain *d, const struct kg_rec *a,
+                   uint64_t *val, uint64_t *ns);
+uint64_t size_ones(unsigned int size);
+
+/* ---- check.c: guest log against host, and against a fresh replay. ---- */
+struct check {
+    unsigned long transport;        /* guest and host disagree */
+    unsigned long replay;           /* guest and a fresh replay disagree */
+    unsigned long misaligned, misaligned_ones;
+};
+
+int check_walk(struct host *h, const struct opts *o, struct check *c);
+
+/* ---- trace.c ---- */
+int trace_write(const struct host *h, const struct opts *o);
+
+/* ---- host.c: a host set up for a run (0, KVMECAM_SKIP, 1, or 2 when
+ * the config is bad). ---- */
+int  host_init(struct host *h, const struct opts *o, uint32_t mode);
+void host_fini(struct host *h);
+
+/* ---- commands ---- */
+int cmd_walk(const struct opts *o);
+int cmd_bench(const struct opts *o);
+int cmd_spin(const struct opts *o);
+
+#endif /* KVMECAM_H */
