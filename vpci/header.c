@@ -42,8 +42,7 @@ static xecam_vpci_read_t hdr_type_read;
 
 static const struct header_reg header[] = {
     /*  off   sz snapshot emu     ro      rw1c    rsvdp   read  write */
-    REG(0x00, 2, true,  ALL,    ALL,    0,      0,      NULL, NULL),  /* Vendor ID */
-    REG(0x02, 2, true,  ALL,    ALL,    0,      0,      NULL, NULL),  /* Device ID */
+    REG(0x00, 4, true,  ALL,    ALL,    0,      0,      NULL, NULL),  /* Vendor, device */
     REG(0x04, 2, false, 0x0543, 0,      0,      0xf800, NULL, cmd_write),
     REG(0x06, 2, true,  0x0010, 0x06ff, 0xf900, 0,      NULL, NULL),  /* Status */
     REG(0x08, 4, true,  ALL,    ALL,    0,      0,      NULL, NULL),  /* Rev, class */
@@ -52,8 +51,7 @@ static const struct header_reg header[] = {
     REG(0x0e, 1, true,  ALL,    ALL,    0,      0,      hdr_type_read, NULL),
     REG(0x0f, 1, false, 0,      0xbf,   0,      0,      NULL, NULL),  /* BIST */
     REG(0x28, 4, false, 0,      ALL,    0,      0,      NULL, NULL),  /* CardBus CIS */
-    REG(0x2c, 2, true,  ALL,    ALL,    0,      0,      NULL, NULL),  /* Subsys vendor */
-    REG(0x2e, 2, true,  ALL,    ALL,    0,      0,      NULL, NULL),  /* Subsystem ID */
+    REG(0x2c, 4, true,  ALL,    ALL,    0,      0,      NULL, NULL),  /* Subsystem IDs */
     REG(0x34, 1, true,  ALL,    ALL,    0,      0,      NULL, NULL),  /* Cap pointer */
     REG(0x3c, 1, false, ALL,    0,      0,      0,      NULL, NULL),  /* Int line */
     REG(0x3d, 1, true,  ALL,    ALL,    0,      0,      NULL, NULL),  /* Int pin */
