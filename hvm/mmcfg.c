@@ -115,6 +115,20 @@ bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa)
     return xecam_window_hit(d, gpa);
 }
 
+bool xecam_mmio_decode(struct xecam_domain *d, uint64_t gpa, uint32_t *sbdf,
+                       unsigned int *reg)
+{
+    const struct xecam_window *w;
+
+    xecam_port_read_lock(d->lock);
+    w = xecam_window_find(d, gpa);
+    if ( w )
+        *sbdf = ecam_decode(w, gpa, reg);
+    xecam_port_read_unlock(d->lock);
+
+    return w;
+}
+
 int xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
                     unsigned int size, uint64_t *val)
 {

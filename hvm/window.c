@@ -72,6 +72,17 @@ bool xecam_window_hit(const struct xecam_domain *d, uint64_t gpa)
     return hit;
 }
 
+bool xecam_domain_has_window(const struct xecam_domain *d)
+{
+    unsigned int i;
+
+    for ( i = 0; i < XECAM_MAX_WINDOWS; i++ )
+        if ( xecam_read_once(d->windows.win[i].used) )
+            return true;
+
+    return false;
+}
+
 struct xecam_window *xecam_window_of_seg(struct xecam_domain *d, uint16_t seg)
 {
     unsigned int i;

@@ -78,6 +78,16 @@ int  xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
 int  xecam_mmio_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
                       unsigned int size, uint64_t val);
 
+/*
+ * The function and register an address of a window stands for: the host's
+ * device-model path (DOMF_HOST_IOREQ) sends ECAM accesses as PCI config
+ * requests with them.  False outside every window.
+ */
+bool xecam_mmio_decode(struct xecam_domain *d, uint64_t gpa, uint32_t *sbdf,
+                       unsigned int *reg);
+/* Has the domain any window?  Without the lock: a hint, never torn. */
+bool xecam_domain_has_window(const struct xecam_domain *d);
+
 #define XECAM_PCI_CF8  0xcf8U
 #define XECAM_PCI_CFC  0xcfcU
 

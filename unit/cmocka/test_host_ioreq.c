@@ -150,6 +150,28 @@ static void test_hidden_function_is_not_forwarded(void **state)
     assert_int_equal(v, 0xffffffff);
 }
 
+/* What the host's device-model path sends: the function and register. */
+static void test_decode(void **state)
+{
+    unsigned int reg = 0;
+    uint32_t sbdf = 0;
+
+    assert_true(xecam_domain_has_window(d));
+    assert_true(xecam_mmio_decode(d, h_ecam_gpa(BASE, DM_FN, 0x104), &sbdf,
+                                  &reg));
+    assert_int_equal(sbdf, DM_FN);
+    assert_int_equal(reg, 0x104);
+    assert_true(xecam_mmio_decode(d, BASE + (255 << 20) + 0xfffff, &sbdf,
+                                  &reg));
+    assert_int_equal(sbdf, XECAM_SBDF(0, 255, 31, 7));
+    assert_int_equal(reg, 0xfff);
+    assert_false(xecam_mmio_decode(d, BASE - 1, &sbdf, &reg));
+    assert_false(xecam_mmio_decode(d, BASE + (256 << 20), &sbdf, &reg));
+    assert_int_equal(h_remove(TOOLSTACK, GUEST, 0), 0);
+    assert_false(xecam_domain_has_window(d));
+    assert_false(xecam_mmio_decode(d, BASE, &sbdf, &reg));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -161,6 +183,7 @@ int main(void)
         T(test_bad_accesses_stay_ours),
         T(test_cf8_cfc),
         T(test_hidden_function_is_not_forwarded),
+        T(test_decode),
     };
 
     return cmocka_run_group_tests_name("host_ioreq", tests, NULL, NULL);
