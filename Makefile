@@ -42,7 +42,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 .PHONY: all lib tools tests test test-tsan freestanding m32 fuzz fuzz-smoke \
-        fuzz-campaign coverage bench bench-kvm clean
+        fuzz-campaign coverage bench bench-kvm xen-intree clean
 all: lib tools tests
 
 lib: $(LIB)
@@ -248,6 +248,10 @@ fuzz-campaign: fuzz
 # Line and branch coverage of hvm/ and vpci/: unit tests plus corpora.
 coverage:
 	@unit/coverage.sh
+
+# Xen 4.17 with xen-ecam built in (and without): xen/xen/intree.sh.
+xen-intree:
+	xen/xen/intree.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xen-ecam in Xen's HVM code: one MMIO intercept over the domain's ECAM
+ * windows and one port intercept for CF8/CFC, registered once per HVM
+ * domain (handlers cannot be unregistered); both answer only while the
+ * domain has a window, so a guest without one sees Xen unchanged.
+ *
+ * Functions with a vPCI device are served here.  Every other access is
+ * left to Xen (X86EMUL_UNHANDLEABLE, XECAM_DOMF_HOST_IOREQ): the ioreq path
+ * turns it into an IOREQ_TYPE_PCI_CONFIG request for the server that
+ * claimed the function (xecam_xen_pci_config() for ECAM, the CF8 latch for
+ * CFC) and completes it asynchronously, or reads all-ones without one.
+ */
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/xecam.h>
+#include <asm/hvm/domain.h>
+#include <asm/hvm/io.h>
+#include <asm/x86_emulate.h>
+
+#include <xecam/ecam.h>
+#include <public/hvm/ecam_op.h>
+
+static struct xecam_domain *active(const struct domain *d)
+{
+    struct xecam_domain *xd = d->arch.hvm.xecam;
+
+    return xd && xecam_domain_has_window(xd) ? xd : NULL;
+}
+
+static int emul_rc(int rc)
+{
+    return rc == XECAM_IO_OKAY ? X86EMUL_OKAY : X86EMUL_UNHANDLEABLE;
+}
+
+/* ---- MMCONFIG ---- */
+
+static int cf_check ecam_check(struct vcpu *v, unsigned long addr)
+{
+    struct xecam_domain *xd = active(v->domain);
+
+    return xd && xecam_mmio_accept(xd, addr);
+}
+
+static int cf_check ecam_read(struct vcpu *v, unsigned long addr,
+                              unsigned int len, unsigned long *val)
+{
+    uint64_t data = ~0ULL;
+    int rc = xecam_mmio_read(v->domain->arch.hvm.xecam, v->vcpu_id, addr,
+                             len, &data);
+
+    if ( rc == XECAM_IO_OKAY )
+        *val = data;
+
+    return emul_rc(rc);
+}
+
+static int cf_check ecam_write(struct vcpu *v, unsigned long addr,
+                               unsigned int len, unsigned long val)
+{
+    return emul_rc(xecam_mmio_write(v->domain->arch.hvm.xecam, v->vcpu_id,
+                                    addr, len, val));
+}
+
+static const struct hvm_mmio_ops ecam_ops = {
+    .check = ecam_check,
+    .read  = ecam_read,
+    .write = ecam_write,
+};
+
+/* ---- CF8/CFC, ahead of Xen's own CF8 latch ---- */
+
+static bool cf_check pci_accept(const struct hvm_io_handler *handler,
+                                const ioreq_t *p)
+{
+    return active(current->domain) && xecam_pio_accept(p->addr, p->size);
+}
+
+static int cf_check pci_read(const struct hvm_io_handler *handler,
+                             uint64_t addr, uint32_t size, uint64_t *data)
+{
+    struct vcpu *v = current;
+    uint32_t val = ~0U;
+    int rc = xecam_pio_read(v->domain->arch.hvm.xecam, v->vcpu_id, addr,
+                            size, &val);
+
+    if ( rc == XECAM_IO_OKAY )
+        *data = val;
+
+    return emul_rc(rc);
+}
+
+static int cf_check pci_write(const struct hvm_io_handler *handler,
+                              uint64_t addr, uint32_t size, uint64_t data)
+{
+    struct vcpu *v = current;
+
+    /* Xen's latch, which its ioreq path decodes CFC accesses with. */
+    if ( addr == XECAM_PCI_CF8 && size == 4 )
+        v->domain->arch.hvm.pci_cf8 = data;
+
+    return emul_rc(xecam_pio_write(v->domain->arch.hvm.xecam, v->vcpu_id,
+                                   addr, size, data));
+}
+
+static const struct hvm_io_ops pci_ops = {
+    .accept = pci_accept,
+    .read   = pci_read,
+    .write  = pci_write,
+};
+
+/* ---- Entry points ---- */
+
+int xecam_xen_domain_init(struct domain *d)
+{
+    struct hvm_io_handler *handler;
+    int rc;
+
+    /* The PVH hardware domain has Xen's own vPCI and MMCFG handlers. */
+    if ( has_vpci(d) )
+        return 0;
+    rc = xecam_domain_create(d->domain_id, XECAM_DOMF_HOST_IOREQ, d,
+                             &d->arch.hvm.xecam);
+    if ( rc )
+        return rc;
+    register_mmio_handler(d, &ecam_ops);
+    handler = hvm_next_io_handler(d);
+    if ( !handler )
+    {
+        xecam_xen_domain_destroy(d);
+        return -ENOSPC;
+    }
+    handler->type = IOREQ_TYPE_PIO;
+    handler->ops = &pci_ops;
+
+    return 0;
+}
+
+void xecam_xen_domain_destroy(struct domain *d)
+{
+    xecam_domain_destroy(d->arch.hvm.xecam);
+    d->arch.hvm.xecam = NULL;
+}
+
+long xecam_xen_hvm_op(unsigned long op, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    xecam_guest_handle_t handle = { .p = arg.p };
+
+    return xecam_hvm_op(op, handle);
+}
+
+bool xecam_xen_pci_config(const struct domain *d, const ioreq_t *p,
+                          uint64_t *addr)
+{
+    struct xecam_domain *xd = active(d);
+    unsigned int reg;
+    uint32_t sbdf;
+
+    if ( !xd || p->type != IOREQ_TYPE_COPY || p->size > 4 ||
+         !xecam_mmio_decode(xd, p->addr, &sbdf, &reg) )
+        return false;
+    *addr = ((uint64_t)sbdf << 32) | reg;
+
+    return true;
+}

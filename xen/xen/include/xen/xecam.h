@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xen-ecam's entry points for the rest of Xen (CONFIG_XECAM): domain set-up
+ * and teardown, the two HVMOPs, and the ioreq path's view of the windows.
+ */
+#ifndef __XEN_XECAM_H__
+#define __XEN_XECAM_H__
+
+#include <xen/types.h>
+#include <public/xen.h>
+#include <public/hvm/ioreq.h>
+#include <public/hvm/ecam_op.h>
+
+struct domain;
+
+#ifdef CONFIG_XECAM
+
+/* hvm_domain_initialise(): the module's state and its two intercepts. */
+int xecam_xen_domain_init(struct domain *d);
+/* hvm_domain_relinquish_resources(): idempotent. */
+void xecam_xen_domain_destroy(struct domain *d);
+/* do_hvm_op(): HVMOP_set_ecam_space and HVMOP_get_ecam_space. */
+long xecam_xen_hvm_op(unsigned long op, XEN_GUEST_HANDLE_PARAM(void) arg);
+/*
+ * arch_ioreq_server_get_type_addr(): an MMIO request inside a window is a
+ * PCI config request for the function it decodes to; *addr gets
+ * (SBDF << 32) | register, as for CF8/CFC.
+ */
+bool xecam_xen_pci_config(const struct domain *d, const ioreq_t *p,
+                          uint64_t *addr);
+
+#else /* !CONFIG_XECAM */
+
+static inline int xecam_xen_domain_init(struct domain *d)
+{
+    return 0;
+}
+
+static inline void xecam_xen_domain_destroy(struct domain *d) {}
+
+static inline long xecam_xen_hvm_op(unsigned long op,
+                                    XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    return -ENOSYS;
+}
+
+static inline bool xecam_xen_pci_config(const struct domain *d,
+                                        const ioreq_t *p, uint64_t *addr)
+{
+    return false;
+}
+
+#endif /* CONFIG_XECAM */
+
+#endif /* __XEN_XECAM_H__ */
