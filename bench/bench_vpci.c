@@ -137,7 +137,7 @@ static void ours_write(const struct op *op, unsigned long iters)
 /* The MMIO handler's two calls, as Xen makes them: check, then read. */
 static void ours_ecam_read(const struct op *op, unsigned long iters)
 {
-    uint64_t v, sum = 0;
+    uint64_t v = 0, sum = 0;
     unsigned long i;
 
     for ( i = 0; i < iters; i++ )
