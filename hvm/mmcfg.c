@@ -16,6 +16,10 @@ static bool ecam_access_ok(uint64_t gpa, unsigned int size)
            !(gpa & (size - 1));
 }
 
+/*
+ * Bits 27:12 of the offset are bus (relative) and devfn: add the start bus
+ * and put the segment on top.  The window never reaches past bus 255.
+ */
 static uint32_t ecam_decode(const struct xecam_window *w, uint64_t gpa,
                             unsigned int *reg)
 {
@@ -23,8 +27,8 @@ static uint32_t ecam_decode(const struct xecam_window *w, uint64_t gpa,
 
     *reg = off & (XECAM_CFG_SIZE - 1);
 
-    return XECAM_SBDF(w->seg, w->start_bus + (off >> XECAM_MIB_SHIFT),
-                      (off >> 15) & 0x1f, (off >> 12) & 7);
+    return ((uint32_t)w->seg << 16) |
+           (((uint32_t)w->start_bus << 8) + (uint32_t)(off >> 12));
 }
 
 /*

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <xecam/user.h>
 
@@ -24,14 +25,35 @@ struct vm {
     struct kvm_run *run;
     size_t run_size;
     uint8_t *ram;
+    size_t ram_size;
+};
+
+/* What a VM has: RAM at GPA 0, and the in-kernel PIC, IOAPIC and PIT. */
+struct vm_spec {
+    size_t ram_size;
+    bool irqchip;
 };
 
 /* 0; KVMECAM_SKIP (no KVM here: 'why' says why); -1 on other failures. */
+int  vm_open_spec(struct vm *vm, const struct vm_spec *spec, char *why,
+                  size_t len);
+/* The tiny guest's: KG_RAM_SIZE, no irqchip. */
 int  vm_open(struct vm *vm, char *why, size_t len);
 void vm_close(struct vm *vm);
 
 /* ---- longmode.c: page tables, GDT, registers; the guest loaded. ---- */
-/* Identity map 0-4 GiB and [ecam, ecam + size); copy 'code' to KG_CODE. */
+/* Where the host puts what firmware would, and the entry registers. */
+struct lm_entry {
+    uint64_t gdt;                   /* GDT: null, code, data descriptors */
+    uint64_t pt_pool, pt_pool_end;  /* page tables; the PML4 first */
+    uint16_t sel_code, sel_data;    /* their selectors */
+    uint64_t rip, rsp, rsi;
+};
+
+/* Identity map 0-4 GiB and [ecam, ecam + size) (uncached); enter at rip. */
+int vm_long_mode(struct vm *vm, const struct lm_entry *e, uint64_t ecam,
+                 uint64_t size);
+/* The tiny guest: copy 'code' to KG_CODE, the KG_* layout. */
 int vm_boot(struct vm *vm, uint64_t ecam, uint64_t size, const void *code,
             size_t len);
 
@@ -53,6 +75,7 @@ enum exit_kind {
     EX_PEER_MMIO, EX_PEER_PIO,      /* elsewhere: a constant, no module */
     EX_REPORT,                      /* the guest's report port */
     EX_NONE,                        /* no access (KVM_EXIT_INTR) */
+    EX_CONSOLE,                     /* the serial console (linux) */
     EX_NR
 };
 
@@ -82,7 +105,17 @@ struct host {
     struct kg_rec *glog;            /* the guest's log, handed over */
     size_t nr_glog, max_glog;
     bool done;
+    /*
+     * Optional, served before the module (linux.c): a port's exit kind or
+     * HOOK_PASS; a stopped guest's way on (0) or -1.
+     */
+    int (*pio_hook)(struct host *h, unsigned int port, unsigned int size,
+                    bool write, uint8_t *data);
+    int (*stop_hook)(struct host *h);
+    void *ext;                      /* the hooks' state */
 };
+
+#define HOOK_PASS (-2)
 
 /* Serve the exit in vm.run; its kind, or -1 if the guest cannot go on. */
 int serve_exit(struct host *h);
@@ -104,6 +137,11 @@ struct opts {
     unsigned int timeout_s;
     unsigned int last_bus;
     unsigned int count;
+    /* linux */
+    const char *kernel;             /* ELF vmlinux */
+    const char *dump;               /* the guest's console, all of it */
+    const char *append;             /* more kernel command line */
+    bool no_pciexbar, no_reserve, check;
 };
 
 int  domain_setup(struct session *s, const struct opts *o);
@@ -130,6 +168,8 @@ int check_walk(struct host *h, const struct opts *o, struct check *c);
 
 /* ---- trace.c ---- */
 int trace_write(const struct host *h, const struct opts *o);
+/* One access as a trace line; g: as the guest saw it (a read's comment). */
+void trace_line(FILE *f, const struct kg_rec *r, const struct kg_rec *g);
 
 /* ---- host.c: a host set up for a run (0, KVMECAM_SKIP, 1, or 2 when
  * the config is bad). ---- */
@@ -140,5 +180,6 @@ void host_fini(struct host *h);
 int cmd_walk(const struct opts *o);
 int cmd_bench(const struct opts *o);
 int cmd_spin(const struct opts *o);
+int cmd_linux(const struct opts *o);
 
 #endif /* KVMECAM_H */

@@ -21,6 +21,11 @@ static int usage(FILE *f, int rc)
             "       kvmecam bench [--host FILE|sysfs]... [--count N] "
             "[--timeout S] [CFG]\n"
             "       kvmecam spin [--timeout S]\n"
+            "       kvmecam linux --kernel VMLINUX [--host FILE|sysfs]... "
+            "[--no-pciexbar]\n"
+            "                    [--no-reserve] [--dump OUT] [--trace OUT] "
+            "[--append ARGS]\n"
+            "                    [--check] [--timeout S] [CFG]\n"
             "\n"
             "CFG is an xl domain config as ecamctl reads it (default\n"
             DEF_CFG " with --host " DEF_HOST ").\n"
@@ -29,6 +34,11 @@ static int usage(FILE *f, int rc)
             "CF8/CFC; OUT gets every access as an `ecamctl replay` trace.\n"
             "bench: N (20000) exits of each kind, timed.  spin: a guest\n"
             "that never exits, stopped by the timeout (S s, default 120).\n"
+            "linux: boot an ELF vmlinux built with tools/kvmecam/linux/ (an\n"
+            "Intel 945 host bridge at 00:00.0 names the window in PCIEXBAR,\n"
+            "unless --no-pciexbar; e820 reserves it, unless --no-reserve);\n"
+            "the console to OUT (--dump), the accesses as a trace\n"
+            "(--trace), what Linux saw checked against the module (--check).\n"
             "Exit status: 0 done, 1 failed or mismatched, 2 bad usage or\n"
             "config, 77 no usable KVM (skipped).\n");
 
@@ -47,6 +57,21 @@ static int number(const char *s, unsigned int max, unsigned int *out)
     return 0;
 }
 
+/* Options without a value; false if 'name' is none of them. */
+static bool flag(struct opts *o, const char *name)
+{
+    if ( !strcmp(name, "--no-pciexbar") )
+        o->no_pciexbar = true;
+    else if ( !strcmp(name, "--no-reserve") )
+        o->no_reserve = true;
+    else if ( !strcmp(name, "--check") )
+        o->check = true;
+    else
+        return false;
+
+    return true;
+}
+
 static int option(struct opts *o, const char *name, const char *val)
 {
     if ( !strcmp(name, "--host") && o->nr_hosts < 16 )
@@ -59,6 +84,12 @@ static int option(struct opts *o, const char *name, const char *val)
         return number(val, 255, &o->last_bus);
     else if ( !strcmp(name, "--count") )
         return number(val, 1U << 24, &o->count) || !o->count ? -1 : 0;
+    else if ( !strcmp(name, "--kernel") )
+        o->kernel = val;
+    else if ( !strcmp(name, "--dump") )
+        o->dump = val;
+    else if ( !strcmp(name, "--append") )
+        o->append = val;
     else
         return -1;
 
@@ -71,6 +102,8 @@ static int parse(int argc, char **argv, struct opts *o)
 
     for ( i = 2; i < argc; i++ )
     {
+        if ( flag(o, argv[i]) )
+            continue;
         if ( argv[i][0] == '-' && argv[i][1] )
         {
             if ( i + 1 == argc || option(o, argv[i], argv[i + 1]) )
@@ -107,6 +140,8 @@ int main(int argc, char **argv)
         return cmd_bench(&o);
     if ( !strcmp(cmd, "spin") )
         return cmd_spin(&o);
+    if ( !strcmp(cmd, "linux") )
+        return cmd_linux(&o);
 
     return usage(stderr, 2);
 }

@@ -3,7 +3,9 @@
  * kvmecam: serve one exit.  MMIO inside a window and ports 0xcf8-0xcff go
  * to the module (timed); other MMIO and ports read all-ones with no module
  * (the bench's peers); the report port goes to report.c.  Every access but
- * the report port's is recorded when the host records.
+ * the report port's is recorded when the host records.  A host may serve
+ * ports first (pio_hook: the Linux guest's serial console and idle ports)
+ * and take over stops (stop_hook: instructions PVM cannot emulate).
  */
 #include <linux/kvm.h>
 #include <stdio.h>
@@ -80,11 +82,15 @@ static int serve_pio(struct host *h, unsigned int port, unsigned int size,
     struct kg_rec r = {
         .addr = port, .size = size, .write = write, .space = KG_PIO,
     };
+    int hooked = h->pio_hook ? h->pio_hook(h, port, size, write, data)
+                             : HOOK_PASS;
     enum exit_kind kind;
     uint32_t v = 0;
     bool taken;
     uint64_t ns;
 
+    if ( hooked != HOOK_PASS )
+        return hooked;
     if ( port == KG_PORT_REPORT )
     {
         memcpy(&v, data, size < 4 ? size : 4);
@@ -144,6 +150,8 @@ int serve_exit(struct host *h)
     case KVM_EXIT_INTR:
         return EX_NONE;
     default:
+        if ( h->stop_hook && !h->stop_hook(h) )
+            return EX_NONE;
         return guest_stopped(h, run);
     }
 }

@@ -22,7 +22,7 @@ static void header(FILE *f, const struct opts *o)
     fprintf(f, " %s %s\n", o->cfg, o->trace);
 }
 
-static void line(FILE *f, const struct kg_rec *r, const struct kg_rec *g)
+void trace_line(FILE *f, const struct kg_rec *r, const struct kg_rec *g)
 {
     const char *space = r->space == KG_ECAM ? "ecam" : "pio ";
 
@@ -52,7 +52,7 @@ int trace_write(const struct host *h, const struct opts *o)
     }
     header(f, o);
     for ( i = 0; i < h->nr_srv; i++ )
-        line(f, &h->srv[i], i < h->nr_glog ? &h->glog[i] : NULL);
+        trace_line(f, &h->srv[i], i < h->nr_glog ? &h->glog[i] : NULL);
     if ( fclose(f) )
     {
         perror(o->trace);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * kvmecam: the KVM VM: /dev/kvm, KVM_CREATE_VM, KG_RAM_SIZE bytes of RAM
- * at GPA 0 and one vCPU with the CPUID KVM supports.  Nothing else is
- * backed: the ECAM window exits to us (KVM_EXIT_MMIO).
+ * kvmecam: the KVM VM: /dev/kvm, KVM_CREATE_VM, RAM at GPA 0 (KG_RAM_SIZE
+ * bytes for the tiny guest), optionally the in-kernel PIC, IOAPIC and PIT
+ * (created before the vCPU, as KVM requires), and one vCPU with the CPUID
+ * KVM supports.  Nothing else is backed: the ECAM window exits to us
+ * (KVM_EXIT_MMIO).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,19 +54,20 @@ static int set_cpuid(struct vm *vm)
     return rc;
 }
 
-static int add_ram(struct vm *vm)
+static int add_ram(struct vm *vm, size_t size)
 {
     struct kvm_userspace_memory_region r = {
-        .slot = 0, .guest_phys_addr = 0, .memory_size = KG_RAM_SIZE,
+        .slot = 0, .guest_phys_addr = 0, .memory_size = size,
     };
 
-    vm->ram = mmap(NULL, KG_RAM_SIZE, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    vm->ram = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if ( vm->ram == MAP_FAILED )
     {
         vm->ram = NULL;
         return fail("guest RAM");
     }
+    vm->ram_size = size;
     r.userspace_addr = (uintptr_t)vm->ram;
     if ( ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r) < 0 )
         return fail("KVM_SET_USER_MEMORY_REGION");
@@ -94,7 +97,20 @@ static int add_vcpu(struct vm *vm)
     return set_cpuid(vm);
 }
 
-int vm_open(struct vm *vm, char *why, size_t len)
+static int add_irqchip(struct vm *vm)
+{
+    struct kvm_pit_config pit = { .flags = 0 };
+
+    if ( ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0) < 0 )
+        return fail("KVM_CREATE_IRQCHIP");
+    if ( ioctl(vm->fd, KVM_CREATE_PIT2, &pit) < 0 )
+        return fail("KVM_CREATE_PIT2");
+
+    return 0;
+}
+
+int vm_open_spec(struct vm *vm, const struct vm_spec *spec, char *why,
+                 size_t len)
 {
     memset(vm, 0, sizeof(*vm));
     vm->fd = vm->vcpu = -1;
@@ -110,7 +126,15 @@ int vm_open(struct vm *vm, char *why, size_t len)
     if ( vm->fd < 0 )
         return skip(why, len, "KVM_CREATE_VM");
 
-    return add_ram(vm) ?: add_vcpu(vm);
+    return add_ram(vm, spec->ram_size) ?:
+           (spec->irqchip ? add_irqchip(vm) : 0) ?: add_vcpu(vm);
+}
+
+int vm_open(struct vm *vm, char *why, size_t len)
+{
+    static const struct vm_spec tiny = { .ram_size = KG_RAM_SIZE };
+
+    return vm_open_spec(vm, &tiny, why, len);
 }
 
 void vm_close(struct vm *vm)
@@ -118,7 +142,7 @@ void vm_close(struct vm *vm)
     if ( vm->run )
         munmap(vm->run, vm->run_size);
     if ( vm->ram )
-        munmap(vm->ram, KG_RAM_SIZE);
+        munmap(vm->ram, vm->ram_size);
     if ( vm->vcpu >= 0 )
         close(vm->vcpu);
     if ( vm->fd >= 0 )
