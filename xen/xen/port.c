@@ -2,7 +2,7 @@
 /*
  * The port inside Xen: include/xecam/port.h on Xen's own primitives.
  *
- * Locks are rwlock_t and spinlock_t, memory xzalloc/xfree, logs printk with
+ * Locks are a percpu rwlock and spinlock_t, memory xzalloc/xfree, logs printk with
  * XENLOG_G_* for guest-triggerable lines (rate-limited by the console),
  * hypercall buffers raw_copy_{from,to}_guest, domains RCU-locked lookups,
  * permission XSM, the window check the p2m, config space pci_conf_* and
@@ -31,8 +31,15 @@
 
 /* ---- Locks and memory ---- */
 
+/*
+ * The domain lock is read on every trapped access and written rarely: a
+ * percpu rwlock, whose readers only mark their CPU (as grant tables do).
+ * The core never holds two of them at once on one CPU.
+ */
+static DEFINE_PERCPU_RWLOCK_GLOBAL(xecam_rwlock);
+
 struct xecam_lock {
-    rwlock_t l;
+    percpu_rwlock_t l;
 };
 
 struct xecam_mutex {
@@ -44,7 +51,7 @@ int xecam_port_lock_create(struct xecam_lock **lock)
     *lock = xzalloc(struct xecam_lock);
     if ( !*lock )
         return -ENOMEM;
-    rwlock_init(&(*lock)->l);
+    percpu_rwlock_resource_init(&(*lock)->l, xecam_rwlock);
 
     return 0;
 }
@@ -56,22 +63,22 @@ void xecam_port_lock_destroy(struct xecam_lock *lock)
 
 void xecam_port_read_lock(struct xecam_lock *lock)
 {
-    read_lock(&lock->l);
+    percpu_read_lock(xecam_rwlock, &lock->l);
 }
 
 void xecam_port_read_unlock(struct xecam_lock *lock)
 {
-    read_unlock(&lock->l);
+    percpu_read_unlock(xecam_rwlock, &lock->l);
 }
 
 void xecam_port_write_lock(struct xecam_lock *lock)
 {
-    write_lock(&lock->l);
+    percpu_write_lock(xecam_rwlock, &lock->l);
 }
 
 void xecam_port_write_unlock(struct xecam_lock *lock)
 {
-    write_unlock(&lock->l);
+    percpu_write_unlock(xecam_rwlock, &lock->l);
 }
 
 int xecam_port_mutex_create(struct xecam_mutex **m)
