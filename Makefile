@@ -42,7 +42,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 .PHONY: all lib tools tests test test-tsan freestanding m32 fuzz fuzz-smoke \
-        fuzz-campaign coverage bench bench-kvm xen-intree clean
+        fuzz-campaign coverage bench bench-kvm e2e-linux xen-intree clean
 all: lib tools tests
 
 lib: $(LIB)
@@ -185,6 +185,15 @@ $(BUILD)/kvmecam: $(KVMECAM_SRCS) tools/kvmecam/blob.S \
 
 bench-kvm: $(BUILD)/kvmecam
 	$< bench
+
+# make e2e-linux: Linux 6.1 (Debian's linux-source-6.1, tinyconfig plus
+# tools/kvmecam/linux/kernel.config and our initcall, built once into
+# $(BUILD)/linux) boots on kvmecam with the module serving its config space,
+# checked against ecamctl view and replay.  Skips (77) without /dev/kvm or
+# the kernel source.
+e2e-linux: $(BUILD)/kvmecam $(BUILD)/ecamctl
+	@tools/kvmecam/linux/build-kernel.sh $(BUILD) > /dev/null || [ $$? = 77 ]
+	@unit/tools/test_e2e_linux.sh || [ $$? = 77 ]
 
 # libFuzzer harnesses (clang), and standalone reproducers (any cc).
 FUZZ_CC    ?= clang
