@@ -69,11 +69,12 @@ static int ecam_part(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
     return XECAM_IO_UNHANDLED;
 }
 
+/* 8-byte accesses (two dwords, low first) and bad ones. */
 static int ecam_access(struct xecam_domain *d, unsigned int vcpu,
                        uint64_t gpa, unsigned int size, bool write,
                        uint64_t *val)
 {
-    unsigned int i, n = size == 8 ? 2 : 1;
+    unsigned int i;
     uint32_t part;
 
     if ( !ecam_access_ok(gpa, size) )
@@ -81,22 +82,11 @@ static int ecam_access(struct xecam_domain *d, unsigned int vcpu,
         xecam_bad_access(d, "ECAM", gpa, size);
         return XECAM_IO_OKAY;
     }
-    if ( n == 1 )               /* the common case, without the merging */
-    {
-        int rc;
-
-        part = write ? *val : xecam_ones(size);
-        rc = ecam_part(d, vcpu, gpa, size, write, &part, true);
-        if ( !write && rc == XECAM_IO_OKAY )
-            *val = part;
-        return rc;
-    }
     /* Both dwords are in the same function: the first decides. */
-    for ( i = 0; i < n; i++ )
+    for ( i = 0; i < 2; i++ )
     {
-        part = write ? (uint32_t)(*val >> (32 * i)) & xecam_ones(size / n)
-                     : xecam_ones(size / n);
-        if ( ecam_part(d, vcpu, gpa + 4 * i, size / n, write, &part,
+        part = write ? (uint32_t)(*val >> (32 * i)) : ~0U;
+        if ( ecam_part(d, vcpu, gpa + 4 * i, 4, write, &part,
                        false) != XECAM_IO_OKAY )
         {
             *val = write ? *val : ~0ULL;        /* a bad access */
@@ -133,12 +123,31 @@ bool xecam_mmio_decode(struct xecam_domain *d, uint64_t gpa, uint32_t *sbdf,
     return w;
 }
 
+
+/* The common case: 1, 2 or 4 bytes, naturally aligned. */
+static bool ecam_small(uint64_t gpa, unsigned int size)
+{
+    return (size == 1 || size == 2 || size == 4) && !(gpa & (size - 1));
+}
+
 int xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
                     unsigned int size, uint64_t *val)
 {
-    uint64_t v = size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
-    int rc = ecam_access(d, vcpu, gpa, size, false, &v);
+    uint64_t v = ~0ULL;
+    uint32_t part;
+    int rc;
 
+    if ( ecam_small(gpa, size) )
+    {
+        part = xecam_ones(size);
+        rc = ecam_part(d, vcpu, gpa, size, false, &part, true);
+        if ( rc == XECAM_IO_OKAY )
+            *val = part;
+        return rc;
+    }
+    if ( size < 8 )
+        v = (1ULL << (size * 8)) - 1;
+    rc = ecam_access(d, vcpu, gpa, size, false, &v);
     if ( rc == XECAM_IO_OKAY )
         *val = v;
 
@@ -148,5 +157,10 @@ int xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
 int xecam_mmio_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
                      unsigned int size, uint64_t val)
 {
+    uint32_t part = val & xecam_ones(size);
+
+    if ( ecam_small(gpa, size) )
+        return ecam_part(d, vcpu, gpa, size, true, &part, true);
+
     return ecam_access(d, vcpu, gpa, size, true, &val);
 }

@@ -111,9 +111,49 @@ struct xecam_domain {
     struct xecam_counters stats __attribute__((aligned(64)));
 };
 
-/* window.c */
-const struct xecam_window *xecam_window_find(const struct xecam_domain *d,
-                                             uint64_t gpa);
+/* window.c; the lookup is inline, it runs twice on every trapped access. */
+static inline unsigned int xecam_granule_hash(uint64_t key)
+{
+    XECAM_BUILD_BUG_ON(XECAM_NR_GRANULES != 16);
+
+    return (key * 0x9e3779b97f4a7c15ULL) >> 60;
+}
+
+/* The granule holding 'key', or the empty slot where it would go. */
+static inline struct xecam_granule *
+xecam_granule_slot(const struct xecam_windows *t, uint64_t key)
+{
+    unsigned int i = xecam_granule_hash(key), n;
+
+    for ( n = 0; n < XECAM_NR_GRANULES; n++ )
+    {
+        const struct xecam_granule *g = &t->gran[i];
+
+        if ( !g->nr || g->key == key )
+            return (struct xecam_granule *)g;
+        i = (i + 1) % XECAM_NR_GRANULES;
+    }
+
+    /* Unreachable: at most XECAM_MAX_WINDOWS of the slots are ever used. */
+    return NULL;
+}
+
+static inline const struct xecam_window *
+xecam_window_find(const struct xecam_domain *d, uint64_t gpa)
+{
+    const struct xecam_windows *t = &d->windows;
+    const struct xecam_granule *g =
+        xecam_granule_slot(t, gpa >> XECAM_GRANULE_SHIFT);
+    unsigned int idx;
+
+    if ( !g || !g->nr )
+        return NULL;
+    idx = g->slot[(gpa >> XECAM_MIB_SHIFT) & 0xff];
+
+    return idx ? &t->win[idx - 1] : NULL;
+}
+
+
 /* Is gpa in a window?  Without the lock: may be stale, never torn. */
 bool xecam_window_hit(const struct xecam_domain *d, uint64_t gpa);
 struct xecam_window *xecam_window_of_seg(struct xecam_domain *d, uint16_t seg);

@@ -13,46 +13,6 @@
  */
 #include "private.h"
 
-static unsigned int granule_hash(uint64_t key)
-{
-    XECAM_BUILD_BUG_ON(XECAM_NR_GRANULES != 16);
-
-    return (key * 0x9e3779b97f4a7c15ULL) >> 60;
-}
-
-/* The granule holding 'key', or the empty slot where it would go. */
-static struct xecam_granule *granule_slot(const struct xecam_windows *t,
-                                          uint64_t key)
-{
-    unsigned int i = granule_hash(key), n;
-
-    for ( n = 0; n < XECAM_NR_GRANULES; n++ )
-    {
-        const struct xecam_granule *g = &t->gran[i];
-
-        if ( !g->nr || g->key == key )
-            return (struct xecam_granule *)g;
-        i = (i + 1) % XECAM_NR_GRANULES;
-    }
-
-    /* Unreachable: at most XECAM_MAX_WINDOWS of the slots are ever used. */
-    return NULL;
-}
-
-const struct xecam_window *xecam_window_find(const struct xecam_domain *d,
-                                             uint64_t gpa)
-{
-    const struct xecam_windows *t = &d->windows;
-    const struct xecam_granule *g = granule_slot(t, gpa >> XECAM_GRANULE_SHIFT);
-    unsigned int idx;
-
-    if ( !g || !g->nr )
-        return NULL;
-    idx = g->slot[(gpa >> XECAM_MIB_SHIFT) & 0xff];
-
-    return idx ? &t->win[idx - 1] : NULL;
-}
-
 bool xecam_window_hit(const struct xecam_domain *d, uint64_t gpa)
 {
     unsigned int tries, seq;
@@ -98,7 +58,7 @@ static void granule_insert(struct xecam_windows *t, unsigned int idx)
 {
     const struct xecam_window *w = &t->win[idx];
     uint64_t key = w->base >> XECAM_GRANULE_SHIFT;
-    struct xecam_granule *g = granule_slot(t, key);
+    struct xecam_granule *g = xecam_granule_slot(t, key);
     unsigned int first = (w->base >> XECAM_MIB_SHIFT) & 0xff;
     unsigned int i, mibs = w->size >> XECAM_MIB_SHIFT;
 
