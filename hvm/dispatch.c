@@ -12,10 +12,28 @@
 #include <xecam/vpci.h>
 
 /*
- * The multifunction bit each visible function of a guest slot shows: set
- * when the slot has more than one visible function.  Write lock held.
+ * A vPCI function the guest may see: not hidden, and function 0 of its slot
+ * visible too unless the domain allows partial multifunction slots (a guest
+ * probes function 0 first; what it cannot find there it does not look for).
  */
-static void slot_update_mf(struct xecam_domain *d, uint32_t sbdf)
+static bool vpci_visible(const struct xecam_domain *d,
+                         const struct xecam_route_bus *b, unsigned int devfn)
+{
+    if ( !xecam_vpci_visible(b->vpci[devfn]) )
+        return false;
+    if ( !(devfn & 7) || (d->flags & XECAM_DOMF_PARTIAL_MF) )
+        return true;
+
+    return b->vpci[devfn & ~7U] && xecam_vpci_visible(b->vpci[devfn & ~7U]);
+}
+
+/*
+ * After a route change in a guest slot: which of its functions the guest
+ * sees (cached for the dispatcher: visibility is fixed while a device is
+ * routed), and the multifunction bit each shows, set when the slot has
+ * more than one visible function.  Write lock held.
+ */
+static void slot_update(struct xecam_domain *d, uint32_t sbdf)
 {
     struct xecam_route_bus *b = xecam_route_bus(d, sbdf);
     unsigned int first = XECAM_SBDF_DEVFN(sbdf) & ~7U, f, n = 0;
@@ -23,8 +41,11 @@ static void slot_update_mf(struct xecam_domain *d, uint32_t sbdf)
     for ( f = first; b && f < first + 8; f++ )
         n += b->vpci[f] && xecam_vpci_visible(b->vpci[f]);
     for ( f = first; b && f < first + 8; f++ )
+    {
+        b->shown[f] = b->vpci[f] && vpci_visible(d, b, f);
         if ( b->vpci[f] )
             xecam_vpci_set_mf(b->vpci[f], n > 1);
+    }
 }
 
 /* Is host function 'host' already behind another guest function of d? */
@@ -65,7 +86,7 @@ static int add_vpci(struct xecam_domain *d, uint32_t sbdf,
         return -EBUSY;
     b->vpci[XECAM_SBDF_DEVFN(sbdf)] = dev;
     b->owners++;
-    slot_update_mf(d, sbdf);
+    slot_update(d, sbdf);
 
     return 0;
 }
@@ -128,28 +149,12 @@ struct xecam_vpci *xecam_route_remove_vpci(struct xecam_domain *d,
         b->vpci[XECAM_SBDF_DEVFN(sbdf)] = NULL;
         b->owners--;
         xecam_vpci_release(dev);
-        slot_update_mf(d, sbdf);
+        slot_update(d, sbdf);
         xecam_route_trim(d);
     }
     xecam_port_write_unlock(d->lock);
 
     return dev;
-}
-
-/*
- * A vPCI function the guest may see: not hidden, and function 0 of its slot
- * visible too unless the domain allows partial multifunction slots (a guest
- * probes function 0 first; what it cannot find there it does not look for).
- */
-static bool vpci_visible(const struct xecam_domain *d,
-                         const struct xecam_route_bus *b, unsigned int devfn)
-{
-    if ( !xecam_vpci_visible(b->vpci[devfn]) )
-        return false;
-    if ( !(devfn & 7) || (d->flags & XECAM_DOMF_PARTIAL_MF) )
-        return true;
-
-    return b->vpci[devfn & ~7U] && xecam_vpci_visible(b->vpci[devfn & ~7U]);
 }
 
 static void nobody(struct xecam_domain *d, unsigned int size, bool write,
@@ -170,7 +175,7 @@ bool xecam_dispatch_locked(struct xecam_domain *d, uint32_t sbdf,
 
     if ( b && b->vpci[devfn] )
     {
-        if ( !vpci_visible(d, b, devfn) )
+        if ( !b->shown[devfn] )
         {
             nobody(d, size, write, val);
             return true;

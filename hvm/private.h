@@ -53,6 +53,7 @@ struct xecam_windows {
 struct xecam_route_bus {
     struct xecam_vpci *vpci[256];
     uint8_t server[256];          /* ioreq server slot + 1, 0: none */
+    bool shown[256];              /* vpci[] the guest sees (dispatch.c) */
     unsigned int owners;          /* non-empty entries above, both kinds */
 };
 
