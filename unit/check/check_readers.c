@@ -3,8 +3,9 @@
  * Readers without locks, racing writers on other threads:
  *
  * - a vPCI register read never returns a value no write put there, while
- *   the register is rewritten, and while other registers are added and
- *   removed around it (the chunks readers walk never move);
+ *   the register is rewritten, while other registers are added and removed
+ *   around it (the chunks readers walk never move), and while it and its
+ *   neighbours move between slots;
  * - the MMIO check answers for a window that stays put, while other
  *   windows of the domain are added and removed;
  * - full-path reads through the domain lock stay exact while a writer
@@ -67,6 +68,34 @@ static void *churn_registers(void *arg)
     return NULL;
 }
 
+/*
+ * The register read and its neighbours come and go: removing one moves the
+ * last register into its slot and the next addition reuses the freed one,
+ * so a reader holding a stale index would find another register there.
+ */
+#define C 0x5c5c5c5cU
+
+static void *move_registers(void *arg)
+{
+    static const unsigned int offs[] = { 0x3c, 0x40, 0x44 };
+    struct race *r = arg;
+    unsigned int i;
+
+    while ( !__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE) )
+        for ( i = 0; i < 3; i++ )
+        {
+            struct xecam_vpci_reg reg = {
+                .offset = offs[i], .size = 4, .emu = ~0U,
+                .reset = offs[i] == 0x40 ? A : C,
+            };
+
+            ck_assert_int_eq(xecam_vpci_remove_reg(r->dev, offs[i], 4), 0);
+            ck_assert_int_eq(xecam_vpci_add_reg(r->dev, &reg), 0);
+        }
+
+    return NULL;
+}
+
 static struct xecam_vpci *race_device(void)
 {
     struct xecam_vpci_reg reg = {
@@ -104,6 +133,35 @@ static void read_while(void *(*writer)(void *))
     xecam_vpci_destroy(r.dev);
     xecam_user_reset();
 }
+
+/* 0x40 reads A, or 0 from the device while it is gone; never C. */
+START_TEST(test_registers_move_under_reader)
+{
+    struct race r = { .dev = race_device() };
+    struct xecam_vpci_reg reg = { .size = 4, .emu = ~0U, .reset = C };
+    pthread_t t;
+    unsigned int i;
+    uint32_t v;
+
+    reg.offset = 0x3c;
+    ck_assert_int_eq(xecam_vpci_add_reg(r.dev, &reg), 0);
+    reg.offset = 0x44;
+    ck_assert_int_eq(xecam_vpci_add_reg(r.dev, &reg), 0);
+    ck_assert_int_eq(pthread_create(&t, NULL, move_registers, &r), 0);
+    for ( i = 0; i < ROUNDS; i++ )
+    {
+        xecam_vpci_read(r.dev, 0x40, 4, &v);
+        r.torn += v != A && v != 0;
+        r.reads += v == A;
+    }
+    __atomic_store_n(&r.stop, true, __ATOMIC_RELEASE);
+    pthread_join(t, NULL);
+    ck_assert_uint_eq(r.torn, 0);
+    ck_assert_uint_gt(r.reads, 0);
+    xecam_vpci_destroy(r.dev);
+    xecam_user_reset();
+}
+END_TEST
 
 START_TEST(test_register_rewritten)
 {
@@ -202,6 +260,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_register_rewritten);
     tcase_add_test(tc, test_registers_added_and_removed);
+    tcase_add_test(tc, test_registers_move_under_reader);
     tcase_add_test(tc, test_window_check_while_windows_change);
     tcase_add_test(tc, test_full_path_while_domain_lock_taken);
     suite_add_tcase(s, tc);
