@@ -156,18 +156,6 @@ written()
     }' "$2" | sort -u
 }
 
-# Each read of a trace ("L<line> <value>"), or of ecamctl replay's output.
-values()
-{
-    awk -v pre="$1" '$0 ~ pre {
-        for (i = 1; i <= NF; i++)
-            if ($i == "=") {
-                print (pre == "^read" ? "L" NR : $1), $(i + 1)
-                next
-            }
-    }' "$2"
-}
-
 # Linux 6.1 with acpi=off: the 945 probe found the window, e820 reserves it.
 mmconfig()
 {
@@ -256,12 +244,9 @@ cat "$tmp/cmp"
 # ---- 4. ecamctl replay of the boot ----
 "$ecamctl" replay --host $hosts $cfg "$tmp/boot.trace" > "$tmp/replay" \
     2> /dev/null || bad "ecamctl replay of the boot failed"
-values '^read' "$tmp/boot.trace" > "$tmp/guest.vals"
-values '^L[0-9]+ +read' "$tmp/replay" > "$tmp/replay.vals"
-n=$(wc -l < "$tmp/guest.vals")
-if [ "$n" -gt 1000 ] && diff "$tmp/guest.vals" "$tmp/replay.vals" > "$tmp/d"
+if replay_agrees "$tmp/boot.trace" "$tmp/replay"
 then ok
-else bad "Linux and ecamctl replay differ ($n reads): $(head -5 "$tmp/d")"; fi
+else bad "Linux and ecamctl replay differ ($replay_reads reads): $(head -5 "$tmp/d")"; fi
 
 # After the boot's accesses, every function holds what Linux dumped.
 sed 's/^host boot.trace.lspci$/host final.trace.lspci/' "$tmp/boot.trace" \
@@ -281,7 +266,7 @@ awk '{ for (o = 0; o < length($2) / 2; o += 4)
 cut -d' ' -f2 "$tmp/guest.flat" | tr -d '\n' > "$tmp/guest.hex"
 if [ -s "$tmp/final.hex" ] && cmp -s "$tmp/final.hex" "$tmp/guest.hex"; then
     ok
-    echo "ecamctl replay: $n reads as Linux read them; the final state of" \
+    echo "ecamctl replay: $replay_reads reads as Linux read them; the final state of" \
          "$(wc -l < "$tmp/guest.flat") functions is Linux's dump"
 else bad "the state after ecamctl replay of the boot is not Linux's dump"; fi
 

@@ -28,18 +28,11 @@ else bad "walk: status $rc: $(cat "$tmp/walk" "$tmp/err")"; fi
 # 2. ecamctl replay of the trace reads what the guest read, line by line.
 #    Trace:  read  ecam 0xe0008000 4  # = 0x12345678
 #    Replay: L5    read  ecam 0xe0008000   /4  =  0x12345678  vpci
-values() {   # pattern file: "L<line> <value>" for each read
-    awk -v pre="$1" '$0 ~ pre { for (i = 1; i <= NF; i++) if ($i == "=") {
-        print (pre == "^read" ? "L" NR : $1), $(i + 1); next } }' "$2"
-}
 "$ecamctl" replay --host $q/hosts.lspci $q/q35.cfg "$trace" \
     > "$tmp/replay" 2> /dev/null || bad "ecamctl replay failed"
-values '^read' "$trace" > "$tmp/guest.vals"
-values '^L[0-9]+ +read' "$tmp/replay" > "$tmp/replay.vals"
-n=$(wc -l < "$tmp/guest.vals")
-if [ "$n" -gt 1000 ] && diff "$tmp/guest.vals" "$tmp/replay.vals" > "$tmp/d"
+if replay_agrees "$trace" "$tmp/replay"
 then ok
-else bad "guest and ecamctl replay differ ($n reads): $(head -20 "$tmp/d")"; fi
+else bad "guest and ecamctl replay differ ($replay_reads reads): $(head -20 "$tmp/d")"; fi
 
 # 3. Every kind of access was made: ECAM sizes 1-8, writes, CF8/CFC.
 for pat in '^read  ecam 0x[0-9a-f]* 1 ' '^read  ecam 0x[0-9a-f]* 2 ' \
