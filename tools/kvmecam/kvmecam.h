@@ -170,6 +170,8 @@ int check_walk(struct host *h, const struct opts *o, struct check *c);
 int trace_write(const struct host *h, const struct opts *o);
 /* One access as a trace line; g: as the guest saw it (a read's comment). */
 void trace_line(FILE *f, const struct kg_rec *r, const struct kg_rec *g);
+/* The comment telling how to replay a trace with ecamctl. */
+void trace_replay_hint(FILE *f, const struct opts *o);
 
 /* ---- host.c: a host set up for a run (0, KVMECAM_SKIP, 1, or 2 when
  * the config is bad). ---- */

@@ -68,11 +68,8 @@ static void header(FILE *f, const struct lx_run *r, const struct opts *o,
     unsigned int i;
 
     fprintf(f, "# kvmecam linux: every config access of the Linux guest, in "
-            "order.\n# A read's comment is the value the guest got.\n#\n"
-            "#   build/ecamctl replay");
-    for ( i = 0; i < o->nr_hosts; i++ )
-        fprintf(f, " --host %s", o->hosts[i]);
-    fprintf(f, " %s %s\n", o->cfg, o->trace);
+            "order.\n# A read's comment is the value the guest got.\n");
+    trace_replay_hint(f, o);
     fprintf(f, "host %s\n", copy ? basename(copy) : hosts);
     fprintf(f, "vpci 00:00.0 %04x:%02x:%02x.%u\n", r->bridge.host >> 16,
             (r->bridge.host >> 8) & 0xff, (r->bridge.host >> 3) & 0x1f,

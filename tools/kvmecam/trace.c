@@ -10,16 +10,22 @@
 
 #include "kvmecam.h"
 
-static void header(FILE *f, const struct opts *o)
+void trace_replay_hint(FILE *f, const struct opts *o)
 {
     unsigned int i;
 
-    fprintf(f, "# kvmecam walk: every config access of the guest, in order."
-            "\n# A read's comment is the value the guest saw; misaligned:"
-            " not naturally aligned.\n#\n#   build/ecamctl replay");
+    fprintf(f, "#\n#   build/ecamctl replay");
     for ( i = 0; i < o->nr_hosts; i++ )
         fprintf(f, " --host %s", o->hosts[i]);
     fprintf(f, " %s %s\n", o->cfg, o->trace);
+}
+
+static void header(FILE *f, const struct opts *o)
+{
+    fprintf(f, "# kvmecam walk: every config access of the guest, in order."
+            "\n# A read's comment is the value the guest saw; misaligned:"
+            " not naturally aligned.\n");
+    trace_replay_hint(f, o);
 }
 
 void trace_line(FILE *f, const struct kg_rec *r, const struct kg_rec *g)
