@@ -98,32 +98,42 @@ static const char *route_of(const struct xecam_stats *b,
     return "-";
 }
 
-/* Run it; false if no handler of the module takes it. */
-static bool perform(struct session *s, struct access *a)
+/*
+ * One access through the module's MMIO or port handlers, as Xen's
+ * hvm_mmio_ops and portio handlers call them; false if no handler takes it.
+ */
+bool module_perform(struct xecam_domain *d, bool pio, bool write,
+                    uint64_t addr, unsigned int size, uint64_t *val)
 {
-    uint32_t v32 = a->val;
+    uint32_t v32 = *val;
 
-    if ( a->space != SPACE_PIO )
+    if ( !pio )
     {
-        if ( !xecam_mmio_accept(s->d, a->addr) )
+        if ( !xecam_mmio_accept(d, addr) )
             return false;
-        if ( a->write )
-            xecam_mmio_write(s->d, 0, a->addr, a->size, a->val);
+        if ( write )
+            xecam_mmio_write(d, 0, addr, size, *val);
         else
-            xecam_mmio_read(s->d, 0, a->addr, a->size, &a->val);
+            xecam_mmio_read(d, 0, addr, size, val);
         return true;
     }
-    if ( a->size > 4 || !xecam_pio_accept(a->addr, a->size) )
+    if ( size > 4 || !xecam_pio_accept(addr, size) )
         return false;
-    if ( a->write )
-        xecam_pio_write(s->d, 0, a->addr, a->size, v32);
+    if ( write )
+        xecam_pio_write(d, 0, addr, size, v32);
     else
     {
-        xecam_pio_read(s->d, 0, a->addr, a->size, &v32);
-        a->val = v32;
+        xecam_pio_read(d, 0, addr, size, &v32);
+        *val = v32;
     }
 
     return true;
+}
+
+static bool perform(struct session *s, struct access *a)
+{
+    return module_perform(s->d, a->space == SPACE_PIO, a->write, a->addr,
+                          a->size, &a->val);
 }
 
 static void print_ioreq(const struct session *s, unsigned int id,

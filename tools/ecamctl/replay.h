@@ -77,6 +77,9 @@ int shell(struct session *s);
 void session_end(struct session *s);
 
 /* access.c */
+/* access.c: one access through the module's handlers; false if none. */
+bool module_perform(struct xecam_domain *d, bool pio, bool write,
+                    uint64_t addr, unsigned int size, uint64_t *val);
 int do_read(struct session *s);
 int do_write(struct session *s);
 

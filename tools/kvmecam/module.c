@@ -12,37 +12,6 @@ uint64_t size_ones(unsigned int size)
     return size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
 }
 
-static bool mmio(struct xecam_domain *d, const struct kg_rec *a,
-                 uint64_t *val)
-{
-    if ( !xecam_mmio_accept(d, a->addr) )
-        return false;
-    if ( a->write )
-        xecam_mmio_write(d, 0, a->addr, a->size, a->val);
-    else
-        xecam_mmio_read(d, 0, a->addr, a->size, val);
-
-    return true;
-}
-
-static bool pio(struct xecam_domain *d, const struct kg_rec *a,
-                uint64_t *val)
-{
-    uint32_t v32 = *val;
-
-    if ( a->size > 4 || !xecam_pio_accept(a->addr, a->size) )
-        return false;
-    if ( a->write )
-        xecam_pio_write(d, 0, a->addr, a->size, a->val);
-    else
-    {
-        xecam_pio_read(d, 0, a->addr, a->size, &v32);
-        *val = v32;
-    }
-
-    return true;
-}
-
 bool module_access(struct xecam_domain *d, const struct kg_rec *a,
                    uint64_t *val, uint64_t *ns)
 {
@@ -50,7 +19,8 @@ bool module_access(struct xecam_domain *d, const struct kg_rec *a,
     bool taken;
 
     *val = a->write ? a->val : size_ones(a->size);
-    taken = a->space == KG_ECAM ? mmio(d, a, val) : pio(d, a, val);
+    taken = module_perform(d, a->space != KG_ECAM, a->write, a->addr,
+                           a->size, val);
     *ns = now_ns() - t0;
     *ns = *ns > cost ? *ns - cost : 0;
 
