@@ -18,7 +18,7 @@ SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
 
 CORE_SRCS := $(wildcard hvm/*.c) $(wildcard vpci/*.c)
-PORT_SRCS := $(wildcard xen/user/*.c)
+PORT_SRCS := $(wildcard port/user/*.c)
 LIB_SRCS  := $(CORE_SRCS) $(PORT_SRCS)
 
 CMOCKA_SRCS := $(wildcard unit/cmocka/test_*.c)
@@ -128,10 +128,10 @@ BENCH_XEN  := $(BUILD)/bench/xen
 BENCH_FLAGS = $(STD) $(WARN) -O2 -g $(INC) -pthread
 
 $(BUILD)/bench/bench_vpci: bench/bench_vpci.c $(wildcard bench/xen/*) \
-                           xen/fetch-xen-source.sh $(LIB)
+                           scripts/fetch-xen-source.sh $(LIB)
 	@mkdir -p $(BENCH_XEN)
 	@set -e; \
-	if tree=$$(xen/fetch-xen-source.sh $(XEN_SRC) 2>$(BENCH_XEN)/fetch.log); then \
+	if tree=$$(scripts/fetch-xen-source.sh $(XEN_SRC) 2>$(BENCH_XEN)/fetch.log); then \
 	    echo "  XEN  $$tree/xen/drivers/vpci/vpci.c"; \
 	    sed -e '/#include/d' $$tree/xen/include/xen/list.h >$(BENCH_XEN)/list.h; \
 	    sed -e '/#include/d' $$tree/xen/include/xen/vpci.h >$(BENCH_XEN)/vpci.h; \
@@ -151,48 +151,55 @@ bench: $(BUILD)/bench/bench_vpci
 	$< $(BUILD)/bench/vpci.csv
 	@echo "rows also in $(BUILD)/bench/vpci.csv"
 
-# kvmecam: a KVM guest (tools/kvmecam/guest/: a flat 64-bit binary run at
-# CPL0) whose ECAM and CF8/CFC exits the module serves; it links ecamctl's
-# config and session code.  `make bench-kvm` times those exits.
+# kvmecam: a KVM host whose guests' ECAM and CF8/CFC exits the module
+# serves.  vm/ is the host side every guest shares; tiny/ is the tiny test
+# guest (tiny/guest/: a flat 64-bit binary run at CPL0; tiny/host/: what the
+# host does with it); linux/ is a real Linux guest (linux/guest/: the
+# kernel's config and our initcall; linux/host/: booting and checking it).
+# kvmecam links ecamctl's config and session code.
 OBJCOPY        ?= objcopy
-KVMECAM_SRCS   := $(wildcard tools/kvmecam/*.c)
+KVM_DIR        := tools/kvmecam
+KVMECAM_SRCS   := $(wildcard $(KVM_DIR)/vm/*.c $(KVM_DIR)/tiny/host/*.c \
+                             $(KVM_DIR)/linux/host/*.c)
+KVMECAM_HDRS   := $(wildcard $(KVM_DIR)/*/*.h $(KVM_DIR)/*/host/*.h \
+                             tools/ecamctl/*.h)
 KVMECAM_SHARED := $(addprefix tools/ecamctl/,guest.c dm.c xlcfg.c pcispec.c \
                     util.c replay.c access.c)
 KVM_GUEST      := $(BUILD)/kvmguest
-KVM_GUEST_SRCS := tools/kvmecam/guest/entry.S \
-                  $(wildcard tools/kvmecam/guest/*.c)
+KVM_GUEST_DIR  := $(KVM_DIR)/tiny/guest
+KVM_GUEST_SRCS := $(KVM_GUEST_DIR)/entry.S $(wildcard $(KVM_GUEST_DIR)/*.c)
 KVM_GUEST_FLAGS := $(STD) $(WARN) -O2 -m64 -ffreestanding -fno-builtin \
                    -nostdlib -static -fno-pic -fno-pie -no-pie -mno-red-zone \
                    -mgeneral-regs-only -fno-stack-protector \
                    -fno-asynchronous-unwind-tables -fcf-protection=none \
-                   -Itools/kvmecam
+                   -I$(KVM_DIR)/tiny
 
-$(KVM_GUEST)/guest.elf: $(KVM_GUEST_SRCS) tools/kvmecam/guest/guest.lds \
-                        tools/kvmecam/guest/guest.h tools/kvmecam/abi.h
+$(KVM_GUEST)/guest.elf: $(KVM_GUEST_SRCS) $(KVM_GUEST_DIR)/guest.lds \
+                        $(KVM_GUEST_DIR)/guest.h $(KVM_DIR)/tiny/abi.h
 	@mkdir -p $(@D)
-	$(CC) $(KVM_GUEST_FLAGS) -Wl,-T,tools/kvmecam/guest/guest.lds \
+	$(CC) $(KVM_GUEST_FLAGS) -Wl,-T,$(KVM_GUEST_DIR)/guest.lds \
 	    -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(KVM_GUEST_SRCS) -o $@
 
 $(KVM_GUEST)/guest.bin: $(KVM_GUEST)/guest.elf
 	$(OBJCOPY) -O binary $< $@
 
-$(BUILD)/kvmecam: $(KVMECAM_SRCS) tools/kvmecam/blob.S \
-                  $(wildcard tools/kvmecam/*.h tools/ecamctl/*.h) \
+$(BUILD)/kvmecam: $(KVMECAM_SRCS) $(KVM_DIR)/tiny/host/blob.S $(KVMECAM_HDRS) \
                   $(KVMECAM_SHARED) $(KVM_GUEST)/guest.bin $(LIB)
-	$(CC) $(STD) $(WARN) $(OPT) $(INC) -Itools/ecamctl -pthread \
+	$(CC) $(STD) $(WARN) $(OPT) $(INC) -Itools/ecamctl -I$(KVM_DIR)/vm \
+	    -I$(KVM_DIR)/tiny -pthread \
 	    -DKVMECAM_GUEST_BIN='"$(KVM_GUEST)/guest.bin"' $(KVMECAM_SRCS) \
-	    tools/kvmecam/blob.S $(KVMECAM_SHARED) $(LIB) -o $@
+	    $(KVM_DIR)/tiny/host/blob.S $(KVMECAM_SHARED) $(LIB) -o $@
 
 bench-kvm: $(BUILD)/kvmecam
 	$< bench
 
 # make e2e-linux: Linux 6.1 (Debian's linux-source-6.1, tinyconfig plus
-# tools/kvmecam/linux/kernel.config and our initcall, built once into
+# tools/kvmecam/linux/guest/kernel.config and our initcall, built once into
 # $(BUILD)/linux) boots on kvmecam with the module serving its config space,
 # checked against ecamctl view and replay.  Skips (77) without /dev/kvm or
 # the kernel source.
 e2e-linux: $(BUILD)/kvmecam $(BUILD)/ecamctl
-	@tools/kvmecam/linux/build-kernel.sh $(BUILD) > /dev/null || [ $$? = 77 ]
+	@tools/kvmecam/linux/guest/build-kernel.sh $(BUILD) > /dev/null || [ $$? = 77 ]
 	@unit/tools/test_e2e_linux.sh || [ $$? = 77 ]
 
 # libFuzzer harnesses (clang), and standalone reproducers (any cc).
@@ -211,7 +218,7 @@ fuzz_extra = $(if $(filter fuzz_parsers,$(1)),$(FUZZ_TOOL_SRCS))
 
 .SECONDEXPANSION:
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $$(call fuzz_extra,%) \
-                 $(wildcard include/*/*.h hvm/*.h vpci/*.h xen/user/*.h \
+                 $(wildcard include/*/*.h hvm/*.h vpci/*.h port/user/*.h \
                             tools/*/*.h fuzz/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -Itools/ecamctl $< $(LIB_SRCS) \
@@ -258,9 +265,9 @@ fuzz-campaign: fuzz
 coverage:
 	@unit/coverage.sh
 
-# Xen 4.17 with xen-ecam built in (and without): xen/xen/intree.sh.
+# Xen 4.17 with xen-ecam built in (and without): scripts/xen-intree.sh.
 xen-intree:
-	xen/xen/intree.sh $(BUILD)
+	scripts/xen-intree.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -196,7 +196,7 @@ void xecam_ioreq_forward(struct xecam_domain *d, const struct xecam_fwd *fwd,
                          unsigned int vcpu, uint32_t sbdf, unsigned int reg,
                          unsigned int size, bool write, uint32_t *val);
 
-/* trap.c: a bad access, counted and logged with a rate limit. */
+/* domain_state.c: a bad access, counted and logged with a rate limit. */
 void xecam_bad_access(struct xecam_domain *d, const char *what,
                       uint64_t addr, unsigned int size);
 

@@ -12,7 +12,7 @@ PROFDATA=${LLVM_PROFDATA:-llvm-profdata}
 LLVMCOV=${LLVM_COV:-llvm-cov}
 flags="-std=gnu99 -O0 -g -fprofile-instr-generate -fcoverage-mapping -Iinclude -Iunit -Itools/ecamctl -pthread -w"
 core=$(ls hvm/*.c vpci/*.c)
-lib="$core $(ls xen/user/*.c)"
+lib="$core $(ls port/user/*.c)"
 tools="tools/ecamctl/xlcfg.c tools/ecamctl/pcispec.c tools/ecamctl/util.c"
 
 rm -rf "$out"

@@ -8,7 +8,7 @@
  * real spinlock per device, malloc for xmalloc, and a walk of the domain's
  * device list for pci_get_pdev() (what Xen does for a domU).
  *
- * Xen's code is fetched at bench time (xen/fetch-xen-source.sh) and never
+ * Xen's code is fetched at bench time (scripts/fetch-xen-source.sh) and never
  * committed; everything here is ours.
  */
 #ifndef XECAM_BENCH_XEN_ENV_H

@@ -7,7 +7,7 @@
 # Checked locally by fuzz/oss-fuzz/check.sh.
 cd "${SRC:-.}/xen-ecam" 2>/dev/null || cd "$(dirname "$0")/../.."
 
-lib="$(ls hvm/*.c vpci/*.c xen/user/*.c)"
+lib="$(ls hvm/*.c vpci/*.c port/user/*.c)"
 tools="tools/ecamctl/xlcfg.c tools/ecamctl/pcispec.c tools/ecamctl/util.c"
 for f in fuzz/fuzz_*.c; do     # fuzz/standalone.c is not a fuzzer
     name=$(basename "$f" .c)

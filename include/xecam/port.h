@@ -2,9 +2,9 @@
 /*
  * The port: everything hvm/ and vpci/ need from their host, and nothing else.
  *
- * Inside Xen (xen/xen/) these map onto rwlocks, xzalloc, gprintk, guest
+ * Inside Xen (port/xen/) these map onto rwlocks, xzalloc, gprintk, guest
  * handles, XSM, the p2m, pci_conf_read/write and the ioreq server code.  In
- * userspace (xen/user/) they map onto pthreads, malloc, a log sink tests can
+ * userspace (port/user/) they map onto pthreads, malloc, a log sink tests can
  * read, simulated host devices and a device-model thread, and every fallible
  * call can be made to fail on demand.
  *

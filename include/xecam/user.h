@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The userspace port's own controls (xen/user/): what tests, fuzzers and
+ * The userspace port's own controls (port/user/): what tests, fuzzers and
  * tools use to set up the host the core runs on.  Never included by hvm/ or
  * vpci/.
  */

@@ -10,7 +10,7 @@
  *  - sysfs trees: a fake one built at test time and, when readable, the
  *    real /sys/bus/pci/devices, watched with inotify so that any write
  *    (or open for writing) of a real config or resource file is seen;
- *  - xen/user/pci.c: Command, Status RW1C, read-only registers, BAR sizing
+ *  - port/user/pci.c: Command, Status RW1C, read-only registers, BAR sizing
  *    as hardware does it, custom masks, the write log, absent functions
  *    and fault injection.
  *
@@ -1353,7 +1353,7 @@ static void test_sysfs_real(void **state)
     free(list);
 }
 
-/* ---- Simulated devices (xen/user/pci.c). ---- */
+/* ---- Simulated devices (port/user/pci.c). ---- */
 
 #define DEV XECAM_SBDF(0, 2, 0, 0)
 

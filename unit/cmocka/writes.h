@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The host's side of a cmocka test: a simulated device's config space as it
- * is now, and the writes that reached it (the write log of xen/user/pci.c,
+ * is now, and the writes that reached it (the write log of port/user/pci.c,
  * read into h_wlog[] and compared against what a test expects).
  * Include after <cmocka.h> and "helpers.h".
  */

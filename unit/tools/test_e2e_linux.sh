@@ -24,7 +24,7 @@
 #  6. negative runs, PCIEXBAR disabled or the window not e820-reserved:
 #     Linux does not use MMCONFIG and gives every function 256 bytes.
 #
-# The kernel comes from tools/kvmecam/linux/build-kernel.sh (cached in
+# The kernel comes from tools/kvmecam/linux/guest/build-kernel.sh (cached in
 # $BUILD/linux), or $VMLINUX.  Exits 77 ("skipped: ...") without /dev/kvm
 # or when the kernel cannot be built here.
 . "$(dirname "$0")/lib.sh"
@@ -41,7 +41,7 @@ kernel()
 {
     local rc log=$tmp/kbuild
 
-    VMLINUX=$(tools/kvmecam/linux/build-kernel.sh "$build" 2> "$log")
+    VMLINUX=$(tools/kvmecam/linux/guest/build-kernel.sh "$build" 2> "$log")
     rc=$?
     [ $rc = 77 ] &&
         skip "kernel: $(sed -n 's/^build-kernel: skipped: //p' "$log")"

@@ -5,7 +5,7 @@
  * what firmware would: identity paging with 2 MiB pages (0-4 GiB and the
  * ECAM window, uncached), a flat GDT, CR0/CR4/EFER and the entry registers,
  * where the guest's layout (struct lm_entry) says: the tiny guest's KG_*
- * one, or Linux's (lxboot.c).
+ * one, or Linux's (linux/host/elf.c).
  */
 #include <linux/kvm.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include <xecam/port.h>
-#include "port.h"
+#include "internal.h"
 
 static unsigned int armed_kinds;
 static unsigned long armed_nth, seen;

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include <xecam/pci.h>
-#include "port.h"
+#include "internal.h"
 
 struct dump {
     const char *path;

@@ -3,15 +3,15 @@
 #
 # make xen-intree: xen-ecam compiled into Xen 4.17.
 #
-# Fetches Debian's xen source package (xen/fetch-xen-source.sh), copies it
+# Fetches Debian's xen source package (scripts/fetch-xen-source.sh), copies it
 # to build/xen-intree, drops the module in as xen/drivers/xecam/ with its
-# glue (xen/xen/), applies xen/xen/xen-4.17.patch (Kconfig, the HVMOPs in
+# glue (port/xen/), applies port/xen/xen-4.17.patch (Kconfig, the HVMOPs in
 # do_hvm_op, the per-domain hooks, the ioreq path's ECAM decode), then
 # builds the hypervisor twice: CONFIG_XECAM=y, which must link our symbols
 # into xen-syms, and CONFIG_XECAM=n, which must leave none.  Any compiler
 # warning from our files fails the target.
 #
-# usage: xen/xen/intree.sh [BUILD_DIR]
+# usage: scripts/xen-intree.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 top=$PWD
@@ -43,15 +43,15 @@ prepare() {
     cp -a "$src" "$out/tree"
     x=$out/tree/xen/drivers/xecam
     mkdir -p "$x/hvm" "$x/vpci" "$x/include/xecam"
-    cp xen/xen/Makefile xen/xen/glue.c xen/xen/port.c "$x/"
+    cp port/xen/Makefile port/xen/glue.c port/xen/port.c "$x/"
     cp hvm/*.c hvm/*.h "$x/hvm/"
     cp vpci/*.c vpci/*.h "$x/vpci/"
-    cp xen/xen/Makefile.core "$x/hvm/Makefile"
-    cp xen/xen/Makefile.core "$x/vpci/Makefile"
+    cp port/xen/Makefile.core "$x/hvm/Makefile"
+    cp port/xen/Makefile.core "$x/vpci/Makefile"
     cp include/xecam/*.h "$x/include/xecam/"
     cp include/public/hvm/ecam_op.h "$out/tree/xen/include/public/hvm/"
-    cp xen/xen/include/xen/xecam.h "$out/tree/xen/include/xen/"
-    (cd "$out/tree" && patch -s -p1 < "$top/xen/xen/xen-4.17.patch")
+    cp port/xen/include/xen/xecam.h "$out/tree/xen/include/xen/"
+    (cd "$out/tree" && patch -s -p1 < "$top/port/xen/xen-4.17.patch")
 }
 
 # build on|off: configure from Debian's config and build the hypervisor.
@@ -106,7 +106,7 @@ check_off() {
 }
 
 deps
-tree=$(xen/fetch-xen-source.sh "$build/xen-src")
+tree=$(scripts/fetch-xen-source.sh "$build/xen-src")
 say "tree $tree"
 prepare "$tree"
 t0=$(date +%s)

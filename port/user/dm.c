@@ -20,7 +20,7 @@
 #include <time.h>
 
 #include <xecam/port.h>
-#include "port.h"
+#include "internal.h"
 
 #define MAX_DMS    16
 #define PAGE_SIZE  4096

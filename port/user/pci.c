@@ -15,7 +15,7 @@
 
 #include <xecam/port.h>
 #include <xecam/pci.h>
-#include "port.h"
+#include "internal.h"
 
 #define MAX_PDEVS 256
 #define MAX_LOG   4096

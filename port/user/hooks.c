@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include <xecam/port.h>
-#include "port.h"
+#include "internal.h"
 
 #define MAX_EVENTS 1024
 

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * kvmecam linux: the ports the host serves for the Linux guest ahead of
- * the module.  COM1 (0x3f8-0x3ff) is the 16550A of lxuart.c, its
+ * the module.  COM1 (0x3f8-0x3ff) is the 16550A of uart.c, its
  * interrupt on IRQ 4 of the in-kernel PIC and IOAPIC (KVM_IRQ_LINE); the
  * console ends the run once the initcall's report is complete.
  * 0xcf8-0xcff go on to the module.  Every other port nobody backs: reads
  * all-ones, writes dropped, not recorded (0x80 delays, the RTC, the
  * keyboard controller...; the PIC and PIT are in the kernel).  Stops are
- * handed to lxquirk.c.
+ * handed to quirk.c.
  */
 #include <linux/kvm.h>
 #include <stdio.h>

@@ -31,14 +31,14 @@
 #define LX_MAX_FNS      64
 #define LX_CFG_SIZE     4096
 
-/* ---- lxelf.c: the ELF vmlinux, PT_LOAD segments at p_paddr. ---- */
+/* ---- elf.c: the ELF vmlinux, PT_LOAD segments at p_paddr. ---- */
 struct lx_kernel {
     uint64_t entry;                 /* physical */
     uint64_t start, end;            /* physical extent of the segments */
 };
 int lx_load_elf(struct vm *vm, const char *path, struct lx_kernel *k);
 
-/* ---- lxzero.c: the zero page, its e820 map and the command line. ---- */
+/* ---- zero.c: the zero page, its e820 map and the command line. ---- */
 struct lx_e820 {
     uint64_t addr, size;
     uint32_t type;                  /* 1 RAM, 2 reserved */
@@ -50,7 +50,7 @@ struct lx_e820 {
 int lx_zero_page(struct vm *vm, const struct lx_e820 *map, unsigned int nr,
                  const char *cmdline);
 
-/* ---- lxuart.c: COM1, a 16550A that transmits at once. ---- */
+/* ---- uart.c: COM1, a 16550A that transmits at once. ---- */
 struct uart {
     uint8_t ier, lcr, mcr, scr, dll, dlm;
     bool fifo;                      /* FCR bit 0 */
@@ -62,7 +62,7 @@ void    uart_write(struct uart *u, unsigned int off, uint8_t val, int *tx);
 /* The level of the UART's interrupt line (gated by MCR.OUT2). */
 bool    uart_irq(const struct uart *u);
 
-/* ---- lxdump.c: the initcall's report, parsed line by line. ---- */
+/* ---- dump.c: the initcall's report, parsed line by line. ---- */
 struct lx_fn {
     uint32_t sbdf;
     unsigned int cfg_size;
@@ -83,7 +83,7 @@ struct lx_dump {
 bool lx_dump_line(struct lx_dump *d, const char *line);
 const struct lx_fn *lx_dump_find(const struct lx_dump *d, uint32_t sbdf);
 
-/* ---- lxcons.c: the console: lines to the dump file, stdout, parser. -- */
+/* ---- cons.c: the console: lines to the dump file, stdout, parser. -- */
 struct lx_console {
     char line[1024];
     size_t len;
@@ -95,7 +95,7 @@ struct lx_console {
 /* A byte from the guest; true when the dump has ended. */
 bool lx_console_putc(struct lx_console *c, uint8_t ch);
 
-/* ---- lxbridge.c: the Intel 945 host bridge at 00:00.0. ---- */
+/* ---- bridge.c: the Intel 945 host bridge at 00:00.0. ---- */
 #define LX_PCIEXBAR     0x48
 struct lx_bridge {
     uint32_t host;                  /* the simulated host function */
@@ -110,7 +110,7 @@ int lx_bridge_cfg(const struct lx_bridge *b, uint8_t *cfg);
 /* 'preferred' if no host function is there, else a free one on bus ff. */
 uint32_t lx_free_host(uint32_t preferred);
 
-/* ---- lxdm.c: what the device model emulates for its functions. ---- */
+/* ---- dm.c: what the device model emulates for its functions. ---- */
 #define LX_MAX_DM_FNS   8
 struct lx_dm {
     unsigned int nr;
@@ -127,14 +127,14 @@ int lx_dm_setup(struct session *s, const char *cfg_path, struct lx_dm *dm);
 /* Requests the device models have seen so far. */
 unsigned long lx_dm_requests(const struct session *s);
 
-/* ---- lxquirk.c: instructions PVM's emulator gives up on. ---- */
+/* ---- quirk.c: instructions PVM's emulator gives up on. ---- */
 struct lx_quirks {
     unsigned long int3, fwait, other;
 };
 /* After KVM_EXIT_INTERNAL_ERROR: 0 when the guest can go on. */
 int lx_quirk(struct vm *vm, struct lx_quirks *q);
 
-/* ---- lxwrites.c: the config registers the guest wrote. ---- */
+/* ---- writes.c: the config registers the guest wrote. ---- */
 struct lx_written {
     uint32_t sbdf;
     uint8_t dw[LX_CFG_SIZE / 4];    /* dwords written */
@@ -148,7 +148,7 @@ void lx_writes_collect(struct host *h, struct lx_writes *w);
 const struct lx_written *lx_writes_of(const struct lx_writes *w,
                                       uint32_t sbdf);
 
-/* ---- lxview.c: every function through the module (ecamctl view's). -- */
+/* ---- view.c: every function through the module (ecamctl view's). -- */
 struct lx_view {
     unsigned int nr;
     uint32_t sbdf[LX_MAX_FNS];
@@ -159,20 +159,20 @@ int  lx_view_take(struct xecam_domain *d, uint64_t base,
 void lx_view_free(struct lx_view *v);
 const uint8_t *lx_view_find(const struct lx_view *v, uint32_t sbdf);
 
-/* ---- lxcheck.c: what Linux saw, against the module's views. ---- */
+/* ---- check.c: what Linux saw, against the module's views. ---- */
 struct lx_run;
 int lx_check(const struct lx_run *r);
 
-/* ---- lxtrace.c: the boot's accesses as an ecamctl replay trace. ---- */
+/* ---- trace.c: the boot's accesses as an ecamctl replay trace. ---- */
 int lx_trace_write(const struct lx_run *r, const struct opts *o);
 
-/* ---- lxreport.c: what was set up, and what Linux saw. ---- */
+/* ---- report.c: what was set up, and what Linux saw. ---- */
 void lx_report_setup(const struct lx_run *r, const char *cmdline);
 void lx_report(const struct lx_run *r);
 /* "bb:dd.f" of a guest function (segment 0). */
 const char *lx_bdf(uint32_t sbdf, char *buf);
 
-/* ---- lxio.c: the hooks: COM1 (IRQ 4), idle ports, quirks. ---- */
+/* ---- io.c: the hooks: COM1 (IRQ 4), idle ports, quirks. ---- */
 void lx_hooks(struct lx_run *r);
 
 /* ---- linux.c: the run. ---- */

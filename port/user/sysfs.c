@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include <xecam/pci.h>
-#include "port.h"
+#include "internal.h"
 
 
 static int load_resources(const char *dir, uint32_t sbdf)

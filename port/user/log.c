@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include <xecam/port.h>
-#include "port.h"
+#include "internal.h"
 
 #define XECAM_LOG_KEEP 4096
 

@@ -128,7 +128,7 @@ int report_port(struct host *h, uint32_t val);
 /* 0 when the guest is done, RUN_TIMEOUT, or -1 on another failure. */
 int run_guest(struct host *h, unsigned int timeout_s);
 
-/* ---- domain.c: the guest's domain, as ecamctl sets it up. ---- */
+/* ---- guest_domain.c: the guest's domain, as ecamctl sets it up. ---- */
 struct opts {
     const char *cfg;
     const char *hosts[16];

@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include <xecam/port.h>
-#include "port.h"
+#include "internal.h"
 
 #define NR_SLOTS    1024
 #define NR_HELD     4

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Per-domain ECAM state: creation, teardown, counters. */
+/* Per-domain ECAM state: creation, teardown, counters, bad accesses. */
 #include "private.h"
 
 int xecam_domain_create(domid_t id, unsigned int flags, void *host,
@@ -57,4 +57,14 @@ void xecam_domain_stats(const struct xecam_domain *d, struct xecam_stats *s)
     s->ioreq_failed = xecam_read_once(d->stats.ioreq_failed);
     s->refused = xecam_read_once(d->stats.refused);
     s->accesses = s->to_vpci + s->to_ioreq + s->unclaimed;
+}
+
+/* A bad MMCONFIG or CF8/CFC access: counted, and logged with a rate limit. */
+void xecam_bad_access(struct xecam_domain *d, const char *what,
+                      uint64_t addr, unsigned int size)
+{
+    xecam_count(d->stats.bad_accesses);
+    xecam_port_log(XECAM_LOG_WARN | XECAM_LOG_GUEST,
+                   "d%u: bad %s access at %#llx size %u ignored\n",
+                   d->id, what, (unsigned long long)addr, size);
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include <xecam/port.h>
-#include "port.h"
+#include "internal.h"
 
 #define MAX_DOMAINS 64
 #define MAX_P2M     32

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Shared between the files of the userspace port. */
-#ifndef XECAM_USER_PORT_H
-#define XECAM_USER_PORT_H
+#ifndef XECAM_USER_INTERNAL_H
+#define XECAM_USER_INTERNAL_H
 
 #include <xecam/user.h>
 
@@ -12,4 +12,4 @@ uint64_t xecam_user_now_ms(void);
 /* Drop connected device models.  (dm.c) */
 void xecam_user_dm_reset(void);
 
-#endif /* XECAM_USER_PORT_H */
+#endif /* XECAM_USER_INTERNAL_H */

@@ -6,7 +6,7 @@
 # dispatcher beside ours) and `make xen-intree`.  Xen's code is fetched at
 # build time and never committed.
 #
-# usage: xen/fetch-xen-source.sh DIR
+# usage: scripts/fetch-xen-source.sh DIR
 set -euo pipefail
 
 dir=${1:?usage: $0 DIR}
