@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The e2e-xen test guest's mailbox: one page at a fixed guest-physical
+ * address, through which dom0's e2e-mbox and the guest hand over at the
+ * steps where dom0 must act while the guest runs (move the window, save
+ * and restore the guest).  The guest writes 'wait' and spins until dom0
+ * writes the same step to 'go'.
+ */
+#ifndef XEN_E2E_MBOX_H
+#define XEN_E2E_MBOX_H
+
+#include <stdint.h>
+
+#define MBOX_GPA        0x200000UL
+#define MBOX_MAGIC      0x786f626dU     /* "mbox" */
+
+/* The steps, in the order the guest reaches them. */
+#define MBOX_STEP_MOVE  1               /* dom0 moves the window */
+#define MBOX_STEP_SAVE  2               /* dom0 saves and restores the guest */
+
+struct mbox {
+    volatile uint32_t magic;            /* guest: MBOX_MAGIC once set up */
+    volatile uint32_t wait;             /* guest: the step it waits at */
+    volatile uint32_t go;               /* dom0: the step it has done */
+    volatile uint32_t done;             /* guest: 1 when it has finished */
+    volatile uint64_t arg[4];           /* dom0 -> guest: step arguments */
+};
+
+#endif /* XEN_E2E_MBOX_H */
