@@ -38,11 +38,20 @@ CMOCKA_BINS := $(CMOCKA_SRCS:unit/cmocka/%.c=$(BUILD)/unit/%)
 CHECK_BINS  := $(CHECK_SRCS:unit/check/%.c=$(BUILD)/unit/%)
 TOOL_BINS   := $(BUILD)/ecamctl $(BUILD)/kvmecam
 
+# The tools' version: `git describe` in a git tree, else the VERSION file
+# of a tarball, else 0.0-unknown.  $(BUILD)/version changes with it, so
+# that the tools are linked again.
+VERSION := $(shell { [ -e .git ] && git describe --always --dirty \
+                     2>/dev/null; } || cat VERSION 2>/dev/null || \
+                   echo 0.0-unknown)
+VERSION_DEF := -DXECAM_VERSION='"$(VERSION)"'
+
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 .PHONY: all lib tools tests test test-tsan freestanding m32 fuzz fuzz-smoke \
-        fuzz-campaign coverage bench bench-kvm e2e-linux xen-intree clean
+        fuzz-campaign coverage bench bench-kvm e2e-linux xen-intree clean \
+        FORCE
 all: lib tools tests
 
 lib: $(LIB)
@@ -65,9 +74,14 @@ $(SAN_LIB): $(SAN_OBJS)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
-$(BUILD)/ecamctl: $(ECAMCTL_SRCS) $(wildcard tools/ecamctl/*.h) $(LIB)
-	$(CC) $(STD) $(WARN) $(OPT) $(INC) -pthread $(ECAMCTL_SRCS) $(LIB) \
-	    -ledit -o $@
+$(BUILD)/version: FORCE
+	@mkdir -p $(@D)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(VERSION)" ] || echo "$(VERSION)" > $@
+
+$(BUILD)/ecamctl: $(ECAMCTL_SRCS) $(wildcard tools/ecamctl/*.h) $(LIB) \
+                  $(BUILD)/version
+	$(CC) $(STD) $(WARN) $(OPT) $(INC) $(VERSION_DEF) -pthread \
+	    $(ECAMCTL_SRCS) $(LIB) -ledit -o $@
 
 $(BUILD)/unit/test_%: unit/cmocka/test_%.c unit/helpers.h $(SAN_LIB)
 	@mkdir -p $(@D)
@@ -164,7 +178,7 @@ KVMECAM_SRCS   := $(wildcard $(KVM_DIR)/vm/*.c $(KVM_DIR)/tiny/host/*.c \
 KVMECAM_HDRS   := $(wildcard $(KVM_DIR)/*/*.h $(KVM_DIR)/*/host/*.h \
                              tools/ecamctl/*.h)
 KVMECAM_SHARED := $(addprefix tools/ecamctl/,guest.c dm.c xlcfg.c pcispec.c \
-                    util.c replay.c access.c)
+                    util.c replay.c access.c cli.c)
 KVM_GUEST      := $(BUILD)/kvmguest
 KVM_GUEST_DIR  := $(KVM_DIR)/tiny/guest
 KVM_GUEST_SRCS := $(KVM_GUEST_DIR)/entry.S $(wildcard $(KVM_GUEST_DIR)/*.c)
@@ -184,9 +198,10 @@ $(KVM_GUEST)/guest.bin: $(KVM_GUEST)/guest.elf
 	$(OBJCOPY) -O binary $< $@
 
 $(BUILD)/kvmecam: $(KVMECAM_SRCS) $(KVM_DIR)/tiny/host/blob.S $(KVMECAM_HDRS) \
-                  $(KVMECAM_SHARED) $(KVM_GUEST)/guest.bin $(LIB)
+                  $(KVMECAM_SHARED) $(KVM_GUEST)/guest.bin $(LIB) \
+                  $(BUILD)/version
 	$(CC) $(STD) $(WARN) $(OPT) $(INC) -Itools/ecamctl -I$(KVM_DIR)/vm \
-	    -I$(KVM_DIR)/tiny -pthread \
+	    -I$(KVM_DIR)/tiny $(VERSION_DEF) -pthread \
 	    -DKVMECAM_GUEST_BIN='"$(KVM_GUEST)/guest.bin"' $(KVMECAM_SRCS) \
 	    $(KVM_DIR)/tiny/host/blob.S $(KVMECAM_SHARED) $(LIB) -o $@
 

@@ -175,8 +175,87 @@ if "$ecamctl" rules > "$tmp/rules" && diff -u "$tmp/doc-rules" "$tmp/rules" &&
    [ "$(wc -l < "$tmp/rules")" -gt 100 ]; then ok
 else bad "docs/permissive.md is out of date: run build/ecamctl rules"; fi
 
-# 6. Usage.
-"$ecamctl" > /dev/null 2>&1; [ $? = 2 ] && ok || bad "no arguments: exit 2"
-"$ecamctl" help > /dev/null; [ $? = 0 ] && ok || bad "help: exit 0"
+# 6. The command line, as git's: usage on stdout when asked for (0), on
+#    stderr with the error and a hint otherwise (2).
+asked() {   # start-of-stdout  ecamctl arguments
+    local want=$1
+
+    shift
+    "$ecamctl" "$@" > "$tmp/o" 2> "$tmp/e"
+    rc=$?
+    if [ $rc = 0 ] && [ "$(head -c ${#want} "$tmp/o")" = "$want" ] &&
+       [ ! -s "$tmp/e" ]
+    then ok
+    else bad "ecamctl $*: rc=$rc stdout=$(head -1 "$tmp/o") stderr=$(cat "$tmp/e")"; fi
+}
+top='usage: ecamctl [--version] [-h | --help] COMMAND [ARGS]'
+asked "$top" --help
+asked "$top" -h
+asked "$top" help
+grep -q '^Exit status: 0 done, 1 failed, 2 usage or input error' "$tmp/o" &&
+    grep -q ECAMCTL_LOG "$tmp/o" && ok || bad "the usage: no exit status, ECAMCTL_LOG"
+for c in view replay shell rules help; do
+    asked "usage: ecamctl $c" help $c
+    cp "$tmp/o" "$tmp/help.$c"
+    asked "usage: ecamctl $c" $c --help
+    cmp -s "$tmp/o" "$tmp/help.$c" && ok || bad "$c --help is not help $c"
+    asked "usage: ecamctl $c" --help $c
+done
+asked "usage: ecamctl view [--diff | --json] [--host FILE|sysfs]... CFG" \
+    view --host examples/q35/hosts.lspci -h examples/q35/q35.cfg
+"$ecamctl" --version > "$tmp/o" 2> "$tmp/e"
+rc=$?
+if [ $rc = 0 ] && grep -qx 'ecamctl version [^ ]*[^ -]' "$tmp/o" &&
+   [ "$(wc -l < "$tmp/o")" = 1 ] && [ ! -s "$tmp/e" ]; then ok
+else bad "--version: rc=$rc $(cat "$tmp/o" "$tmp/e")"; fi
+if [ -e .git ] && command -v git > /dev/null &&
+   v=$(git describe --always 2> /dev/null); then
+    grep -q "^ecamctl version $v" "$tmp/o" && ok ||
+        bad "--version: $(cat "$tmp/o"), git describe: $v"
+fi
+
+refused() {   # "message" hint-command  ecamctl arguments
+    local msg=$1 hint=$2
+
+    shift 2
+    "$ecamctl" "$@" > "$tmp/o" 2> "$tmp/e"
+    rc=$?
+    if [ $rc = 2 ] && [ ! -s "$tmp/o" ] &&
+       [ "$(cat "$tmp/e")" = "ecamctl: $msg"$'\n'"Try 'ecamctl$hint --help'." ]
+    then ok
+    else bad "ecamctl $*: rc=$rc stdout=$(head -1 "$tmp/o") stderr=$(cat "$tmp/e")"; fi
+}
+q=examples/q35
+refused "unknown option '--frob'"      " view" view --frob $q/q35.cfg
+refused "unknown option '--frob'"      " view" view --frob=1 $q/q35.cfg
+refused "unknown option '-x'"          " replay" replay -x $q/q35.trace
+refused "unknown option '--frob'"      "" --frob
+refused "'frob' is not a command"      "" frob
+refused "'frob' is not a command"      "" help frob
+refused "shell has no --json option"   " shell" shell --json $q/q35.cfg
+refused "replay has no --diff option"  " replay" replay --diff $q/q35.trace
+refused "rules has no --host option"   " rules" rules --host x
+refused "--json and --diff cannot be combined" " view" \
+        view --json --diff --host $q/hosts.lspci $q/q35.cfg
+refused "--host needs a CFG (a TRACE alone loads its hosts with 'host' lines)" \
+        " replay" replay --host $q/hosts.lspci $q/q35.trace
+refused "option '--host' needs a value" " view" view $q/q35.cfg --host
+refused "option '--json' takes no value" " view" view --json=yes $q/q35.cfg
+refused "view needs a CFG"             " view" view --host $q/hosts.lspci
+refused "replay needs a TRACE, or a CFG and a TRACE" " replay" replay
+refused "unexpected argument 'x'"      " view" view $q/q35.cfg x
+refused "unexpected argument 'x'"      " rules" rules x
+refused "at most 16 --host options"    " view" \
+        view $(printf -- '--host x %.0s' $(seq 17)) $q/q35.cfg
+"$ecamctl" > "$tmp/o" 2> "$tmp/e"
+rc=$?
+[ $rc = 2 ] && [ ! -s "$tmp/o" ] && [ "$(head -1 "$tmp/e")" = "$top" ] && ok ||
+    bad "no arguments: rc=$rc, $(head -1 "$tmp/e")"
+
+# --host=FILE, and '--' before an argument that starts with '-'.
+cp $q/q35.cfg "$tmp/-q.cfg"
+if (cd "$tmp" && "$OLDPWD/$ecamctl" view --host="$OLDPWD/$q/hosts.lspci" \
+        -- -q.cfg) 2> /dev/null | cmp -s - $q/q35.view.expected; then ok
+else bad "view --host=FILE -- -q.cfg"; fi
 
 finish ecamctl
