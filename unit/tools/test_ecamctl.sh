@@ -159,11 +159,12 @@ if [ -n "$sysdev" ]; then
     else bad "view --host sysfs ($sysdev): $(head -2 "$tmp/s.dump")"; fi
 fi
 
-# shell: the same engine; a bad line is reported and the shell goes on.
+# shell: the same engine; a bad line is reported and the shell goes on,
+# to exit 2 as replay does.
 printf 'read cfg 00:04.0 0 4\nbogus\nread cfg 00:01.0 0 2\nquit\nread cfg 00:04.0 0 4\n' |
     "$ecamctl" shell --host "$hosts" "$tmp/v.cfg" > "$tmp/o" 2> "$tmp/e"
 rc=$?
-if [ $rc = 1 ] && [ "$(grep -c ' vpci' "$tmp/o")" = 2 ] &&
+if [ $rc = 2 ] && [ "$(grep -c ' vpci' "$tmp/o")" = 2 ] &&
    grep -q '= *0x10411af4' "$tmp/o" && grep -q '= *0x1af4' "$tmp/o" &&
    grep -qF 'shell:2:1: unknown directive' "$tmp/e"; then ok
 else bad "shell: rc=$rc $(cat "$tmp/o" "$tmp/e")"; fi
@@ -257,5 +258,37 @@ cp $q/q35.cfg "$tmp/-q.cfg"
 if (cd "$tmp" && "$OLDPWD/$ecamctl" view --host="$OLDPWD/$q/hosts.lspci" \
         -- -q.cfg) 2> /dev/null | cmp -s - $q/q35.view.expected; then ok
 else bad "view --host=FILE -- -q.cfg"; fi
+
+# 7. Exit status, the same in every command: 0 done, 1 failed (here, the
+#    output cannot be written), 2 usage or input error.
+status() {   # want  ecamctl arguments
+    local want=$1
+
+    shift
+    "$ecamctl" "$@" > /dev/null 2>&1 < /dev/null
+    rc=$?
+    [ $rc = "$want" ] && ok || bad "ecamctl $*: exit $rc, not $want"
+}
+status 0 view --host $q/hosts.lspci $q/q35.cfg
+status 0 replay --host $q/hosts.lspci $q/q35.cfg $q/q35.trace
+status 0 shell --host $q/hosts.lspci $q/q35.cfg
+status 0 rules
+for c in "view --host $q/hosts.lspci $q/q35.cfg" \
+         "replay --host $q/hosts.lspci $q/q35.cfg $q/q35.trace" rules --help; do
+    "$ecamctl" $c > /dev/full 2> "$tmp/e"
+    rc=$?
+    [ $rc = 1 ] && grep -q '^ecamctl: standard output: No space left' "$tmp/e" &&
+        ok || bad "ecamctl $c > /dev/full: exit $rc, $(cat "$tmp/e")"
+done
+printf 'bogus\n' > "$tmp/bad.trace"
+status 2 replay "$tmp/bad.trace"
+status 2 replay --host $q/hosts.lspci $q/q35.cfg "$tmp/bad.trace"
+printf "pci = [ '00:03.0' ]\n" > "$tmp/bad.cfg"
+status 2 view "$tmp/bad.cfg"
+status 2 shell "$tmp/bad.cfg"
+status 2 replay "$tmp/bad.cfg" $q/q35.trace
+"$ecamctl" shell --host $q/hosts.lspci $q/q35.cfg < "$tmp/bad.trace" \
+    > /dev/null 2>&1
+[ $? = 2 ] && ok || bad "shell, a malformed line: exit 2"
 
 finish ecamctl
