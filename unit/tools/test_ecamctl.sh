@@ -49,7 +49,12 @@ expect_error 'vpci 00:01.0 00:02.0'               "$tmp/t.trace:1:14: no such ho
 expect_error 'emulate 3 00:01.0 00:02.0'          "$tmp/t.trace:1:19: no such host device"
 expect_error $'window 0 0-0 0\ndomain cf8-ext'    "$tmp/t.trace:2:1: 'domain' must come"
 expect_error 'domain turbo'                       "$tmp/t.trace:1:8: unknown domain option"
-expect_error 'host /nonexistent/dump'             '/nonexistent/dump: cannot open'
+expect_error 'host /nonexistent/dump' \
+             "$tmp/t.trace:1:6: /nonexistent/dump: No such file or directory"
+: > "$tmp/empty.lspci"
+expect_error "host $tmp/empty.lspci" \
+             "$tmp/t.trace:1:6: $tmp/empty.lspci: empty file"
+expect_error "host $tmp" "$tmp/t.trace:1:6: $tmp: Is a directory"
 printf '00:01.0 x\n00: 00 11\n' > "$tmp/short.lspci"
 expect_error "host $tmp/short.lspci" \
              "$tmp/short.lspci:2: expected 16 two-digit hex bytes"
@@ -290,5 +295,39 @@ status 2 replay "$tmp/bad.cfg" $q/q35.trace
 "$ecamctl" shell --host $q/hosts.lspci $q/q35.cfg < "$tmp/bad.trace" \
     > /dev/null 2>&1
 [ $? = 2 ] && ok || bad "shell, a malformed line: exit 2"
+
+# 8. Files that cannot be used, as a config, a trace or a host dump: their
+#    name and why, status 2, nothing on stdout.
+unusable() {   # "reason" FILE  ecamctl arguments
+    local why=$1 file=${2/#-/standard input}
+
+    shift 2
+    "$ecamctl" "$@" > "$tmp/o" 2> "$tmp/e" < /dev/null
+    rc=$?
+    if [ $rc = 2 ] && [ ! -s "$tmp/o" ] &&
+       [ "$(cat "$tmp/e")" = "ecamctl: $file: $why" ]; then ok
+    else bad "ecamctl $*: rc=$rc stderr=$(cat "$tmp/e")"; fi
+}
+: > "$tmp/empty"
+mkdir "$tmp/dir"
+cases="$tmp/empty:empty file
+$tmp/dir:Is a directory
+$tmp/none:No such file or directory
+/proc/self/mem:Input/output error"
+if [ "$(id -u)" != 0 ]; then
+    cp $q/q35.cfg "$tmp/locked" && chmod 000 "$tmp/locked"
+    cases="$cases
+$tmp/locked:Permission denied"
+fi
+while IFS=: read -r f why; do
+    unusable "$why" "$f" view --host $q/hosts.lspci "$f"
+    unusable "$why" "$f" shell --host $q/hosts.lspci "$f"
+    unusable "$why" "$f" replay --host $q/hosts.lspci "$f" $q/q35.trace
+    unusable "$why" "$f" replay "$f"
+    unusable "$why" "$f" replay --host $q/hosts.lspci $q/q35.cfg "$f"
+    unusable "$why" "$f" view --host "$f" $q/q35.cfg
+    unusable "$why" "$f" view --host $q/hosts.lspci --host "$f" $q/q35.cfg
+done <<< "$cases"
+unusable "empty file" - replay -
 
 finish ecamctl
