@@ -183,32 +183,21 @@ else bad "docs/permissive.md is out of date: run build/ecamctl rules"; fi
 
 # 6. The command line, as git's: usage on stdout when asked for (0), on
 #    stderr with the error and a hint otherwise (2).
-asked() {   # start-of-stdout  ecamctl arguments
-    local want=$1
-
-    shift
-    "$ecamctl" "$@" > "$tmp/o" 2> "$tmp/e"
-    rc=$?
-    if [ $rc = 0 ] && [ "$(head -c ${#want} "$tmp/o")" = "$want" ] &&
-       [ ! -s "$tmp/e" ]
-    then ok
-    else bad "ecamctl $*: rc=$rc stdout=$(head -1 "$tmp/o") stderr=$(cat "$tmp/e")"; fi
-}
 top='usage: ecamctl [--version] [-h | --help] COMMAND [ARGS]'
-asked "$top" --help
-asked "$top" -h
-asked "$top" help
+asked "$top" "$ecamctl" --help
+asked "$top" "$ecamctl" -h
+asked "$top" "$ecamctl" help
 grep -q '^Exit status: 0 done, 1 failed, 2 usage or input error' "$tmp/o" &&
     grep -q ECAMCTL_LOG "$tmp/o" && ok || bad "the usage: no exit status, ECAMCTL_LOG"
 for c in view replay shell rules help; do
-    asked "usage: ecamctl $c" help $c
+    asked "usage: ecamctl $c" "$ecamctl" help $c
     cp "$tmp/o" "$tmp/help.$c"
-    asked "usage: ecamctl $c" $c --help
+    asked "usage: ecamctl $c" "$ecamctl" $c --help
     cmp -s "$tmp/o" "$tmp/help.$c" && ok || bad "$c --help is not help $c"
-    asked "usage: ecamctl $c" --help $c
+    asked "usage: ecamctl $c" "$ecamctl" --help $c
 done
 asked "usage: ecamctl view [--diff | --json] [--host FILE|sysfs]... CFG" \
-    view --host examples/q35/hosts.lspci -h examples/q35/q35.cfg
+    "$ecamctl" view --host examples/q35/hosts.lspci -h examples/q35/q35.cfg
 "$ecamctl" --version > "$tmp/o" 2> "$tmp/e"
 rc=$?
 if [ $rc = 0 ] && grep -qx 'ecamctl version [^ ]*[^ -]' "$tmp/o" &&
@@ -220,38 +209,30 @@ if [ -e .git ] && command -v git > /dev/null &&
         bad "--version: $(cat "$tmp/o"), git describe: $v"
 fi
 
-refused() {   # "message" hint-command  ecamctl arguments
-    local msg=$1 hint=$2
-
-    shift 2
-    "$ecamctl" "$@" > "$tmp/o" 2> "$tmp/e"
-    rc=$?
-    if [ $rc = 2 ] && [ ! -s "$tmp/o" ] &&
-       [ "$(cat "$tmp/e")" = "ecamctl: $msg"$'\n'"Try 'ecamctl$hint --help'." ]
-    then ok
-    else bad "ecamctl $*: rc=$rc stdout=$(head -1 "$tmp/o") stderr=$(cat "$tmp/e")"; fi
-}
 q=examples/q35
-refused "unknown option '--frob'"      " view" view --frob $q/q35.cfg
-refused "unknown option '--frob'"      " view" view --frob=1 $q/q35.cfg
-refused "unknown option '-x'"          " replay" replay -x $q/q35.trace
-refused "unknown option '--frob'"      "" --frob
-refused "'frob' is not a command"      "" frob
-refused "'frob' is not a command"      "" help frob
-refused "shell has no --json option"   " shell" shell --json $q/q35.cfg
-refused "replay has no --diff option"  " replay" replay --diff $q/q35.trace
-refused "rules has no --host option"   " rules" rules --host x
-refused "--json and --diff cannot be combined" " view" \
+refused "unknown option '--frob'" "view" "$ecamctl" view --frob $q/q35.cfg
+refused "unknown option '--frob'" "view" "$ecamctl" view --frob=1 $q/q35.cfg
+refused "unknown option '-x'" "replay" "$ecamctl" replay -x $q/q35.trace
+refused "unknown option '--frob'" "" "$ecamctl" --frob
+refused "'frob' is not a command" "" "$ecamctl" frob
+refused "'frob' is not a command" "" "$ecamctl" help frob
+refused "shell has no --json option" "shell" "$ecamctl" shell --json $q/q35.cfg
+refused "replay has no --diff option" "replay" \
+        "$ecamctl" replay --diff $q/q35.trace
+refused "rules has no --host option" "rules" "$ecamctl" rules --host x
+refused "--json and --diff cannot be combined" "view" "$ecamctl" \
         view --json --diff --host $q/hosts.lspci $q/q35.cfg
 refused "--host needs a CFG (a TRACE alone loads its hosts with 'host' lines)" \
-        " replay" replay --host $q/hosts.lspci $q/q35.trace
-refused "option '--host' needs a value" " view" view $q/q35.cfg --host
-refused "option '--json' takes no value" " view" view --json=yes $q/q35.cfg
-refused "view needs a CFG"             " view" view --host $q/hosts.lspci
-refused "replay needs a TRACE, or a CFG and a TRACE" " replay" replay
-refused "unexpected argument 'x'"      " view" view $q/q35.cfg x
-refused "unexpected argument 'x'"      " rules" rules x
-refused "at most 16 --host options"    " view" \
+        replay "$ecamctl" replay --host $q/hosts.lspci $q/q35.trace
+refused "option '--host' needs a value" "view" "$ecamctl" view $q/q35.cfg --host
+refused "option '--json' takes no value" "view" \
+        "$ecamctl" view --json=yes $q/q35.cfg
+refused "view needs a CFG" "view" "$ecamctl" view --host $q/hosts.lspci
+refused "replay needs a TRACE, or a CFG and a TRACE" "replay" \
+        "$ecamctl" replay
+refused "unexpected argument 'x'" "view" "$ecamctl" view $q/q35.cfg x
+refused "unexpected argument 'x'" "rules" "$ecamctl" rules x
+refused "at most 16 --host options" "view" "$ecamctl" \
         view $(printf -- '--host x %.0s' $(seq 17)) $q/q35.cfg
 "$ecamctl" > "$tmp/o" 2> "$tmp/e"
 rc=$?
@@ -282,7 +263,8 @@ for c in "view --host $q/hosts.lspci $q/q35.cfg" \
          "replay --host $q/hosts.lspci $q/q35.cfg $q/q35.trace" rules --help; do
     "$ecamctl" $c > /dev/full 2> "$tmp/e"
     rc=$?
-    [ $rc = 1 ] && grep -q '^ecamctl: standard output: No space left' "$tmp/e" &&
+    [ $rc = 1 ] &&
+        grep -q '^ecamctl: standard output: No space left' "$tmp/e" &&
         ok || bad "ecamctl $c > /dev/full: exit $rc, $(cat "$tmp/e")"
 done
 printf 'bogus\n' > "$tmp/bad.trace"
@@ -298,36 +280,18 @@ status 2 replay "$tmp/bad.cfg" $q/q35.trace
 
 # 8. Files that cannot be used, as a config, a trace or a host dump: their
 #    name and why, status 2, nothing on stdout.
-unusable() {   # "reason" FILE  ecamctl arguments
-    local why=$1 file=${2/#-/standard input}
-
-    shift 2
-    "$ecamctl" "$@" > "$tmp/o" 2> "$tmp/e" < /dev/null
-    rc=$?
-    if [ $rc = 2 ] && [ ! -s "$tmp/o" ] &&
-       [ "$(cat "$tmp/e")" = "ecamctl: $file: $why" ]; then ok
-    else bad "ecamctl $*: rc=$rc stderr=$(cat "$tmp/e")"; fi
-}
-: > "$tmp/empty"
-mkdir "$tmp/dir"
-cases="$tmp/empty:empty file
-$tmp/dir:Is a directory
-$tmp/none:No such file or directory
-/proc/self/mem:Input/output error"
-if [ "$(id -u)" != 0 ]; then
-    cp $q/q35.cfg "$tmp/locked" && chmod 000 "$tmp/locked"
-    cases="$cases
-$tmp/locked:Permission denied"
-fi
 while IFS=: read -r f why; do
-    unusable "$why" "$f" view --host $q/hosts.lspci "$f"
-    unusable "$why" "$f" shell --host $q/hosts.lspci "$f"
-    unusable "$why" "$f" replay --host $q/hosts.lspci "$f" $q/q35.trace
-    unusable "$why" "$f" replay "$f"
-    unusable "$why" "$f" replay --host $q/hosts.lspci $q/q35.cfg "$f"
-    unusable "$why" "$f" view --host "$f" $q/q35.cfg
-    unusable "$why" "$f" view --host $q/hosts.lspci --host "$f" $q/q35.cfg
-done <<< "$cases"
-unusable "empty file" - replay -
+    unusable "$why" "$f" "$ecamctl" view --host $q/hosts.lspci "$f"
+    unusable "$why" "$f" "$ecamctl" shell --host $q/hosts.lspci "$f"
+    unusable "$why" "$f" "$ecamctl" replay --host $q/hosts.lspci "$f" \
+        $q/q35.trace
+    unusable "$why" "$f" "$ecamctl" replay "$f"
+    unusable "$why" "$f" "$ecamctl" replay --host $q/hosts.lspci \
+        $q/q35.cfg "$f"
+    unusable "$why" "$f" "$ecamctl" view --host "$f" $q/q35.cfg
+    unusable "$why" "$f" "$ecamctl" view --host $q/hosts.lspci --host "$f" \
+        $q/q35.cfg
+done < <(unusable_files)
+unusable "empty file" - "$ecamctl" replay -
 
 finish ecamctl
