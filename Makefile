@@ -4,6 +4,7 @@
 # make test         run the cmocka and check suites
 # make freestanding hvm/ and vpci/ as hypervisor code: -ffreestanding -nostdinc
 # make m32          the same, 32-bit, when gcc-multilib is installed
+# make install      the tools and their manual pages (PREFIX, DESTDIR)
 
 CC        ?= gcc
 BUILD     ?= build
@@ -51,7 +52,7 @@ CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 .PHONY: all lib tools tests test test-tsan freestanding m32 fuzz fuzz-smoke \
         fuzz-campaign coverage bench bench-kvm e2e-linux xen-intree clean \
-        FORCE
+        install uninstall FORCE
 all: lib tools tests
 
 lib: $(LIB)
@@ -284,6 +285,22 @@ coverage:
 # Xen 4.17 with xen-ecam built in (and without): scripts/xen-intree.sh.
 xen-intree:
 	scripts/xen-intree.sh $(BUILD)
+
+# The tools and their manual pages, under $(DESTDIR)$(PREFIX).
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+INSTALL ?= install
+MAN_PAGES := man/ecamctl.1 man/kvmecam.1
+
+install: $(TOOL_BINS)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -m 755 $(TOOL_BINS) $(DESTDIR)$(BINDIR)
+	$(INSTALL) -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(TOOL_BINS))) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN_PAGES)))
 
 clean:
 	rm -rf $(BUILD)

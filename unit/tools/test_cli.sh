@@ -3,7 +3,8 @@
 #
 # The programs' manners, without KVM: kvmecam's command line as ecamctl's
 # (unit/tools/test_ecamctl.sh): usage when asked for, the version, usage
-# errors, and the files it names, all said before a VM is made.
+# errors, and the files it names, all said before a VM is made.  Then the
+# manual pages, which must render without a warning, and make install.
 . "$(dirname "$0")/lib.sh"
 kvmecam=${KVMECAM:-build/kvmecam}
 q=examples/q35
@@ -72,5 +73,49 @@ unusable "Is a directory" "$tmp/dir" \
 unusable "empty file" "$tmp/empty" \
          "$kvmecam" walk --trace "$tmp/t" --host "$tmp/empty"
 [ ! -e "$tmp/t" ] && ok || bad "kvmecam walk left an empty trace behind"
+
+# 5. The manual pages render, as man -l renders them, without a warning.
+if command -v groff > /dev/null; then
+    for m in man/ecamctl.1 man/kvmecam.1; do
+        groff -man -ww -z "$m" > "$tmp/w" 2>&1
+        rc=$?
+        [ $rc = 0 ] && [ ! -s "$tmp/w" ] && ok ||
+            bad "$m: groff -man -ww: rc=$rc $(head -5 "$tmp/w")"
+        if command -v man > /dev/null; then
+            MANWIDTH=80 man --warnings -l "$m" 2>&1 > "$tmp/page" |
+                grep -v '^man: can.t set the locale' > "$tmp/w"
+            [ ! -s "$tmp/w" ] && grep -q '^EXIT STATUS' "$tmp/page" && ok ||
+                bad "$m: man -l: $(head -5 "$tmp/w")"
+        fi
+    done
+    # Each page names every option its program's usage has.
+    for p in ecamctl kvmecam; do
+        prog=${ecamctl%/*}/$p
+        for o in $({ "$prog" --help; "$prog" --help |
+                     sed -n 's/^  \([a-z]*\) .*/\1/p' |
+                     while read -r c; do "$prog" help "$c"; done; } |
+                   grep -o -- '--[a-z-]*' | sort -u); do
+            grep -q -- "${o//-/\\\\-}" man/$p.1 && ok ||
+                bad "man/$p.1 does not name $o"
+        done
+    done
+else
+    echo "cli: man pages: skipped (no groff)"
+fi
+
+# 6. make install: the two programs and the two pages under DESTDIR.
+submake() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s "$@"; }
+submake install DESTDIR="$tmp/root" PREFIX=/opt/x BUILD="${ecamctl%/*}" \
+    > "$tmp/o" 2>&1 || bad "make install: $(cat "$tmp/o")"
+(cd "$tmp/root" && find . -type f | sort) > "$tmp/installed"
+printf '%s\n' ./opt/x/bin/ecamctl ./opt/x/bin/kvmecam \
+    ./opt/x/share/man/man1/ecamctl.1 ./opt/x/share/man/man1/kvmecam.1 \
+    > "$tmp/want"
+if diff "$tmp/want" "$tmp/installed" > "$tmp/d" &&
+   [ -x "$tmp/root/opt/x/bin/ecamctl" ] &&
+   "$tmp/root/opt/x/bin/ecamctl" --version > /dev/null; then ok
+else bad "make install: $(cat "$tmp/d")"; fi
+submake uninstall DESTDIR="$tmp/root" PREFIX=/opt/x > /dev/null 2>&1
+[ -z "$(find "$tmp/root" -type f)" ] && ok || bad "make uninstall left files"
 
 finish cli
