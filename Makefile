@@ -4,6 +4,7 @@
 # make test         run the cmocka and check suites
 # make freestanding hvm/ and vpci/ as hypervisor code: -ffreestanding -nostdinc
 # make m32          the same, 32-bit, when gcc-multilib is installed
+# make install      the tools and their manual pages (PREFIX, DESTDIR)
 
 CC        ?= gcc
 BUILD     ?= build
@@ -38,12 +39,20 @@ CMOCKA_BINS := $(CMOCKA_SRCS:unit/cmocka/%.c=$(BUILD)/unit/%)
 CHECK_BINS  := $(CHECK_SRCS:unit/check/%.c=$(BUILD)/unit/%)
 TOOL_BINS   := $(BUILD)/ecamctl $(BUILD)/kvmecam $(BUILD)/xen-ecam
 
+# The tools' version: `git describe` in a git tree, else the VERSION file
+# of a tarball, else 0.0-unknown.  $(BUILD)/version changes with it, so
+# that the tools are linked again.
+VERSION := $(shell { [ -e .git ] && git describe --always --dirty \
+                     2>/dev/null; } || cat VERSION 2>/dev/null || \
+                   echo 0.0-unknown)
+VERSION_DEF := -DXECAM_VERSION='"$(VERSION)"'
+
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 .PHONY: all lib tools tests test test-tsan freestanding m32 fuzz fuzz-smoke \
         fuzz-campaign coverage bench bench-kvm e2e-linux e2e-xen xen-intree \
-        clean
+        clean install uninstall FORCE
 all: lib tools tests
 
 lib: $(LIB)
@@ -66,9 +75,14 @@ $(SAN_LIB): $(SAN_OBJS)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
-$(BUILD)/ecamctl: $(ECAMCTL_SRCS) $(wildcard tools/ecamctl/*.h) $(LIB)
-	$(CC) $(STD) $(WARN) $(OPT) $(INC) -pthread $(ECAMCTL_SRCS) $(LIB) \
-	    -ledit -o $@
+$(BUILD)/version: FORCE
+	@mkdir -p $(@D)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(VERSION)" ] || echo "$(VERSION)" > $@
+
+$(BUILD)/ecamctl: $(ECAMCTL_SRCS) $(wildcard tools/ecamctl/*.h) $(LIB) \
+                  $(BUILD)/version
+	$(CC) $(STD) $(WARN) $(OPT) $(INC) $(VERSION_DEF) -pthread \
+	    $(ECAMCTL_SRCS) $(LIB) -ledit -o $@
 
 $(BUILD)/unit/test_%: unit/cmocka/test_%.c unit/helpers.h $(SAN_LIB)
 	@mkdir -p $(@D)
@@ -84,7 +98,8 @@ $(BUILD)/unit/check_%: unit/check/check_%.c unit/helpers.h $(SAN_LIB)
 # runner closes with "total: N passed, N failed" and fails on any failure.
 test: tests tools
 	@unit/run-tests.sh $(CMOCKA_BINS) $(CHECK_BINS) unit/tools/test_ecamctl.sh \
-	    unit/tools/test_examples.sh unit/tools/test_kvm.sh
+	    unit/tools/test_cli.sh unit/tools/test_examples.sh \
+	    unit/tools/test_kvm.sh
 
 # The threaded suites again under ThreadSanitizer (data races, lock order).
 TSAN      := -fsanitize=thread -fno-omit-frame-pointer
@@ -165,7 +180,7 @@ KVMECAM_SRCS   := $(wildcard $(KVM_DIR)/vm/*.c $(KVM_DIR)/tiny/host/*.c \
 KVMECAM_HDRS   := $(wildcard $(KVM_DIR)/*/*.h $(KVM_DIR)/*/host/*.h \
                              tools/ecamctl/*.h)
 KVMECAM_SHARED := $(addprefix tools/ecamctl/,guest.c dm.c xlcfg.c pcispec.c \
-                    util.c replay.c access.c)
+                    util.c replay.c access.c cli.c)
 KVM_GUEST      := $(BUILD)/kvmguest
 KVM_GUEST_DIR  := $(KVM_DIR)/tiny/guest
 KVM_GUEST_SRCS := $(KVM_GUEST_DIR)/entry.S $(wildcard $(KVM_GUEST_DIR)/*.c)
@@ -185,9 +200,10 @@ $(KVM_GUEST)/guest.bin: $(KVM_GUEST)/guest.elf
 	$(OBJCOPY) -O binary $< $@
 
 $(BUILD)/kvmecam: $(KVMECAM_SRCS) $(KVM_DIR)/tiny/host/blob.S $(KVMECAM_HDRS) \
-                  $(KVMECAM_SHARED) $(KVM_GUEST)/guest.bin $(LIB)
+                  $(KVMECAM_SHARED) $(KVM_GUEST)/guest.bin $(LIB) \
+                  $(BUILD)/version
 	$(CC) $(STD) $(WARN) $(OPT) $(INC) -Itools/ecamctl -I$(KVM_DIR)/vm \
-	    -I$(KVM_DIR)/tiny -pthread \
+	    -I$(KVM_DIR)/tiny $(VERSION_DEF) -pthread \
 	    -DKVMECAM_GUEST_BIN='"$(KVM_GUEST)/guest.bin"' $(KVMECAM_SRCS) \
 	    $(KVM_DIR)/tiny/host/blob.S $(KVMECAM_SHARED) $(LIB) -o $@
 
@@ -228,8 +244,9 @@ $(XEN_E2E)/guest-hvm.elf: $(XEN_E2E_DEPS)
 	    -Wl,--build-id=none $(XEN_E2E_SRCS) -o $@.64
 	$(OBJCOPY) -O elf32-i386 $@.64 $@
 
-$(BUILD)/xen-ecam: tools/xen-ecam/xen-ecam.c include/public/hvm/ecam_op.h
-	$(CC) $(STD) $(WARN) $(OPT) $(INC) $< -lxencall -o $@
+$(BUILD)/xen-ecam: tools/xen-ecam/xen-ecam.c include/public/hvm/ecam_op.h \
+                   $(BUILD)/version
+	$(CC) $(STD) $(WARN) $(OPT) $(INC) $(VERSION_DEF) $< -lxencall -o $@
 
 $(XEN_E2E)/e2e-mbox: tools/xen-e2e/dom0/e2e-mbox.c tools/xen-e2e/mbox.h
 	@mkdir -p $(@D)
@@ -307,6 +324,22 @@ coverage:
 # Xen 4.17 with xen-ecam built in (and without): scripts/xen-intree.sh.
 xen-intree:
 	scripts/xen-intree.sh $(BUILD)
+
+# The tools and their manual pages, under $(DESTDIR)$(PREFIX).
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+INSTALL ?= install
+MAN_PAGES := man/ecamctl.1 man/kvmecam.1 man/xen-ecam.1
+
+install: $(TOOL_BINS)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -m 755 $(TOOL_BINS) $(DESTDIR)$(BINDIR)
+	$(INSTALL) -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(TOOL_BINS))) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN_PAGES)))
 
 clean:
 	rm -rf $(BUILD)

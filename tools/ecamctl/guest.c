@@ -9,6 +9,7 @@
  * one slot and keep their numbers.  rootport=1 puts the device on a new bus
  * behind an emulated Root Port in that slot instead.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 #include <xecam/user.h>
 #include <xecam/vpci.h>
 
+#include "cli.h"
 #include "replay.h"
 #include "xlcfg.h"
 
@@ -210,16 +212,16 @@ int guest_from_config(struct session *s, const char *path)
     bool used[32] = { [0] = true, [0x1f] = true };
     char *text = NULL;
     size_t len = 0;
-    FILE *f = fopen(path, "r");
+    FILE *f = input_open(path);
     int rc;
 
     if ( !f )
-    {
-        perror(path);
         return -1;
-    }
     rc = getdelim(&text, &len, '\0', f) < 0 ? -1 : 0;
-    fclose(f);
+    if ( rc )
+        fprintf(stderr, "%s: %s: %s\n", cli_prog, path, strerror(errno));
+    if ( f != stdin )
+        fclose(f);
     if ( !rc )
         rc = xl_parse(path, text, &cfg);
     free(text);
@@ -247,6 +249,8 @@ int load_hosts(const char *const *hosts, unsigned int nr)
 
     for ( i = 0; i < nr; i++ )
     {
+        if ( strcmp(hosts[i], "sysfs") && input_check(hosts[i]) )
+            return -1;
         rc = strcmp(hosts[i], "sysfs")
              ? xecam_user_load_lspci(hosts[i], err, sizeof(err))
              : xecam_user_load_sysfs("/sys/bus/pci/devices", err,

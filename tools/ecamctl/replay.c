@@ -20,6 +20,7 @@
  * "cfg" addresses a function through its segment's window.  A malformed
  * line is reported as file:line:column and ends the run with status 2.
  */
+#include <errno.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include <public/hvm/ecam_op.h>
 #include <xecam/vpci.h>
 
+#include "cli.h"
 #include "replay.h"
 
 int bad(struct session *s, unsigned int t, const char *what)
@@ -128,11 +130,18 @@ static int do_domain(struct session *s)
 static int do_host(struct session *s)
 {
     char path[4096], err[512];
+    const char *why;
 
     if ( s->tok[1][0] == '/' || !strcmp(s->dir, ".") )
         snprintf(path, sizeof(path), "%s", s->tok[1]);
     else
         snprintf(path, sizeof(path), "%s/%s", s->dir, s->tok[1]);
+    why = input_why(path, NULL);
+    if ( why )
+    {
+        err_at(&s->pos, s->col[1], "%s: %s", path, why);
+        return -1;
+    }
     if ( !xecam_user_load_lspci(path, err, sizeof(err)) )
         return 0;
     fprintf(stderr, "%s\n", err);
@@ -335,14 +344,13 @@ void session_end(struct session *s)
 int replay_session(struct session *s, const char *path)
 {
     char line[1024], *copy = strdup(path);
-    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    FILE *f = copy ? input_open(path) : NULL;
     int rc = 0;
 
-    if ( !f || !copy )
+    if ( !f )
     {
-        perror(path);
         free(copy);
-        return 2;
+        return CLI_USAGE;
     }
     s->pos.file = path;
     s->pos.line = 0;
@@ -352,11 +360,16 @@ int replay_session(struct session *s, const char *path)
         s->pos.line++;
         rc = replay_line(s, line);
     }
+    if ( !rc && ferror(f) )
+    {
+        fprintf(stderr, "%s: %s: %s\n", cli_prog, path, strerror(errno));
+        rc = -1;
+    }
     if ( f != stdin )
         fclose(f);
     free(copy);
 
-    return rc ? 2 : 0;
+    return rc ? CLI_USAGE : CLI_DONE;
 }
 
 int replay(const char *path, bool json)

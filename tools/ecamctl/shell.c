@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * ecamctl shell: the replay engine, one line at a time, with line editing
- * and history (libedit).  A bad line is reported and the shell goes on.
+ * and history (libedit).  A bad line is reported and the shell goes on;
+ * the exit status is then 2, a malformed line's in replay.
  * Without a terminal it reads standard input quietly, like a trace.
  */
 #include <editline/readline.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "replay.h"
 
 static const char help[] =
@@ -65,5 +67,5 @@ int shell(struct session *s)
         free(line);
     }
 
-    return errors ? 1 : 0;
+    return errors ? CLI_USAGE : CLI_DONE;
 }

@@ -163,14 +163,24 @@ mmconfig()
         ! grep -q 'PCI: not using MMCONFIG' "$1"
 }
 
+# One boot, said before it starts (it takes some 30 s) and timed.
+boots=3
+booted=0
 run()   # name, kvmecam options...
 {
-    local name=$1
+    local name=$1 rc t0=$EPOCHREALTIME
 
     shift
+    booted=$((booted + 1))
+    echo "e2e-linux: boot $booted of $boots: $name${*:+ (${*//$tmp\//})} ..."
     "$kvmecam" linux --kernel "$VMLINUX" --host $hosts --timeout "$timeout" \
         --dump "$tmp/$name.console" --check "$@" $cfg \
         > "$tmp/$name.out" 2> "$tmp/$name.err"
+    rc=$?
+    echo "e2e-linux: boot $booted of $boots: $name: status $rc in" \
+         "$(awk -v a="$t0" -v b="$EPOCHREALTIME" \
+                'BEGIN { printf "%.1f", b - a }') s"
+    return $rc
 }
 
 # ---- 1. the boot ----

@@ -49,7 +49,12 @@ expect_error 'vpci 00:01.0 00:02.0'               "$tmp/t.trace:1:14: no such ho
 expect_error 'emulate 3 00:01.0 00:02.0'          "$tmp/t.trace:1:19: no such host device"
 expect_error $'window 0 0-0 0\ndomain cf8-ext'    "$tmp/t.trace:2:1: 'domain' must come"
 expect_error 'domain turbo'                       "$tmp/t.trace:1:8: unknown domain option"
-expect_error 'host /nonexistent/dump'             '/nonexistent/dump: cannot open'
+expect_error 'host /nonexistent/dump' \
+             "$tmp/t.trace:1:6: /nonexistent/dump: No such file or directory"
+: > "$tmp/empty.lspci"
+expect_error "host $tmp/empty.lspci" \
+             "$tmp/t.trace:1:6: $tmp/empty.lspci: empty file"
+expect_error "host $tmp" "$tmp/t.trace:1:6: $tmp: Is a directory"
 printf '00:01.0 x\n00: 00 11\n' > "$tmp/short.lspci"
 expect_error "host $tmp/short.lspci" \
              "$tmp/short.lspci:2: expected 16 two-digit hex bytes"
@@ -159,11 +164,12 @@ if [ -n "$sysdev" ]; then
     else bad "view --host sysfs ($sysdev): $(head -2 "$tmp/s.dump")"; fi
 fi
 
-# shell: the same engine; a bad line is reported and the shell goes on.
+# shell: the same engine; a bad line is reported and the shell goes on,
+# to exit 2 as replay does.
 printf 'read cfg 00:04.0 0 4\nbogus\nread cfg 00:01.0 0 2\nquit\nread cfg 00:04.0 0 4\n' |
     "$ecamctl" shell --host "$hosts" "$tmp/v.cfg" > "$tmp/o" 2> "$tmp/e"
 rc=$?
-if [ $rc = 1 ] && [ "$(grep -c ' vpci' "$tmp/o")" = 2 ] &&
+if [ $rc = 2 ] && [ "$(grep -c ' vpci' "$tmp/o")" = 2 ] &&
    grep -q '= *0x10411af4' "$tmp/o" && grep -q '= *0x1af4' "$tmp/o" &&
    grep -qF 'shell:2:1: unknown directive' "$tmp/e"; then ok
 else bad "shell: rc=$rc $(cat "$tmp/o" "$tmp/e")"; fi
@@ -175,8 +181,117 @@ if "$ecamctl" rules > "$tmp/rules" && diff -u "$tmp/doc-rules" "$tmp/rules" &&
    [ "$(wc -l < "$tmp/rules")" -gt 100 ]; then ok
 else bad "docs/permissive.md is out of date: run build/ecamctl rules"; fi
 
-# 6. Usage.
-"$ecamctl" > /dev/null 2>&1; [ $? = 2 ] && ok || bad "no arguments: exit 2"
-"$ecamctl" help > /dev/null; [ $? = 0 ] && ok || bad "help: exit 0"
+# 6. The command line, as git's: usage on stdout when asked for (0), on
+#    stderr with the error and a hint otherwise (2).
+top='usage: ecamctl [--version] [-h | --help] COMMAND [ARGS]'
+asked "$top" "$ecamctl" --help
+asked "$top" "$ecamctl" -h
+asked "$top" "$ecamctl" help
+grep -q '^Exit status: 0 done, 1 failed, 2 usage or input error' "$tmp/o" &&
+    grep -q ECAMCTL_LOG "$tmp/o" && ok || bad "the usage: no exit status, ECAMCTL_LOG"
+for c in view replay shell rules help; do
+    asked "usage: ecamctl $c" "$ecamctl" help $c
+    cp "$tmp/o" "$tmp/help.$c"
+    asked "usage: ecamctl $c" "$ecamctl" $c --help
+    cmp -s "$tmp/o" "$tmp/help.$c" && ok || bad "$c --help is not help $c"
+    asked "usage: ecamctl $c" "$ecamctl" --help $c
+done
+asked "usage: ecamctl view [--diff | --json] [--host FILE|sysfs]... CFG" \
+    "$ecamctl" view --host examples/q35/hosts.lspci -h examples/q35/q35.cfg
+"$ecamctl" --version > "$tmp/o" 2> "$tmp/e"
+rc=$?
+if [ $rc = 0 ] && grep -qx 'ecamctl version [^ ]*[^ -]' "$tmp/o" &&
+   [ "$(wc -l < "$tmp/o")" = 1 ] && [ ! -s "$tmp/e" ]; then ok
+else bad "--version: rc=$rc $(cat "$tmp/o" "$tmp/e")"; fi
+if [ -e .git ] && command -v git > /dev/null &&
+   v=$(git describe --always 2> /dev/null); then
+    grep -q "^ecamctl version $v" "$tmp/o" && ok ||
+        bad "--version: $(cat "$tmp/o"), git describe: $v"
+fi
+
+q=examples/q35
+refused "unknown option '--frob'" "view" "$ecamctl" view --frob $q/q35.cfg
+refused "unknown option '--frob'" "view" "$ecamctl" view --frob=1 $q/q35.cfg
+refused "unknown option '-x'" "replay" "$ecamctl" replay -x $q/q35.trace
+refused "unknown option '--frob'" "" "$ecamctl" --frob
+refused "'frob' is not a command" "" "$ecamctl" frob
+refused "'frob' is not a command" "" "$ecamctl" help frob
+refused "shell has no --json option" "shell" "$ecamctl" shell --json $q/q35.cfg
+refused "replay has no --diff option" "replay" \
+        "$ecamctl" replay --diff $q/q35.trace
+refused "rules has no --host option" "rules" "$ecamctl" rules --host x
+refused "--json and --diff cannot be combined" "view" "$ecamctl" \
+        view --json --diff --host $q/hosts.lspci $q/q35.cfg
+refused "--host needs a CFG (a TRACE alone loads its hosts with 'host' lines)" \
+        replay "$ecamctl" replay --host $q/hosts.lspci $q/q35.trace
+refused "option '--host' needs a value" "view" "$ecamctl" view $q/q35.cfg --host
+refused "option '--json' takes no value" "view" \
+        "$ecamctl" view --json=yes $q/q35.cfg
+refused "view needs a CFG" "view" "$ecamctl" view --host $q/hosts.lspci
+refused "replay needs a TRACE, or a CFG and a TRACE" "replay" \
+        "$ecamctl" replay
+refused "unexpected argument 'x'" "view" "$ecamctl" view $q/q35.cfg x
+refused "unexpected argument 'x'" "rules" "$ecamctl" rules x
+refused "at most 16 --host options" "view" "$ecamctl" \
+        view $(printf -- '--host x %.0s' $(seq 17)) $q/q35.cfg
+"$ecamctl" > "$tmp/o" 2> "$tmp/e"
+rc=$?
+[ $rc = 2 ] && [ ! -s "$tmp/o" ] && [ "$(head -1 "$tmp/e")" = "$top" ] && ok ||
+    bad "no arguments: rc=$rc, $(head -1 "$tmp/e")"
+
+# --host=FILE, and '--' before an argument that starts with '-'.
+cp $q/q35.cfg "$tmp/-q.cfg"
+if (cd "$tmp" && "$OLDPWD/$ecamctl" view --host="$OLDPWD/$q/hosts.lspci" \
+        -- -q.cfg) 2> /dev/null | cmp -s - $q/q35.view.expected; then ok
+else bad "view --host=FILE -- -q.cfg"; fi
+
+# 7. Exit status, the same in every command: 0 done, 1 failed (here, the
+#    output cannot be written), 2 usage or input error.
+status() {   # want  ecamctl arguments
+    local want=$1
+
+    shift
+    "$ecamctl" "$@" > /dev/null 2>&1 < /dev/null
+    rc=$?
+    [ $rc = "$want" ] && ok || bad "ecamctl $*: exit $rc, not $want"
+}
+status 0 view --host $q/hosts.lspci $q/q35.cfg
+status 0 replay --host $q/hosts.lspci $q/q35.cfg $q/q35.trace
+status 0 shell --host $q/hosts.lspci $q/q35.cfg
+status 0 rules
+for c in "view --host $q/hosts.lspci $q/q35.cfg" \
+         "replay --host $q/hosts.lspci $q/q35.cfg $q/q35.trace" rules --help; do
+    "$ecamctl" $c > /dev/full 2> "$tmp/e"
+    rc=$?
+    [ $rc = 1 ] &&
+        grep -q '^ecamctl: standard output: No space left' "$tmp/e" &&
+        ok || bad "ecamctl $c > /dev/full: exit $rc, $(cat "$tmp/e")"
+done
+printf 'bogus\n' > "$tmp/bad.trace"
+status 2 replay "$tmp/bad.trace"
+status 2 replay --host $q/hosts.lspci $q/q35.cfg "$tmp/bad.trace"
+printf "pci = [ '00:03.0' ]\n" > "$tmp/bad.cfg"
+status 2 view "$tmp/bad.cfg"
+status 2 shell "$tmp/bad.cfg"
+status 2 replay "$tmp/bad.cfg" $q/q35.trace
+"$ecamctl" shell --host $q/hosts.lspci $q/q35.cfg < "$tmp/bad.trace" \
+    > /dev/null 2>&1
+[ $? = 2 ] && ok || bad "shell, a malformed line: exit 2"
+
+# 8. Files that cannot be used, as a config, a trace or a host dump: their
+#    name and why, status 2, nothing on stdout.
+while IFS=: read -r f why; do
+    unusable "$why" "$f" "$ecamctl" view --host $q/hosts.lspci "$f"
+    unusable "$why" "$f" "$ecamctl" shell --host $q/hosts.lspci "$f"
+    unusable "$why" "$f" "$ecamctl" replay --host $q/hosts.lspci "$f" \
+        $q/q35.trace
+    unusable "$why" "$f" "$ecamctl" replay "$f"
+    unusable "$why" "$f" "$ecamctl" replay --host $q/hosts.lspci \
+        $q/q35.cfg "$f"
+    unusable "$why" "$f" "$ecamctl" view --host "$f" $q/q35.cfg
+    unusable "$why" "$f" "$ecamctl" view --host $q/hosts.lspci --host "$f" \
+        $q/q35.cfg
+done < <(unusable_files)
+unusable "empty file" - "$ecamctl" replay -
 
 finish ecamctl

@@ -15,6 +15,7 @@
 
 #include <xecam/pci.h>
 
+#include "cli.h"
 #include "linux.h"
 #include "xlcfg.h"
 
@@ -34,14 +35,15 @@ static int claimed(const char *path, struct lx_dm *dm)
     char *text = NULL;
     size_t len = 0;
     const char *end;
-    FILE *f = fopen(path, "r");
+    FILE *f = input_open(path);
     unsigned int i;
     int rc;
 
     if ( !f )
         return -1;
     rc = getdelim(&text, &len, '\0', f) < 0 ? -1 : 0;
-    fclose(f);
+    if ( f != stdin )
+        fclose(f);
     rc = rc ?: xl_parse(path, text, &cfg);
     free(text);
     if ( rc )

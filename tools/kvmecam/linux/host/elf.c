@@ -6,11 +6,11 @@
  * physical if the ELF gives it as a virtual address.
  */
 #include <elf.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "linux.h"
 
 static int elf_bad(const char *path, const char *why)
@@ -22,15 +22,12 @@ static int elf_bad(const char *path, const char *why)
 
 static uint8_t *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = input_open(path);
     uint8_t *buf = NULL;
     long n;
 
     if ( !f )
-    {
-        fprintf(stderr, "kvmecam: %s: %s\n", path, strerror(errno));
         return NULL;
-    }
     if ( !fseek(f, 0, SEEK_END) && (n = ftell(f)) > 0 &&
          !fseek(f, 0, SEEK_SET) && (buf = malloc(n)) &&
          fread(buf, 1, n, f) == (size_t)n )

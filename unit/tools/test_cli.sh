@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The programs' manners, without KVM: kvmecam's command line as ecamctl's
+# (unit/tools/test_ecamctl.sh): usage when asked for, the version, usage
+# errors, and the files it names, all said before a VM is made.  Then the
+# manual pages, which must render without a warning, and make install.
+. "$(dirname "$0")/lib.sh"
+kvmecam=${KVMECAM:-build/kvmecam}
+q=examples/q35
+
+# 1. Usage on stdout when asked for, status 0.
+top='usage: kvmecam [--version] [-h | --help] COMMAND [ARGS]'
+asked "$top" "$kvmecam" --help
+asked "$top" "$kvmecam" -h
+asked "$top" "$kvmecam" help
+grep -q '^Exit status: 0 done, 1 failed or mismatched, 2 usage or input' \
+    "$tmp/o" && grep -q KVMECAM_LOG "$tmp/o" && ok ||
+    bad "kvmecam's usage: no exit status, KVMECAM_LOG"
+for c in walk bench spin linux help; do
+    asked "usage: kvmecam $c" "$kvmecam" help $c
+    cp "$tmp/o" "$tmp/help.$c"
+    asked "usage: kvmecam $c" "$kvmecam" $c --help
+    cmp -s "$tmp/o" "$tmp/help.$c" && ok || bad "$c --help is not help $c"
+done
+
+# 2. The version: ecamctl's.
+"$kvmecam" --version > "$tmp/o" 2> "$tmp/e"
+rc=$?
+v=$("$ecamctl" --version | sed 's/^ecamctl //')
+if [ $rc = 0 ] && [ "$(cat "$tmp/o")" = "kvmecam $v" ] && [ ! -s "$tmp/e" ]
+then ok
+else bad "kvmecam --version: rc=$rc $(cat "$tmp/o" "$tmp/e"), ecamctl's: $v"
+fi
+
+# 3. Usage errors: what, and a hint; status 2.
+refused "unknown option '--frob'" walk "$kvmecam" walk --frob
+refused "unknown option '--frob'" "" "$kvmecam" --frob
+refused "'frob' is not a command" "" "$kvmecam" frob
+refused "spin has no --host option" spin "$kvmecam" spin --host x
+refused "bench has no --trace option" bench "$kvmecam" bench --trace x
+refused "walk has no --kernel option" walk "$kvmecam" walk --kernel x
+refused "unexpected argument 'x'" spin "$kvmecam" spin x
+refused "unexpected argument 'b'" walk "$kvmecam" walk a b
+refused "linux needs --kernel VMLINUX" linux "$kvmecam" linux $q/q35.cfg
+refused "option '--timeout' needs a value" walk "$kvmecam" walk --timeout
+refused "option '--check' takes no value" linux \
+        "$kvmecam" linux --check=1 --kernel x
+refused "--timeout: expected 1-86400, not '0'" spin \
+        "$kvmecam" spin --timeout 0
+refused "--timeout: expected 1-86400, not 'x'" spin \
+        "$kvmecam" spin --timeout=x
+refused "--count: expected 1-16777216, not '-1'" bench \
+        "$kvmecam" bench --count -1
+refused "--last-bus: expected 0-255, not '256'" walk \
+        "$kvmecam" walk --last-bus 256
+refused "at most 16 --host options" walk \
+        "$kvmecam" walk $(printf -- '--host x %.0s' $(seq 17))
+
+# 4. Files it reads (config, host dumps, kernel) and writes (trace, dump):
+#    their name and why, status 2, before any VM.
+while IFS=: read -r f why; do
+    unusable "$why" "$f" "$kvmecam" walk --host $q/hosts.lspci "$f"
+    unusable "$why" "$f" "$kvmecam" bench --host "$f" $q/q35.cfg
+    unusable "$why" "$f" "$kvmecam" linux --kernel "$f"
+done < <(unusable_files)
+unusable "No such file or directory" "$tmp/none/t" \
+         "$kvmecam" walk --trace "$tmp/none/t"
+unusable "Is a directory" "$tmp/dir" "$kvmecam" walk --trace "$tmp/dir"
+unusable "Is a directory" "$tmp/dir" \
+         "$kvmecam" linux --kernel /proc/self/exe --dump "$tmp/dir"
+# A trace that can be written is not left behind by a run refused after.
+unusable "empty file" "$tmp/empty" \
+         "$kvmecam" walk --trace "$tmp/t" --host "$tmp/empty"
+[ ! -e "$tmp/t" ] && ok || bad "kvmecam walk left an empty trace behind"
+
+# 5. The manual pages render, as man -l renders them, without a warning.
+if command -v groff > /dev/null; then
+    for m in man/ecamctl.1 man/kvmecam.1 man/xen-ecam.1; do
+        groff -man -ww -z "$m" > "$tmp/w" 2>&1
+        rc=$?
+        [ $rc = 0 ] && [ ! -s "$tmp/w" ] && ok ||
+            bad "$m: groff -man -ww: rc=$rc $(head -5 "$tmp/w")"
+        if command -v man > /dev/null; then
+            MANWIDTH=80 man --warnings -l "$m" 2>&1 > "$tmp/page" |
+                grep -v '^man: can.t set the locale' > "$tmp/w"
+            [ ! -s "$tmp/w" ] && grep -q '^EXIT STATUS' "$tmp/page" && ok ||
+                bad "$m: man -l: $(head -5 "$tmp/w")"
+        fi
+    done
+    # Each page names every option its program's usage has.
+    for p in ecamctl kvmecam xen-ecam; do
+        prog=${ecamctl%/*}/$p
+        for o in $({ "$prog" --help; "$prog" --help |
+                     sed -n 's/^  \([a-z]*\) .*/\1/p' |
+                     while read -r c; do "$prog" help "$c"; done; } |
+                   grep -o -- '--[a-z-]*' | sort -u); do
+            grep -q -- "${o//-/\\\\-}" man/$p.1 && ok ||
+                bad "man/$p.1 does not name $o"
+        done
+    done
+else
+    echo "cli: man pages: skipped (no groff)"
+fi
+
+# 6. make install: the three programs and their pages under DESTDIR.
+submake() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s "$@"; }
+submake install DESTDIR="$tmp/root" PREFIX=/opt/x BUILD="${ecamctl%/*}" \
+    > "$tmp/o" 2>&1 || bad "make install: $(cat "$tmp/o")"
+(cd "$tmp/root" && find . -type f | sort) > "$tmp/installed"
+printf '%s\n' ./opt/x/bin/ecamctl ./opt/x/bin/kvmecam ./opt/x/bin/xen-ecam \
+    ./opt/x/share/man/man1/ecamctl.1 ./opt/x/share/man/man1/kvmecam.1 \
+    ./opt/x/share/man/man1/xen-ecam.1 > "$tmp/want"
+if diff "$tmp/want" "$tmp/installed" > "$tmp/d" &&
+   [ -x "$tmp/root/opt/x/bin/ecamctl" ] &&
+   "$tmp/root/opt/x/bin/ecamctl" --version > /dev/null; then ok
+else bad "make install: $(cat "$tmp/d")"; fi
+submake uninstall DESTDIR="$tmp/root" PREFIX=/opt/x > /dev/null 2>&1
+[ -z "$(find "$tmp/root" -type f)" ] && ok || bad "make uninstall left files"
+
+finish cli
