@@ -84,7 +84,6 @@ boot() {
 collect() {
     local line name rest
     while IFS= read -r line; do
-        line=${line%$'\r'}
         case "$line" in
             *"e2e-xen: "*" ok") name=${line##*e2e-xen: }; check "${name% ok}" ok ;;
             *"e2e-xen: "*" FAIL "*) rest=${line##*e2e-xen: }
@@ -93,7 +92,7 @@ collect() {
             *") e2e: "*" FAIL "*) rest=${line##*) e2e: }
                 check "${rest%% FAIL *}" FAIL "${rest#* FAIL }" ;;
         esac
-    done < "$1"
+    done < <(tr -d '\r' < "$1")
 }
 
 overlay
