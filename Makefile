@@ -4,6 +4,7 @@
 # make test         run the cmocka and check suites
 # make freestanding hvm/ and vpci/ as hypervisor code: -ffreestanding -nostdinc
 # make m32          the same, 32-bit, when gcc-multilib is installed
+# make style        Xen's CODING_STYLE, the mechanical part (check-style.sh)
 
 CC        ?= gcc
 BUILD     ?= build
@@ -41,8 +42,9 @@ TOOL_BINS   := $(BUILD)/ecamctl $(BUILD)/kvmecam
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
-.PHONY: all lib tools tests test test-tsan freestanding m32 fuzz fuzz-smoke \
-        fuzz-campaign coverage bench bench-kvm e2e-linux xen-intree clean
+.PHONY: all lib tools tests test test-tsan freestanding m32 style fuzz \
+        fuzz-smoke fuzz-campaign coverage bench bench-kvm e2e-linux \
+        xen-intree clean
 all: lib tools tests
 
 lib: $(LIB)
@@ -118,6 +120,12 @@ m32: $(BUILD)/xenpub/xen
 	    $(CC) -m32 $(FS_FLAGS) -c $$f -o $(BUILD)/fs32/$$(echo $$f | tr / _).o; \
 	done
 	@echo "m32: $(words $(CORE_SRCS)) files built for i386"
+
+# Lines, tabs, trailing whitespace and SPDX tags of the code that goes into
+# Xen; the userspace side's C files are reported, never failed on.
+# make style STYLE_PATHS="hvm include" checks those paths only.
+style:
+	@scripts/check-style.sh $(STYLE_PATHS)
 
 # Benchmarks: figures, never pass/fail.  Ratios within one run count.  Xen's
 # vPCI dispatcher is measured beside ours: its source package is fetched into
