@@ -13,7 +13,7 @@
 #
 # usage: scripts/xen-intree.sh [BUILD_DIR]
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 top=$PWD
 build=${1:-build}
 out=$top/$build/xen-intree
