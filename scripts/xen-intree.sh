@@ -16,7 +16,8 @@
 #
 # It then builds the hypervisor twice: CONFIG_XECAM=y, which must link our
 # symbols into xen-syms, and CONFIG_XECAM=n, which must leave none.  Any
-# compiler warning from our files fails the target.
+# compiler warning from our files fails the target.  scripts/xen-patches.sh
+# writes the series back from the tree, or exports all of it.
 #
 # usage: scripts/xen-intree.sh [--tree-only] [BUILD_DIR]
 #   --tree-only   stop once the tree is made (to change the series in it)
@@ -141,13 +142,15 @@ MSG
 
 # A fresh git repository of the pristine tree, the import, then the series.
 # An earlier tree is only removed while it is as this script left it: work
-# committed in it or uncommitted changes stop the run.
+# committed in it (not yet written back by scripts/xen-patches.sh refresh)
+# or uncommitted changes stop the run.
 prepare() {
     local src=$1 mark=$tree/.git/xecam-prepared
     if [ -d "$tree/.git" ]; then
         [ -f "$mark" ] && [ "$(tgit rev-parse HEAD)" = "$(cat "$mark")" ] &&
             [ -z "$(tgit status --porcelain --untracked-files=no)" ] ||
-            die "$tree has changes of its own; rm -rf $tree drops them"
+            die "$tree has changes of its own: scripts/xen-patches.sh" \
+                "refresh keeps them, rm -rf $tree drops them"
     fi
     rm -rf "$tree"
     mkdir -p "$out"
@@ -168,6 +171,10 @@ MSG
     tgit am -q "$top"/port/xen/patches/*.patch ||
         die "git am of port/xen/patches/ failed (see $tree)"
     tgit rev-parse HEAD > "$mark"
+    # The patches are exactly what git format-patch writes back.
+    scripts/xen-patches.sh check "$tree" >/dev/null ||
+        die "port/xen/patches/ is not what scripts/xen-patches.sh refresh" \
+            "writes: run it"
     say "tree $tree: $(tgit rev-list --count xecam-import..HEAD) patches" \
         "on $(tgit rev-list --count xen-pristine..xecam-import) generated" \
         "commits on xen-pristine"
