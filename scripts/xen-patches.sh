@@ -23,11 +23,11 @@
 #        scripts/xen-patches.sh export DIR [TREE]
 #            DIR := git format-patch xen-pristine..HEAD, the whole series
 #            with the generated import first: what git am applies to
-#            Debian's pristine Xen 4.17 tree, and builds at each step
+#            Debian's pristine Xen 4.17 tree
 #        scripts/xen-patches.sh check [TREE]
-#            exit 0 if TREE holds exactly port/xen/patches/ (nothing
-#            uncommitted, nothing new); scripts/xen-intree.sh asks before it
-#            deletes a tree, and after it makes one
+#            exit 0 if TREE's series is exactly port/xen/patches/ and
+#            nothing is uncommitted; scripts/xen-intree.sh runs it on each
+#            tree it makes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
