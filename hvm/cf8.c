@@ -48,8 +48,9 @@ static int cfc_access(struct xecam_domain *d, unsigned int vcpu,
 
     if ( write )
         *val &= xecam_ones(size);
-    return xecam_dispatch(d, vcpu, XECAM_SBDF(0, cf8 >> 16, cf8 >> 11, cf8 >> 8),
-                   reg, size, write, val);
+    return xecam_dispatch(d, vcpu,
+                          XECAM_SBDF(0, cf8 >> 16, cf8 >> 11, cf8 >> 8),
+                          reg, size, write, val);
 }
 
 int xecam_pio_read(struct xecam_domain *d, unsigned int vcpu,

@@ -179,8 +179,8 @@ bool xecam_dispatch_locked(struct xecam_domain *d, uint32_t sbdf,
                            uint32_t *val, struct xecam_fwd *fwd);
 /* XECAM_IO_OKAY, or XECAM_IO_UNHANDLED: the host's (DOMF_HOST_IOREQ). */
 int xecam_dispatch(struct xecam_domain *d, unsigned int vcpu, uint32_t sbdf,
-                    unsigned int reg, unsigned int size, bool write,
-                    uint32_t *val);
+                   unsigned int reg, unsigned int size, bool write,
+                   uint32_t *val);
 
 /* dispatch.c: route an assigned device (one guest function per host one). */
 int xecam_route_assign_vpci(struct xecam_domain *d, uint32_t sbdf,

@@ -37,7 +37,7 @@ struct xecam_vpci_reg {
     uint16_t offset;            /* naturally aligned to size */
     uint8_t  size;              /* 1, 2 or 4 */
     uint32_t reset;             /* value of the emulated bits at reset */
-    uint32_t emu;               /* bits held in val; others live in the device */
+    uint32_t emu;               /* bits held in val; the rest in the device */
     uint32_t ro;                /* guest writes leave these bits alone */
     uint32_t rw1c;              /* a guest 1 clears the bit */
     uint32_t rsvdp;             /* reserved, preserved on write */

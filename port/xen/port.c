@@ -2,8 +2,8 @@
 /*
  * The port inside Xen: include/xecam/port.h on Xen's own primitives.
  *
- * Locks are a percpu rwlock and spinlock_t, memory xzalloc/xfree, logs printk with
- * XENLOG_G_* for guest-triggerable lines (rate-limited by the console),
+ * Locks are a percpu rwlock and spinlock_t, memory xzalloc/xfree, logs printk
+ * with XENLOG_G_* for guest-triggerable lines (rate-limited by the console),
  * hypercall buffers raw_copy_{from,to}_guest, domains RCU-locked lookups,
  * permission XSM, the window check the p2m, config space pci_conf_* and
  * pci_mmcfg_*, BARs map_mmio_regions.  What 4.17 has no hypervisor-side
@@ -301,7 +301,8 @@ int xecam_port_pci_bar_size(uint32_t host_sbdf, unsigned int bar,
         *size = io_bar_size(sbdf, pos);
     else
         pci_size_mem_bar(sbdf, pos, NULL, size,
-                         (rom ? PCI_BAR_ROM : 0) | (bar == 5 ? PCI_BAR_LAST : 0));
+                         (rom ? PCI_BAR_ROM : 0) |
+                         (bar == 5 ? PCI_BAR_LAST : 0));
     pci_conf_write16(sbdf, PCI_COMMAND, cmd);
 
     return 0;
