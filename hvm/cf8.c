@@ -18,7 +18,7 @@
 #define CF8_KEEP     0x80fffffcU   /* enable, bus, dev, fn, dword register */
 #define CF8_EXT_REG  0x0f000000U   /* register bits 11:8 (AMD) */
 
-static uint32_t cf8_mask(const struct xecam_domain *d)
+uint32_t xecam_cf8_mask(const struct xecam_domain *d)
 {
     return CF8_KEEP | (d->flags & XECAM_DOMF_CF8_EXT ? CF8_EXT_REG : 0);
 }
@@ -73,7 +73,7 @@ int xecam_pio_write(struct xecam_domain *d, unsigned int vcpu,
                     unsigned int port, unsigned int size, uint32_t val)
 {
     if ( port == XECAM_PCI_CF8 && size == 4 )
-        xecam_write_once(d->cf8, val & cf8_mask(d));
+        xecam_write_once(d->cf8, val & xecam_cf8_mask(d));
     else if ( xecam_pio_accept(port, size) )
         return cfc_access(d, vcpu, port, size, true, &val);
 

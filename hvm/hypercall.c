@@ -17,41 +17,14 @@ XECAM_BUILD_BUG_ON(ECAM_OFF(end_bus) != 5 || ECAM_OFF(flags) != 6);
 XECAM_BUILD_BUG_ON(ECAM_OFF(base) != 8 || ECAM_OFF(rsvd) != 16);
 #undef ECAM_OFF
 
-static uint64_t roundup_pow2(uint64_t x)
-{
-    uint64_t p = 1;
-
-    while ( p < x )
-        p <<= 1;
-
-    return p;
-}
-
-static uint64_t window_size(uint8_t start_bus, uint8_t end_bus)
-{
-    return (uint64_t)(end_bus - start_bus + 1) << XEN_HVM_ECAM_BUS_SHIFT;
-}
-
 static int check_set_args(const struct xen_hvm_ecam_space *a)
 {
-    uint64_t size;
-
     if ( a->rsvd[0] || a->rsvd[1] || (a->flags & ~XEN_HVM_ECAM_REMOVE) )
         return -EINVAL;
     if ( a->flags & XEN_HVM_ECAM_REMOVE )
         return (a->start_bus || a->end_bus || a->base) ? -EINVAL : 0;
-    if ( a->end_bus < a->start_bus )
-        return -EINVAL;
 
-    /* Decoded like a chipset: aligned to its size rounded up to 2^n. */
-    size = window_size(a->start_bus, a->end_bus);
-    if ( a->base & (roundup_pow2(size) - 1) )
-        return -EINVAL;
-    /* Implied by the alignment for windows of at most 256 MiB; kept. */
-    if ( a->base + size - 1 < a->base )
-        return -EINVAL;
-
-    return 0;
+    return xecam_window_geometry(a->start_bus, a->end_bus, a->base);
 }
 
 /*
@@ -85,42 +58,6 @@ static int get_target(domid_t domid, bool for_read, struct xecam_domain **out)
     return 0;
 }
 
-static bool overlaps(uint64_t b1, uint64_t s1, uint64_t b2, uint64_t s2)
-{
-    return b1 <= b2 + (s2 - 1) && b2 <= b1 + (s1 - 1);
-}
-
-static bool overlaps_window(const struct xecam_domain *d,
-                            const struct xecam_window *w)
-{
-    unsigned int i;
-
-    for ( i = 0; i < XECAM_MAX_WINDOWS; i++ )
-    {
-        const struct xecam_window *o = &d->windows.win[i];
-
-        if ( o->used && overlaps(w->base, w->size, o->base, o->size) )
-            return true;
-    }
-
-    return false;
-}
-
-/*
- * The p2m was asked before the lock was taken (the p2m has its own locks,
- * taken before ours on the fault path); our own windows are checked here,
- * under it, so two racing calls cannot both succeed.
- */
-static int window_place(struct xecam_domain *d, const struct xecam_window *w)
-{
-    if ( xecam_window_of_seg(d, w->seg) )
-        return -EBUSY;
-    if ( overlaps_window(d, w) )
-        return -EEXIST;
-
-    return xecam_window_add(d, w);
-}
-
 static int window_unplace(struct xecam_domain *d, uint16_t seg,
                           struct xecam_window *old)
 {
@@ -147,6 +84,45 @@ static void report(const struct xecam_domain *d, const struct xecam_window *w,
                    (unsigned long long)w->base, removed ? "removed" : "placed");
 }
 
+static bool same_window(const struct xecam_window *a,
+                        const struct xecam_window *b)
+{
+    return a->base == b->base && a->size == b->size && a->seg == b->seg &&
+           a->start_bus == b->start_bus;
+}
+
+/*
+ * The p2m walk of a placement, preemptible: a continuation of the same
+ * call by the same caller goes on where the last one stopped, so a long
+ * walk always ends however often it is preempted.  Any other placement or
+ * removal forgets it.
+ */
+static int range_free(struct xecam_domain *d, const struct xecam_window *w)
+{
+    domid_t caller = xecam_port_current_domid();
+    uint64_t checked = 0;
+    int rc;
+
+    xecam_port_read_lock(d->lock);
+    if ( d->resume.valid && d->resume.caller == caller &&
+         same_window(&d->resume.w, w) )
+        checked = d->resume.checked;
+    xecam_port_read_unlock(d->lock);
+
+    rc = xecam_port_gpa_range_free(d, w->base, w->size, &checked);
+    if ( rc == -ERESTART )
+    {
+        xecam_port_write_lock(d->lock);
+        d->resume.valid = true;
+        d->resume.caller = caller;
+        d->resume.w = *w;
+        d->resume.checked = checked;
+        xecam_port_write_unlock(d->lock);
+    }
+
+    return rc;
+}
+
 static int set_ecam_space(xecam_guest_handle_t arg)
 {
     struct xen_hvm_ecam_space a;
@@ -165,16 +141,19 @@ static int set_ecam_space(xecam_guest_handle_t arg)
 
     remove = a.flags & XEN_HVM_ECAM_REMOVE;
     w.base = a.base;
-    w.size = window_size(a.start_bus, a.end_bus);
+    w.size = xecam_window_size(a.start_bus, a.end_bus);
     w.seg = a.segment;
     w.start_bus = a.start_bus;
     w.end_bus = a.end_bus;
     if ( !remove )
-        rc = xecam_port_gpa_range_free(d, w.base, w.size);
-    if ( !rc )
+        rc = range_free(d, &w);
+    if ( rc != -ERESTART )
     {
         xecam_port_write_lock(d->lock);
-        rc = remove ? window_unplace(d, a.segment, &w) : window_place(d, &w);
+        d->resume.valid = false;
+        if ( !rc )
+            rc = remove ? window_unplace(d, a.segment, &w) :
+                          xecam_window_place(d, &w);
         xecam_port_write_unlock(d->lock);
     }
     if ( !rc )

@@ -107,6 +107,16 @@ struct xecam_domain {
     struct xecam_route_seg seg[XECAM_MAX_SEGMENTS];
     struct xecam_ioreq_server *server[XECAM_MAX_SERVERS];
     unsigned long next_serial;
+    /*
+     * A placement preempted in its p2m walk (hypercall.c): the same call
+     * from the same caller goes on from 'checked'.  Under the write lock.
+     */
+    struct {
+        bool valid;
+        domid_t caller;
+        struct xecam_window w;
+        uint64_t checked;
+    } resume;
     /* Written by guest accesses without the lock: their own cache lines. */
     uint32_t cf8 __attribute__((aligned(64)));  /* CONFIG_ADDRESS latch */
     struct xecam_counters stats __attribute__((aligned(64)));
@@ -160,6 +170,13 @@ bool xecam_window_hit(const struct xecam_domain *d, uint64_t gpa);
 struct xecam_window *xecam_window_of_seg(struct xecam_domain *d, uint16_t seg);
 int xecam_window_add(struct xecam_domain *d, const struct xecam_window *w);
 void xecam_window_remove(struct xecam_domain *d, struct xecam_window *w);
+uint64_t xecam_window_size(uint8_t start_bus, uint8_t end_bus);
+/* -EINVAL unless the buses are in order and base is aligned as decoded. */
+int xecam_window_geometry(uint8_t start_bus, uint8_t end_bus, uint64_t base);
+bool xecam_window_overlaps(const struct xecam_domain *d,
+                           const struct xecam_window *w);
+/* Under the write lock: -EBUSY, -EEXIST (another window), -ENOSPC. */
+int xecam_window_place(struct xecam_domain *d, const struct xecam_window *w);
 
 /* route.c: the SBDF table; callers hold d->lock for writing. */
 struct xecam_route_bus *xecam_route_bus(const struct xecam_domain *d,
@@ -195,6 +212,9 @@ void xecam_ioreq_destroy_all(struct xecam_domain *d);
 void xecam_ioreq_forward(struct xecam_domain *d, const struct xecam_fwd *fwd,
                          unsigned int vcpu, uint32_t sbdf, unsigned int reg,
                          unsigned int size, bool write, uint32_t *val);
+
+/* cf8.c: the CONFIG_ADDRESS bits the latch keeps. */
+uint32_t xecam_cf8_mask(const struct xecam_domain *d);
 
 /* domain_state.c: a bad access, counted and logged with a rate limit. */
 void xecam_bad_access(struct xecam_domain *d, const char *what,

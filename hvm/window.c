@@ -108,3 +108,74 @@ void xecam_window_remove(struct xecam_domain *d, struct xecam_window *w)
     granules_rebuild(&d->windows);
     xecam_seq_write_end(&d->windows.seq);
 }
+
+uint64_t xecam_window_size(uint8_t start_bus, uint8_t end_bus)
+{
+    return (uint64_t)(end_bus - start_bus + 1) << XECAM_MIB_SHIFT;
+}
+
+static uint64_t roundup_pow2(uint64_t x)
+{
+    uint64_t p = 1;
+
+    while ( p < x )
+        p <<= 1;
+
+    return p;
+}
+
+/*
+ * A window's buses and base, as HVMOP_set_ecam_space and a save record
+ * give them: decoded like a chipset, aligned to its size rounded up to 2^n.
+ */
+int xecam_window_geometry(uint8_t start_bus, uint8_t end_bus, uint64_t base)
+{
+    uint64_t size;
+
+    if ( end_bus < start_bus )
+        return -EINVAL;
+    size = xecam_window_size(start_bus, end_bus);
+    if ( base & (roundup_pow2(size) - 1) )
+        return -EINVAL;
+    /* Implied by the alignment for windows of at most 256 MiB; kept. */
+    if ( base + size - 1 < base )
+        return -EINVAL;
+
+    return 0;
+}
+
+static bool overlaps(uint64_t b1, uint64_t s1, uint64_t b2, uint64_t s2)
+{
+    return b1 <= b2 + (s2 - 1) && b2 <= b1 + (s1 - 1);
+}
+
+bool xecam_window_overlaps(const struct xecam_domain *d,
+                           const struct xecam_window *w)
+{
+    unsigned int i;
+
+    for ( i = 0; i < XECAM_MAX_WINDOWS; i++ )
+    {
+        const struct xecam_window *o = &d->windows.win[i];
+
+        if ( o->used && overlaps(w->base, w->size, o->base, o->size) )
+            return true;
+    }
+
+    return false;
+}
+
+/*
+ * The p2m was asked before the lock was taken (the p2m has its own locks,
+ * taken before ours on the fault path); our own windows are checked here,
+ * under it, so two racing calls cannot both succeed.
+ */
+int xecam_window_place(struct xecam_domain *d, const struct xecam_window *w)
+{
+    if ( xecam_window_of_seg(d, w->seg) )
+        return -EBUSY;
+    if ( xecam_window_overlaps(d, w) )
+        return -EEXIST;
+
+    return xecam_window_add(d, w);
+}

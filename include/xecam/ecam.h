@@ -64,6 +64,20 @@ void xecam_domain_stats(const struct xecam_domain *d, struct xecam_stats *s);
 long xecam_hvm_op(unsigned int op, xecam_guest_handle_t arg);
 
 /*
+ * The HVM save record (struct xen_hvm_ecam_record, public/hvm/ecam_op.h):
+ * save fills it in and returns false when the domain has no window (no
+ * record then); load checks every field as the hypercall checks its
+ * arguments and takes the windows and latch only if all pass, onto a
+ * domain without windows: -EINVAL (a bad field), -EEXIST (over RAM, MMIO
+ * or another of its windows), -EBUSY (the domain has windows).  fallible
+ */
+struct xen_hvm_ecam_record;
+bool xecam_domain_save(struct xecam_domain *d,
+                       struct xen_hvm_ecam_record *rec);
+int xecam_domain_load(struct xecam_domain *d,
+                      const struct xen_hvm_ecam_record *rec);
+
+/*
  * Trapped accesses, shaped like Xen's hvm_mmio_ops / portio handlers.  They
  * complete (XECAM_IO_OKAY): a bad access reads all-ones or is dropped.  With
  * XECAM_DOMF_HOST_IOREQ an access to a function without a vPCI device is

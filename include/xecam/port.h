@@ -86,10 +86,14 @@ int xecam_port_may_control(domid_t caller, const struct xecam_domain *target);
  * The p2m query: is [gpa, gpa + size) free of RAM and of any MMIO that
  * something other than xen-ecam traps?  0 if free, -EEXIST if not, -EINVAL
  * if the guest cannot address it at all, another negative errno if the
- * query itself failed.  Called without the domain's lock.        fallible
+ * query itself failed.  Called without the domain's lock.
+ * With 'progress' the walk is preemptible: it starts *progress bytes in
+ * (known free already) and, preempted, returns -ERESTART with *progress
+ * advanced, so a hypercall continuation goes on where it stopped.  Without
+ * it (a save record's load) the walk runs to the end.           fallible
  */
 int xecam_port_gpa_range_free(const struct xecam_domain *d, uint64_t gpa,
-                              uint64_t size);
+                              uint64_t size, uint64_t *progress);
 
 /* ---- Physical devices: config space by host SBDF. ---- */
 int xecam_port_pci_read(uint32_t host_sbdf, unsigned int reg,

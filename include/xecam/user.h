@@ -60,6 +60,11 @@ int xecam_user_gpa_bits(domid_t id, unsigned int bits);
 void xecam_user_set_current(domid_t id);
 /* Mark [gpa, gpa + size) of a domain as RAM or foreign MMIO. */
 int xecam_user_p2m_add(domid_t id, uint64_t gpa, uint64_t size);
+/*
+ * A preemptible p2m walk checks at most 'bytes' of a range per call, then
+ * answers -ERESTART, as Xen's does when preemption is pending (0: all).
+ */
+int xecam_user_p2m_preempt(domid_t id, uint64_t bytes);
 /* Drop every domain, caller and mapping: a clean host. */
 void xecam_user_reset(void);
 

@@ -26,6 +26,7 @@ struct user_domain {
     struct xecam_user_mapping map[MAX_MAPS];
     bool xsm_deny;                   /* the security policy refuses it */
     unsigned int gpa_bits;           /* guest-physical address width */
+    uint64_t preempt_bytes;          /* p2m walked per preemptible call */
 };
 
 static pthread_mutex_t dom_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -246,21 +247,44 @@ int xecam_user_p2m_add(domid_t id, uint64_t gpa, uint64_t size)
     return rc;
 }
 
+int xecam_user_p2m_preempt(domid_t id, uint64_t bytes)
+{
+    struct user_domain *u;
+
+    pthread_mutex_lock(&dom_lock);
+    u = find_or_add(id);
+    if ( u )
+        u->preempt_bytes = bytes;
+    pthread_mutex_unlock(&dom_lock);
+
+    return u ? 0 : -ENOSPC;
+}
+
 int xecam_port_gpa_range_free(const struct xecam_domain *d, uint64_t gpa,
-                              uint64_t size)
+                              uint64_t size, uint64_t *progress)
 {
     const struct user_domain *u;
+    uint64_t from = progress ? *progress : 0, len = size - from;
     int rc = 0;
 
     if ( xecam_user_fault(XECAM_FAULT_P2M) )
         return -ENOMEM;
     pthread_mutex_lock(&dom_lock);
     u = xecam_domain_host(d);
-    if ( u->gpa_bits < 64 && (gpa >> u->gpa_bits ||
-                              (gpa + size - 1) >> u->gpa_bits) )
+    if ( progress && u->preempt_bytes && u->preempt_bytes < len )
+        len = u->preempt_bytes;
+    if ( from >= size )
         rc = -EINVAL;
-    else if ( over_ram(u, gpa, size) )
+    else if ( u->gpa_bits < 64 && (gpa >> u->gpa_bits ||
+                                   (gpa + size - 1) >> u->gpa_bits) )
+        rc = -EINVAL;
+    else if ( over_ram(u, gpa + from, len) )
         rc = -EEXIST;
+    else if ( from + len < size )
+    {
+        *progress = from + len;     /* preempted: the rest next time */
+        rc = -ERESTART;
+    }
     pthread_mutex_unlock(&dom_lock);
 
     return rc;

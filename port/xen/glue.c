@@ -16,6 +16,7 @@
 #include <xen/xecam.h>
 #include <asm/hvm/domain.h>
 #include <asm/hvm/io.h>
+#include <asm/hvm/save.h>
 #include <asm/x86_emulate.h>
 
 #include <xecam/ecam.h>
@@ -108,6 +109,41 @@ static const struct hvm_io_ops pci_ops = {
     .read   = pci_read,
     .write  = pci_write,
 };
+
+/* ---- The HVM save record: windows and latch, when there is a window ---- */
+
+static int cf_check ecam_save(struct vcpu *v, hvm_domain_context_t *h)
+{
+    struct xecam_domain *xd = v->domain->arch.hvm.xecam;
+    struct xen_hvm_ecam_record rec;
+
+    if ( !xd || !xecam_domain_save(xd, &rec) )
+        return 0;
+
+    return hvm_save_entry(XECAM, 0, h, &rec);
+}
+
+static int cf_check ecam_load(struct domain *d, hvm_domain_context_t *h)
+{
+    struct xecam_domain *xd = d->arch.hvm.xecam;
+    struct xen_hvm_ecam_record rec;
+    int rc;
+
+    if ( !xd )
+        return -ENODEV;             /* a domain with Xen's own vPCI */
+    if ( hvm_load_entry(XECAM, h, &rec) )
+        return -EINVAL;
+    rc = xecam_domain_load(xd, &rec);
+    if ( rc )
+        printk(XENLOG_G_ERR "%pd: xen-ecam: save record refused (%d)\n",
+               d, rc);
+    else
+        d->arch.hvm.pci_cf8 = rec.cf8;  /* one latch, as pci_write keeps */
+
+    return rc;
+}
+
+HVM_REGISTER_SAVE_RESTORE(XECAM, ecam_save, ecam_load, 1, HVMSR_PER_DOM);
 
 /* ---- Entry points ---- */
 

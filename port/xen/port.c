@@ -201,11 +201,11 @@ static const struct {
 };
 
 int xecam_port_gpa_range_free(const struct xecam_domain *xd, uint64_t gpa,
-                              uint64_t size)
+                              uint64_t size, uint64_t *progress)
 {
     struct domain *d = xecam_domain_host(xd);
     struct p2m_domain *p2m = p2m_get_hostp2m(d);
-    unsigned long gfn = PFN_DOWN(gpa), end = PFN_DOWN(gpa + size);
+    unsigned long gfn, end = PFN_DOWN(gpa + size);
     unsigned int i, order;
 
     if ( !size || gpa + size < gpa || !gfn_valid(d, _gfn(end - 1)) )
@@ -213,6 +213,7 @@ int xecam_port_gpa_range_free(const struct xecam_domain *xd, uint64_t gpa,
     for ( i = 0; i < ARRAY_SIZE(claimed); i++ )
         if ( gpa < claimed[i].end && claimed[i].start < gpa + size )
             return -EEXIST;
+    gfn = PFN_DOWN(gpa + (progress ? *progress : 0));
     while ( gfn < end )
     {
         p2m_access_t a;
@@ -223,8 +224,12 @@ int xecam_port_gpa_range_free(const struct xecam_domain *xd, uint64_t gpa,
             return -EEXIST;
         /* Holes come in large orders: skip to the end of this one. */
         gfn = (gfn | ((1UL << order) - 1)) + 1;
-        if ( hypercall_preempt_check() )
+        /* Preempted: the continuation goes on from here (*progress). */
+        if ( progress && gfn < end && hypercall_preempt_check() )
+        {
+            *progress = pfn_to_paddr(gfn) - gpa;
             return -ERESTART;
+        }
     }
 
     return 0;

@@ -65,4 +65,31 @@ DEFINE_XEN_GUEST_HANDLE(xen_hvm_ecam_space_t);
 
 #define XEN_HVM_ECAM_BUS_SHIFT 20   /* 1 MiB of window per bus */
 
+/*
+ * The module's state in a domain's HVM save record (type XECAM, code 21),
+ * written only for a domain with at least one window: its windows and its
+ * CF8 latch (CONFIG_ADDRESS, 0xcf8).  On load every field is checked as a
+ * hypercall's arguments are (docs/abi.md); a record that fails changes
+ * nothing.  144 bytes for 32- and 64-bit builds alike, no padding.
+ */
+#define XEN_HVM_ECAM_RECORD_VERSION 1
+#define XEN_HVM_ECAM_RECORD_WINDOWS 8
+
+struct xen_hvm_ecam_record_window {
+    uint16_t segment;     /*  0 */
+    uint8_t  start_bus;   /*  2 */
+    uint8_t  end_bus;     /*  3 */
+    uint32_t rsvd;        /*  4: zero */
+    uint64_t base;        /*  8 */
+};
+
+struct xen_hvm_ecam_record {
+    uint32_t version;     /*  0: XEN_HVM_ECAM_RECORD_VERSION */
+    uint32_t cf8;         /*  4: the CONFIG_ADDRESS latch */
+    uint16_t nr_windows;  /*  8: entries of window[] in use, from 0 */
+    uint16_t rsvd0;       /* 10: zero */
+    uint32_t rsvd1;       /* 12: zero */
+    struct xen_hvm_ecam_record_window window[XEN_HVM_ECAM_RECORD_WINDOWS];
+};
+
 #endif /* __XEN_PUBLIC_HVM_ECAM_OP_H__ */
