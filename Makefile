@@ -257,7 +257,8 @@ e2e-linux: $(BUILD)/kvmecam $(BUILD)/ecamctl
 # negative control on the CONFIG_XECAM=n build.  Skips (77) without QEMU.
 XEN_E2E       := $(BUILD)/xen-e2e
 XEN_E2E_GUEST := tools/xen-e2e/guest
-XEN_E2E_FLAGS := $(KVM_GUEST_FLAGS:-I$(KVM_DIR)/tiny=) $(INC) -Wa,--noexecstack
+XEN_E2E_FLAGS := $(KVM_GUEST_FLAGS:-I$(KVM_DIR)/tiny=) $(INC) -Wa,--noexecstack \
+                 -Wl,--no-warn-rwx-segments
 XEN_E2E_SRCS  := $(XEN_E2E_GUEST)/entry.S $(wildcard $(XEN_E2E_GUEST)/*.c)
 XEN_E2E_DEPS  := $(XEN_E2E_SRCS) $(XEN_E2E_GUEST)/pvh.S \
                  $(XEN_E2E_GUEST)/guest.lds $(XEN_E2E_GUEST)/guest.h \

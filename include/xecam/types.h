@@ -33,6 +33,8 @@ typedef _Bool            bool;
 enum xecam_errno {
 #include <xen/errno.h>
 };
+/* Xen-internal (never returned to a guest): a hypercall continuation. */
+#define ERESTART 85
 #else
 #include <errno.h>
 #include <stdbool.h>

@@ -106,10 +106,9 @@ build_base() {
         "$tree/usr/share/seabios/bios-256k.bin"
     mkdir -p "$tree/usr/share/qemu"
     cp -a /usr/share/qemu/keymaps "$tree/usr/share/qemu/"
-    for f in /usr/share/qemu/vgabios-*.bin /usr/share/qemu/efi-*.rom \
-             /usr/share/qemu/kvmvapic.bin; do
-        [ -e "$f" ] && cp -L "$f" "$tree/usr/share/qemu/"
-    done
+    # The device model's VGA option ROMs, where QEMU looks for them.
+    cp -L /usr/share/seabios/vgabios-cirrus.bin \
+        /usr/share/seabios/vgabios-stdvga.bin "$tree/usr/share/qemu/"
     printf 'root:x:0:0:root:/root:/bin/sh\n' > "$tree/etc/passwd"
     printf 'root:x:0:\n' > "$tree/etc/group"
     (cd "$tree" && find . | cpio -o -H newc --quiet | gzip -1) > "$out/base.cpio.gz.new"
