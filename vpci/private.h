@@ -19,6 +19,39 @@
 #define PCI_BAR_PREFETCH    0x8U
 #define PCI_ROM_ENABLE      0x1U
 
+/* Every bit of a register, whatever its size (masks are cut to it). */
+#define ALL                 0xffffffffU
+
+/*
+ * A register as a table row declares it: every register of a device is
+ * made from one (header.c, bar.c, cap_*.c, caps.c, rootport.c).
+ *
+ * 'off' counts from the start of what the table describes: a capability,
+ * or 0 for the header.  Masks are cut to the register's size.  At reset
+ * the emulated bits are 'reset', but for the 'keep' bits: those are the
+ * device's, read when the row is added.  A row is added only if the layout
+ * has all of its 'need' flags (each table names its own; 0: always).
+ *
+ * The dispatcher never reads a row; 'name', 'why' and 'sync' serve
+ * xecam_vpci_byte_rule() alone.
+ */
+struct xecam_vpci_regdesc {
+    uint16_t off;
+    uint8_t size;                   /* 1, 2 or 4 */
+    uint8_t need;                   /* layout flags the row needs */
+    uint32_t reset;
+    uint32_t keep;                  /* emulated bits taken from the device */
+    uint32_t emu;                   /* bits held in the guest's copy */
+    uint32_t ro;                    /* guest writes leave these alone */
+    uint32_t rw1c;                  /* a guest 1 clears the bit */
+    uint32_t rsvdp;                 /* reserved, preserved on write */
+    uint32_t sync;                  /* emulated bits 'write' mirrors */
+    xecam_vpci_read_t *read;
+    xecam_vpci_write_t *write;
+    const char *name;               /* as the specification names it */
+    const char *why;                /* outside capabilities: why it is so */
+};
+
 enum xecam_bar_kind {
     BAR_NONE,                       /* unimplemented: reads 0 */
     BAR_IO,
@@ -155,6 +188,24 @@ uint32_t xecam_vpci_access_read(struct xecam_vpci *dev, unsigned int off,
 bool xecam_vpci_access_write(struct xecam_vpci *dev, unsigned int off,
                              unsigned int size, uint32_t val);
 void xecam_vpci_regs_free(struct xecam_vpci *dev);
+
+/* regdesc.c: registers from table rows (at 'base'). */
+void xecam_vpci_reg_from(struct xecam_vpci_reg *r, unsigned int base,
+                         const struct xecam_vpci_regdesc *d);
+int xecam_vpci_add_row(struct xecam_vpci *dev, unsigned int base,
+                       const struct xecam_vpci_regdesc *d);
+/* The rows of t[n] whose 'need' flags are all in 'layout'. */
+int xecam_vpci_add_rows(struct xecam_vpci *dev, unsigned int base,
+                        const struct xecam_vpci_regdesc *t, unsigned int n,
+                        unsigned int layout);
+#define xecam_vpci_add_table(dev, base, t, layout) \
+    xecam_vpci_add_rows(dev, base, t, XECAM_ARRAY_SIZE(t), layout)
+/*
+ * The register at 'off' resets to, and holds, the emulated bits of 'v':
+ * for values the device gave and init checked, never read twice.
+ */
+void xecam_vpci_set_reset(struct xecam_vpci *dev, unsigned int off,
+                          uint32_t v);
 
 /* header.c */
 int xecam_vpci_header_init(struct xecam_vpci *dev);

@@ -18,6 +18,7 @@
 
 struct xecam_vpci;
 struct xecam_vpci_reg;
+struct xecam_vpci_regdesc;
 struct xecam_domain;
 
 /*
@@ -42,11 +43,12 @@ struct xecam_vpci_reg {
     uint32_t rw1c;              /* a guest 1 clears the bit */
     uint32_t rsvdp;             /* reserved, preserved on write */
     uint32_t rsvdz;             /* reserved, read as 0, written as 0 */
+    uint32_t val;               /* the emulated bits now */
     xecam_vpci_read_t *read;
     xecam_vpci_write_t *write;
     void *priv;
-    uint32_t val;               /* the emulated bits now */
-    uint32_t sync;              /* emulated bits a hook mirrors to the device */
+    /* The table row it was made from (names, mirrored bits), or NULL. */
+    const struct xecam_vpci_regdesc *desc;
 };
 
 /*
