@@ -17,15 +17,45 @@
 #define PCIE_CAP_ID 0x10
 #define MSIX_CAP_ID 0x11
 
-int xecam_vpci_add(struct xecam_vpci *dev, unsigned int offset,
-                   unsigned int size, uint32_t reset, uint32_t emu,
-                   uint32_t ro, uint32_t rw1c, xecam_vpci_write_t *write)
+/* The registers laid over the chains, each at a capability's offset. */
+static const struct xecam_vpci_regdesc std_header_row = {
+    .size = 2, .emu = ALL, .ro = ALL, .name = "Capability ID, Next Pointer",
+};
+static const struct xecam_vpci_regdesc ext_header_row = {
+    .size = 4, .emu = ALL, .ro = ALL, .name = "Extended Capability Header",
+};
+/* At 0x100 when the device's first extended capability is not shown. */
+static const struct xecam_vpci_regdesc null_header_row = {
+    .size = 4, .emu = ALL, .ro = ALL, .name = "Null Extended Capability",
+    .why = "0x100 always holds a header: it leads to the guest's chain",
+};
+/* A hidden capability, dword by dword: reads 0, ignores writes. */
+static const struct xecam_vpci_regdesc hidden_row = {
+    .size = 4, .emu = ALL, .ro = ALL,
+};
+/* The body of a read-only capability, by size: the device's, unwritable. */
+static const struct xecam_vpci_regdesc body_rows[] = {
+    [1] = { .size = 1, .ro = ALL },
+    [2] = { .size = 2, .ro = ALL },
+    [4] = { .size = 4, .ro = ALL },
+};
+/* Interrupt control: the enable bits reach the device. */
+static const struct xecam_vpci_regdesc msi_irq_row = {
+    .off = 0x02, .size = 2, .ro = ~0x0001U, .name = "Message Control",
+};
+static const struct xecam_vpci_regdesc msix_irq_row = {
+    .off = 0x02, .size = 2, .ro = ~0xc000U, .name = "Message Control",
+};
+
+/* A header at 'offset' reading 'val'. */
+static int add_header(struct xecam_vpci *dev,
+                      const struct xecam_vpci_regdesc *row,
+                      unsigned int offset, uint32_t val)
 {
-    uint32_t all = xecam_ones(size);
-    struct xecam_vpci_reg r = {
-        .offset = offset, .size = size, .reset = reset & emu & all,
-        .emu = emu & all, .ro = ro & all, .rw1c = rw1c & all, .write = write,
-    };
+    struct xecam_vpci_reg r;
+
+    xecam_vpci_reg_from(&r, offset, row);
+    r.reset = val & r.emu;
 
     return xecam_vpci_add_reg(dev, &r);
 }
@@ -58,7 +88,7 @@ static int hide(struct xecam_vpci *dev, const struct xecam_cap *cap,
 
     for ( o = cap->offset; (!rc || rc == -EEXIST) && o < end && o < limit;
           o += 4 )
-        rc = xecam_vpci_add(dev, o, 4, 0, ~0U, ~0U, 0, NULL);
+        rc = xecam_vpci_add_row(dev, o, &hidden_row);
 
     return rc == -EEXIST ? 0 : rc;
 }
@@ -109,15 +139,15 @@ static int expose(struct xecam_vpci *dev, const struct xecam_cap *cap,
 static int std_header(struct xecam_vpci *dev, const struct xecam_cap *cap,
                       unsigned int next)
 {
-    return xecam_vpci_add(dev, cap->offset, 2, cap->id | (next << 8), ~0U,
-                          ~0U, 0, NULL);
+    return add_header(dev, &std_header_row, cap->offset,
+                      cap->id | (next << 8));
 }
 
-static int ext_header(struct xecam_vpci *dev, unsigned int offset,
-                      unsigned int id, unsigned int version, unsigned int next)
+static int ext_header(struct xecam_vpci *dev, const struct xecam_cap *cap,
+                      unsigned int next)
 {
-    return xecam_vpci_add(dev, offset, 4, id | (version << 16) | (next << 20),
-                          ~0U, ~0U, 0, NULL);
+    return add_header(dev, &ext_header_row, cap->offset,
+                      cap->id | (cap->version << 16) | (next << 20));
 }
 
 /*
@@ -180,7 +210,7 @@ static int protect(struct xecam_vpci *dev, const struct xecam_cap *cap,
     for ( ; (!rc || rc == -EEXIST) && o < end; o += sz )
     {
         sz = !(o & 3) && end - o >= 4 ? 4 : !(o & 1) && end - o >= 2 ? 2 : 1;
-        rc = xecam_vpci_add(dev, o, sz, 0, 0, ~0U, 0, NULL);
+        rc = xecam_vpci_add_row(dev, o, &body_rows[sz]);
     }
 
     return rc == -EEXIST ? 0 : rc;
@@ -192,14 +222,15 @@ static int protect(struct xecam_vpci *dev, const struct xecam_cap *cap,
  */
 static int irq_control(struct xecam_vpci *dev, const struct xecam_cap *cap)
 {
-    uint32_t bits = cap->id == 0x05 ? 0x0001 : 0xc000;
-    uint16_t *off = cap->id == 0x05 ? &dev->irq_msi_off : &dev->irq_msix_off;
+    bool msi = cap->id == 0x05;
+    uint16_t *off = msi ? &dev->irq_msi_off : &dev->irq_msix_off;
 
     if ( *off )
         return 0;               /* one of each kind; a duplicate stays shut */
     *off = cap->offset;
 
-    return xecam_vpci_add(dev, cap->offset + 2, 2, 0, 0, ~bits, 0, NULL);
+    return xecam_vpci_add_row(dev, cap->offset,
+                              msi ? &msi_irq_row : &msix_irq_row);
 }
 
 static int protect_shown(struct xecam_vpci *dev, const struct xecam_cap *caps,
@@ -246,8 +277,7 @@ static int link(struct xecam_vpci *dev, const struct xecam_cap *caps,
     {
         if ( !shown[i] )
             continue;
-        rc = caps[i].ext ? ext_header(dev, caps[i].offset, caps[i].id,
-                                      caps[i].version, next)
+        rc = caps[i].ext ? ext_header(dev, &caps[i], next)
                          : std_header(dev, &caps[i], next);
         if ( rc == -EEXIST )
         {
@@ -300,10 +330,8 @@ static int std_chain(struct xecam_vpci *dev,
         rc = link(dev, caps, shown, n, opts, &first);
     if ( rc )
         return rc;
-    xecam_vpci_find_reg(dev, 0x34)->val = first;
-    xecam_vpci_find_reg(dev, 0x34)->reset = first;
-    xecam_vpci_find_reg(dev, 0x06)->val = first ? 0x10 : 0;
-    xecam_vpci_find_reg(dev, 0x06)->reset = first ? 0x10 : 0;
+    xecam_vpci_set_reset(dev, 0x34, first);
+    xecam_vpci_set_reset(dev, 0x06, first ? PCI_STATUS_CAP_LIST : 0);
 
     return 0;
 }
@@ -327,7 +355,7 @@ static int ext_chain(struct xecam_vpci *dev,
             rc = link(dev, caps, shown, n, opts, &first);
         /* 0x100 always answers: a null header leading to the chain. */
         if ( !rc && first != 0x100 )
-            rc = ext_header(dev, 0x100, 0, 0, first);
+            rc = add_header(dev, &null_header_row, 0x100, first << 20);
     }
     xecam_port_free(caps);
     xecam_port_free(shown);

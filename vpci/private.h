@@ -13,6 +13,7 @@
 #define PCI_CMD_MEM         0x0002U
 #define PCI_CMD_MASTER      0x0004U
 #define PCI_CMD_INTX_OFF    0x0400U
+#define PCI_STATUS_CAP_LIST 0x0010U
 #define PCI_HDR_MF          0x80U
 #define PCI_BAR_IO          0x1U
 #define PCI_BAR_MEM64       0x4U
@@ -225,10 +226,6 @@ int xecam_vpci_caps_init(struct xecam_vpci *dev,
 void xecam_vpci_reset_state(struct xecam_vpci *dev);
 /* MSI / MSI-X changed: record whether either is on, resync INTx. */
 void xecam_vpci_irq_sync(struct xecam_vpci *dev);
-/* Add a register from a compact description (capability code). */
-int xecam_vpci_add(struct xecam_vpci *dev, unsigned int offset,
-                   unsigned int size, uint32_t reset, uint32_t emu,
-                   uint32_t ro, uint32_t rw1c, xecam_vpci_write_t *write);
 /* A checked device read: false if it failed. */
 bool xecam_vpci_hw_read_ok(struct xecam_vpci *dev, unsigned int reg,
                            unsigned int size, uint32_t *val);
