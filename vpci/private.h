@@ -136,8 +136,8 @@ struct xecam_vpci {
 };
 
 /* Register i (0-based, below nr_regs). */
-static inline struct xecam_vpci_reg *xecam_vpci_reg(const struct xecam_vpci *dev,
-                                                    unsigned int i)
+static inline struct xecam_vpci_reg *
+xecam_vpci_reg(const struct xecam_vpci *dev, unsigned int i)
 {
     return &dev->chunk[i / XECAM_REG_CHUNK][i % XECAM_REG_CHUNK];
 }
@@ -240,11 +240,11 @@ xecam_cap_policy_of(const struct xecam_cap *cap,
 int xecam_cf_check xecam_cap_pm_init(struct xecam_vpci *dev,
                                      const struct xecam_cap *cap);
 int xecam_cf_check xecam_cap_msi_init(struct xecam_vpci *dev,
-                                     const struct xecam_cap *cap);
+                                      const struct xecam_cap *cap);
 int xecam_cf_check xecam_cap_msix_init(struct xecam_vpci *dev,
-                                     const struct xecam_cap *cap);
+                                       const struct xecam_cap *cap);
 int xecam_cf_check xecam_cap_pcie_init(struct xecam_vpci *dev,
-                                     const struct xecam_cap *cap);
+                                       const struct xecam_cap *cap);
 int xecam_cap_msix_holes(struct xecam_vpci *dev, const struct xecam_cap *cap);
 void xecam_cap_msi_reset(struct xecam_vpci *dev);
 void xecam_cap_msix_reset(struct xecam_vpci *dev);

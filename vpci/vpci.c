@@ -189,11 +189,6 @@ void xecam_vpci_hw_write(struct xecam_vpci *dev, unsigned int reg,
                              val & xecam_ones(size));
 }
 
-uint32_t xecam_vpci_host_sbdf(const struct xecam_vpci *dev)
-{
-    return dev->host_sbdf;
-}
-
 uint32_t xecam_vpci_host_of(const struct xecam_vpci *dev)
 {
     return dev->emulated ? XECAM_NO_HOST : dev->host_sbdf;

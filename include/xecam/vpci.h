@@ -168,7 +168,6 @@ uint32_t xecam_vpci_hw_read(struct xecam_vpci *dev, unsigned int reg,
 void xecam_vpci_hw_write(struct xecam_vpci *dev, unsigned int reg,
                          unsigned int size, uint32_t val);
 
-uint32_t xecam_vpci_host_sbdf(const struct xecam_vpci *dev);
 /* The host function behind dev, or XECAM_NO_HOST for an emulated one. */
 #define XECAM_NO_HOST 0xffffffffU
 uint32_t xecam_vpci_host_of(const struct xecam_vpci *dev);
