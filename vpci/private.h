@@ -50,7 +50,7 @@ struct xecam_vpci_regdesc {
     xecam_vpci_read_t *read;
     xecam_vpci_write_t *write;
     const char *name;               /* as the specification names it */
-    const char *why;                /* outside capabilities: why it is so */
+    const char *why;                /* its own reason, if it has one */
 };
 
 enum xecam_bar_kind {
@@ -94,6 +94,45 @@ struct xecam_cap {
 
 #define XECAM_REG_CHUNK 32
 
+/* Capability policy (cap_policy.c). */
+enum xecam_cap_action {
+    CAP_HIDE,                       /* not in the guest's chain, reads 0 */
+    CAP_READONLY,                   /* in the chain; reads from the device */
+    CAP_EMULATE,                    /* in the chain, emulated */
+};
+
+struct xecam_cap_policy {
+    uint16_t id;
+    bool ext;
+    enum xecam_cap_action action;
+    uint16_t len;                   /* bytes hidden when hidden; 0: header */
+    int (*init)(struct xecam_vpci *dev, const struct xecam_cap *cap);
+    const char *name;
+    const char *reason;
+};
+
+/* Why a capability is shown as it is, if not as its policy row says. */
+enum xecam_cap_why {
+    WHY_POLICY,
+    WHY_OVERRIDE,                   /* the assignment's override */
+    WHY_REFUSED,                    /* its emulation refused the device */
+    WHY_DUPLICATE,                  /* a kind emulated once, emulated */
+    WHY_OVERLAP,                    /* its header in another's registers */
+    WHY_NULL,                       /* ID 0 */
+};
+
+/*
+ * What became of one of the device's capabilities, kept for
+ * xecam_vpci_byte_rule() alone: the dispatcher never looks.
+ */
+struct xecam_cap_seen {
+    struct xecam_cap cap;
+    uint16_t len;                   /* its extent, as hidden or protected */
+    uint8_t action;                 /* enum xecam_cap_action: the outcome */
+    uint8_t why;                    /* enum xecam_cap_why */
+    const struct xecam_cap_policy *policy;
+};
+
 struct xecam_vpci {
     uint32_t host_sbdf;
     struct xecam_mutex *lock;
@@ -132,6 +171,9 @@ struct xecam_vpci {
     bool msi_bound;                 /* the host bound the guest's MSI */
     bool msix_on;                   /* the host was told MSI-X is on */
     unsigned long irq_errors;       /* refused interrupt changes */
+    /* The device's capabilities, standard [0] and extended [1]. */
+    struct xecam_cap_seen *seen[2];
+    unsigned int nr_seen[2];
     uint16_t map[XECAM_CFG_SIZE];   /* register index + 1 per byte; 0: none */
 };
 
@@ -154,23 +196,6 @@ static inline void xecam_vpci_unlock(struct xecam_vpci *dev)
     xecam_seq_write_end(&dev->seq);
     xecam_port_mutex_unlock(dev->lock);
 }
-
-/* Capability policy (cap_policy.c). */
-enum xecam_cap_action {
-    CAP_HIDE,                       /* not in the guest's chain, reads 0 */
-    CAP_READONLY,                   /* in the chain; reads from the device */
-    CAP_EMULATE,                    /* in the chain, emulated */
-};
-
-struct xecam_cap_policy {
-    uint16_t id;
-    bool ext;
-    enum xecam_cap_action action;
-    uint16_t len;                   /* bytes hidden when hidden; 0: header */
-    int (*init)(struct xecam_vpci *dev, const struct xecam_cap *cap);
-    const char *name;
-    const char *reason;
-};
 
 /* A guest-triggerable warning about a device, rate-limited. */
 #define vpci_warn(dev, fmt, ...)                                            \
@@ -222,6 +247,7 @@ int xecam_vpci_walk_ext(struct xecam_vpci *dev, struct xecam_cap *out,
 /* caps.c */
 int xecam_vpci_caps_init(struct xecam_vpci *dev,
                          const struct xecam_assign_opts *opts);
+void xecam_vpci_caps_free(struct xecam_vpci *dev);
 /* Back to the state after reset: every register, BARs, interrupts. */
 void xecam_vpci_reset_state(struct xecam_vpci *dev);
 /* MSI / MSI-X changed: record whether either is on, resync INTx. */
@@ -235,6 +261,9 @@ const struct xecam_cap_policy *
 xecam_cap_policy_of(const struct xecam_cap *cap,
                     const struct xecam_assign_opts *opts,
                     enum xecam_cap_action *action);
+/* The capability the byte at 'offset' lies in, and why it is so. */
+void xecam_cap_explain(const struct xecam_vpci *dev, unsigned int offset,
+                       struct xecam_vpci_byte_rule *rule);
 
 /* cap_pm.c, cap_msi.c, cap_msix.c, cap_pcie.c */
 int xecam_cf_check xecam_cap_pm_init(struct xecam_vpci *dev,

@@ -393,8 +393,12 @@ void xecam_vpci_byte_rule(struct xecam_vpci *dev, unsigned int offset,
     uint8_t hw, fixed, sync;
 
     xecam_memset(rule, 0, sizeof(*rule));
-    if ( offset >= XECAM_CFG_SIZE ||
-         (offset >= XECAM_CFG_LEGACY && dev->no_ext) || dev->emulated )
+    if ( offset >= XECAM_CFG_SIZE )
+        return;
+    rule->reg_name = r && r->desc ? r->desc->name : NULL;
+    rule->reg_why = r && r->desc ? r->desc->why : NULL;
+    xecam_cap_explain(dev, offset, rule);
+    if ( (offset >= XECAM_CFG_LEGACY && dev->no_ext) || dev->emulated )
         return;                 /* nothing ever reaches a device there */
     if ( !r )
     {

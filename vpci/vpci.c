@@ -135,6 +135,7 @@ void xecam_vpci_destroy(struct xecam_vpci *dev)
     vpci_reset_device(dev);
     xecam_vpci_unlock(dev);
     xecam_vpci_regs_free(dev);
+    xecam_vpci_caps_free(dev);
     xecam_port_mutex_destroy(dev->lock);
     xecam_port_free(dev);
 }

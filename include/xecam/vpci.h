@@ -117,11 +117,22 @@ int xecam_vpci_root_port(struct xecam_domain *d, uint32_t port_sbdf,
  * bits a guest write may change in the device, normally and in permissive
  * mode.  Unclaimed bytes have no register: device reads, writes only when
  * permissive.  docs/permissive.md is made from these.
+ *
+ * And why, for tools and docs (never looked up on an access): the name of
+ * the register and its own reason, if it has them; the device's capability
+ * the byte lies in (cap_name NULL: none, as in the header), what the guest
+ * sees of it (XECAM_CAP_*) and why: its policy's reason, or why the policy
+ * was not followed.
  */
 struct xecam_vpci_byte_rule {
     bool claimed;
     uint8_t emu, ro, rw1c, rsvd;
     uint8_t to_device, to_device_permissive;
+    const char *reg_name, *reg_why;
+    const char *cap_name, *cap_why;
+    bool cap_ext;
+    uint16_t cap_id, cap_offset;
+    uint8_t cap_action;
 };
 void xecam_vpci_byte_rule(struct xecam_vpci *dev, unsigned int offset,
                           struct xecam_vpci_byte_rule *rule);
