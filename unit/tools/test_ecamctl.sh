@@ -174,6 +174,15 @@ sed -n '/<!-- rules:begin -->/,/<!-- rules:end -->/p' docs/permissive.md |
 if "$ecamctl" rules > "$tmp/rules" && diff -u "$tmp/doc-rules" "$tmp/rules" &&
    [ "$(wc -l < "$tmp/rules")" -gt 100 ]; then ok
 else bad "docs/permissive.md is out of date: run build/ecamctl rules"; fi
+# Rows are named by the module: capability, action, register; the body of
+# a capability the policy does not know is that capability's.
+if grep -qF '| 0x054 | 4 | MSI, emulated | Message Address | emulated |' \
+       "$tmp/rules" &&
+   grep -qF '| 0x004 | 2 | header | Command |' "$tmp/rules" &&
+   grep -qF '| 0x0d4 | 4 | VPD, hidden | - |' "$tmp/rules" &&
+   grep -qF '| 0x1fc | 4 | unknown ext ID 0x0fff, read-only | - | device |' \
+       "$tmp/rules"; then ok
+else bad "rules: rows not named by the module"; fi
 
 # 6. Usage.
 "$ecamctl" > /dev/null 2>&1; [ $? = 2 ] && ok || bad "no arguments: exit 2"
