@@ -32,10 +32,14 @@ static xecam_vpci_write_t devctl_write;
 #define LINK    0x2     /* an endpoint's own link */
 #define RCIEP   0x4     /* seen as an RCiEP: no link */
 
-/* The guest's view of a register: the device's, its own, or 0. */
+/*
+ * The guest's view of a register: the device's, its own copy (starting as
+ * the device's), or 0 (and 0 for the RCiEP view's link registers).
+ */
 #define DEVICE  .ro = ALL
 #define VIRTUAL .emu = ALL, .keep = ALL
 #define ZERO    .emu = ALL, .ro = ALL
+#define NO_LINK ZERO, .why = "an RCiEP has no link: reads 0"
 
 /*
  * The capability (PCI Express Base 4.0, 7.5.3).  The reset values of
@@ -52,15 +56,15 @@ static const struct xecam_vpci_regdesc pcie_regs[] = {
       .name = "Device Status" },
     { .off = 0x0c, .size = 4, .need = LINK, DEVICE,
       .name = "Link Capabilities" },
-    { .off = 0x0c, .size = 4, .need = RCIEP, ZERO,
+    { .off = 0x0c, .size = 4, .need = RCIEP, NO_LINK,
       .name = "Link Capabilities" },
     { .off = 0x10, .size = 2, .need = LINK, VIRTUAL,
       .name = "Link Control" },
-    { .off = 0x10, .size = 2, .need = RCIEP, ZERO,
+    { .off = 0x10, .size = 2, .need = RCIEP, NO_LINK,
       .name = "Link Control" },
     { .off = 0x12, .size = 2, .need = LINK, DEVICE,
       .name = "Link Status" },
-    { .off = 0x12, .size = 2, .need = RCIEP, ZERO,
+    { .off = 0x12, .size = 2, .need = RCIEP, NO_LINK,
       .name = "Link Status" },
     { .off = 0x14, .size = 4, ZERO, .name = "Slot Capabilities" },
     { .off = 0x18, .size = 2, ZERO, .name = "Slot Control" },
@@ -76,15 +80,15 @@ static const struct xecam_vpci_regdesc pcie_regs[] = {
       .name = "Device Status 2" },
     { .off = 0x2c, .size = 4, .need = V2 | LINK, DEVICE,
       .name = "Link Capabilities 2" },
-    { .off = 0x2c, .size = 4, .need = V2 | RCIEP, ZERO,
+    { .off = 0x2c, .size = 4, .need = V2 | RCIEP, NO_LINK,
       .name = "Link Capabilities 2" },
     { .off = 0x30, .size = 2, .need = V2 | LINK, VIRTUAL,
       .name = "Link Control 2" },
-    { .off = 0x30, .size = 2, .need = V2 | RCIEP, ZERO,
+    { .off = 0x30, .size = 2, .need = V2 | RCIEP, NO_LINK,
       .name = "Link Control 2" },
     { .off = 0x32, .size = 2, .need = V2 | LINK, DEVICE,
       .name = "Link Status 2" },
-    { .off = 0x32, .size = 2, .need = V2 | RCIEP, ZERO,
+    { .off = 0x32, .size = 2, .need = V2 | RCIEP, NO_LINK,
       .name = "Link Status 2" },
     { .off = 0x34, .size = 4, .need = V2, ZERO,
       .name = "Slot Capabilities 2" },
@@ -95,6 +99,7 @@ static const struct xecam_vpci_regdesc pcie_regs[] = {
 #undef DEVICE
 #undef VIRTUAL
 #undef ZERO
+#undef NO_LINK
 
 static void xecam_cf_check devctl_write(struct xecam_vpci *dev,
                                         struct xecam_vpci_reg *reg,
