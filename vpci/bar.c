@@ -20,7 +20,27 @@
  */
 #include "private.h"
 
-#define ALL 0xffffffffU
+static xecam_vpci_write_t bar_write;
+
+#define BAR(i) \
+    { .off = 0x10 + 4 * (i), .size = 4, .emu = ALL, .write = bar_write, \
+      .name = "BAR" #i, .why = "guest addresses are virtual" }
+
+/*
+ * The BARs and the ROM BAR, by BAR number.  Read-only bits: below a BAR's
+ * size and its type, as the device's BAR says at assignment; all of them,
+ * and no hook, for an unimplemented one.
+ */
+static const struct xecam_vpci_regdesc bar_regs[XECAM_NR_BARS] = {
+    BAR(0), BAR(1), BAR(2), BAR(3), BAR(4), BAR(5),
+    [XECAM_PORT_ROM_BAR] = {
+        .off = 0x30, .size = 4, .emu = ALL, .sync = PCI_ROM_ENABLE,
+        .write = bar_write, .name = "Expansion ROM BAR",
+        .why = "the guest address is virtual; the enable bit reaches the "
+               "device while the ROM is mapped" },
+};
+
+#undef BAR
 
 static bool pow2_in(uint64_t x, uint64_t min, uint64_t max)
 {
@@ -40,11 +60,6 @@ static enum xecam_bar_kind classify(unsigned int i, uint32_t lo,
         return pow2_in(size, 16, 1ULL << 62) ? BAR_MEM64 : BAR_NONE;
 
     return BAR_NONE;
-}
-
-static unsigned int bar_offset(unsigned int i)
-{
-    return i == XECAM_PORT_ROM_BAR ? 0x30 : 0x10 + 4 * i;
 }
 
 static uint64_t bar_gaddr(struct xecam_vpci *dev,
@@ -222,7 +237,7 @@ static void ignored(struct xecam_vpci *dev, unsigned int offset)
     vpci_warn(dev, "BAR at %#x not moved while its decode is on", offset);
 }
 
-static void xecam_cf_check rom_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
+static void rom_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
                       struct xecam_vpci_bar *b, uint32_t old, bool decode)
 {
     uint32_t moved = (reg->val ^ old) & ~PCI_ROM_ENABLE;
@@ -237,8 +252,9 @@ static void xecam_cf_check rom_write(struct xecam_vpci *dev, struct xecam_vpci_r
         bar_map(dev, b, reg->val & PCI_ROM_ENABLE);
 }
 
-static void xecam_cf_check bar_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
-                      uint32_t old, uint32_t bytes)
+static void xecam_cf_check bar_write(struct xecam_vpci *dev,
+                                     struct xecam_vpci_reg *reg, uint32_t old,
+                                     uint32_t bytes)
 {
     struct xecam_vpci_bar *b = reg->priv;
     bool io = b->kind == BAR_IO;
@@ -253,15 +269,18 @@ static void xecam_cf_check bar_write(struct xecam_vpci *dev, struct xecam_vpci_r
     }
 }
 
-static int add_bar_reg(struct xecam_vpci *dev, unsigned int offset,
+/* The register of BAR i; b is NULL for an unimplemented one. */
+static int add_bar_reg(struct xecam_vpci *dev, unsigned int i,
                        uint32_t reset, uint32_t ro, struct xecam_vpci_bar *b)
 {
-    struct xecam_vpci_reg r = {
-        .offset = offset, .size = 4, .reset = reset, .emu = ALL, .ro = ro,
-        .write = b ? bar_write : NULL, .priv = b,
-        /* The ROM's enable bit is mirrored to the device while mapped. */
-        .sync = b && b->kind == BAR_ROM ? PCI_ROM_ENABLE : 0,
-    };
+    struct xecam_vpci_reg r;
+
+    xecam_vpci_reg_from(&r, 0, &bar_regs[i]);
+    r.reset = reset;
+    r.ro = ro;
+    r.priv = b;
+    if ( !b )
+        r.write = NULL;
 
     return xecam_vpci_add_reg(dev, &r);
 }
@@ -270,7 +289,7 @@ static int add_bar_reg(struct xecam_vpci *dev, unsigned int offset,
 static int bar_init(struct xecam_vpci *dev, unsigned int i, int *regs)
 {
     struct xecam_vpci_bar *b = &dev->bar[i];
-    unsigned int off = bar_offset(i);
+    unsigned int off = bar_regs[i].off;
     uint64_t size, mask;
     uint32_t lo, hi;
     int rc;
@@ -287,18 +306,18 @@ static int bar_init(struct xecam_vpci *dev, unsigned int i, int *regs)
     switch ( b->kind )
     {
     case BAR_NONE:
-        return add_bar_reg(dev, off, 0, ALL, NULL);
+        return add_bar_reg(dev, i, 0, ALL, NULL);
     case BAR_IO:
         b->host_addr = lo & ~3U;
         /* Ports are 16 bits: the upper half of an I/O BAR is 0. */
-        return add_bar_reg(dev, off, PCI_BAR_IO,
+        return add_bar_reg(dev, i, PCI_BAR_IO,
                            (uint32_t)mask | 3 | 0xffff0000U, b);
     case BAR_ROM:
         b->host_addr = lo & ~0x7ffU;
-        return add_bar_reg(dev, off, 0, ((uint32_t)mask & ~1U) | 0x7fe, b);
+        return add_bar_reg(dev, i, 0, ((uint32_t)mask & ~1U) | 0x7fe, b);
     case BAR_MEM32:
         b->host_addr = lo & ~0xfU;
-        return add_bar_reg(dev, off, lo & 0xf, (uint32_t)mask | 0xf, b);
+        return add_bar_reg(dev, i, lo & 0xf, (uint32_t)mask | 0xf, b);
     default:
         break;
     }
@@ -309,8 +328,8 @@ static int bar_init(struct xecam_vpci *dev, unsigned int i, int *regs)
     dev->bar[i + 1].kind = BAR_MEM64_HI;
     *regs = 2;
 
-    return add_bar_reg(dev, off, lo & 0xf, (uint32_t)mask | 0xf, b) ?:
-           add_bar_reg(dev, off + 4, 0, mask >> 32, b);
+    return add_bar_reg(dev, i, lo & 0xf, (uint32_t)mask | 0xf, b) ?:
+           add_bar_reg(dev, i + 1, 0, mask >> 32, b);
 }
 
 int xecam_vpci_bars_init(struct xecam_vpci *dev)

@@ -25,6 +25,40 @@
 #define MSI_MME_MASK    0x0070U
 #define MSI_64BIT       0x0080U
 #define MSI_MASKABLE    0x0100U
+#define MSI_MMC_MASK    0x000eU
+
+static xecam_vpci_write_t ctrl_write, addr_data_write;
+
+/* Layouts: a 32- or a 64-bit message address, per-vector masking or not. */
+#define A32     0x1
+#define A64     0x2
+#define PVM     0x4
+
+/*
+ * The capability (PCI Local Bus 3.0, 6.8.1).  Message Control resets to
+ * what init read and checked (layout, vectors capable); Mask Bits of
+ * vectors the device does not have are read-only, set by init too.
+ */
+static const struct xecam_vpci_regdesc msi_regs[] = {
+    { .off = 0x02, .size = 2, .emu = ALL, .ro = ~(MSI_ENABLE | MSI_MME_MASK),
+      .write = ctrl_write, .name = "Message Control" },
+    { .off = 0x04, .size = 4, .emu = ALL, .ro = 0x3,
+      .write = addr_data_write, .name = "Message Address" },
+    { .off = 0x08, .size = 4, .need = A64, .emu = ALL,
+      .write = addr_data_write, .name = "Message Upper Address" },
+    { .off = 0x08, .size = 2, .need = A32, .emu = ALL,
+      .write = addr_data_write, .name = "Message Data" },
+    { .off = 0x0c, .size = 2, .need = A64, .emu = ALL,
+      .write = addr_data_write, .name = "Message Data" },
+    { .off = 0x0c, .size = 4, .need = A32 | PVM, .emu = ALL,
+      .name = "Mask Bits" },
+    { .off = 0x10, .size = 4, .need = A32 | PVM, .ro = ALL,
+      .name = "Pending Bits" },
+    { .off = 0x10, .size = 4, .need = A64 | PVM, .emu = ALL,
+      .name = "Mask Bits" },
+    { .off = 0x14, .size = 4, .need = A64 | PVM, .ro = ALL,
+      .name = "Pending Bits" },
+};
 
 static struct xecam_vpci_reg *ctrl(struct xecam_vpci *dev)
 {
@@ -83,8 +117,9 @@ static void refuse(struct xecam_vpci *dev, const char *why)
     vpci_warn(dev, "MSI %s", why);
 }
 
-static void xecam_cf_check ctrl_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
-                       uint32_t old, uint32_t bytes)
+static void xecam_cf_check ctrl_write(struct xecam_vpci *dev,
+                                      struct xecam_vpci_reg *reg, uint32_t old,
+                                      uint32_t bytes)
 {
     bool was = old & MSI_ENABLE, now = reg->val & MSI_ENABLE;
 
@@ -118,8 +153,8 @@ static void xecam_cf_check ctrl_write(struct xecam_vpci *dev, struct xecam_vpci_
 }
 
 static void xecam_cf_check addr_data_write(struct xecam_vpci *dev,
-                            struct xecam_vpci_reg *reg, uint32_t old,
-                            uint32_t bytes)
+                                           struct xecam_vpci_reg *reg,
+                                           uint32_t old, uint32_t bytes)
 {
     if ( dev->msi_bound && reg->val != old && msi_bind(dev, true) )
         refuse(dev, "rebind with new address/data failed");
@@ -132,33 +167,39 @@ void xecam_cap_msi_reset(struct xecam_vpci *dev)
     dev->msi_bound = false;
 }
 
-int xecam_cf_check xecam_cap_msi_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
+/* Mask Bits of vectors the device does not have: read-only (RsvdP). */
+static uint32_t absent_vectors(uint32_t c)
+{
+    return MSI_MMC(c) == 5 ? 0 : ~0U << (1U << MSI_MMC(c));
+}
+
+int xecam_cf_check xecam_cap_msi_init(struct xecam_vpci *dev,
+                                      const struct xecam_cap *cap)
 {
     unsigned int off = cap->offset, data;
     uint32_t c;
-    bool is64;
+    bool is64, pvm;
+    int rc;
 
     if ( !xecam_vpci_hw_read_ok(dev, off + 2, 2, &c) )
         return -EIO;
     if ( MSI_MMC(c) > 5 )
         return -EINVAL;             /* more than 32 vectors: the device lies */
     is64 = c & MSI_64BIT;
+    pvm = c & MSI_MASKABLE;
     data = off + (is64 ? 12 : 8);
-    if ( data + (c & MSI_MASKABLE ? 12 : 2) > XECAM_CFG_LEGACY )
+    if ( data + (pvm ? 12 : 2) > XECAM_CFG_LEGACY )
         return -EINVAL;             /* runs past 0x100: the device lies */
     dev->msi_off = off;
 
-    return xecam_vpci_add(dev, off + 2, 2, c & (MSI_64BIT | MSI_MASKABLE |
-                                                 0x000e), ~0U,
-                          ~(MSI_ENABLE | MSI_MME_MASK), 0, ctrl_write) ?:
-           xecam_vpci_add(dev, off + 4, 4, 0, ~0U, 3, 0, addr_data_write) ?:
-           (is64 ? xecam_vpci_add(dev, off + 8, 4, 0, ~0U, 0, 0,
-                                  addr_data_write) : 0) ?:
-           xecam_vpci_add(dev, data, 2, 0, ~0U, 0, 0, addr_data_write) ?:
-           (c & MSI_MASKABLE ?
-            /* Mask bits of vectors the device does not have: RsvdP. */
-            xecam_vpci_add(dev, data + 4, 4, 0, ~0U,
-                           MSI_MMC(c) == 5 ? 0 : ~0U << (1U << MSI_MMC(c)),
-                           0, NULL) ?:
-            xecam_vpci_add(dev, data + 8, 4, 0, 0, ~0U, 0, NULL) : 0);
+    rc = xecam_vpci_add_table(dev, off, msi_regs,
+                              (is64 ? A64 : A32) | (pvm ? PVM : 0));
+    if ( rc )
+        return rc;
+    xecam_vpci_set_reset(dev, off + 2,
+                         c & (MSI_64BIT | MSI_MASKABLE | MSI_MMC_MASK));
+    if ( pvm )
+        xecam_vpci_find_reg(dev, data + 4)->ro = absent_vectors(c);
+
+    return 0;
 }

@@ -17,6 +17,21 @@
 #define MSIX_BIR(v)     ((v) & 7)
 #define MSIX_OFF(v)     ((v) & ~7U)
 
+static xecam_vpci_write_t ctrl_write;
+
+/*
+ * The capability (PCI Local Bus 3.0, 6.8.2).  The reset values of all
+ * three: what init read and checked.
+ */
+static const struct xecam_vpci_regdesc msix_regs[] = {
+    { .off = 0x02, .size = 2, .emu = ALL, .ro = ~(MSIX_ENABLE | MSIX_MASKALL),
+      .write = ctrl_write, .name = "Message Control" },
+    { .off = 0x04, .size = 4, .emu = ALL, .ro = ALL,
+      .name = "Table Offset/BIR" },
+    { .off = 0x08, .size = 4, .emu = ALL, .ro = ALL,
+      .name = "PBA Offset/BIR" },
+};
+
 static struct xecam_vpci_reg *ctrl(struct xecam_vpci *dev)
 {
     return xecam_vpci_find_reg(dev, dev->msix_off + 2);
@@ -44,8 +59,9 @@ static void refuse(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
     vpci_warn(dev, "MSI-X %s", why);
 }
 
-static void xecam_cf_check ctrl_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
-                       uint32_t old, uint32_t bytes)
+static void xecam_cf_check ctrl_write(struct xecam_vpci *dev,
+                                      struct xecam_vpci_reg *reg, uint32_t old,
+                                      uint32_t bytes)
 {
     bool was = old & MSIX_ENABLE, now = reg->val & MSIX_ENABLE;
 
@@ -79,10 +95,12 @@ static bool in_bar(const struct xecam_vpci *dev, unsigned int bir,
            off < b->size && len <= b->size - off;
 }
 
-int xecam_cf_check xecam_cap_msix_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
+int xecam_cf_check xecam_cap_msix_init(struct xecam_vpci *dev,
+                                       const struct xecam_cap *cap)
 {
     unsigned int off = cap->offset;
     uint32_t c, table, pba;
+    int rc;
 
     if ( off + 12 > XECAM_CFG_LEGACY )
         return -EINVAL;             /* runs past 0x100: the device lies */
@@ -97,10 +115,14 @@ int xecam_cf_check xecam_cap_msix_init(struct xecam_vpci *dev, const struct xeca
         return -EINVAL;
     dev->msix_off = off;
 
-    return xecam_vpci_add(dev, off + 2, 2, c & 0x7ff, ~0U,
-                          ~(MSIX_ENABLE | MSIX_MASKALL), 0, ctrl_write) ?:
-           xecam_vpci_add(dev, off + 4, 4, table, ~0U, ~0U, 0, NULL) ?:
-           xecam_vpci_add(dev, off + 8, 4, pba, ~0U, ~0U, 0, NULL);
+    rc = xecam_vpci_add_table(dev, off, msix_regs, 0);
+    if ( rc )
+        return rc;
+    xecam_vpci_set_reset(dev, off + 2, c & 0x7ff);  /* table size */
+    xecam_vpci_set_reset(dev, off + 4, table);
+    xecam_vpci_set_reset(dev, off + 8, pba);
+
+    return 0;
 }
 
 /*

@@ -25,56 +25,85 @@
 #define DEVCTL_FLR          0x8000U
 #define DEVSTA_ERRORS       0x000fU
 
-/* What a register is in the guest's view. */
-enum kind { ZERO, DEVICE, VIRTUAL, COPY };
+static xecam_vpci_write_t devctl_write;
 
-struct pcie_reg {
-    uint8_t off, size;
-    enum kind ep, rciep;        /* plain endpoint, RCiEP view */
-    bool v2;                    /* only in version 2 capabilities */
+/* Layouts: which rows a function has. */
+#define V2      0x1     /* a version 2 capability: the "2" registers */
+#define LINK    0x2     /* an endpoint's own link */
+#define RCIEP   0x4     /* seen as an RCiEP: no link */
+
+/*
+ * The guest's view of a register: the device's, its own copy (starting as
+ * the device's), or 0 (and 0 for the RCiEP view's link registers).
+ */
+#define DEVICE  .ro = ALL
+#define VIRTUAL .emu = ALL, .keep = ALL
+#define ZERO    .emu = ALL, .ro = ALL
+#define NO_LINK ZERO, .why = "an RCiEP has no link: reads 0"
+
+/*
+ * The capability (PCI Express Base 4.0, 7.5.3).  The reset values of
+ * Capabilities, Device Capabilities and Device Control: what init read.
+ */
+static const struct xecam_vpci_regdesc pcie_regs[] = {
+    { .off = 0x02, .size = 2, .emu = ALL, .ro = ALL,
+      .name = "Capabilities" },
+    { .off = 0x04, .size = 4, .emu = ALL, .ro = ALL,
+      .name = "Device Capabilities" },
+    { .off = 0x08, .size = 2, .emu = ALL, .write = devctl_write,
+      .name = "Device Control" },
+    { .off = 0x0a, .size = 2, .ro = ~DEVSTA_ERRORS, .rw1c = DEVSTA_ERRORS,
+      .name = "Device Status" },
+    { .off = 0x0c, .size = 4, .need = LINK, DEVICE,
+      .name = "Link Capabilities" },
+    { .off = 0x0c, .size = 4, .need = RCIEP, NO_LINK,
+      .name = "Link Capabilities" },
+    { .off = 0x10, .size = 2, .need = LINK, VIRTUAL,
+      .name = "Link Control" },
+    { .off = 0x10, .size = 2, .need = RCIEP, NO_LINK,
+      .name = "Link Control" },
+    { .off = 0x12, .size = 2, .need = LINK, DEVICE,
+      .name = "Link Status" },
+    { .off = 0x12, .size = 2, .need = RCIEP, NO_LINK,
+      .name = "Link Status" },
+    { .off = 0x14, .size = 4, ZERO, .name = "Slot Capabilities" },
+    { .off = 0x18, .size = 2, ZERO, .name = "Slot Control" },
+    { .off = 0x1a, .size = 2, ZERO, .name = "Slot Status" },
+    { .off = 0x1c, .size = 2, ZERO, .name = "Root Control" },
+    { .off = 0x1e, .size = 2, ZERO, .name = "Root Capabilities" },
+    { .off = 0x20, .size = 4, ZERO, .name = "Root Status" },
+    { .off = 0x24, .size = 4, .need = V2, DEVICE,
+      .name = "Device Capabilities 2" },
+    { .off = 0x28, .size = 2, .need = V2, VIRTUAL,
+      .name = "Device Control 2" },
+    { .off = 0x2a, .size = 2, .need = V2, ZERO,
+      .name = "Device Status 2" },
+    { .off = 0x2c, .size = 4, .need = V2 | LINK, DEVICE,
+      .name = "Link Capabilities 2" },
+    { .off = 0x2c, .size = 4, .need = V2 | RCIEP, NO_LINK,
+      .name = "Link Capabilities 2" },
+    { .off = 0x30, .size = 2, .need = V2 | LINK, VIRTUAL,
+      .name = "Link Control 2" },
+    { .off = 0x30, .size = 2, .need = V2 | RCIEP, NO_LINK,
+      .name = "Link Control 2" },
+    { .off = 0x32, .size = 2, .need = V2 | LINK, DEVICE,
+      .name = "Link Status 2" },
+    { .off = 0x32, .size = 2, .need = V2 | RCIEP, NO_LINK,
+      .name = "Link Status 2" },
+    { .off = 0x34, .size = 4, .need = V2, ZERO,
+      .name = "Slot Capabilities 2" },
+    { .off = 0x38, .size = 2, .need = V2, ZERO, .name = "Slot Control 2" },
+    { .off = 0x3a, .size = 2, .need = V2, ZERO, .name = "Slot Status 2" },
 };
 
-static const struct pcie_reg layout[] = {
-    { 0x0c, 4, DEVICE,  ZERO, false },   /* Link Capabilities */
-    { 0x10, 2, VIRTUAL, ZERO, false },   /* Link Control */
-    { 0x12, 2, DEVICE,  ZERO, false },   /* Link Status */
-    { 0x14, 4, ZERO,    ZERO, false },   /* Slot Capabilities */
-    { 0x18, 2, ZERO,    ZERO, false },   /* Slot Control */
-    { 0x1a, 2, ZERO,    ZERO, false },   /* Slot Status */
-    { 0x1c, 2, ZERO,    ZERO, false },   /* Root Control */
-    { 0x1e, 2, ZERO,    ZERO, false },   /* Root Capabilities */
-    { 0x20, 4, ZERO,    ZERO, false },   /* Root Status */
-    { 0x24, 4, DEVICE,  DEVICE, true },  /* Device Capabilities 2 */
-    { 0x28, 2, VIRTUAL, VIRTUAL, true }, /* Device Control 2 */
-    { 0x2a, 2, ZERO,    ZERO, true },    /* Device Status 2 */
-    { 0x2c, 4, DEVICE,  ZERO, true },    /* Link Capabilities 2 */
-    { 0x30, 2, VIRTUAL, ZERO, true },    /* Link Control 2 */
-    { 0x32, 2, DEVICE,  ZERO, true },    /* Link Status 2 */
-    { 0x34, 4, ZERO,    ZERO, true },    /* Slot Capabilities 2 */
-    { 0x38, 2, ZERO,    ZERO, true },    /* Slot Control 2 */
-    { 0x3a, 2, ZERO,    ZERO, true },    /* Slot Status 2 */
-};
+#undef DEVICE
+#undef VIRTUAL
+#undef ZERO
+#undef NO_LINK
 
-static int add_kind(struct xecam_vpci *dev, unsigned int off,
-                    unsigned int size, enum kind k)
-{
-    uint32_t v;
-
-    switch ( k )
-    {
-    case DEVICE:
-        return xecam_vpci_add(dev, off, size, 0, 0, ~0U, 0, NULL);
-    case VIRTUAL:
-        if ( !xecam_vpci_hw_read_ok(dev, off, size, &v) )
-            return -EIO;
-        return xecam_vpci_add(dev, off, size, v, ~0U, 0, 0, NULL);
-    default:
-        return xecam_vpci_add(dev, off, size, 0, ~0U, ~0U, 0, NULL);
-    }
-}
-
-static void xecam_cf_check devctl_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
-                         uint32_t old, uint32_t bytes)
+static void xecam_cf_check devctl_write(struct xecam_vpci *dev,
+                                        struct xecam_vpci_reg *reg,
+                                        uint32_t old, uint32_t bytes)
 {
     if ( !(reg->val & DEVCTL_FLR) )
         return;
@@ -93,9 +122,10 @@ static bool as_rciep(const struct xecam_vpci *dev, uint32_t caps)
             PCIE_TYPE(caps) == PCIE_TYPE_LEG_EP);
 }
 
-int xecam_cf_check xecam_cap_pcie_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
+int xecam_cf_check xecam_cap_pcie_init(struct xecam_vpci *dev,
+                                       const struct xecam_cap *cap)
 {
-    unsigned int off = cap->offset, i;
+    unsigned int off = cap->offset;
     uint32_t caps, devcap, devctl;
     bool rciep, v2;
     int rc;
@@ -118,18 +148,13 @@ int xecam_cf_check xecam_cap_pcie_init(struct xecam_vpci *dev, const struct xeca
         caps = (caps & ~0xf0U) | (PCIE_TYPE_RCIEP << 4);
     dev->pcie_off = off;
 
-    rc = xecam_vpci_add(dev, off + 2, 2, caps & ~PCIE_SLOT, ~0U, ~0U, 0,
-                        NULL) ?:
-         xecam_vpci_add(dev, off + 4, 4, devcap & ~DEVCAP_FLR, ~0U, ~0U, 0,
-                        NULL) ?:
-         xecam_vpci_add(dev, off + 8, 2, devctl & ~DEVCTL_FLR, ~0U, 0, 0,
-                        devctl_write) ?:
-         xecam_vpci_add(dev, off + 0xa, 2, 0, 0, ~DEVSTA_ERRORS,
-                        DEVSTA_ERRORS, NULL);
-    for ( i = 0; !rc && i < XECAM_ARRAY_SIZE(layout); i++ )
-        if ( v2 || !layout[i].v2 )
-            rc = add_kind(dev, off + layout[i].off, layout[i].size,
-                          rciep ? layout[i].rciep : layout[i].ep);
+    rc = xecam_vpci_add_table(dev, off, pcie_regs,
+                              (v2 ? V2 : 0) | (rciep ? RCIEP : LINK));
+    if ( rc )
+        return rc;
+    xecam_vpci_set_reset(dev, off + 2, caps & ~PCIE_SLOT);
+    xecam_vpci_set_reset(dev, off + 4, devcap & ~DEVCAP_FLR);
+    xecam_vpci_set_reset(dev, off + 8, devctl & ~DEVCTL_FLR);
 
-    return rc;
+    return 0;
 }

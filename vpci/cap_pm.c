@@ -19,8 +19,22 @@
 #define PM_D0           0
 #define PM_D3HOT        3
 
-static void xecam_cf_check pmcsr_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
-                        uint32_t old, uint32_t bytes)
+static xecam_vpci_write_t pmcsr_write;
+
+/*
+ * The capability (PCI Bus Power Management 1.2, 3.2).  The guest starts in
+ * D0 whatever state the host left the device in.
+ */
+static const struct xecam_vpci_regdesc pm_regs[] = {
+    { .off = 0x02, .size = 2, .emu = ALL, .ro = ALL,
+      .keep = ~(PMC_PME_MASK | PMC_D1_D2), .name = "PMC" },
+    { .off = 0x04, .size = 2, .emu = ALL, .ro = ~PMCSR_STATE,
+      .keep = PMCSR_NSR, .write = pmcsr_write, .name = "PMCSR" },
+};
+
+static void xecam_cf_check pmcsr_write(struct xecam_vpci *dev,
+                                       struct xecam_vpci_reg *reg,
+                                       uint32_t old, uint32_t bytes)
 {
     unsigned int from = old & PMCSR_STATE, to = reg->val & PMCSR_STATE;
 
@@ -39,21 +53,14 @@ static void xecam_cf_check pmcsr_write(struct xecam_vpci *dev, struct xecam_vpci
     }
 }
 
-int xecam_cf_check xecam_cap_pm_init(struct xecam_vpci *dev, const struct xecam_cap *cap)
+int xecam_cf_check xecam_cap_pm_init(struct xecam_vpci *dev,
+                                     const struct xecam_cap *cap)
 {
     unsigned int off = cap->offset;
-    uint32_t pmc, pmcsr;
 
     if ( off + 8 > XECAM_CFG_LEGACY )
         return -EINVAL;             /* runs past 0x100: the device lies */
-    if ( !xecam_vpci_hw_read_ok(dev, off + 2, 2, &pmc) ||
-         !xecam_vpci_hw_read_ok(dev, off + 4, 2, &pmcsr) )
-        return -EIO;
     dev->pm_off = off;
 
-    /* The guest starts in D0 whatever state the host left the device in. */
-    return xecam_vpci_add(dev, off + 2, 2, pmc & ~(PMC_PME_MASK | PMC_D1_D2),
-                          ~0U, ~0U, 0, NULL) ?:
-           xecam_vpci_add(dev, off + 4, 2, pmcsr & PMCSR_NSR, ~0U,
-                          ~PMCSR_STATE, 0, pmcsr_write);
+    return xecam_vpci_add_table(dev, off, pm_regs, 0);
 }

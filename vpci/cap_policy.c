@@ -145,6 +145,48 @@ xecam_cap_policy_of(const struct xecam_cap *cap,
     return p;
 }
 
+/* Why a capability is not as its policy row says (enum xecam_cap_why). */
+static const char *const not_as_policy[] = {
+    [WHY_OVERRIDE] = "the assignment overrides the policy",
+    [WHY_REFUSED] = "the emulation refuses what the device says (layout, "
+                    "type)",
+    [WHY_DUPLICATE] = "a second one of a kind emulated once per device",
+    [WHY_OVERLAP] = "its header lies in another capability's registers",
+    [WHY_NULL] = "a null capability (ID 0): never in the guest's chain",
+};
+
+static const struct xecam_cap_seen *seen_at(const struct xecam_vpci *dev,
+                                            unsigned int offset)
+{
+    unsigned int ext = offset >= XECAM_CFG_LEGACY, i;
+    const struct xecam_cap_seen *s;
+
+    for ( i = 0; i < dev->nr_seen[ext]; i++ )
+    {
+        s = &dev->seen[ext][i];
+        if ( offset >= s->cap.offset && offset < s->cap.offset + s->len )
+            return s;
+    }
+
+    return NULL;
+}
+
+void xecam_cap_explain(const struct xecam_vpci *dev, unsigned int offset,
+                       struct xecam_vpci_byte_rule *rule)
+{
+    const struct xecam_cap_seen *s = seen_at(dev, offset);
+
+    if ( !s )
+        return;
+    rule->cap_name = s->policy->name;
+    rule->cap_ext = s->cap.ext;
+    rule->cap_id = s->cap.id;
+    rule->cap_offset = s->cap.offset;
+    rule->cap_action = s->action;
+    rule->cap_why = s->why == WHY_POLICY ? s->policy->reason
+                                         : not_as_policy[s->why];
+}
+
 /* For docs and tests: the row of (ext, id), or NULL. */
 bool xecam_vpci_cap_policy(bool ext, uint16_t id, unsigned int *action,
                            const char **name, const char **reason)

@@ -17,15 +17,47 @@
 #define PCIE_CAP_ID 0x10
 #define MSIX_CAP_ID 0x11
 
-int xecam_vpci_add(struct xecam_vpci *dev, unsigned int offset,
-                   unsigned int size, uint32_t reset, uint32_t emu,
-                   uint32_t ro, uint32_t rw1c, xecam_vpci_write_t *write)
+/* The registers laid over the chains, each at a capability's offset. */
+static const struct xecam_vpci_regdesc std_header_row = {
+    .size = 2, .emu = ALL, .ro = ALL, .name = "Capability ID, Next Pointer",
+    .why = "the next pointer skips what the guest does not see",
+};
+static const struct xecam_vpci_regdesc ext_header_row = {
+    .size = 4, .emu = ALL, .ro = ALL, .name = "Extended Capability Header",
+    .why = "the next pointer skips what the guest does not see",
+};
+/* At 0x100 when the device's first extended capability is not shown. */
+static const struct xecam_vpci_regdesc null_header_row = {
+    .size = 4, .emu = ALL, .ro = ALL, .name = "Null Extended Capability",
+    .why = "0x100 always holds a header: it leads to the guest's chain",
+};
+/* A hidden capability, dword by dword: reads 0, ignores writes. */
+static const struct xecam_vpci_regdesc hidden_row = {
+    .size = 4, .emu = ALL, .ro = ALL,
+};
+/* The body of a read-only capability, by size: the device's, unwritable. */
+static const struct xecam_vpci_regdesc body_rows[] = {
+    [1] = { .size = 1, .ro = ALL },
+    [2] = { .size = 2, .ro = ALL },
+    [4] = { .size = 4, .ro = ALL },
+};
+/* Interrupt control: the enable bits reach the device. */
+static const struct xecam_vpci_regdesc msi_irq_row = {
+    .off = 0x02, .size = 2, .ro = ~0x0001U, .name = "Message Control",
+};
+static const struct xecam_vpci_regdesc msix_irq_row = {
+    .off = 0x02, .size = 2, .ro = ~0xc000U, .name = "Message Control",
+};
+
+/* A header at 'offset' reading 'val'. */
+static int add_header(struct xecam_vpci *dev,
+                      const struct xecam_vpci_regdesc *row,
+                      unsigned int offset, uint32_t val)
 {
-    uint32_t all = xecam_ones(size);
-    struct xecam_vpci_reg r = {
-        .offset = offset, .size = size, .reset = reset & emu & all,
-        .emu = emu & all, .ro = ro & all, .rw1c = rw1c & all, .write = write,
-    };
+    struct xecam_vpci_reg r;
+
+    xecam_vpci_reg_from(&r, offset, row);
+    r.reset = val & r.emu;
 
     return xecam_vpci_add_reg(dev, &r);
 }
@@ -58,7 +90,7 @@ static int hide(struct xecam_vpci *dev, const struct xecam_cap *cap,
 
     for ( o = cap->offset; (!rc || rc == -EEXIST) && o < end && o < limit;
           o += 4 )
-        rc = xecam_vpci_add(dev, o, 4, 0, ~0U, ~0U, 0, NULL);
+        rc = xecam_vpci_add_row(dev, o, &hidden_row);
 
     return rc == -EEXIST ? 0 : rc;
 }
@@ -76,9 +108,22 @@ static bool emulated_already(const struct xecam_vpci *dev, uint16_t id)
     return false;
 }
 
-/* Decide and emulate: *shown says whether the guest sees it. */
+static bool shown(const struct xecam_cap_seen *seen)
+{
+    return seen->action != CAP_HIDE;
+}
+
+/* Not as the policy says, and why. */
+static void demote(struct xecam_cap_seen *seen, enum xecam_cap_why why)
+{
+    seen->action = CAP_HIDE;
+    seen->why = why;
+}
+
+/* Decide and emulate: 'seen' says whether the guest sees it, and why. */
 static int expose(struct xecam_vpci *dev, const struct xecam_cap *cap,
-                  const struct xecam_assign_opts *opts, bool *shown)
+                  const struct xecam_assign_opts *opts,
+                  struct xecam_cap_seen *seen)
 {
     enum xecam_cap_action action;
     const struct xecam_cap_policy *p = xecam_cap_policy_of(cap, opts,
@@ -86,12 +131,17 @@ static int expose(struct xecam_vpci *dev, const struct xecam_cap *cap,
     unsigned int nr = dev->nr_regs;
     uint16_t offs[] = { dev->pm_off, dev->msi_off, dev->msix_off,
                         dev->pcie_off };
-    int rc;
+    int rc = 0;
 
+    seen->cap = *cap;
+    seen->policy = p;
+    seen->action = action;
+    seen->why = action == p->action ? WHY_POLICY : WHY_OVERRIDE;
     /* One emulation per kind: a duplicate would share its state. */
     if ( action == CAP_EMULATE && emulated_already(dev, cap->id) )
-        action = CAP_HIDE;
-    rc = action == CAP_EMULATE ? p->init(dev, cap) : 0;
+        demote(seen, WHY_DUPLICATE);
+    else if ( action == CAP_EMULATE )
+        rc = p->init(dev, cap);
     if ( rc )
     {
         regs_truncate(dev, nr);
@@ -99,9 +149,10 @@ static int expose(struct xecam_vpci *dev, const struct xecam_cap *cap,
         dev->msi_off = offs[1];
         dev->msix_off = offs[2];
         dev->pcie_off = offs[3];
-        action = CAP_HIDE;
+        demote(seen, WHY_REFUSED);
     }
-    *shown = cap->id && action != CAP_HIDE;
+    if ( !cap->id )
+        demote(seen, WHY_NULL);
 
     return rc == -EIO || rc == -ENOMEM ? rc : 0;
 }
@@ -109,15 +160,15 @@ static int expose(struct xecam_vpci *dev, const struct xecam_cap *cap,
 static int std_header(struct xecam_vpci *dev, const struct xecam_cap *cap,
                       unsigned int next)
 {
-    return xecam_vpci_add(dev, cap->offset, 2, cap->id | (next << 8), ~0U,
-                          ~0U, 0, NULL);
+    return add_header(dev, &std_header_row, cap->offset,
+                      cap->id | (next << 8));
 }
 
-static int ext_header(struct xecam_vpci *dev, unsigned int offset,
-                      unsigned int id, unsigned int version, unsigned int next)
+static int ext_header(struct xecam_vpci *dev, const struct xecam_cap *cap,
+                      unsigned int next)
 {
-    return xecam_vpci_add(dev, offset, 4, id | (version << 16) | (next << 20),
-                          ~0U, ~0U, 0, NULL);
+    return add_header(dev, &ext_header_row, cap->offset,
+                      cap->id | (cap->version << 16) | (next << 20));
 }
 
 /*
@@ -180,7 +231,7 @@ static int protect(struct xecam_vpci *dev, const struct xecam_cap *cap,
     for ( ; (!rc || rc == -EEXIST) && o < end; o += sz )
     {
         sz = !(o & 3) && end - o >= 4 ? 4 : !(o & 1) && end - o >= 2 ? 2 : 1;
-        rc = xecam_vpci_add(dev, o, sz, 0, 0, ~0U, 0, NULL);
+        rc = xecam_vpci_add_row(dev, o, &body_rows[sz]);
     }
 
     return rc == -EEXIST ? 0 : rc;
@@ -192,30 +243,38 @@ static int protect(struct xecam_vpci *dev, const struct xecam_cap *cap,
  */
 static int irq_control(struct xecam_vpci *dev, const struct xecam_cap *cap)
 {
-    uint32_t bits = cap->id == 0x05 ? 0x0001 : 0xc000;
-    uint16_t *off = cap->id == 0x05 ? &dev->irq_msi_off : &dev->irq_msix_off;
+    bool msi = cap->id == 0x05;
+    uint16_t *off = msi ? &dev->irq_msi_off : &dev->irq_msix_off;
 
     if ( *off )
         return 0;               /* one of each kind; a duplicate stays shut */
     *off = cap->offset;
 
-    return xecam_vpci_add(dev, cap->offset + 2, 2, 0, 0, ~bits, 0, NULL);
+    return xecam_vpci_add_row(dev, cap->offset,
+                              msi ? &msi_irq_row : &msix_irq_row);
+}
+
+/* Where a capability ends, for the record: as hide() and protect() do. */
+static unsigned int extent(const struct xecam_cap *caps, unsigned int n,
+                           const struct xecam_cap *cap, unsigned int len)
+{
+    unsigned int limit = cap->ext ? XECAM_CFG_SIZE : XECAM_CFG_LEGACY;
+    unsigned int end = cap->offset + clamp_len(caps, n, cap, len);
+
+    return (end < limit ? end : limit) - cap->offset;
 }
 
 static int protect_shown(struct xecam_vpci *dev, const struct xecam_cap *caps,
-                         const bool *shown, unsigned int n,
+                         struct xecam_cap_seen *seen, unsigned int n,
                          const struct xecam_assign_opts *opts)
 {
-    enum xecam_cap_action action;
     unsigned int i, len;
     int rc = 0;
 
     for ( i = 0; !rc && i < n; i++ )
     {
-        if ( !shown[i] )
-            continue;
-        len = xecam_cap_policy_of(&caps[i], opts, &action)->len;
-        if ( action != CAP_READONLY )
+        len = seen[i].policy->len;
+        if ( seen[i].action != CAP_READONLY )
             continue;
         if ( !caps[i].ext && (caps[i].id == 0x05 || caps[i].id == 0x11) &&
              (opts->flags & XECAM_ASSIGN_IRQ_CONTROL) )
@@ -224,6 +283,7 @@ static int protect_shown(struct xecam_vpci *dev, const struct xecam_cap *caps,
             rc = ro_len(dev, &caps[i], len, &len);
         if ( !rc )
             rc = protect(dev, &caps[i], clamp_len(caps, n, &caps[i], len));
+        seen[i].len = extent(caps, n, &caps[i], len);
     }
 
     return rc;
@@ -235,23 +295,21 @@ static int protect_shown(struct xecam_vpci *dev, const struct xecam_cap *caps,
  * hiding for the rest (the extended header at 0x100 is written later).
  */
 static int link(struct xecam_vpci *dev, const struct xecam_cap *caps,
-                bool *shown, unsigned int n,
+                struct xecam_cap_seen *seen, unsigned int n,
                 const struct xecam_assign_opts *opts, unsigned int *first)
 {
-    enum xecam_cap_action action;
     unsigned int i, next = 0, len;
     int rc = 0;
 
     for ( i = n; !rc && i-- > 0; )
     {
-        if ( !shown[i] )
+        if ( !shown(&seen[i]) )
             continue;
-        rc = caps[i].ext ? ext_header(dev, caps[i].offset, caps[i].id,
-                                      caps[i].version, next)
+        rc = caps[i].ext ? ext_header(dev, &caps[i], next)
                          : std_header(dev, &caps[i], next);
         if ( rc == -EEXIST )
         {
-            shown[i] = false;   /* overlaps: never in the chain */
+            demote(&seen[i], WHY_OVERLAP);  /* never in the chain */
             rc = 0;
             continue;
         }
@@ -259,13 +317,15 @@ static int link(struct xecam_vpci *dev, const struct xecam_cap *caps,
     }
     *first = next;
     if ( !rc )
-        rc = protect_shown(dev, caps, shown, n, opts);
+        rc = protect_shown(dev, caps, seen, n, opts);
     for ( i = 0; !rc && i < n; i++ )
     {
-        if ( shown[i] )
+        len = seen[i].policy->len;
+        if ( seen[i].action != CAP_READONLY )   /* that: protect_shown() */
+            seen[i].len = extent(caps, n, &caps[i], len);
+        if ( shown(&seen[i]) )
             continue;
-        len = clamp_len(caps, n, &caps[i],
-                        xecam_cap_policy_of(&caps[i], opts, &action)->len);
+        len = clamp_len(caps, n, &caps[i], len);
         if ( caps[i].ext && caps[i].offset == 0x100 )
         {
             struct xecam_cap body = caps[i];
@@ -280,30 +340,48 @@ static int link(struct xecam_vpci *dev, const struct xecam_cap *caps,
     return rc;
 }
 
+/*
+ * The record of what became of n capabilities, kept by the device for
+ * xecam_vpci_byte_rule() (the 'ext' one of its two).  -ENOMEM.
+ */
+static int keep_seen(struct xecam_vpci *dev, bool ext, unsigned int n)
+{
+    struct xecam_cap_seen *seen;
+
+    if ( !n )
+        return 0;
+    seen = xecam_port_zalloc(n * sizeof(*seen));
+    if ( !seen )
+        return -ENOMEM;
+    dev->seen[ext] = seen;
+    dev->nr_seen[ext] = n;
+
+    return 0;
+}
+
 static int std_chain(struct xecam_vpci *dev,
                      const struct xecam_assign_opts *opts, bool *pcie)
 {
     struct xecam_cap caps[XECAM_MAX_STD_CAPS];
-    bool shown[XECAM_MAX_STD_CAPS];
     int n = xecam_vpci_walk_std(dev, caps, XECAM_MAX_STD_CAPS);
+    struct xecam_cap_seen *seen;
     unsigned int i, first;
-    int rc = n < 0 ? n : 0;
+    int rc = n < 0 ? n : keep_seen(dev, false, n);
 
+    seen = dev->seen[0];
     for ( i = 0; !rc && i < (unsigned int)n; i++ )
     {
-        rc = expose(dev, &caps[i], opts, &shown[i]);
+        rc = expose(dev, &caps[i], opts, &seen[i]);
         if ( !rc && caps[i].id == MSIX_CAP_ID )
             rc = xecam_cap_msix_holes(dev, &caps[i]);
         *pcie |= caps[i].id == PCIE_CAP_ID;
     }
     if ( !rc )
-        rc = link(dev, caps, shown, n, opts, &first);
+        rc = link(dev, caps, seen, n, opts, &first);
     if ( rc )
         return rc;
-    xecam_vpci_find_reg(dev, 0x34)->val = first;
-    xecam_vpci_find_reg(dev, 0x34)->reset = first;
-    xecam_vpci_find_reg(dev, 0x06)->val = first ? 0x10 : 0;
-    xecam_vpci_find_reg(dev, 0x06)->reset = first ? 0x10 : 0;
+    xecam_vpci_set_reset(dev, 0x34, first);
+    xecam_vpci_set_reset(dev, 0x06, first ? PCI_STATUS_CAP_LIST : 0);
 
     return 0;
 }
@@ -313,24 +391,24 @@ static int ext_chain(struct xecam_vpci *dev,
 {
     struct xecam_cap *caps = xecam_port_zalloc(XECAM_MAX_EXT_CAPS *
                                                sizeof(*caps));
-    bool *shown = xecam_port_zalloc(XECAM_MAX_EXT_CAPS * sizeof(*shown));
+    struct xecam_cap_seen *seen;
     unsigned int i, first;
     int n, rc = -ENOMEM;
 
-    if ( caps && shown )
+    if ( caps )
     {
         n = xecam_vpci_walk_ext(dev, caps, XECAM_MAX_EXT_CAPS);
-        rc = n < 0 ? n : 0;
+        rc = n < 0 ? n : keep_seen(dev, true, n);
+        seen = dev->seen[1];
         for ( i = 0; !rc && i < (unsigned int)n; i++ )
-            rc = expose(dev, &caps[i], opts, &shown[i]);
+            rc = expose(dev, &caps[i], opts, &seen[i]);
         if ( !rc )
-            rc = link(dev, caps, shown, n, opts, &first);
+            rc = link(dev, caps, seen, n, opts, &first);
         /* 0x100 always answers: a null header leading to the chain. */
         if ( !rc && first != 0x100 )
-            rc = ext_header(dev, 0x100, 0, 0, first);
+            rc = add_header(dev, &null_header_row, 0x100, first << 20);
     }
     xecam_port_free(caps);
-    xecam_port_free(shown);
 
     return rc;
 }
@@ -372,4 +450,16 @@ void xecam_vpci_reset_state(struct xecam_vpci *dev)
     for ( i = 0; i < dev->nr_regs; i++ )
         xecam_vpci_reg(dev, i)->val = xecam_vpci_reg(dev, i)->reset;
     xecam_vpci_irq_sync(dev);
+}
+
+void xecam_vpci_caps_free(struct xecam_vpci *dev)
+{
+    unsigned int ext;
+
+    for ( ext = 0; ext < 2; ext++ )
+    {
+        xecam_port_free(dev->seen[ext]);
+        dev->seen[ext] = NULL;
+        dev->nr_seen[ext] = 0;
+    }
 }

@@ -18,8 +18,6 @@
  */
 #include "private.h"
 
-#define PCI_STATUS_CAP_LIST 0x0010U
-
 static int rd(struct xecam_vpci *dev, unsigned int reg, unsigned int size,
               uint32_t *v)
 {

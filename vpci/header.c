@@ -20,46 +20,51 @@
  */
 #include "private.h"
 
-struct header_reg {
-    uint16_t offset;
-    uint8_t size;
-    bool snapshot;              /* emulated bits copied from the device */
-    uint32_t emu, ro, rw1c, rsvdp;
-    xecam_vpci_read_t *read;
-    xecam_vpci_write_t *write;
-};
-
 /* Command's INTx-disable is emulated and mirrored to the device (below). */
 #define CMD_SYNC PCI_CMD_INTX_OFF
 
 static xecam_vpci_write_t cmd_write;
 static xecam_vpci_read_t hdr_type_read;
 
-#define ALL 0xffffffffU
-
-#define REG(off, sz, snap, emu, ro, rw1c, rsvdp, rd, wr) \
-    { off, sz, snap, emu, ro, rw1c, rsvdp, rd, wr }
-
-static const struct header_reg header[] = {
-    /*  off   sz snapshot emu     ro      rw1c    rsvdp   read  write */
-    REG(0x00, 4, true,  ALL,    ALL,    0,      0,      NULL, NULL),  /* Vendor, device */
-    REG(0x04, 2, false, 0x0543, 0,      0,      0xf800, NULL, cmd_write),
-    REG(0x06, 2, true,  0x0010, 0x06ff, 0xf900, 0,      NULL, NULL),  /* Status */
-    REG(0x08, 4, true,  ALL,    ALL,    0,      0,      NULL, NULL),  /* Rev, class */
-    REG(0x0c, 1, false, 0,      0,      0,      0,      NULL, NULL),  /* Cache line */
-    REG(0x0d, 1, false, 0,      ALL,    0,      0,      NULL, NULL),  /* Latency */
-    REG(0x0e, 1, true,  ALL,    ALL,    0,      0,      hdr_type_read, NULL),
-    REG(0x0f, 1, false, 0,      0xbf,   0,      0,      NULL, NULL),  /* BIST */
-    REG(0x28, 4, false, 0,      ALL,    0,      0,      NULL, NULL),  /* CardBus CIS */
-    REG(0x2c, 4, true,  ALL,    ALL,    0,      0,      NULL, NULL),  /* Subsystem IDs */
-    REG(0x34, 1, true,  ALL,    ALL,    0,      0,      NULL, NULL),  /* Cap pointer */
-    REG(0x3c, 1, false, ALL,    0,      0,      0,      NULL, NULL),  /* Int line */
-    REG(0x3d, 1, true,  ALL,    ALL,    0,      0,      NULL, NULL),  /* Int pin */
-    REG(0x3e, 1, false, 0,      ALL,    0,      0,      NULL, NULL),  /* Min_Gnt */
-    REG(0x3f, 1, false, 0,      ALL,    0,      0,      NULL, NULL),  /* Max_Lat */
+/* The BARs and the expansion ROM BAR (0x10-0x24, 0x30) are bar.c's. */
+static const struct xecam_vpci_regdesc header[] = {
+    { .off = 0x00, .size = 4, .emu = ALL, .keep = ALL, .ro = ALL,
+      .name = "Vendor ID, Device ID", .why = "a copy taken at assignment" },
+    { .off = 0x04, .size = 2, .emu = 0x0543, .rsvdp = 0xf800,
+      .sync = CMD_SYNC, .write = cmd_write, .name = "Command",
+      .why = "IO and MEM map the virtual BARs; PARITY and SERR never "
+             "reach the device (XSA-59)" },
+    { .off = 0x06, .size = 2, .emu = 0x0010, .keep = ALL, .ro = 0x06ff,
+      .rw1c = 0xf900, .name = "Status",
+      .why = "errors are RW1C in the device; CAP_LIST follows the "
+             "guest's chain" },
+    { .off = 0x08, .size = 4, .emu = ALL, .keep = ALL, .ro = ALL,
+      .name = "Revision ID, Class Code", .why = "a copy taken at assignment" },
+    { .off = 0x0c, .size = 1, .name = "Cache Line Size",
+      .why = "the device's, as pciback allows" },
+    { .off = 0x0d, .size = 1, .ro = ALL, .name = "Latency Timer",
+      .why = "read from the device, writes ignored" },
+    { .off = 0x0e, .size = 1, .emu = ALL, .keep = ALL, .ro = ALL,
+      .read = hdr_type_read, .name = "Header Type",
+      .why = "the multifunction bit is the guest slot's" },
+    { .off = 0x0f, .size = 1, .ro = 0xbf, .name = "BIST",
+      .why = "only START reaches the device" },
+    { .off = 0x28, .size = 4, .ro = ALL, .name = "CardBus CIS Pointer",
+      .why = "read from the device, writes ignored" },
+    { .off = 0x2c, .size = 4, .emu = ALL, .keep = ALL, .ro = ALL,
+      .name = "Subsystem Vendor ID, Subsystem ID",
+      .why = "a copy taken at assignment" },
+    { .off = 0x34, .size = 1, .emu = ALL, .keep = ALL, .ro = ALL,
+      .name = "Capabilities Pointer", .why = "follows the guest's chain" },
+    { .off = 0x3c, .size = 1, .emu = ALL, .name = "Interrupt Line",
+      .why = "the guest's own" },
+    { .off = 0x3d, .size = 1, .emu = ALL, .keep = ALL, .ro = ALL,
+      .name = "Interrupt Pin", .why = "a copy taken at assignment" },
+    { .off = 0x3e, .size = 1, .ro = ALL, .name = "Min_Gnt",
+      .why = "read from the device, writes ignored" },
+    { .off = 0x3f, .size = 1, .ro = ALL, .name = "Max_Lat",
+      .why = "read from the device, writes ignored" },
 };
-
-#undef REG
 
 uint32_t xecam_vpci_command(struct xecam_vpci *dev)
 {
@@ -83,8 +88,9 @@ void xecam_vpci_intx_sync(struct xecam_vpci *dev)
         xecam_vpci_hw_write(dev, 0x05, 1, (hw & ~bit) | want);
 }
 
-static void xecam_cf_check cmd_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
-                      uint32_t old, uint32_t bytes)
+static void xecam_cf_check cmd_write(struct xecam_vpci *dev,
+                                     struct xecam_vpci_reg *reg, uint32_t old,
+                                     uint32_t bytes)
 {
     uint32_t changed = reg->val ^ old;
 
@@ -98,36 +104,10 @@ static void xecam_cf_check cmd_write(struct xecam_vpci *dev, struct xecam_vpci_r
 }
 
 static uint32_t xecam_cf_check hdr_type_read(struct xecam_vpci *dev,
-                              const struct xecam_vpci_reg *reg, uint32_t val)
+                                             const struct xecam_vpci_reg *reg,
+                                             uint32_t val)
 {
     return (val & ~PCI_HDR_MF) | (xecam_read_once(dev->mf) ? PCI_HDR_MF : 0);
-}
-
-static int add_header_reg(struct xecam_vpci *dev, const struct header_reg *h)
-{
-    uint32_t all = xecam_ones(h->size), v;
-    int rc;
-    struct xecam_vpci_reg r = {
-        .offset = h->offset,
-        .size = h->size,
-        .emu = h->emu & all,
-        .ro = h->ro & all,
-        .rw1c = h->rw1c & all,
-        .rsvdp = h->rsvdp & all,
-        .read = h->read,
-        .write = h->write,
-        .sync = h->offset == 0x04 ? CMD_SYNC : 0,
-    };
-
-    if ( h->snapshot )
-    {
-        rc = xecam_port_pci_read(dev->host_sbdf, h->offset, h->size, &v);
-        if ( rc )
-            return rc;
-        r.reset = v & r.emu;
-    }
-
-    return xecam_vpci_add_reg(dev, &r);
 }
 
 /*
@@ -137,7 +117,6 @@ static int add_header_reg(struct xecam_vpci *dev, const struct header_reg *h)
 int xecam_vpci_header_init(struct xecam_vpci *dev)
 {
     uint32_t vendor, type;
-    unsigned int i;
     int rc;
 
     rc = xecam_port_pci_read(dev->host_sbdf, 0x00, 2, &vendor) ?:
@@ -155,8 +134,7 @@ int xecam_vpci_header_init(struct xecam_vpci *dev)
         return rc;
     dev->cmd0 = vendor;
     dev->cacheline0 = type;
-    for ( i = 0; !rc && i < XECAM_ARRAY_SIZE(header); i++ )
-        rc = add_header_reg(dev, &header[i]);
+    rc = xecam_vpci_add_table(dev, 0, header, 0);
 
     return rc ? rc : xecam_vpci_bars_init(dev);
 }

@@ -13,11 +13,45 @@
 #define PCI_CMD_MEM         0x0002U
 #define PCI_CMD_MASTER      0x0004U
 #define PCI_CMD_INTX_OFF    0x0400U
+#define PCI_STATUS_CAP_LIST 0x0010U
 #define PCI_HDR_MF          0x80U
 #define PCI_BAR_IO          0x1U
 #define PCI_BAR_MEM64       0x4U
 #define PCI_BAR_PREFETCH    0x8U
 #define PCI_ROM_ENABLE      0x1U
+
+/* Every bit of a register, whatever its size (masks are cut to it). */
+#define ALL                 0xffffffffU
+
+/*
+ * A register as a table row declares it: every register of a device is
+ * made from one (header.c, bar.c, cap_*.c, caps.c, rootport.c).
+ *
+ * 'off' counts from the start of what the table describes: a capability,
+ * or 0 for the header.  Masks are cut to the register's size.  At reset
+ * the emulated bits are 'reset', but for the 'keep' bits: those are the
+ * device's, read when the row is added.  A row is added only if the layout
+ * has all of its 'need' flags (each table names its own; 0: always).
+ *
+ * The dispatcher never reads a row; 'name', 'why' and 'sync' serve
+ * xecam_vpci_byte_rule() alone.
+ */
+struct xecam_vpci_regdesc {
+    uint16_t off;
+    uint8_t size;                   /* 1, 2 or 4 */
+    uint8_t need;                   /* layout flags the row needs */
+    uint32_t reset;
+    uint32_t keep;                  /* emulated bits taken from the device */
+    uint32_t emu;                   /* bits held in the guest's copy */
+    uint32_t ro;                    /* guest writes leave these alone */
+    uint32_t rw1c;                  /* a guest 1 clears the bit */
+    uint32_t rsvdp;                 /* reserved, preserved on write */
+    uint32_t sync;                  /* emulated bits 'write' mirrors */
+    xecam_vpci_read_t *read;
+    xecam_vpci_write_t *write;
+    const char *name;               /* as the specification names it */
+    const char *why;                /* its own reason, if it has one */
+};
 
 enum xecam_bar_kind {
     BAR_NONE,                       /* unimplemented: reads 0 */
@@ -60,6 +94,45 @@ struct xecam_cap {
 
 #define XECAM_REG_CHUNK 32
 
+/* Capability policy (cap_policy.c). */
+enum xecam_cap_action {
+    CAP_HIDE,                       /* not in the guest's chain, reads 0 */
+    CAP_READONLY,                   /* in the chain; reads from the device */
+    CAP_EMULATE,                    /* in the chain, emulated */
+};
+
+struct xecam_cap_policy {
+    uint16_t id;
+    bool ext;
+    enum xecam_cap_action action;
+    uint16_t len;                   /* bytes hidden when hidden; 0: header */
+    int (*init)(struct xecam_vpci *dev, const struct xecam_cap *cap);
+    const char *name;
+    const char *reason;
+};
+
+/* Why a capability is shown as it is, if not as its policy row says. */
+enum xecam_cap_why {
+    WHY_POLICY,
+    WHY_OVERRIDE,                   /* the assignment's override */
+    WHY_REFUSED,                    /* its emulation refused the device */
+    WHY_DUPLICATE,                  /* a kind emulated once, emulated */
+    WHY_OVERLAP,                    /* its header in another's registers */
+    WHY_NULL,                       /* ID 0 */
+};
+
+/*
+ * What became of one of the device's capabilities, kept for
+ * xecam_vpci_byte_rule() alone: the dispatcher never looks.
+ */
+struct xecam_cap_seen {
+    struct xecam_cap cap;
+    uint16_t len;                   /* its extent, as hidden or protected */
+    uint8_t action;                 /* enum xecam_cap_action: the outcome */
+    uint8_t why;                    /* enum xecam_cap_why */
+    const struct xecam_cap_policy *policy;
+};
+
 struct xecam_vpci {
     uint32_t host_sbdf;
     struct xecam_mutex *lock;
@@ -98,12 +171,15 @@ struct xecam_vpci {
     bool msi_bound;                 /* the host bound the guest's MSI */
     bool msix_on;                   /* the host was told MSI-X is on */
     unsigned long irq_errors;       /* refused interrupt changes */
+    /* The device's capabilities, standard [0] and extended [1]. */
+    struct xecam_cap_seen *seen[2];
+    unsigned int nr_seen[2];
     uint16_t map[XECAM_CFG_SIZE];   /* register index + 1 per byte; 0: none */
 };
 
 /* Register i (0-based, below nr_regs). */
-static inline struct xecam_vpci_reg *xecam_vpci_reg(const struct xecam_vpci *dev,
-                                                    unsigned int i)
+static inline struct xecam_vpci_reg *
+xecam_vpci_reg(const struct xecam_vpci *dev, unsigned int i)
 {
     return &dev->chunk[i / XECAM_REG_CHUNK][i % XECAM_REG_CHUNK];
 }
@@ -120,23 +196,6 @@ static inline void xecam_vpci_unlock(struct xecam_vpci *dev)
     xecam_seq_write_end(&dev->seq);
     xecam_port_mutex_unlock(dev->lock);
 }
-
-/* Capability policy (cap_policy.c). */
-enum xecam_cap_action {
-    CAP_HIDE,                       /* not in the guest's chain, reads 0 */
-    CAP_READONLY,                   /* in the chain; reads from the device */
-    CAP_EMULATE,                    /* in the chain, emulated */
-};
-
-struct xecam_cap_policy {
-    uint16_t id;
-    bool ext;
-    enum xecam_cap_action action;
-    uint16_t len;                   /* bytes hidden when hidden; 0: header */
-    int (*init)(struct xecam_vpci *dev, const struct xecam_cap *cap);
-    const char *name;
-    const char *reason;
-};
 
 /* A guest-triggerable warning about a device, rate-limited. */
 #define vpci_warn(dev, fmt, ...)                                            \
@@ -156,6 +215,24 @@ bool xecam_vpci_access_write(struct xecam_vpci *dev, unsigned int off,
                              unsigned int size, uint32_t val);
 void xecam_vpci_regs_free(struct xecam_vpci *dev);
 
+/* regdesc.c: registers from table rows (at 'base'). */
+void xecam_vpci_reg_from(struct xecam_vpci_reg *r, unsigned int base,
+                         const struct xecam_vpci_regdesc *d);
+int xecam_vpci_add_row(struct xecam_vpci *dev, unsigned int base,
+                       const struct xecam_vpci_regdesc *d);
+/* The rows of t[n] whose 'need' flags are all in 'layout'. */
+int xecam_vpci_add_rows(struct xecam_vpci *dev, unsigned int base,
+                        const struct xecam_vpci_regdesc *t, unsigned int n,
+                        unsigned int layout);
+#define xecam_vpci_add_table(dev, base, t, layout) \
+    xecam_vpci_add_rows(dev, base, t, XECAM_ARRAY_SIZE(t), layout)
+/*
+ * The register at 'off' resets to, and holds, the emulated bits of 'v':
+ * for values the device gave and init checked, never read twice.
+ */
+void xecam_vpci_set_reset(struct xecam_vpci *dev, unsigned int off,
+                          uint32_t v);
+
 /* header.c */
 int xecam_vpci_header_init(struct xecam_vpci *dev);
 uint32_t xecam_vpci_command(struct xecam_vpci *dev);
@@ -170,14 +247,11 @@ int xecam_vpci_walk_ext(struct xecam_vpci *dev, struct xecam_cap *out,
 /* caps.c */
 int xecam_vpci_caps_init(struct xecam_vpci *dev,
                          const struct xecam_assign_opts *opts);
+void xecam_vpci_caps_free(struct xecam_vpci *dev);
 /* Back to the state after reset: every register, BARs, interrupts. */
 void xecam_vpci_reset_state(struct xecam_vpci *dev);
 /* MSI / MSI-X changed: record whether either is on, resync INTx. */
 void xecam_vpci_irq_sync(struct xecam_vpci *dev);
-/* Add a register from a compact description (capability code). */
-int xecam_vpci_add(struct xecam_vpci *dev, unsigned int offset,
-                   unsigned int size, uint32_t reset, uint32_t emu,
-                   uint32_t ro, uint32_t rw1c, xecam_vpci_write_t *write);
 /* A checked device read: false if it failed. */
 bool xecam_vpci_hw_read_ok(struct xecam_vpci *dev, unsigned int reg,
                            unsigned int size, uint32_t *val);
@@ -187,16 +261,19 @@ const struct xecam_cap_policy *
 xecam_cap_policy_of(const struct xecam_cap *cap,
                     const struct xecam_assign_opts *opts,
                     enum xecam_cap_action *action);
+/* The capability the byte at 'offset' lies in, and why it is so. */
+void xecam_cap_explain(const struct xecam_vpci *dev, unsigned int offset,
+                       struct xecam_vpci_byte_rule *rule);
 
 /* cap_pm.c, cap_msi.c, cap_msix.c, cap_pcie.c */
 int xecam_cf_check xecam_cap_pm_init(struct xecam_vpci *dev,
                                      const struct xecam_cap *cap);
 int xecam_cf_check xecam_cap_msi_init(struct xecam_vpci *dev,
-                                     const struct xecam_cap *cap);
+                                      const struct xecam_cap *cap);
 int xecam_cf_check xecam_cap_msix_init(struct xecam_vpci *dev,
-                                     const struct xecam_cap *cap);
+                                       const struct xecam_cap *cap);
 int xecam_cf_check xecam_cap_pcie_init(struct xecam_vpci *dev,
-                                     const struct xecam_cap *cap);
+                                       const struct xecam_cap *cap);
 int xecam_cap_msix_holes(struct xecam_vpci *dev, const struct xecam_cap *cap);
 void xecam_cap_msi_reset(struct xecam_vpci *dev);
 void xecam_cap_msix_reset(struct xecam_vpci *dev);

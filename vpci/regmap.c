@@ -379,16 +379,26 @@ bool xecam_vpci_access_write(struct xecam_vpci *dev, unsigned int off,
     return refused;
 }
 
+/* Emulated bits a write hook mirrors to the device: only with that hook. */
+static uint32_t mirrored(const struct xecam_vpci_reg *r)
+{
+    return r->desc && r->write == r->desc->write ? r->desc->sync : 0;
+}
+
 void xecam_vpci_byte_rule(struct xecam_vpci *dev, unsigned int offset,
                           struct xecam_vpci_byte_rule *rule)
 {
     const struct xecam_vpci_reg *r = xecam_vpci_find_reg(dev, offset);
     unsigned int shift = r ? 8 * (offset - r->offset) : 0;
-    uint8_t hw, fixed;
+    uint8_t hw, fixed, sync;
 
     xecam_memset(rule, 0, sizeof(*rule));
-    if ( offset >= XECAM_CFG_SIZE ||
-         (offset >= XECAM_CFG_LEGACY && dev->no_ext) || dev->emulated )
+    if ( offset >= XECAM_CFG_SIZE )
+        return;
+    rule->reg_name = r && r->desc ? r->desc->name : NULL;
+    rule->reg_why = r && r->desc ? r->desc->why : NULL;
+    xecam_cap_explain(dev, offset, rule);
+    if ( (offset >= XECAM_CFG_LEGACY && dev->no_ext) || dev->emulated )
         return;                 /* nothing ever reaches a device there */
     if ( !r )
     {
@@ -400,8 +410,9 @@ void xecam_vpci_byte_rule(struct xecam_vpci *dev, unsigned int offset,
     rule->ro = r->ro >> shift;
     rule->rw1c = r->rw1c >> shift;
     rule->rsvd = (r->rsvdp | r->rsvdz) >> shift;
-    hw = ~rule->emu | (r->sync >> shift);
+    sync = mirrored(r) >> shift;
+    hw = ~rule->emu | sync;
     fixed = rule->ro | rule->rsvd;
-    rule->to_device = hw & (~fixed | (r->sync >> shift));
-    rule->to_device_permissive = hw & (~rule->ro | (r->sync >> shift));
+    rule->to_device = hw & (~fixed | sync);
+    rule->to_device_permissive = hw & (~rule->ro | sync);
 }

@@ -14,82 +14,113 @@
  */
 #include "private.h"
 
-#define RP_VENDOR       0x5853      /* XenSource */
-#define RP_DEVICE       0xc0de      /* xen-ecam Root Port */
-#define ALL             0xffffffffU
+#define RP_VENDOR       0x5853U     /* XenSource */
+#define RP_DEVICE       0xc0deU     /* xen-ecam Root Port */
+#define RP_ID           ((RP_DEVICE << 16) | RP_VENDOR)
+#define RP_LNKCAP       0x00100011U /* 2.5 GT/s x1 */
+/* What xecam_vpci_root_port() numbers: port, slot, buses. */
+#define LNKCAP_PORT(n)  ((uint32_t)(n) << 24)
+#define SLTCAP_SLOT(n)  ((uint32_t)(n) << 19)
+#define BUSES(sec)      (((uint32_t)(sec) << 8) | ((uint32_t)(sec) << 16))
 
-struct rp_reg {
-    uint8_t off, size;
-    uint32_t reset, ro, rw1c;
+/* Every bit is emulated: there is no device behind the port. */
+static const struct xecam_vpci_regdesc port_regs[] = {
+    /* Type 1 header. */
+    { .off = 0x00, .size = 4, .emu = ALL, .reset = RP_ID, .ro = ALL,
+      .name = "Vendor ID, Device ID" },
+    { .off = 0x04, .size = 2, .emu = ALL, .ro = ~0x0547U,
+      .name = "Command" },
+    { .off = 0x06, .size = 2, .emu = ALL, .reset = 0x0010, .ro = ~0xf900U,
+      .rw1c = 0xf900, .name = "Status" },
+    { .off = 0x08, .size = 4, .emu = ALL, .reset = 0x06040000, .ro = ALL,
+      .name = "Revision ID, Class Code" },
+    { .off = 0x0c, .size = 1, .emu = ALL, .name = "Cache Line Size" },
+    { .off = 0x0d, .size = 1, .emu = ALL, .ro = ALL,
+      .name = "Latency Timer" },
+    { .off = 0x0e, .size = 1, .emu = ALL, .reset = 0x01, .ro = ALL,
+      .name = "Header Type" },
+    { .off = 0x0f, .size = 1, .emu = ALL, .ro = ALL, .name = "BIST" },
+    { .off = 0x10, .size = 4, .emu = ALL, .ro = ALL, .name = "BAR0" },
+    { .off = 0x14, .size = 4, .emu = ALL, .ro = ALL, .name = "BAR1" },
+    /* Secondary and subordinate bus: BUSES(). */
+    { .off = 0x18, .size = 4, .emu = ALL, .ro = 0xff000000,
+      .name = "Bus Numbers, Secondary Latency Timer" },
+    { .off = 0x1c, .size = 1, .emu = ALL, .ro = 0x0f, .name = "I/O Base" },
+    { .off = 0x1d, .size = 1, .emu = ALL, .ro = 0x0f, .name = "I/O Limit" },
+    { .off = 0x1e, .size = 2, .emu = ALL, .ro = ~0xf900U, .rw1c = 0xf900,
+      .name = "Secondary Status" },
+    { .off = 0x20, .size = 4, .emu = ALL, .ro = 0x000f000f,
+      .name = "Memory Base, Limit" },
+    { .off = 0x24, .size = 4, .emu = ALL, .reset = 0x00010001,
+      .ro = 0x000f000f, .name = "Prefetchable Memory Base, Limit" },
+    { .off = 0x28, .size = 4, .emu = ALL,
+      .name = "Prefetchable Base Upper 32 Bits" },
+    { .off = 0x2c, .size = 4, .emu = ALL,
+      .name = "Prefetchable Limit Upper 32 Bits" },
+    { .off = 0x30, .size = 4, .emu = ALL, .ro = ALL,
+      .name = "I/O Base, Limit Upper 16 Bits" },
+    { .off = 0x34, .size = 4, .emu = ALL, .reset = 0x40, .ro = ALL,
+      .name = "Capabilities Pointer" },
+    { .off = 0x38, .size = 4, .emu = ALL, .ro = ALL,
+      .name = "Expansion ROM Base Address" },
+    { .off = 0x3c, .size = 2, .emu = ALL, .ro = 0xff00,
+      .name = "Interrupt Line, Pin" },
+    { .off = 0x3e, .size = 2, .emu = ALL, .ro = ~0x007fU,
+      .name = "Bridge Control" },
+    /* PCI Express capability, type 4 (Root Port), version 2, slot. */
+    { .off = 0x40, .size = 4, .emu = ALL, .reset = 0x01420010, .ro = ALL,
+      .name = "PCI Express Capability header, Capabilities" },
+    { .off = 0x44, .size = 4, .emu = ALL, .reset = 0x00008000, .ro = ALL,
+      .name = "Device Capabilities" },
+    { .off = 0x48, .size = 2, .emu = ALL, .name = "Device Control" },
+    { .off = 0x4a, .size = 2, .emu = ALL, .ro = ~0x000fU, .rw1c = 0x000f,
+      .name = "Device Status" },
+    /* Port number: LNKCAP_PORT(). */
+    { .off = 0x4c, .size = 4, .emu = ALL, .reset = RP_LNKCAP, .ro = ALL,
+      .name = "Link Capabilities" },
+    { .off = 0x50, .size = 2, .emu = ALL, .name = "Link Control" },
+    { .off = 0x52, .size = 2, .emu = ALL, .reset = 0x2011, .ro = ALL,
+      .name = "Link Status" },
+    /* Physical slot number: SLTCAP_SLOT(). */
+    { .off = 0x54, .size = 4, .emu = ALL, .ro = ALL,
+      .name = "Slot Capabilities" },
+    { .off = 0x58, .size = 2, .emu = ALL, .name = "Slot Control" },
+    { .off = 0x5a, .size = 2, .emu = ALL, .reset = 0x0040, .ro = ~0x011fU,
+      .rw1c = 0x011f, .name = "Slot Status" },
+    { .off = 0x5c, .size = 2, .emu = ALL, .ro = ~0x001fU,
+      .name = "Root Control" },
+    { .off = 0x5e, .size = 2, .emu = ALL, .ro = ALL,
+      .name = "Root Capabilities" },
+    { .off = 0x60, .size = 4, .emu = ALL, .ro = ~0x00010000U,
+      .rw1c = 0x00010000, .name = "Root Status" },
+    { .off = 0x64, .size = 4, .emu = ALL, .ro = ALL,
+      .name = "Device Capabilities 2" },
+    { .off = 0x68, .size = 2, .emu = ALL, .name = "Device Control 2" },
+    { .off = 0x6a, .size = 2, .emu = ALL, .ro = ALL,
+      .name = "Device Status 2" },
+    { .off = 0x6c, .size = 4, .emu = ALL, .reset = 0x00000002, .ro = ALL,
+      .name = "Link Capabilities 2" },
+    { .off = 0x70, .size = 2, .emu = ALL, .reset = 0x0001,
+      .name = "Link Control 2" },
+    { .off = 0x72, .size = 2, .emu = ALL, .ro = ALL,
+      .name = "Link Status 2" },
+    { .off = 0x74, .size = 4, .emu = ALL, .ro = ALL,
+      .name = "Slot Capabilities 2" },
+    { .off = 0x78, .size = 4, .emu = ALL, .ro = ALL,
+      .name = "Slot Control 2, Slot Status 2" },
 };
 
-static const struct rp_reg layout[] = {
-    /* off  size reset                    ro            rw1c */
-    { 0x00, 4, (RP_DEVICE << 16) | RP_VENDOR, ALL,      0 },
-    { 0x04, 2, 0,                         ~0x0547U,     0 },      /* Command */
-    { 0x06, 2, 0x0010,                    ~0xf900U,     0xf900 }, /* Status */
-    { 0x08, 4, 0x06040000,                ALL,          0 },      /* class */
-    { 0x0c, 1, 0,                         0,            0 },      /* cache line */
-    { 0x0d, 1, 0,                         ALL,          0 },
-    { 0x0e, 1, 0x01,                      ALL,          0 },      /* type 1 */
-    { 0x0f, 1, 0,                         ALL,          0 },
-    { 0x10, 4, 0,                         ALL,          0 },      /* no BARs */
-    { 0x14, 4, 0,                         ALL,          0 },
-    { 0x18, 4, 0,                         0xff000000,   0 },      /* buses */
-    { 0x1c, 1, 0,                         0x0f,         0 },      /* I/O base */
-    { 0x1d, 1, 0,                         0x0f,         0 },      /* I/O limit */
-    { 0x1e, 2, 0,                         ~0xf900U,     0xf900 }, /* sec status */
-    { 0x20, 4, 0,                         0x000f000f,   0 },      /* memory */
-    { 0x24, 4, 0x00010001,                0x000f000f,   0 },      /* prefetch */
-    { 0x28, 4, 0,                         0,            0 },      /* upper */
-    { 0x2c, 4, 0,                         0,            0 },
-    { 0x30, 4, 0,                         ALL,          0 },      /* I/O upper */
-    { 0x34, 4, 0x40,                      ALL,          0 },      /* cap ptr */
-    { 0x38, 4, 0,                         ALL,          0 },      /* no ROM */
-    { 0x3c, 2, 0,                         0xff00,       0 },      /* int line */
-    { 0x3e, 2, 0,                         ~0x007fU,     0 },      /* bridge ctl */
-    /* PCI Express capability, type 4 (Root Port), version 2. */
-    { 0x40, 4, 0x01420010,                ALL,          0 },
-    { 0x44, 4, 0x00008000,                ALL,          0 },      /* DEVCAP */
-    { 0x48, 2, 0,                         0,            0 },      /* DEVCTL */
-    { 0x4a, 2, 0,                         ~0x000fU,     0x000f }, /* DEVSTA */
-    { 0x4c, 4, 0x00100011,                ALL,          0 },      /* LNKCAP */
-    { 0x50, 2, 0,                         0,            0 },      /* LNKCTL */
-    { 0x52, 2, 0x2011,                    ALL,          0 },      /* LNKSTA */
-    { 0x54, 4, 0,                         ALL,          0 },      /* SLTCAP */
-    { 0x58, 2, 0,                         0,            0 },      /* SLTCTL */
-    { 0x5a, 2, 0x0040,                    ~0x011fU,     0x011f }, /* SLTSTA */
-    { 0x5c, 2, 0,                         ~0x001fU,     0 },      /* RTCTL */
-    { 0x5e, 2, 0,                         ALL,          0 },      /* RTCAP */
-    { 0x60, 4, 0,                         ~0x00010000U, 0x10000 },/* RTSTA */
-    { 0x64, 4, 0,                         ALL,          0 },      /* DEVCAP2 */
-    { 0x68, 2, 0,                         0,            0 },      /* DEVCTL2 */
-    { 0x6a, 2, 0,                         ALL,          0 },
-    { 0x6c, 4, 0x00000002,                ALL,          0 },      /* LNKCAP2 */
-    { 0x70, 2, 0x0001,                    0,            0 },      /* LNKCTL2 */
-    { 0x72, 2, 0,                         ALL,          0 },
-    { 0x74, 4, 0,                         ALL,          0 },
-    { 0x78, 4, 0,                         ALL,          0 },
-};
-
-static int rp_regs(struct xecam_vpci *dev, uint8_t secondary, unsigned int port)
+/* The port's registers, numbered for its bus and slot. */
+static int add_port_regs(struct xecam_vpci *dev, uint8_t secondary,
+                         unsigned int port)
 {
-    unsigned int i;
-    int rc = 0;
+    int rc = xecam_vpci_add_table(dev, 0, port_regs, 0);
 
-    for ( i = 0; !rc && i < XECAM_ARRAY_SIZE(layout); i++ )
-        rc = xecam_vpci_add(dev, layout[i].off, layout[i].size,
-                            layout[i].reset, ~0U, layout[i].ro & ~layout[i].rw1c,
-                            layout[i].rw1c, NULL);
     if ( rc )
         return rc;
-    /* Secondary and subordinate bus, port and slot numbers. */
-    xecam_vpci_find_reg(dev, 0x18)->reset = (secondary << 8) |
-                                            (secondary << 16);
-    xecam_vpci_find_reg(dev, 0x4c)->reset |= port << 24;
-    xecam_vpci_find_reg(dev, 0x54)->reset = port << 19;
-    for ( i = 0; i < dev->nr_regs; i++ )
-        xecam_vpci_reg(dev, i)->val = xecam_vpci_reg(dev, i)->reset;
+    xecam_vpci_set_reset(dev, 0x18, BUSES(secondary));
+    xecam_vpci_set_reset(dev, 0x4c, RP_LNKCAP | LNKCAP_PORT(port));
+    xecam_vpci_set_reset(dev, 0x54, SLTCAP_SLOT(port));
 
     return 0;
 }
@@ -108,7 +139,7 @@ int xecam_vpci_root_port(struct xecam_domain *d, uint32_t port_sbdf,
     dev->emulated = true;
     dev->d = d;
     dev->guest_sbdf = port_sbdf;
-    rc = rp_regs(dev, secondary, XECAM_SBDF_DEV(port_sbdf));
+    rc = add_port_regs(dev, secondary, XECAM_SBDF_DEV(port_sbdf));
     if ( rc )
     {
         xecam_vpci_destroy(dev);

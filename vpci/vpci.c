@@ -135,6 +135,7 @@ void xecam_vpci_destroy(struct xecam_vpci *dev)
     vpci_reset_device(dev);
     xecam_vpci_unlock(dev);
     xecam_vpci_regs_free(dev);
+    xecam_vpci_caps_free(dev);
     xecam_port_mutex_destroy(dev->lock);
     xecam_port_free(dev);
 }
@@ -187,11 +188,6 @@ void xecam_vpci_hw_write(struct xecam_vpci *dev, unsigned int reg,
     if ( !dev->emulated )
         xecam_port_pci_write(dev->host_sbdf, reg, size,
                              val & xecam_ones(size));
-}
-
-uint32_t xecam_vpci_host_sbdf(const struct xecam_vpci *dev)
-{
-    return dev->host_sbdf;
 }
 
 uint32_t xecam_vpci_host_of(const struct xecam_vpci *dev)

@@ -18,6 +18,7 @@
 
 struct xecam_vpci;
 struct xecam_vpci_reg;
+struct xecam_vpci_regdesc;
 struct xecam_domain;
 
 /*
@@ -42,11 +43,12 @@ struct xecam_vpci_reg {
     uint32_t rw1c;              /* a guest 1 clears the bit */
     uint32_t rsvdp;             /* reserved, preserved on write */
     uint32_t rsvdz;             /* reserved, read as 0, written as 0 */
+    uint32_t val;               /* the emulated bits now */
     xecam_vpci_read_t *read;
     xecam_vpci_write_t *write;
     void *priv;
-    uint32_t val;               /* the emulated bits now */
-    uint32_t sync;              /* emulated bits a hook mirrors to the device */
+    /* The table row it was made from (names, mirrored bits), or NULL. */
+    const struct xecam_vpci_regdesc *desc;
 };
 
 /*
@@ -115,11 +117,22 @@ int xecam_vpci_root_port(struct xecam_domain *d, uint32_t port_sbdf,
  * bits a guest write may change in the device, normally and in permissive
  * mode.  Unclaimed bytes have no register: device reads, writes only when
  * permissive.  docs/permissive.md is made from these.
+ *
+ * And why, for tools and docs (never looked up on an access): the name of
+ * the register and its own reason, if it has them; the device's capability
+ * the byte lies in (cap_name NULL: none, as in the header), what the guest
+ * sees of it (XECAM_CAP_*) and why: its policy's reason, or why the policy
+ * was not followed.
  */
 struct xecam_vpci_byte_rule {
     bool claimed;
     uint8_t emu, ro, rw1c, rsvd;
     uint8_t to_device, to_device_permissive;
+    const char *reg_name, *reg_why;
+    const char *cap_name, *cap_why;
+    bool cap_ext;
+    uint16_t cap_id, cap_offset;
+    uint8_t cap_action;
 };
 void xecam_vpci_byte_rule(struct xecam_vpci *dev, unsigned int offset,
                           struct xecam_vpci_byte_rule *rule);
@@ -166,7 +179,6 @@ uint32_t xecam_vpci_hw_read(struct xecam_vpci *dev, unsigned int reg,
 void xecam_vpci_hw_write(struct xecam_vpci *dev, unsigned int reg,
                          unsigned int size, uint32_t val);
 
-uint32_t xecam_vpci_host_sbdf(const struct xecam_vpci *dev);
 /* The host function behind dev, or XECAM_NO_HOST for an emulated one. */
 #define XECAM_NO_HOST 0xffffffffU
 uint32_t xecam_vpci_host_of(const struct xecam_vpci *dev);

@@ -26,5 +26,10 @@ bool parse_u64(const char *s, uint64_t *v, const char **end);
 int replay(const char *path, bool json);
 /* Print the permissive rules of the reference device (docs/permissive.md). */
 int rules(void);
+/* A byte rule's capability ("MSI"; NULL: none) and action, in words. */
+struct xecam_vpci_byte_rule;
+const char *rule_cap(const struct xecam_vpci_byte_rule *r, char *buf,
+                     size_t len);
+const char *rule_action(unsigned int action);
 
 #endif /* ECAMCTL_H */

@@ -3,8 +3,8 @@
  * ecamctl rules: the permissive rules as the module applies them, printed
  * as a Markdown table for docs/permissive.md.  A reference device carrying
  * every supported capability is assigned once normally; each register (and
- * each run of unclaimed bytes) of its config space becomes a row, made from
- * xecam_vpci_byte_rule(): the same data the dispatcher enforces.
+ * each run of unclaimed bytes) of its config space becomes a row, made and
+ * named from xecam_vpci_byte_rule(): the same data the dispatcher enforces.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,26 +17,38 @@
 #define HOST  XECAM_SBDF(0, 0x40, 0, 0)
 #define GFN   XECAM_SBDF(0, 0, 3, 0)
 
-struct region {
-    unsigned int start, end;
-    const char *name;
-};
+/* What the guest sees of a capability (XECAM_CAP_*), in words. */
+const char *rule_action(unsigned int action)
+{
+    static const char *const words[] = {
+        [XECAM_CAP_HIDE] = "hidden",
+        [XECAM_CAP_READONLY] = "read-only",
+        [XECAM_CAP_EMULATE] = "emulated",
+    };
 
-/* Where the reference device puts things, for naming rows. */
-static const struct region regions[] = {
-    { 0x000, 0x040, "header" },
-    { 0x040, 0x048, "PM" },
-    { 0x050, 0x068, "MSI" },
-    { 0x070, 0x07c, "MSI-X" },
-    { 0x080, 0x090, "vendor-specific" },
-    { 0x090, 0x0cc, "PCI Express" },
-    { 0x0d0, 0x0d8, "VPD (hidden)" },
-    { 0x100, 0x138, "AER" },
-    { 0x140, 0x14c, "DSN" },
-    { 0x160, 0x1a0, "SR-IOV (hidden)" },
-    { 0x1a0, 0x1a4, "unknown ext ID 0x0fff" },
-    { 0x200, 0x210, "VSEC" },
-};
+    return action < XECAM_ARRAY_SIZE(words) ? words[action] : "?";
+}
+
+/*
+ * The capability a byte lies in, as the module names it ("MSI"), or by
+ * its ID if the policy does not know it; NULL outside capabilities.
+ */
+const char *rule_cap(const struct xecam_vpci_byte_rule *r, char *buf,
+                     size_t len)
+{
+    unsigned int action;
+    const char *name, *why;
+
+    if ( !r->cap_name )
+        return NULL;
+    if ( xecam_vpci_cap_policy(r->cap_ext, r->cap_id, &action, &name, &why) )
+        snprintf(buf, len, "%s", r->cap_name);
+    else
+        snprintf(buf, len, "%s %sID %#0*x", r->cap_name,
+                 r->cap_ext ? "ext " : "", r->cap_ext ? 6 : 4, r->cap_id);
+
+    return buf;
+}
 
 static void put(uint8_t *c, unsigned int off, unsigned int n, uint32_t v)
 {
@@ -77,15 +89,31 @@ static void reference(uint8_t *c)
     put(c, 0x204, 4, 0x01000000);           /* VSEC length 0x10 */
 }
 
-static const char *where(unsigned int off)
+/* The "in" column: the header, a capability and its action, or none. */
+static const char *where(struct xecam_vpci *dev, unsigned int off,
+                         char *buf, size_t len)
 {
-    unsigned int i;
+    struct xecam_vpci_byte_rule r;
+    char cap[80];
 
-    for ( i = 0; i < XECAM_ARRAY_SIZE(regions); i++ )
-        if ( off >= regions[i].start && off < regions[i].end )
-            return regions[i].name;
+    xecam_vpci_byte_rule(dev, off, &r);
+    if ( !rule_cap(&r, cap, sizeof(cap)) )
+        return off < 0x40 ? "header" : "(no capability)";
+    snprintf(buf, len, "%s, %s", cap, rule_action(r.cap_action));
 
-    return "(no capability)";
+    return buf;
+}
+
+/* Do two bytes lie in the same place (header, capability or none)? */
+static bool same_place(struct xecam_vpci *dev, unsigned int a, unsigned int b)
+{
+    struct xecam_vpci_byte_rule ra, rb;
+
+    xecam_vpci_byte_rule(dev, a, &ra);
+    xecam_vpci_byte_rule(dev, b, &rb);
+
+    return ra.cap_name == rb.cap_name && ra.cap_offset == rb.cap_offset &&
+           (a < 0x40) == (b < 0x40);
 }
 
 /* A register's bits of one class, as a mask over its width. */
@@ -125,7 +153,8 @@ static void row(struct xecam_vpci *dev, unsigned int off, unsigned int n,
                 bool claimed)
 {
     uint32_t emu = gather(dev, off, n, 0), all = xecam_ones(n);
-    char rd[600], wn[600], wp[600];
+    char rd[600], wn[600], wp[600], in[120];
+    struct xecam_vpci_byte_rule r;
 
     if ( !claimed )
         snprintf(rd, sizeof(rd), "device");
@@ -137,7 +166,9 @@ static void row(struct xecam_vpci *dev, unsigned int off, unsigned int n,
         snprintf(rd, sizeof(rd), "emulated `%#0*x`", 2 + 2 * n, emu);
     mask(wn, sizeof(wn), gather(dev, off, n, 1), n);
     mask(wp, sizeof(wp), gather(dev, off, n, 2), n);
-    printf("| 0x%03x | %u | %s | %s | %s | %s |\n", off, n, where(off),
+    xecam_vpci_byte_rule(dev, off, &r);
+    printf("| 0x%03x | %u | %s | %s | %s | %s | %s |\n", off, n,
+           where(dev, off, in, sizeof(in)), r.reg_name ? r.reg_name : "-",
            claimed ? rd : "device (unclaimed)", wn, wp);
 }
 
@@ -146,9 +177,11 @@ static void table(struct xecam_vpci *dev)
 {
     unsigned int o = 0, end;
     struct xecam_vpci_reg *r;
+    char in[120];
 
-    printf("| offset | bytes | in | guest reads | a write may change in "
-           "the device | permissive |\n|---|---|---|---|---|---|\n");
+    printf("| offset | bytes | in | register | guest reads | a write may "
+           "change in the device | permissive |\n"
+           "|---|---|---|---|---|---|---|\n");
     while ( o < XECAM_CFG_SIZE )
     {
         r = xecam_vpci_find_reg(dev, o);
@@ -160,10 +193,10 @@ static void table(struct xecam_vpci *dev)
         }
         for ( end = o + 1; end < XECAM_CFG_SIZE &&
                            !xecam_vpci_find_reg(dev, end) &&
-                           where(end) == where(o) && end != 0x100; end++ )
+                           same_place(dev, o, end) && end != 0x100; end++ )
             continue;
-        printf("| 0x%03x-0x%03x | %u | %s | device (unclaimed) | nothing | "
-               "all |\n", o, end - 1, end - o, where(o));
+        printf("| 0x%03x-0x%03x | %u | %s | - | device (unclaimed) | nothing "
+               "| all |\n", o, end - 1, end - o, where(dev, o, in, sizeof(in)));
         o = end;
     }
 }

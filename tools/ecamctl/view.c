@@ -73,12 +73,33 @@ static void dump(struct session *s, uint64_t base, uint16_t seg,
     printf("\n");
 }
 
-/* The rule of bytes [off, off + n), in words. */
-static const char *rule_of(struct xecam_vpci *dev, unsigned int off,
-                           unsigned int n)
+/* What bytes [off, off + n) are: the register, in its capability. */
+static void what_of(const struct xecam_vpci_byte_rule *r, unsigned int off,
+                    char *buf, size_t len)
+{
+    char cap[80];
+
+    if ( rule_cap(r, cap, sizeof(cap)) && r->reg_name )
+        snprintf(buf, len, "%s %s", cap, r->reg_name);
+    else if ( r->cap_name )
+        snprintf(buf, len, "%s", cap);
+    else
+        snprintf(buf, len, "%s", r->reg_name ? r->reg_name :
+                                 off < 0x40 ? "header" : "(no capability)");
+}
+
+/*
+ * Why bytes [off, off + n) read as they do, as the module says:
+ * "<register>: <what the guest sees>: <why>".  A hidden or read-only
+ * capability says so; elsewhere the register's bits do.
+ */
+static void reason_of(struct xecam_vpci *dev, unsigned int off,
+                      unsigned int n, char *buf, size_t len)
 {
     struct xecam_vpci_byte_rule r;
     unsigned int i, emu = 0, claimed = 0;
+    const char *seen, *why;
+    char what[200];
 
     for ( i = 0; i < n; i++ )
     {
@@ -86,10 +107,19 @@ static const char *rule_of(struct xecam_vpci *dev, unsigned int off,
         emu |= r.emu;
         claimed += r.claimed;
     }
+    xecam_vpci_byte_rule(dev, off, &r);
+    what_of(&r, off, what, sizeof(what));
+    why = r.reg_why ? r.reg_why : r.cap_why;
     if ( !claimed )
-        return "unclaimed: device reads, writes refused unless permissive";
-
-    return emu == 0xff ? "emulated" : emu ? "partly emulated" : "device";
+    {
+        seen = "unclaimed";
+        why = "device reads, writes refused unless permissive";
+    }
+    else if ( r.cap_name && r.cap_action != XECAM_CAP_EMULATE )
+        seen = rule_action(r.cap_action);
+    else
+        seen = emu == 0xff ? "emulated" : emu ? "partly emulated" : "device";
+    snprintf(buf, len, why ? "%s: %s: %s" : "%s: %s", what, seen, why);
 }
 
 /* Host against guest, register by register, where they differ. */
@@ -101,6 +131,7 @@ static void diff(struct session *s, uint64_t base, uint16_t seg,
     uint8_t host[XECAM_CFG_SIZE + 4] = { 0 };
     unsigned int o, n, shown = 0;
     struct xecam_vpci_reg *r;
+    char why[400];
 
     printf("%04x:%02x:%02x.%u", seg, bus, devfn >> 3, devfn & 7);
     if ( !dev || xecam_vpci_host_of(dev) == XECAM_NO_HOST ||
@@ -114,7 +145,7 @@ static void diff(struct session *s, uint64_t base, uint16_t seg,
     printf("  <- host %04x:%02x:%02x.%u\n", XECAM_SBDF_SEG(sbdf),
            XECAM_SBDF_BUS(sbdf), XECAM_SBDF_DEV(sbdf), XECAM_SBDF_FN(sbdf));
     printf("  %-5s %-4s %-10s %-10s %s\n", "reg", "size", "host", "guest",
-           "rule");
+           "register: guest sees: why");
     for ( o = 0; o < XECAM_CFG_SIZE; o += n )
     {
         struct xecam_vpci_byte_rule br;
@@ -136,8 +167,9 @@ static void diff(struct session *s, uint64_t base, uint16_t seg,
         h &= xecam_ones(n);
         if ( g == h )
             continue;
+        reason_of(dev, o, n, why, sizeof(why));
         printf("  0x%03x %-4u 0x%0*x%*s 0x%0*x%*s %s\n", o, n, 2 * n, h,
-               8 - 2 * n, "", 2 * n, g, 8 - 2 * n, "", rule_of(dev, o, n));
+               8 - 2 * n, "", 2 * n, g, 8 - 2 * n, "", why);
         shown++;
     }
     printf("  %u register%s differ\n\n", shown, shown == 1 ? "" : "s");

@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "helpers.h"
@@ -374,6 +375,136 @@ static void test_device_layout(void **state)
         assert_true(claimed(i));
     assert_int_equal(g_read(0x10, 4), 0x4);
     assert_int_equal(g_read(0x18, 4), 0x1);
+}
+
+/* ---- 0b. Why a byte is as it is: the rule's names ---- */
+
+/* The policy's reason for a capability ID (the table under test). */
+static const char *policy_reason(bool ext, uint16_t id)
+{
+    unsigned int action;
+    const char *name, *reason;
+
+    if ( !xecam_vpci_cap_policy(ext, id, &action, &name, &reason) )
+        return "not known to be harmless to write: read-only";
+
+    return reason;
+}
+
+#define OUTSIDE false, 0, 0, 0
+
+static void test_rule_names(void **state)
+{
+    static const struct {
+        uint16_t reg;
+        const char *reg_name;       /* NULL: no register, or unnamed */
+        const char *cap_name;       /* NULL: in no capability */
+        bool ext;
+        uint16_t id, cap;
+        uint8_t action;
+    } where[] = {
+        { 0x04, "Command", NULL, OUTSIDE },
+        { 0x06, "Status", NULL, OUTSIDE },
+        { 0x14, "BAR1", NULL, OUTSIDE },
+        { 0x31, "Expansion ROM BAR", NULL, OUTSIDE },
+        { 0x36, NULL, NULL, OUTSIDE },
+        { PM + 1, "Capability ID, Next Pointer", "Power Management", false,
+          0x01, PM, XECAM_CAP_EMULATE },
+        { PMCSR, "PMCSR", "Power Management", false, 0x01, PM,
+          XECAM_CAP_EMULATE },
+        { MSI_CTRL, "Message Control", "MSI", false, 0x05, MSI,
+          XECAM_CAP_EMULATE },
+        { MSI + 7, "Message Address", "MSI", false, 0x05, MSI,
+          XECAM_CAP_EMULATE },
+        { MSI + 8, "Message Upper Address", "MSI", false, 0x05, MSI,
+          XECAM_CAP_EMULATE },
+        { MSI + 12, "Message Data", "MSI", false, 0x05, MSI,
+          XECAM_CAP_EMULATE },
+        { MSI + 14, NULL, "MSI", false, 0x05, MSI, XECAM_CAP_EMULATE },
+        { MSI + 16, "Mask Bits", "MSI", false, 0x05, MSI,
+          XECAM_CAP_EMULATE },
+        { MSI + 20, "Pending Bits", "MSI", false, 0x05, MSI,
+          XECAM_CAP_EMULATE },
+        { MSIX + 8, "PBA Offset/BIR", "MSI-X", false, 0x11, MSIX,
+          XECAM_CAP_EMULATE },
+        { VNDR + 4, NULL, "Vendor Specific", false, 0x09, VNDR,
+          XECAM_CAP_READONLY },
+        { PCIE + 0x10, "Link Control", "PCI Express", false, 0x10, PCIE,
+          XECAM_CAP_EMULATE },
+        { PCIE + 0x3b, "Slot Status 2", "PCI Express", false, 0x10, PCIE,
+          XECAM_CAP_EMULATE },
+        { PCIX + PCIX_LEN - 1, NULL, "PCI-X", false, 0x07, PCIX,
+          XECAM_CAP_HIDE },
+        { PCIX + PCIX_LEN, NULL, NULL, OUTSIDE },
+        { AER, "Extended Capability Header", "AER", true, 0x0001, AER,
+          XECAM_CAP_READONLY },
+        { AER + AER_LEN - 1, NULL, "AER", true, 0x0001, AER,
+          XECAM_CAP_READONLY },
+        { SRIOV + 0x20, NULL, "SR-IOV", true, 0x0010, SRIOV,
+          XECAM_CAP_HIDE },
+        { UNKNOWN_EXT + 8, NULL, "unknown", true, UNKNOWN_ID, UNKNOWN_EXT,
+          XECAM_CAP_READONLY },
+        { VSEC + VSEC_LEN - 1, NULL, "Vendor Specific (VSEC)", true, 0x000b,
+          VSEC, XECAM_CAP_READONLY },
+        { VSEC + VSEC_LEN, NULL, NULL, OUTSIDE },
+        { 0xfff, NULL, NULL, OUTSIDE },
+    };
+    struct xecam_vpci_byte_rule r;
+    unsigned int i;
+
+    assign(0);
+    for ( i = 0; i < XECAM_ARRAY_SIZE(where); i++ )
+    {
+        xecam_vpci_byte_rule(dev, where[i].reg, &r);
+        assert_string_equal(r.reg_name ? r.reg_name : "-",
+                            where[i].reg_name ? where[i].reg_name : "-");
+        assert_string_equal(r.cap_name ? r.cap_name : "-",
+                            where[i].cap_name ? where[i].cap_name : "-");
+        if ( !where[i].cap_name )
+        {
+            assert_null(r.cap_why);
+            continue;
+        }
+        assert_int_equal(r.cap_ext, where[i].ext);
+        assert_int_equal(r.cap_id, where[i].id);
+        assert_int_equal(r.cap_offset, where[i].cap);
+        assert_int_equal(r.cap_action, where[i].action);
+        assert_string_equal(r.cap_why,
+                            policy_reason(where[i].ext, where[i].id));
+    }
+    /* Registers outside capabilities say why they are so themselves. */
+    xecam_vpci_byte_rule(dev, 0x04, &r);
+    assert_non_null(strstr(r.reg_why, "XSA-59"));
+    xecam_vpci_byte_rule(dev, 0x100 + XECAM_CFG_SIZE, &r);
+    assert_null(r.reg_name);
+    assert_null(r.cap_name);
+}
+
+/* Where the policy is not followed, the rule says why. */
+static void test_rule_not_policy(void **state)
+{
+    static const struct xecam_cap_override ro_msix = {
+        .ext = false, .id = 0x11, .action = XECAM_CAP_READONLY,
+    };
+    struct xecam_assign_opts o = { .nr_overrides = 1, .overrides = &ro_msix };
+    struct xecam_vpci_byte_rule r;
+
+    /* MSI says it can do 128 vectors: its emulation refuses it. */
+    assert_int_equal(xecam_port_pci_write(HOST, MSI_CTRL, 2,
+                                          H_MSI_CTRL | 0x000e), 0);
+    assign_opts(&o);
+    xecam_vpci_byte_rule(dev, MSI + 4, &r);
+    assert_string_equal(r.cap_name, "MSI");
+    assert_int_equal(r.cap_action, XECAM_CAP_HIDE);
+    assert_non_null(strstr(r.cap_why, "emulation refuses"));
+    xecam_vpci_byte_rule(dev, MSIX + 4, &r);
+    assert_string_equal(r.cap_name, "MSI-X");
+    assert_int_equal(r.cap_action, XECAM_CAP_READONLY);
+    assert_non_null(strstr(r.cap_why, "overrides"));
+    /* The others keep the policy's word. */
+    xecam_vpci_byte_rule(dev, PMCSR, &r);
+    assert_int_equal(r.cap_action, XECAM_CAP_EMULATE);
+    assert_string_equal(r.cap_why, policy_reason(false, 0x01));
 }
 
 /* ---- 1. The XSA-131 sweep, against the published rule ---- */
@@ -1216,6 +1347,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         T(test_device_layout),
+        T(test_rule_names),
+        T(test_rule_not_policy),
         T(test_xsa131_sweep_normal),
         T(test_xsa131_sweep_permissive),
         T(test_intx_mirror_in_access),

@@ -167,6 +167,40 @@ static void test_endpoint_behind(void **state)
     assert_int_equal(rd(XECAM_SBDF(0, 0, 4, 0), 0x52, 2), 0);
 }
 
+/* Register names for the port; the endpoint's link rows by its view. */
+static void test_rule_names(void **state)
+{
+    struct xecam_vpci_byte_rule r;
+    struct xecam_vpci *port, *ep;
+
+    assert_int_equal(xecam_vpci_root_port(d, PORT, 1, &port), 0);
+    xecam_vpci_byte_rule(port, 0x4e, &r);
+    assert_string_equal(r.reg_name, "Link Capabilities");
+    assert_null(r.cap_name);
+    assert_false(r.claimed);            /* nothing reaches a device */
+    xecam_vpci_destroy(port);
+
+    /* Off bus 0: the endpoint's own link, Link Control the guest's. */
+    assert_int_equal(xecam_vpci_assign(d, EP, HOST, 0, &ep), 0);
+    xecam_vpci_byte_rule(ep, 0x50, &r);
+    assert_string_equal(r.reg_name, "Link Control");
+    assert_string_equal(r.cap_name, "PCI Express");
+    assert_int_equal(r.cap_offset, 0x40);
+    assert_int_equal(r.cap_action, XECAM_CAP_EMULATE);
+    assert_int_equal(r.emu, 0xff);
+    assert_int_equal(r.ro, 0);
+    xecam_vpci_destroy(ep);
+
+    /* An RCiEP has no link: the same row reads 0. */
+    assert_int_equal(xecam_vpci_assign(d, XECAM_SBDF(0, 0, 4, 0), HOST, 0,
+                                       &ep), 0);
+    xecam_vpci_byte_rule(ep, 0x50, &r);
+    assert_string_equal(r.reg_name, "Link Control");
+    assert_int_equal(r.emu, 0xff);
+    assert_int_equal(r.ro, 0xff);
+    xecam_vpci_destroy(ep);
+}
+
 static void test_errors(void **state)
 {
     unsigned long nth;
@@ -203,6 +237,7 @@ int main(void)
         T(test_guest_registers),
         T(test_unclaimed_bytes),
         T(test_endpoint_behind),
+        T(test_rule_names),
         T(test_errors),
 #undef T
     };

@@ -19,13 +19,37 @@ if "$ecamctl" replay --json examples/q35-basic/q35-basic.trace > "$tmp/json" &&
    [ "$(grep -c '"host_writes":2' "$tmp/json")" = 1 ]; then ok
 else bad "json output"; fi
 
-# The Q35 example: view and replay against their expected outputs.
+# The Q35 example: view, view --diff and replay against their expected
+# outputs.
 q=examples/q35
 if "$ecamctl" view --host $q/hosts.lspci $q/q35.cfg 2>/dev/null |
        diff -u $q/q35.view.expected - > "$tmp/d1" &&
+   "$ecamctl" view --diff --host $q/hosts.lspci $q/q35.cfg 2>/dev/null |
+       diff -u $q/q35.diff.expected - > "$tmp/d3" &&
    "$ecamctl" replay --host $q/hosts.lspci $q/q35.cfg $q/q35.trace 2>/dev/null |
        diff -u $q/q35.replay.expected - > "$tmp/d2"; then ok
-else bad "q35 golden outputs differ: $(head -20 "$tmp/d1" "$tmp/d2")"; fi
+else bad "q35 golden outputs differ: $(head -20 "$tmp/d1" "$tmp/d3" "$tmp/d2")"; fi
+
+# view --diff says why, in the module's words: a hidden capability with
+# its policy's reason (as docs/capabilities.md has it), an emulated
+# register with its capability's, a header register with its own, the
+# RCiEP view's link registers and the next pointers with theirs.
+policy_why() {   # "ext 0x0010"
+    grep -F "| $1 |" docs/capabilities.md | awk -F ' [|] ' '{ print $4 }' |
+        sed 's/ |$//'
+}
+"$ecamctl" view --diff --host $q/hosts.lspci $q/q35.cfg > "$tmp/qd" 2>/dev/null
+sriov=$(policy_why "ext 0x0010")
+msi=$(policy_why "std 0x05")
+if [ -n "$sriov" ] && [ -n "$msi" ] &&
+   grep -qF "0x160 4    0x00010010 0x00000000 SR-IOV: hidden: $sriov" "$tmp/qd" &&
+   grep -qF "0x05c 4    0xfee00000 0x00000000 MSI Message Address: emulated: $msi" "$tmp/qd" &&
+   grep -qF "0x030 4    0xfb000000 0x00000000 Expansion ROM BAR: emulated: the guest address is virtual" "$tmp/qd" &&
+   grep -qF "PCI Express Link Status: emulated: an RCiEP has no link: reads 0" "$tmp/qd" &&
+   grep -qF "0x150 4    0x1601000e 0x0001000e ARI Extended Capability Header: read-only: the next pointer skips" "$tmp/qd" &&
+   grep -qF "0x100 4    0x1101000d 0x11000000 ACS Null Extended Capability: hidden: 0x100 always holds a header" "$tmp/qd"
+then ok
+else bad "view --diff reasons: $(grep -c : "$tmp/qd") lines, sriov='$sriov' msi='$msi'"; fi
 
 # 2. Malformed lines: the exact position, exit 2, nothing after them runs.
 expect_error() {   # trace-text  "line:col: reason" in the trace
@@ -139,11 +163,12 @@ assert len(d[0]["config"]) == 8192 and d[1]["config"].startswith("f41a4110")
 ' "$tmp/j"; then ok
 else bad "view --json: $(head -c 300 "$tmp/j")"; fi
 
-# view --diff: host against guest, with the rule.
+# view --diff: host against guest, with the rule and its reason.
 if "$ecamctl" view --diff --host "$hosts" "$tmp/v.cfg" > "$tmp/d" 2>/dev/null &&
    grep -q '^0000:00:04.0  <- host 0000:00:03.0' "$tmp/d" &&
-   grep -q '0x004 2    0x0406     0x0004     partly emulated' "$tmp/d" &&
-   grep -q '0x084 2    0x9809     0x0009     emulated' "$tmp/d" &&
+   grep -q '0x004 2    0x0406     0x0004     Command: partly emulated: IO and MEM' "$tmp/d" &&
+   grep -q '0x084 2    0x9809     0x0009     Vendor Specific Capability ID, Next Pointer: read-only: the next pointer skips' "$tmp/d" &&
+   grep -q '0x098 4    0x80020011 0x00000000 MSI-X: hidden: the emulation refuses what the device says' "$tmp/d" &&
    grep -q 'no extended config space' "$tmp/d"; then ok
 else bad "view --diff: $(head -12 "$tmp/d")"; fi
 
@@ -180,6 +205,15 @@ sed -n '/<!-- rules:begin -->/,/<!-- rules:end -->/p' docs/permissive.md |
 if "$ecamctl" rules > "$tmp/rules" && diff -u "$tmp/doc-rules" "$tmp/rules" &&
    [ "$(wc -l < "$tmp/rules")" -gt 100 ]; then ok
 else bad "docs/permissive.md is out of date: run build/ecamctl rules"; fi
+# Rows are named by the module: capability, action, register; the body of
+# a capability the policy does not know is that capability's.
+if grep -qF '| 0x054 | 4 | MSI, emulated | Message Address | emulated |' \
+       "$tmp/rules" &&
+   grep -qF '| 0x004 | 2 | header | Command |' "$tmp/rules" &&
+   grep -qF '| 0x0d4 | 4 | VPD, hidden | - |' "$tmp/rules" &&
+   grep -qF '| 0x1fc | 4 | unknown ext ID 0x0fff, read-only | - | device |' \
+       "$tmp/rules"; then ok
+else bad "rules: rows not named by the module"; fi
 
 # 6. The command line, as git's: usage on stdout when asked for (0), on
 #    stderr with the error and a hint otherwise (2).
