@@ -64,7 +64,7 @@ static int ecam_part(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
         return XECAM_IO_OKAY;
     }
     if ( !host_ok )
-        xecam_bad_access(d, "8-byte ECAM (device model)", gpa, 8);
+        xecam_bad_access(d, "8-byte ECAM (not a vPCI function)", gpa, 8);
 
     return XECAM_IO_UNHANDLED;
 }

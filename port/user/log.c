@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <xecam/logline.h>
 #include <xecam/port.h>
 #include "internal.h"
 
@@ -98,10 +99,12 @@ void xecam_port_log(unsigned int level, const char *fmt, ...)
 {
     char buf[512];
     va_list ap;
+    int n;
 
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    n = vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
+    xecam_log_line(buf, sizeof(buf), n);
 
     pthread_mutex_lock(&log_lock);
     if ( !(level & XECAM_LOG_GUEST) || ratelimit_pass() )

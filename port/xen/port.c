@@ -27,6 +27,7 @@
 #include <asm/paging.h>
 
 #include <xecam/ecam.h>
+#include <xecam/logline.h>
 #include <public/hvm/ecam_op.h>
 
 /* ---- Locks and memory ---- */
@@ -129,12 +130,14 @@ void xecam_port_log(unsigned int level, const char *fmt, ...)
     unsigned int lvl = level & XECAM_LOG_LEVEL;
     char buf[192];
     va_list ap;
+    int n;
 
     if ( lvl >= ARRAY_SIZE(host) )
         lvl = ARRAY_SIZE(host) - 1;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    n = vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
+    xecam_log_line(buf, sizeof(buf), n);
     printk("%sxen-ecam: %s", (level & XECAM_LOG_GUEST ? guest : host)[lvl],
            buf);
 }
