@@ -148,10 +148,44 @@ static void check_sizes_of(struct run *r, unsigned int bdf)
         }
 }
 
+/*
+ * Writes of every size to the host bridge's Interrupt Line (0x3c, the
+ * guest's to write; Interrupt Pin beside it is read-only), seen by CF8.
+ * 8-byte and misaligned writes are bad accesses: dropped.
+ */
+static void check_writes(struct run *r)
+{
+    static const struct {
+        unsigned int reg, size;
+        uint64_t val;
+        uint8_t line;               /* what Interrupt Line reads after */
+    } w[] = {
+        { 0x3c, 1, 0x11, 0x11 },
+        { 0x3c, 2, 0x2233, 0x33 },
+        { 0x3c, 4, 0x44556677, 0x77 },
+        { 0x38, 8, 0x8899aabbccddeeffULL, 0x77 },
+        { 0x3b, 2, 0x9988, 0x77 },
+        { 0x3d, 1, 0xaa, 0x77 },
+    };
+    unsigned int i;
+
+    for ( i = 0; i < sizeof(w) / sizeof(w[0]); i++ )
+    {
+        uint64_t line;
+
+        mmio_write(gpa_of(r, r->base, 0, w[i].reg), w[i].size, w[i].val);
+        line = cf8_read(0, 0x3c, 1);
+        expect(r, line == (r->kind == GUEST_PVH ? 0xff : w[i].line),
+               "write of %u bytes at %#x: Interrupt Line %#lx", w[i].size,
+               w[i].reg, (unsigned long)line);
+    }
+}
+
 static void check_sizes(struct run *r)
 {
     check_sizes_of(r, BDF(0, 0, 0));
     check_sizes_of(r, BDF(0, 2, 0));
+    check_writes(r);
     report(r, "ecam-sizes");
 }
 
