@@ -259,7 +259,8 @@ XEN_E2E       := $(BUILD)/xen-e2e
 XEN_E2E_GUEST := tools/xen-e2e/guest
 XEN_E2E_FLAGS := $(KVM_GUEST_FLAGS:-I$(KVM_DIR)/tiny=) $(INC) -Wa,--noexecstack \
                  -Wl,--no-warn-rwx-segments
-XEN_E2E_SRCS  := $(XEN_E2E_GUEST)/entry.S $(wildcard $(XEN_E2E_GUEST)/*.c)
+XEN_E2E_SRCS  := $(XEN_E2E_GUEST)/entry.S $(XEN_E2E_GUEST)/idt.S \
+                 $(wildcard $(XEN_E2E_GUEST)/*.c)
 XEN_E2E_DEPS  := $(XEN_E2E_SRCS) $(XEN_E2E_GUEST)/pvh.S \
                  $(XEN_E2E_GUEST)/guest.lds $(XEN_E2E_GUEST)/guest.h \
                  tools/xen-e2e/mbox.h include/public/hvm/ecam_op.h

@@ -106,6 +106,9 @@ for kind in ${only:-pvh hvm}; do
     grep -q ") e2e: $kind done" "$out/console-on.txt" ||
         check "$kind.finished" FAIL "the guest never reported done"
 done
+if grep -a "Triple fault\|Domain crashed\|domain_crash" "$out/console-on.txt" > "$out/crashes.txt"; then
+    check xen.guest-crash FAIL "$(head -1 "$out/crashes.txt")"
+fi
 grep -a "xen-ecam:" "$out/console-on.txt" > "$out/module-on.log" || true
 say "the module's Xen log lines: $(wc -l < "$out/module-on.log") ($out/module-on.log)"
 

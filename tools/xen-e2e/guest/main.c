@@ -5,11 +5,26 @@
 static struct mbox mbox_page __attribute__((section(".mbox"), used));
 
 void guest_main(enum guest_kind kind);
+void idt_init(void);
+void trap(unsigned int vector, uint64_t error, uint64_t rip);
+
+static const char *kind_name = "guest";
+
+/* Any exception or interrupt: a failed check, then the guest powers off. */
+void trap(unsigned int vector, uint64_t error, uint64_t rip)
+{
+    print("e2e: %s.trap FAIL vector %u (255: an interrupt) error %#lx at "
+          "%#lx\n", kind_name, vector, (unsigned long)error,
+          (unsigned long)rip);
+    xen_poweroff();
+}
 
 void guest_main(enum guest_kind kind)
 {
     struct mbox *mb = &mbox_page;
 
+    kind_name = kind == GUEST_PVH ? "pvh" : "hvm";
+    idt_init();
     print("e2e: %s guest up\n", kind == GUEST_PVH ? "pvh" : "hvm");
     if ( (uintptr_t)mb != MBOX_GPA || mb->magic != MBOX_MAGIC )
         print("e2e: mailbox at %#lx not set up by dom0 (magic %#x)\n",
