@@ -387,16 +387,19 @@ static void check_hvm_ioreq(struct run *r)
     report(r, "hvm-ioreq");
 }
 
-/* Wait at 'step' until dom0 says go; false after about 2^40 cycles. */
+/*
+ * Wait at 'step' until dom0 says go; false after 2^31 spins (minutes).
+ * Counted, not timed: a restored domain may have its TSC emulated.
+ */
 static bool handshake(struct run *r, unsigned int step)
 {
-    uint64_t t0 = rdtsc();
+    unsigned long spins = 0;
 
     r->mb->wait = step;
     while ( r->mb->go != step )
     {
         asm volatile ( "pause" ::: "memory" );
-        if ( rdtsc() - t0 > (1ULL << 40) )
+        if ( ++spins > (1UL << 31) )
             return false;
     }
     return true;

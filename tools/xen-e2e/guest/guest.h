@@ -31,7 +31,6 @@ int snprint(char *buf, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
-uint64_t rdtsc(void);
 void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d);
 
 /* ---- xen.c: the hypercall page and the calls the checks make. ---- */

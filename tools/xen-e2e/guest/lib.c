@@ -72,14 +72,6 @@ void mmio_write(uint64_t gpa, unsigned int size, uint64_t val)
     }
 }
 
-uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-
-    asm volatile ( "rdtsc" : "=a" (lo), "=d" (hi) );
-    return ((uint64_t)hi << 32) | lo;
-}
-
 void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {
     asm volatile ( "cpuid" : "=a" (*a), "=b" (*b), "=c" (*c), "=d" (*d)
