@@ -36,11 +36,42 @@ static int emul_rc(int rc)
 
 /* ---- MMCONFIG ---- */
 
+static const struct hvm_mmio_ops ecam_ops;
+
+/*
+ * Does another of Xen's MMIO intercepts take 'addr'?  Xen's own emulation
+ * wins inside a window, as a CPU's local APIC does over the chipset's
+ * MMCONFIG decode: a LAPIC the guest moved there, or the MSI-X table of a
+ * passed-through device whose handler (msixtbl) Xen registers after ours,
+ * at the first assignment, and whose pages the placement's p2m walk sees
+ * only as emulated MMIO.  A read probe, so no intercept acts on it.
+ */
+static bool claimed_by_xen(const struct vcpu *v, unsigned long addr)
+{
+    const struct domain *d = v->domain;
+    const ioreq_t probe = {
+        .type = IOREQ_TYPE_COPY, .dir = IOREQ_READ, .state = STATE_IOREQ_NONE,
+        .addr = addr, .size = 1, .count = 1,
+    };
+    unsigned int i;
+
+    for ( i = 0; i < d->arch.hvm.io_handler_count; i++ )
+    {
+        const struct hvm_io_handler *h = &d->arch.hvm.io_handler[i];
+
+        if ( h->type == IOREQ_TYPE_COPY && h->mmio.ops != &ecam_ops &&
+             h->ops->accept(h, &probe) )
+            return true;
+    }
+
+    return false;
+}
+
 static int cf_check ecam_check(struct vcpu *v, unsigned long addr)
 {
     struct xecam_domain *xd = active(v->domain);
 
-    return xd && xecam_mmio_accept(xd, addr);
+    return xd && xecam_mmio_accept(xd, addr) && !claimed_by_xen(v, addr);
 }
 
 static int cf_check ecam_read(struct vcpu *v, unsigned long addr,
