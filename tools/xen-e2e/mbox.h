@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define MBOX_GPA        0x200000UL
+#define MBOX_GPA        0x110000UL
 #define MBOX_MAGIC      0x786f626dU     /* "mbox" */
 
 /* The steps, in the order the guest reaches them. */
