@@ -276,7 +276,7 @@ int main(int argc, char **argv)
     }
     if ( !strcmp(argv[1], "--version") )
     {
-        printf("xen-ecam %s\n", XECAM_VERSION);
+        printf("xen-ecam version %s\n", XECAM_VERSION);
         return 0;
     }
     if ( (rc = parse(argc, argv, &a)) )

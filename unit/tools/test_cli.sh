@@ -74,6 +74,33 @@ unusable "empty file" "$tmp/empty" \
          "$kvmecam" walk --trace "$tmp/t" --host "$tmp/empty"
 [ ! -e "$tmp/t" ] && ok || bad "kvmecam walk left an empty trace behind"
 
+# 4b. xen-ecam, the dom0 command: its manners, without Xen.
+xen_ecam=${XEN_ECAM:-build/xen-ecam}
+top='usage: xen-ecam get DOMID'
+asked "$top" "$xen_ecam" --help
+asked "$top" "$xen_ecam" -h
+asked "$top" "$xen_ecam" help
+asked "xen-ecam $v" "$xen_ecam" --version
+refused "unknown command 'frob'" "" "$xen_ecam" frob
+refused "'get' needs a domain id" "" "$xen_ecam" get
+refused "'get' needs a domain id" "" "$xen_ecam" get 0x8000
+refused "'set' needs a base address" "" "$xen_ecam" set 1
+refused "'move' needs a base address" "" "$xen_ecam" move 1 -1
+refused "unknown option '--frob'" "" "$xen_ecam" get 1 --frob
+refused "'-s' needs a value" "" "$xen_ecam" get 1 -s
+refused "bad value for '-s'" "" "$xen_ecam" get 1 -s 65536
+refused "bad value for '-b'" "" "$xen_ecam" set 1 0xe0000000 -b 5
+refused "bad value for '-b'" "" "$xen_ecam" set 1 0xe0000000 -b 0-256
+refused "bad value for '--rsvd'" "" "$xen_ecam" remove 1 --rsvd 0x100000000
+# Not on Xen: the hypercall interface cannot be opened, status 1.
+if [ ! -e /dev/xen/privcmd ]; then
+    "$xen_ecam" get 1 > "$tmp/o" 2> "$tmp/e"
+    rc=$?
+    [ $rc = 1 ] && [ ! -s "$tmp/o" ] &&
+        grep -q '^xen-ecam: cannot open the hypercall interface' "$tmp/e" &&
+        ok || bad "xen-ecam get 1 without Xen: rc=$rc $(cat "$tmp/e")"
+fi
+
 # 5. The manual pages render, as man -l renders them, without a warning.
 if command -v groff > /dev/null; then
     for m in man/ecamctl.1 man/kvmecam.1 man/xen-ecam.1; do
