@@ -173,6 +173,8 @@ void xecam_window_remove(struct xecam_domain *d, struct xecam_window *w);
 uint64_t xecam_window_size(uint8_t start_bus, uint8_t end_bus);
 /* -EINVAL unless the buses are in order and base is aligned as decoded. */
 int xecam_window_geometry(uint8_t start_bus, uint8_t end_bus, uint64_t base);
+bool xecam_windows_overlap(const struct xecam_window *a,
+                           const struct xecam_window *b);
 bool xecam_window_overlaps(const struct xecam_domain *d,
                            const struct xecam_window *w);
 /* Under the write lock: -EBUSY, -EEXIST (another window), -ENOSPC. */

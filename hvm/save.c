@@ -71,8 +71,7 @@ static int record_windows(const struct xen_hvm_ecam_record *rec,
         };
         for ( j = 0; j < i; j++ )
             if ( out[j].seg == out[i].seg ||
-                 (out[j].base <= out[i].base + out[i].size - 1 &&
-                  out[i].base <= out[j].base + out[j].size - 1) )
+                 xecam_windows_overlap(&out[j], &out[i]) )
                 return -EINVAL;
     }
 
@@ -117,6 +116,7 @@ int xecam_domain_load(struct xecam_domain *d,
     xecam_port_write_lock(d->lock);
     if ( xecam_domain_has_window(d) )
         rc = -EBUSY;
+    /* Distinct, free and at most 8 onto none: placing cannot fail. */
     for ( i = 0; !rc && i < rec->nr_windows; i++ )
         rc = xecam_window_place(d, &win[i]);
     if ( !rc )

@@ -144,9 +144,11 @@ int xecam_window_geometry(uint8_t start_bus, uint8_t end_bus, uint64_t base)
     return 0;
 }
 
-static bool overlaps(uint64_t b1, uint64_t s1, uint64_t b2, uint64_t s2)
+bool xecam_windows_overlap(const struct xecam_window *a,
+                           const struct xecam_window *b)
 {
-    return b1 <= b2 + (s2 - 1) && b2 <= b1 + (s1 - 1);
+    return a->base <= b->base + (b->size - 1) &&
+           b->base <= a->base + (a->size - 1);
 }
 
 bool xecam_window_overlaps(const struct xecam_domain *d,
@@ -158,7 +160,7 @@ bool xecam_window_overlaps(const struct xecam_domain *d,
     {
         const struct xecam_window *o = &d->windows.win[i];
 
-        if ( o->used && overlaps(w->base, w->size, o->base, o->size) )
+        if ( o->used && xecam_windows_overlap(w, o) )
             return true;
     }
 
