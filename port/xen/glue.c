@@ -53,14 +53,19 @@ static bool claimed_by_xen(const struct vcpu *v, unsigned long addr)
         .type = IOREQ_TYPE_COPY, .dir = IOREQ_READ, .state = STATE_IOREQ_NONE,
         .addr = addr, .size = 1, .count = 1,
     };
+    bool after_ours = false;
     unsigned int i;
 
+    /* Xen asks its intercepts in order: those before ours said no. */
     for ( i = 0; i < d->arch.hvm.io_handler_count; i++ )
     {
         const struct hvm_io_handler *h = &d->arch.hvm.io_handler[i];
 
-        if ( h->type == IOREQ_TYPE_COPY && h->mmio.ops != &ecam_ops &&
-             h->ops->accept(h, &probe) )
+        if ( h->type != IOREQ_TYPE_COPY )
+            continue;
+        if ( h->mmio.ops == &ecam_ops )
+            after_ours = true;
+        else if ( after_ours && h->ops->accept(h, &probe) )
             return true;
     }
 
