@@ -112,11 +112,18 @@ int xecam_port_pci_bar_size(uint32_t host_sbdf, unsigned int bar,
 
 /*
  * Map (or unmap) a guest BAR: guest-physical 'gaddr' onto host 'haddr' for
- * 'size' bytes, memory or I/O ports.  The host refuses what the domain may
- * not reach or what would cover RAM.                           fallible
+ * 'size' bytes, memory or I/O ports, starting *done bytes in and advancing
+ * *done with what is done.  The host refuses what the domain may not reach
+ * or what would cover RAM.  With 'preempt' it may stop early and return
+ * -ERESTART (*done says how far it got); a call goes on from there.  Takes
+ * host locks (Xen: the p2m): never called under a module lock.  fallible
  */
 int xecam_port_bar_map(const struct xecam_domain *d, bool map, bool io,
-                       uint64_t gaddr, uint64_t haddr, uint64_t size);
+                       uint64_t gaddr, uint64_t haddr, uint64_t size,
+                       bool preempt, uint64_t *done);
+
+/* Crash the domain: an unmap failed, so its p2m cannot be trusted. */
+void xecam_port_domain_crash(const struct xecam_domain *d);
 
 /*
  * ---- Interrupts and power of a passed-through function. ----  fallible

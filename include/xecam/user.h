@@ -135,6 +135,15 @@ struct xecam_user_mapping {
 };
 unsigned int xecam_user_mappings(domid_t id, struct xecam_user_mapping *out,
                                  unsigned int max);
+/*
+ * A preemptible map or unmap does at most 'bytes' per call, then answers
+ * -ERESTART, as Xen's does when preemption is pending (0: all at once).
+ */
+int xecam_user_map_preempt(domid_t id, uint64_t bytes);
+/* How many times the core called xecam_port_bar_map() for the domain. */
+unsigned long xecam_user_map_calls(domid_t id);
+/* Did the core crash the domain (xecam_port_domain_crash())? */
+bool xecam_user_domain_crashed(domid_t id);
 
 /* ---- Device models: ioreq servers served by a thread. ---- */
 /*
