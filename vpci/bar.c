@@ -159,7 +159,7 @@ static void bar_map(struct xecam_vpci *dev, struct xecam_vpci_bar *b, bool on)
 {
     uint64_t g = on ? bar_gaddr(dev, b) : 0;
 
-    on = on && g && dev->d;
+    on = on && g && dev->d && !b->never_map;
     if ( on == b->want && (!on || g == b->want_at) )
         return;
     b->want = on;
@@ -234,9 +234,18 @@ static void xecam_cf_check bar_write(struct xecam_vpci *dev,
     }
 }
 
-static bool sub_page(const struct xecam_vpci_bar *b)
+static bool sub_page(const struct xecam_vpci *dev,
+                     const struct xecam_vpci_bar *b)
 {
-    return b->size < PAGE || (b->host_addr & (PAGE - 1));
+    if ( b->size >= PAGE && !(b->host_addr & (PAGE - 1)) )
+        return false;
+    xecam_port_log(XECAM_LOG_INFO, "vpci %04x:%02x:%02x.%u: BAR at %#x is "
+                   "sub-page: never mapped\n", XECAM_SBDF_SEG(dev->host_sbdf),
+                   XECAM_SBDF_BUS(dev->host_sbdf),
+                   XECAM_SBDF_DEV(dev->host_sbdf),
+                   XECAM_SBDF_FN(dev->host_sbdf), b->offset);
+
+    return true;
 }
 
 /* The register of BAR i; b is NULL for an unimplemented one. */
@@ -284,11 +293,11 @@ static int bar_init(struct xecam_vpci *dev, unsigned int i, int *regs)
                            (uint32_t)mask | 3 | 0xffff0000U, b);
     case BAR_ROM:
         b->host_addr = lo & ~0x7ffU;
-        b->never_map = sub_page(b);
+        b->never_map = sub_page(dev, b);
         return add_bar_reg(dev, i, 0, ((uint32_t)mask & ~1U) | 0x7fe, b);
     case BAR_MEM32:
         b->host_addr = lo & ~0xfU;
-        b->never_map = sub_page(b);
+        b->never_map = sub_page(dev, b);
         return add_bar_reg(dev, i, lo & 0xf, (uint32_t)mask | 0xf, b);
     default:
         break;
@@ -297,7 +306,7 @@ static int bar_init(struct xecam_vpci *dev, unsigned int i, int *regs)
     if ( rc )
         return rc;
     b->host_addr = (lo & ~0xfU) | ((uint64_t)hi << 32);
-    b->never_map = sub_page(b);
+    b->never_map = sub_page(dev, b);
     dev->bar[i + 1].kind = BAR_MEM64_HI;
     *regs = 2;
 

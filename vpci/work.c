@@ -99,25 +99,26 @@ static void bar_log(struct xecam_vpci *dev, const struct xecam_vpci_bar *b,
                    (unsigned long long)b->at, rc);
 }
 
-/* Does [g, g + size) overlap another BAR the guest has decoding? */
-static bool over_sibling(struct xecam_vpci *dev,
+/*
+ * Does [g, g + size) overlap another of the device's BARs as mapped?  Its
+ * mappings are ours to read: we hold 'busy'.  The first BAR placed wins.
+ */
+static bool over_sibling(const struct xecam_vpci *dev,
                          const struct xecam_vpci_bar *b, uint64_t g)
 {
     unsigned int i;
-    bool hit = false;
 
-    xecam_port_mutex_lock(dev->lock);
     for ( i = 0; i < XECAM_NR_BARS; i++ )
     {
         const struct xecam_vpci_bar *o = &dev->bar[i];
 
-        if ( o != b && o->want && (o->kind == BAR_IO) == (b->kind == BAR_IO) &&
-             g < o->want_at + o->size && o->want_at < g + b->size )
-            hit = true;
+        if ( o != b && o->hi > o->lo &&
+             (o->kind == BAR_IO) == (b->kind == BAR_IO) &&
+             g < o->at + o->size && o->at < g + b->size )
+            return true;
     }
-    xecam_port_mutex_unlock(dev->lock);
 
-    return hit;
+    return false;
 }
 
 /*

@@ -18,7 +18,8 @@
 #define XECAM_FAULT_IOREQ  (1U << 5)   /* ioreq_send: -ENOMEM */
 #define XECAM_FAULT_MAP    (1U << 6)   /* bar_map: -ENOMEM */
 #define XECAM_FAULT_HOOK   (1U << 7)   /* msi/msix/power/reset: -EIO */
-#define XECAM_FAULT_ALL    0xffU
+#define XECAM_FAULT_UNMAP  (1U << 8)   /* bar_map, unmapping: -EIO */
+#define XECAM_FAULT_ALL    0x1ffU
 
 /*
  * Arm: the nth (1-based) call of any of 'kinds' from now on fails, once.

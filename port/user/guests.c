@@ -376,6 +376,8 @@ int xecam_port_bar_map(const struct xecam_domain *d, bool on, bool io,
 
     if ( on && xecam_user_fault(XECAM_FAULT_MAP) )
         return -ENOMEM;
+    if ( !on && xecam_user_fault(XECAM_FAULT_UNMAP) )
+        return -EIO;
     pthread_mutex_lock(&dom_lock);
     u = xecam_domain_host(d);
     len = size - *done;
