@@ -15,8 +15,8 @@ void xecam_user_dm_reset(void);
 /*
  * The lock order, checked (lockcheck.c, docs/locking.md).  Module locks
  * report each acquire (false: a counted self-deadlock, do not take it),
- * release (false: nothing to release) and destroy; each port call that can
- * take a host lock reports itself.
+ * release (false: nothing to release) and destroy (false: leave it); each
+ * port call that can take a host lock reports itself.
  */
 enum xecam_lc_how {
     XECAM_LC_READ,              /* domain lock, read */
@@ -32,7 +32,7 @@ enum xecam_lc_call {
 };
 bool xecam_user_lc_acquire(const void *lock, enum xecam_lc_how how);
 bool xecam_user_lc_release(const void *lock, enum xecam_lc_how how);
-void xecam_user_lc_destroy(const void *lock);
+bool xecam_user_lc_destroy(const void *lock);
 void xecam_user_lc_host(enum xecam_lc_call call);
 /* Back to the defaults.  (xecam_user_reset) */
 void xecam_user_lockcheck_reset(void);

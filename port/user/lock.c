@@ -138,9 +138,8 @@ int xecam_port_lock_create(struct xecam_lock **lock)
 
 void xecam_port_lock_destroy(struct xecam_lock *lock)
 {
-    if ( !lock )
+    if ( !lock || !xecam_user_lc_destroy(lock) )
         return;
-    xecam_user_lc_destroy(lock);
     pthread_mutex_destroy(&lock->writers);
     pthread_mutex_destroy(&lock->wait);
     pthread_cond_destroy(&lock->done);
@@ -247,9 +246,8 @@ int xecam_port_mutex_create(struct xecam_mutex **m)
 
 void xecam_port_mutex_destroy(struct xecam_mutex *m)
 {
-    if ( !m )
+    if ( !m || !xecam_user_lc_destroy(m) )
         return;
-    xecam_user_lc_destroy(m);
     pthread_mutex_destroy(&m->m);
     free(m);
 }

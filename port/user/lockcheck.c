@@ -18,7 +18,9 @@
  * A violation prints what was held and what was attempted, and aborts: a
  * test that triggers one fails loudly.  Negative tests switch to counting
  * (xecam_user_lockcheck_mode()).  A self-deadlock that is counted does not
- * take the lock (it would hang), and its release releases nothing.
+ * take the lock (it would hang), and its release releases nothing; a
+ * counted release of a lock not held, or destroy of a held one, does
+ * nothing either.
  *
  * The environment can change the defaults (xecam_user_reset() goes back to
  * them): XECAM_LOCKCHECK=warn prints every violation with its stack and goes
@@ -332,14 +334,17 @@ bool xecam_user_lc_release(const void *lock, enum xecam_lc_how how)
     return real;
 }
 
-void xecam_user_lc_destroy(const void *lock)
+bool xecam_user_lc_destroy(const void *lock)
 {
     int i = find(lock);
 
-    if ( i >= 0 )
-        violation("destroy of a held lock", "destroy of %s %p",
-                  mine.h[i].how == XECAM_LC_MUTEX ? "device mutex"
-                                                  : "domain lock", lock);
+    if ( i < 0 )
+        return true;
+    violation("destroy of a held lock", "destroy of %s %p",
+              mine.h[i].how == XECAM_LC_MUTEX ? "device mutex"
+                                              : "domain lock", lock);
+
+    return false;                       /* counted: leave it be */
 }
 
 /* Exactly which kinds of module lock this thread holds. */
