@@ -35,7 +35,8 @@ bool xecam_user_fault_fired(void);
  * attempted, the stack) and aborts, unless a negative test counts it.
  * xecam_user_reset() goes back to the defaults: abort, the temporary
  * pending list applied, or what XECAM_LOCKCHECK in the environment says
- * ("warn": print and go on; "strict": no pending list).
+ * ("warn": print and go on; "strict": no pending list; "off": no checks,
+ * for benchmarks only).
  */
 enum xecam_lockcheck_mode {
     XECAM_LOCKCHECK_ABORT,          /* print, abort() (the default) */
