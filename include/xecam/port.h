@@ -23,6 +23,14 @@ struct xecam_domain;
  * written rarely (Xen: a percpu rwlock, whose readers write nothing shared);
  * a mutex for devices, whose readers go without it (<xecam/seqcount.h>)
  * (Xen: a spinlock).
+ *
+ * The lock order (docs/locking.md; the userspace port checks it): host
+ * locks, then one domain lock, then one device mutex.  Under either, only
+ * leaf calls: config space (pci_read/write, pci_bar_size), log, zalloc,
+ * free, current_domid.  Never under them, as they can take host locks or
+ * wait: bar_map, msi_bind, msix_control, power_state, reset_function,
+ * gpa_range_free, ioreq_send, domain_get/put, copy_from/to_guest,
+ * may_control.
  */
 struct xecam_lock;
 struct xecam_mutex;

@@ -29,6 +29,30 @@ void xecam_user_fault_arm(unsigned int kinds, unsigned long nth);
 /* Has the armed fault been delivered? */
 bool xecam_user_fault_fired(void);
 
+/*
+ * ---- Lock order checking (docs/locking.md). ----
+ * The port checks every module lock taken and every host call made against
+ * the lock order.  A violation is printed (what was held, what was
+ * attempted, the stack) and aborts, unless a negative test counts it.
+ * xecam_user_reset() goes back to the defaults: abort, the temporary
+ * pending list applied, or what XECAM_LOCKCHECK in the environment says
+ * ("warn": print and go on; "strict": no pending list; "off": no checks,
+ * for benchmarks only).
+ */
+enum xecam_lockcheck_mode {
+    XECAM_LOCKCHECK_ABORT,          /* print, abort() (the default) */
+    XECAM_LOCKCHECK_COUNT,          /* count quietly and go on */
+    XECAM_LOCKCHECK_WARN,           /* print, count and go on */
+};
+/* Set the mode; the count starts again from 0. */
+void xecam_user_lockcheck_mode(enum xecam_lockcheck_mode mode);
+/* Violations counted since the mode was last set (any thread). */
+unsigned long xecam_user_lockcheck_violations(void);
+/* Ignore the pending list: calls the core will stop making under locks. */
+void xecam_user_lockcheck_strict(bool on);
+/* The last violation's report into buf (truncated); its full length. */
+size_t xecam_user_lockcheck_last(char *buf, size_t len);
+
 /* ---- Log sink. ---- */
 void xecam_user_log_clear(void);
 unsigned int xecam_user_log_lines(void);

@@ -166,6 +166,7 @@ struct xecam_domain *xecam_port_domain_get(domid_t domid)
     struct xecam_domain *d = NULL;
     struct user_domain *u;
 
+    xecam_user_lc_host(XECAM_LC_DOMAIN_GET);
     pthread_mutex_lock(&dom_lock);
     u = find(domid);
     if ( u && u->d )
@@ -182,6 +183,7 @@ void xecam_port_domain_put(struct xecam_domain *d)
 {
     struct user_domain *u = xecam_domain_host(d);
 
+    xecam_user_lc_host(XECAM_LC_DOMAIN_PUT);
     pthread_mutex_lock(&dom_lock);
     if ( u->refs )
         u->refs--;
@@ -193,6 +195,7 @@ int xecam_port_may_control(domid_t caller, const struct xecam_domain *target)
     const struct user_domain *u;
     int rc = -EPERM;
 
+    xecam_user_lc_host(XECAM_LC_MAY_CONTROL);
     pthread_mutex_lock(&dom_lock);
     u = find(caller);
     if ( u && !u->xsm_deny &&
@@ -270,6 +273,7 @@ int xecam_port_gpa_range_free(const struct xecam_domain *d, uint64_t gpa,
     uint64_t from = progress ? *progress : 0, len = size - from;
     int rc = 0;
 
+    xecam_user_lc_host(XECAM_LC_GPA_RANGE_FREE);
     if ( xecam_user_fault(XECAM_FAULT_P2M) )
         return -ENOMEM;
     pthread_mutex_lock(&dom_lock);
@@ -374,6 +378,7 @@ int xecam_port_bar_map(const struct xecam_domain *d, bool on, bool io,
     uint64_t len;
     int rc = -ESRCH;
 
+    xecam_user_lc_host(XECAM_LC_BAR_MAP);
     if ( on && xecam_user_fault(XECAM_FAULT_MAP) )
         return -ENOMEM;
     if ( !on && xecam_user_fault(XECAM_FAULT_UNMAP) )
@@ -477,12 +482,14 @@ void xecam_user_reset(void)
     xecam_user_pdev_remove_all();
     xecam_user_events_clear();
     xecam_user_fault_arm(0, 0);
+    xecam_user_lockcheck_reset();
     current_domid = 0;
 }
 
 int xecam_port_copy_from_guest(void *dst, xecam_guest_handle_t src,
                                size_t len)
 {
+    xecam_user_lc_host(XECAM_LC_COPY_FROM_GUEST);
     if ( !src.p || xecam_user_fault(XECAM_FAULT_COPY) )
         return -EFAULT;
     memcpy(dst, src.p, len);
@@ -493,6 +500,7 @@ int xecam_port_copy_from_guest(void *dst, xecam_guest_handle_t src,
 int xecam_port_copy_to_guest(xecam_guest_handle_t dst, const void *src,
                              size_t len)
 {
+    xecam_user_lc_host(XECAM_LC_COPY_TO_GUEST);
     if ( !dst.p || xecam_user_fault(XECAM_FAULT_COPY) )
         return -EFAULT;
     memcpy(dst.p, src, len);
