@@ -269,16 +269,18 @@ static unsigned long nr_made(enum call c)
 static void host_call(enum call c)
 {
     ioreq_t req = { .state = STATE_IOREQ_READY, .size = 4, .count = 1 };
-    uint64_t buf = 0;
+    uint64_t buf = 0, done = 0, undone = 0;
     xecam_guest_handle_t h = { .p = &buf };
 
     switch ( c )
     {
     case BAR_MAP:
         assert_int_equal(xecam_port_bar_map(d, true, false, 0xf0000000ULL,
-                                            0xfe000000ULL, 0x1000), 0);
+                                            0xfe000000ULL, 0x1000, false,
+                                            &done), 0);
         assert_int_equal(xecam_port_bar_map(d, false, false, 0xf0000000ULL,
-                                            0xfe000000ULL, 0x1000), 0);
+                                            0xfe000000ULL, 0x1000, false,
+                                            &undone), 0);
         break;
     case MSI_BIND:
         assert_int_equal(xecam_port_msi_bind(d, HOST, false, 0, 0, 1), 0);
