@@ -120,7 +120,9 @@ test-tsan: $(TSAN_BINS)
 # Hypervisor code sees include/ and Xen's public headers, nothing else, and
 # the userspace port's <xecam/port_prims.h>: compiler builtins and no
 # header, so the check still proves no libc.  Xen's own port_prims.h needs
-# Xen's headers: make xen-intree builds it.
+# Xen's headers: make xen-intree builds it.  scripts/check-prims.sh first
+# fails on builtins, __atomic and _Static_assert, which Xen's baseline
+# compiler lacks, anywhere but the ports.
 FS_FLAGS := $(STD) $(WARN) -O2 -ffreestanding -nostdinc -fno-builtin \
             -DXECAM_FREESTANDING $(INC) -idirafter $(BUILD)/xenpub
 $(BUILD)/xenpub/xen:
@@ -128,6 +130,7 @@ $(BUILD)/xenpub/xen:
 	ln -sfn $(XEN_PUBLIC) $@
 
 freestanding: $(BUILD)/xenpub/xen
+	@scripts/check-prims.sh
 	@mkdir -p $(BUILD)/fs
 	@set -e; for f in $(CORE_SRCS); do \
 	    echo "  FS $$f"; \

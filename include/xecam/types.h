@@ -56,7 +56,7 @@ enum xecam_errno {
  * is built with, one header each: port/user/include/xecam/port_prims.h
  * (GCC's builtins) and port/xen/include/xecam/port_prims.h (Xen's own
  * primitives; Xen's x86 baseline, GCC 4.1, has neither __atomic nor
- * _Static_assert).  The core names nothing else.
+ * _Static_assert).  The core names nothing else (scripts/check-prims.sh).
  * Each port defines:
  *
  *   XECAM_BUILD_BUG_ON(c)       fails the build if c, at file or block scope
