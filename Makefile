@@ -272,6 +272,7 @@ XEN_E2E_SRCS  := $(XEN_E2E_GUEST)/entry.S $(XEN_E2E_GUEST)/idt.S \
                  $(wildcard $(XEN_E2E_GUEST)/*.c)
 XEN_E2E_DEPS  := $(XEN_E2E_SRCS) $(XEN_E2E_GUEST)/pvh.S \
                  $(XEN_E2E_GUEST)/guest.lds $(XEN_E2E_GUEST)/guest.h \
+                 $(XEN_E2E_GUEST)/run.h \
                  tools/xen-e2e/mbox.h include/public/hvm/ecam_op.h
 
 $(XEN_E2E)/guest-pvh.elf: $(XEN_E2E_DEPS)

@@ -288,6 +288,14 @@ int xecam_vpci_quiesce(struct xecam_vpci *dev, bool preempt)
     xecam_vpci_reset_device(dev);
     dev->quiesced = true;
     xecam_vpci_unlock(dev);
+    if ( dev->d && dev->was_routed && !dev->emulated )
+        xecam_port_log(XECAM_LOG_INFO, "d%u: %04x:%02x:%02x.%u quiesced: "
+                       "BARs unmapped, device quiet\n",
+                       xecam_domain_id(dev->d),
+                       XECAM_SBDF_SEG(dev->host_sbdf),
+                       XECAM_SBDF_BUS(dev->host_sbdf),
+                       XECAM_SBDF_DEV(dev->host_sbdf),
+                       XECAM_SBDF_FN(dev->host_sbdf));
 
     return 0;
 }

@@ -17,6 +17,16 @@
 /* The steps, in the order the guest reaches them. */
 #define MBOX_STEP_MOVE  1               /* dom0 moves the window */
 #define MBOX_STEP_SAVE  2               /* dom0 saves and restores the guest */
+#define MBOX_STEP_PT    3               /* dom0 passes the devices through */
+
+/*
+ * Passthrough (arg[2] != 0 at init): where dom0 puts the functions it
+ * passes through, in the guest's segment 0.
+ */
+#define PT_EDU_BDF      0x0028          /* 00:05.0: QEMU's edu */
+#define PT_PORT_BDF     0x0030          /* 00:06.0: an emulated Root Port */
+#define PT_NIC_BUS      2               /* its secondary bus */
+#define PT_NIC_BDF      0x0200          /* 02:00.0: QEMU's e1000e */
 
 struct mbox {
     volatile uint32_t magic;            /* guest: MBOX_MAGIC once set up */

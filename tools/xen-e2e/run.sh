@@ -66,11 +66,17 @@ overlay() {
     cat "$dom0/base.cpio.gz" "$out/overlay.cpio.gz" > "$out/initrd.cpio.gz"
 }
 
-# boot XEN_GZ MODE CONSOLE_LOG: one run of QEMU, 400 s at most.
+# Devices to pass through, behind QEMU's AMD IOMMU: edu at 00:03.0 and an
+# e1000e behind a Root Port (01:00.0), as dom0's init expects them.
+PT_DEVICES="-device amd-iommu -device edu,addr=3 \
+    -device pcie-root-port,id=rp1,chassis=1,addr=4 -device e1000e,bus=rp1"
+
+# boot XEN_GZ MODE CONSOLE_LOG [QEMU ARGS]: one run of QEMU, 400 s at most.
 boot() {
     local xen=$out/$(basename "$1" .gz).elf t=$(date +%s)
     zcat "$1" > "$xen"
-    timeout 400 qemu-system-x86_64 -machine q35 -accel tcg \
+    # shellcheck disable=SC2086
+    timeout 400 qemu-system-x86_64 -machine q35 -accel tcg ${4:-} \
         -cpu qemu64,+svm,+npt -m 2048 -smp 2 -nographic -nodefaults \
         -serial stdio -no-reboot -kernel "$xen" \
         -append "console=com1 com1=115200,8n1 dom0_mem=512M,max:512M loglvl=all guest_loglvl=all noreboot" \
@@ -100,7 +106,8 @@ collect() {
 overlay
 say "booting Xen (CONFIG_XECAM=y) with dom0, then the PVH and HVM guests"
 only=${XEN_E2E_ONLY:-}
-boot "$build/xen-intree/xen-xecam-on.gz" "${only:-full}" "$out/console-on.txt"
+boot "$build/xen-intree/xen-xecam-on.gz" "${only:-full}" "$out/console-on.txt" \
+    "$PT_DEVICES"
 collect "$out/console-on.txt"
 for kind in ${only:-pvh hvm}; do
     grep -q ") e2e: $kind done" "$out/console-on.txt" ||

@@ -15,32 +15,15 @@ typedef uint16_t domid_t;
 #include <public/hvm/ecam_op.h>
 
 #define DOMID_SELF   0x7ff0U
-#define CF8_ENABLE   0x80000000U
-#define BDF(b, d, f) (((b) << 8) | ((d) << 3) | (f))
 
-struct run {
-    enum guest_kind kind;
-    const char *kname;
-    struct mbox *mb;
-    uint64_t base;              /* the window: segment 0, buses 0..end_bus */
-    unsigned int end_bus;
-    unsigned int passed, failed;
-    char why[160];              /* the first failure of the current check */
-};
+#include "run.h"
 
-static uint64_t ones(unsigned int size)
+uint64_t ones(unsigned int size)
 {
     return size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
 }
 
-/* Record the first failure of a check; the check's line gives it. */
-#define expect(r, cond, ...)                                    \
-    do {                                                        \
-        if ( !(cond) && !(r)->why[0] )                          \
-            snprint((r)->why, sizeof((r)->why), __VA_ARGS__);   \
-    } while ( 0 )
-
-static void report(struct run *r, const char *name)
+void report(struct run *r, const char *name)
 {
     if ( r->why[0] )
     {
@@ -88,8 +71,8 @@ static uint64_t cf8_read(unsigned int bdf, unsigned int reg,
     return (dw >> (8 * (reg & 3))) & ones(size);
 }
 
-static uint64_t ecam_read(const struct run *r, unsigned int bdf,
-                          unsigned int reg, unsigned int size)
+uint64_t ecam_read(const struct run *r, unsigned int bdf, unsigned int reg,
+                   unsigned int size)
 {
     return mmio_read(gpa_of(r, r->base, bdf, reg), size);
 }
@@ -391,7 +374,7 @@ static void check_hvm_ioreq(struct run *r)
  * Wait at 'step' until dom0 says go; false after 2^31 spins (minutes).
  * Counted, not timed: a restored domain may have its TSC emulated.
  */
-static bool handshake(struct run *r, unsigned int step)
+bool handshake(struct run *r, unsigned int step)
 {
     unsigned long spins = 0;
 
@@ -489,6 +472,8 @@ void run_checks(enum guest_kind kind, struct mbox *mb)
     /* A PVH guest is only saved when it answers xenstore's suspend. */
     if ( kind == GUEST_HVM )
         check_save_restore(&r);
+    if ( mb->arg[2] )
+        check_passthrough(&r);  /* last: the guest goes with BARs mapped */
     print("e2e: %s done: %u passed, %u failed\n", r.kname, r.passed,
           r.failed);
 }

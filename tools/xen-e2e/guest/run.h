@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What the checks share: a run's state, expect() and report(), ECAM reads. */
+#ifndef XEN_E2E_RUN_H
+#define XEN_E2E_RUN_H
+
+#include "guest.h"
+
+#define CF8_ENABLE   0x80000000U
+#define BDF(b, d, f) (((b) << 8) | ((d) << 3) | (f))
+
+struct run {
+    enum guest_kind kind;
+    const char *kname;
+    struct mbox *mb;
+    uint64_t base;              /* the window: segment 0, buses 0..end_bus */
+    unsigned int end_bus;
+    unsigned int passed, failed;
+    char why[160];              /* the first failure of the current check */
+};
+
+/* Record the first failure of a check; the check's line gives it. */
+#define expect(r, cond, ...)                                    \
+    do {                                                        \
+        if ( !(cond) && !(r)->why[0] )                          \
+            snprint((r)->why, sizeof((r)->why), __VA_ARGS__);   \
+    } while ( 0 )
+
+uint64_t ones(unsigned int size);
+void report(struct run *r, const char *name);
+uint64_t ecam_read(const struct run *r, unsigned int bdf, unsigned int reg,
+                   unsigned int size);
+/* Wait at mailbox step 'step' until dom0 says it is done; false: never. */
+bool handshake(struct run *r, unsigned int step);
+
+/* pt.c: functions dom0 passed through, served by the module's vPCI. */
+void check_passthrough(struct run *r);
+
+#endif /* XEN_E2E_RUN_H */
