@@ -180,6 +180,18 @@ bool xecam_window_overlaps(const struct xecam_domain *d,
 /* Under the write lock: -EBUSY, -EEXIST (another window), -ENOSPC. */
 int xecam_window_place(struct xecam_domain *d, const struct xecam_window *w);
 
+/*
+ * hypercall.c: the window operations the HVMOPs and the DMOPs share, in the
+ * order they run: arguments, rights (d held), then the state.
+ */
+struct xen_hvm_ecam_space;
+int xecam_window_check_set(const struct xen_hvm_ecam_space *a);
+int xecam_window_rights(const struct xecam_domain *d, domid_t caller,
+                        bool for_read);
+int xecam_window_set(struct xecam_domain *d,
+                     const struct xen_hvm_ecam_space *a);
+int xecam_window_get(struct xecam_domain *d, struct xen_hvm_ecam_space *a);
+
 /* route.c: the SBDF table; callers hold d->lock for writing. */
 struct xecam_route_bus *xecam_route_bus(const struct xecam_domain *d,
                                         uint32_t sbdf);
