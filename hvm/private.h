@@ -98,6 +98,10 @@ struct xecam_counters {
     unsigned long refused;
 };
 
+#define XECAM_DMOP_PORT_FREE   0
+#define XECAM_DMOP_PORT_BUSY   1  /* being assigned or deassigned */
+#define XECAM_DMOP_PORT_READY  2
+
 struct xecam_domain {
     domid_t id;
     unsigned int flags;           /* XECAM_DOMF_* */
@@ -117,6 +121,15 @@ struct xecam_domain {
         struct xecam_window w;
         uint64_t checked;
     } resume;
+    /*
+     * Root Ports that came with an assignment by XEN_DMOP_ecam_assign and
+     * go with its deassignment (dmop.c).  Under the write lock.
+     */
+    struct xecam_dmop_port {
+        uint8_t state;            /* XECAM_DMOP_PORT_* */
+        uint32_t guest_sbdf;      /* the function assigned behind it */
+        uint32_t port_sbdf;
+    } dmop_port[XECAM_MAX_DMOP_PORTS];
     /* Written by guest accesses without the lock: their own cache lines. */
     uint32_t cf8 __attribute__((aligned(64)));  /* CONFIG_ADDRESS latch */
     struct xecam_counters stats __attribute__((aligned(64)));

@@ -176,5 +176,15 @@ void xecam_user_ioreq_timeout(unsigned int ms);
 
 /* ---- Hypercall helper: the ECAM HVMOPs with a userspace argument. ---- */
 long xecam_user_hvm_op(unsigned int op, void *arg);
+/*
+ * ---- And HYPERVISOR_dm_op, as Xen's dm_op() runs it. ----
+ * 'buf' of 'size' bytes is the first buffer, a struct xen_dm_op (op, pad,
+ * then the op's argument).  -ESRCH: no domain 'domid' with ECAM state;
+ * -EPERM: the caller itself, or dm_op's XSM check refuses
+ * (XECAM_USER_XSM_DM_OP); -EFAULT: the buffer is short (or a copy fault);
+ * -EOPNOTSUPP: not an ECAM DMOP; -EINVAL: pad is not zero.  Then the op's
+ * own result (xecam_dm_op()), its argument copied back when it says so.
+ */
+long xecam_user_dm_op(domid_t domid, void *buf, size_t size);
 
 #endif /* XECAM_USER_H */
