@@ -51,8 +51,9 @@ static void usage(FILE *f)
             "       xen-ecam set DOMID BASE [-s SEG] [-b FIRST-LAST] [--dmop]\n"
             "       xen-ecam move DOMID BASE [-s SEG] [--dmop]\n"
             "       xen-ecam remove DOMID [-s SEG] [--dmop]\n"
-            "       xen-ecam assign DOMID HOST GUEST [--permissive] [--hidden]\n"
-            "                [--no-rciep] [--irq-control] [--root-port DD.F]\n"
+            "       xen-ecam assign DOMID HOST GUEST [--permissive]\n"
+            "                [--hidden] [--no-rciep] [--irq-control]\n"
+            "                [--root-port DD.F]\n"
             "       xen-ecam deassign DOMID GUEST\n"
             "       xen-ecam --help | --version\n"
             "\n"
@@ -93,8 +94,8 @@ static const char *errno_name(int e)
         { EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" },
         { ENOMEM, "ENOMEM" }, { EACCES, "EACCES" }, { EFAULT, "EFAULT" },
         { EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { EINVAL, "EINVAL" },
-        { ENOSPC, "ENOSPC" }, { ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-        { ENODEV, "ENODEV" }, { E2BIG, "E2BIG" }, { ENOTTY, "ENOTTY" },
+        { ENOSPC, "ENOSPC" }, { ENOSYS, "ENOSYS" }, { ENODEV, "ENODEV" },
+        { EOPNOTSUPP, "EOPNOTSUPP" }, { E2BIG, "E2BIG" }, { ENOTTY, "ENOTTY" },
     };
     size_t i;
 
