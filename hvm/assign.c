@@ -5,12 +5,30 @@
 #include "private.h"
 #include <xecam/vpci.h>
 
+/* Is host function 'host' still being quiesced?  Write lock held. */
+static bool in_limbo(const struct xecam_domain *d, uint32_t host)
+{
+    unsigned int i;
+
+    for ( i = 0; i < XECAM_MAX_LIMBO; i++ )
+        if ( d->limbo[i] && xecam_vpci_host_of(d->limbo[i]) == host )
+            return true;
+
+    return false;
+}
+
 int xecam_assign_device(struct xecam_domain *d, uint32_t guest_sbdf,
                         uint32_t host_sbdf, unsigned int flags)
 {
     struct xecam_vpci *dev;
+    bool busy;
     int rc;
 
+    xecam_port_read_lock(d->lock);
+    busy = in_limbo(d, host_sbdf);
+    xecam_port_read_unlock(d->lock);
+    if ( busy )
+        return -EBUSY;
     if ( d->flags & XECAM_DOMF_PERMISSIVE )
         flags |= XECAM_ASSIGN_PERMISSIVE;   /* the domain's default */
     rc = xecam_vpci_assign(d, guest_sbdf, host_sbdf, flags, &dev);
@@ -33,15 +51,105 @@ int xecam_assign_device(struct xecam_domain *d, uint32_t guest_sbdf,
     return rc;
 }
 
+/*
+ * A deassigned device waits in d->limbo[] while its quiescing is preempted,
+ * so the caller's next call (a continuation) goes on with it.  Returns the
+ * slot, or XECAM_MAX_LIMBO if it is not there.  Write lock held.
+ */
+static unsigned int limbo_find(const struct xecam_domain *d, uint32_t sbdf)
+{
+    unsigned int i;
+
+    for ( i = 0; i < XECAM_MAX_LIMBO; i++ )
+        if ( d->limbo[i] && d->limbo_sbdf[i] == sbdf )
+            break;
+
+    return i;
+}
+
+static unsigned int limbo_add(struct xecam_domain *d, uint32_t sbdf,
+                              struct xecam_vpci *dev)
+{
+    unsigned int i = limbo_find(d, sbdf);
+
+    if ( i < XECAM_MAX_LIMBO )
+        return i;
+    for ( i = 0; i < XECAM_MAX_LIMBO && d->limbo[i]; i++ )
+        continue;
+    if ( i < XECAM_MAX_LIMBO )
+    {
+        d->limbo[i] = dev;
+        d->limbo_sbdf[i] = sbdf;
+    }
+
+    return i;
+}
+
+/*
+ * The limbo slot holds the creator's reference; each caller working on the
+ * device holds one of its own, so two callers racing are both safe.
+ */
 int xecam_deassign_device(struct xecam_domain *d, uint32_t guest_sbdf)
 {
-    struct xecam_vpci *dev = xecam_route_remove_vpci(d, guest_sbdf);
+    struct xecam_vpci *dev, *gone = NULL;
+    unsigned int slot;
+    int rc;
 
+    xecam_port_write_lock(d->lock);
+    slot = limbo_find(d, guest_sbdf);
+    dev = slot < XECAM_MAX_LIMBO ? d->limbo[slot] : NULL;
+    if ( dev )
+        xecam_vpci_get(dev);
+    xecam_port_write_unlock(d->lock);
     if ( !dev )
-        return -ENOENT;
-    xecam_vpci_destroy(dev);
+    {
+        dev = xecam_route_remove_vpci(d, guest_sbdf);
+        if ( !dev )
+            return -ENOENT;
+        xecam_port_write_lock(d->lock);
+        slot = limbo_add(d, guest_sbdf, dev);
+        xecam_port_write_unlock(d->lock);
+        if ( slot == XECAM_MAX_LIMBO )
+        {
+            /* No room to wait in: quiesce unpreempted rather than lose it. */
+            xecam_vpci_destroy(dev);
+            return 0;
+        }
+        xecam_vpci_get(dev);
+    }
 
-    return 0;
+    rc = xecam_vpci_quiesce(dev, true);
+    if ( !rc )
+    {
+        xecam_port_write_lock(d->lock);
+        if ( d->limbo[slot] == dev )
+        {
+            d->limbo[slot] = NULL;
+            gone = dev;
+        }
+        xecam_port_write_unlock(d->lock);
+    }
+    if ( gone )
+        xecam_vpci_put(gone);
+    xecam_vpci_put(dev);
+
+    return rc ? -ERESTART : 0;
+}
+
+/*
+ * Teardown, no vCPU running: quiesce every device, routed or in limbo,
+ * preemptibly.  Nothing is freed here; xecam_domain_destroy() frees.
+ */
+int xecam_domain_quiesce(struct xecam_domain *d)
+{
+    unsigned int i;
+    int rc = 0;
+
+    for ( i = 0; !rc && i < XECAM_MAX_LIMBO; i++ )
+        if ( d->limbo[i] )
+            rc = xecam_vpci_quiesce(d->limbo[i], true);
+
+    return rc ?: xecam_route_quiesce(d);
 }
 
 int xecam_add_root_port(struct xecam_domain *d, uint32_t port_sbdf,

@@ -31,11 +31,10 @@ bool xecam_pio_accept(unsigned int port, unsigned int size)
             port + size <= XECAM_PCI_CFC + 4);
 }
 
-static int cfc_access(struct xecam_domain *d, unsigned int vcpu,
+static int cfc_access(struct xecam_domain *d, unsigned int vcpu, uint32_t cf8,
                       unsigned int port, unsigned int size, bool write,
                       uint32_t *val)
 {
-    uint32_t cf8 = xecam_read_once(d->cf8);
     unsigned int reg = (cf8 & 0xfc) | (port & 3) | ((cf8 >> 16) & 0xf00);
 
     if ( !(cf8 & CF8_ENABLE) )
@@ -59,10 +58,12 @@ int xecam_pio_read(struct xecam_domain *d, unsigned int vcpu,
     uint32_t v = xecam_ones(size);
     int rc = XECAM_IO_OKAY;
 
+    xecam_work_drain(d, vcpu);
     if ( port == XECAM_PCI_CF8 && size == 4 )
         v = xecam_read_once(d->cf8);
     else if ( xecam_pio_accept(port, size) )
-        rc = cfc_access(d, vcpu, port, size, false, &v);
+        rc = cfc_access(d, vcpu, xecam_read_once(d->cf8), port, size, false,
+                        &v);
     if ( rc == XECAM_IO_OKAY )
         *val = v;
 
@@ -72,10 +73,39 @@ int xecam_pio_read(struct xecam_domain *d, unsigned int vcpu,
 int xecam_pio_write(struct xecam_domain *d, unsigned int vcpu,
                     unsigned int port, unsigned int size, uint32_t val)
 {
+    xecam_work_drain(d, vcpu);
     if ( port == XECAM_PCI_CF8 && size == 4 )
         xecam_write_once(d->cf8, val & xecam_cf8_mask(d));
     else if ( xecam_pio_accept(port, size) )
-        return cfc_access(d, vcpu, port, size, true, &val);
+        return cfc_access(d, vcpu, xecam_read_once(d->cf8), port, size, true,
+                          &val);
 
     return XECAM_IO_OKAY;
+}
+
+int xecam_cfc_read(struct xecam_domain *d, unsigned int vcpu, uint32_t cf8,
+                   unsigned int port, unsigned int size, uint32_t *val)
+{
+    uint32_t v = xecam_ones(size);
+    int rc = XECAM_IO_OKAY;
+
+    xecam_work_drain(d, vcpu);
+    if ( port >= XECAM_PCI_CFC && xecam_pio_accept(port, size) )
+        rc = cfc_access(d, vcpu, cf8 & xecam_cf8_mask(d), port, size, false,
+                        &v);
+    if ( rc == XECAM_IO_OKAY )
+        *val = v;
+
+    return rc;
+}
+
+int xecam_cfc_write(struct xecam_domain *d, unsigned int vcpu, uint32_t cf8,
+                    unsigned int port, unsigned int size, uint32_t val)
+{
+    xecam_work_drain(d, vcpu);
+    if ( port < XECAM_PCI_CFC || !xecam_pio_accept(port, size) )
+        return XECAM_IO_OKAY;
+
+    return cfc_access(d, vcpu, cf8 & xecam_cf8_mask(d), port, size, true,
+                      &val);
 }

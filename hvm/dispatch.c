@@ -173,6 +173,7 @@ bool xecam_dispatch_locked(struct xecam_domain *d, uint32_t sbdf,
     unsigned int devfn = XECAM_SBDF_DEVFN(sbdf);
     const struct xecam_ioreq_server *s;
 
+    fwd->work = NULL;
     if ( b && b->vpci[devfn] )
     {
         if ( !b->shown[devfn] )
@@ -181,10 +182,15 @@ bool xecam_dispatch_locked(struct xecam_domain *d, uint32_t sbdf,
             return true;
         }
         xecam_count_stat(d->stats.to_vpci);
-        if ( write && xecam_vpci_write(b->vpci[devfn], reg, size, *val) )
-            xecam_count(d->stats.refused);
-        else if ( !write )
+        if ( !write )
             xecam_vpci_read(b->vpci[devfn], reg, size, val);
+        else if ( xecam_vpci_write_defer(b->vpci[devfn], reg, size, *val) )
+            xecam_count(d->stats.refused);
+        if ( write && xecam_vpci_has_work(b->vpci[devfn]) )
+        {
+            fwd->work = b->vpci[devfn];     /* done once the lock is off */
+            xecam_vpci_get(fwd->work);
+        }
         return true;
     }
     if ( d->flags & XECAM_DOMF_HOST_IOREQ )
@@ -224,6 +230,8 @@ int xecam_dispatch(struct xecam_domain *d, unsigned int vcpu, uint32_t sbdf,
     xecam_port_read_lock(d->lock);
     done = xecam_dispatch_locked(d, sbdf, reg, size, write, val, &fwd);
     xecam_port_read_unlock(d->lock);
+    if ( fwd.work )
+        xecam_work_after(d, vcpu, fwd.work);
     if ( !done && fwd.host )
         return XECAM_IO_UNHANDLED;
     if ( !done )

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Per-domain ECAM state: creation, teardown, counters, bad accesses. */
 #include "private.h"
+#include <xecam/vpci.h>
 
 int xecam_domain_create(domid_t id, unsigned int flags, void *host,
                         struct xecam_domain **out)
@@ -30,8 +31,13 @@ int xecam_domain_create(domid_t id, unsigned int flags, void *host,
 /* The caller guarantees nobody else uses d any more. */
 void xecam_domain_destroy(struct xecam_domain *d)
 {
+    unsigned int i;
+
     if ( !d )
         return;
+    xecam_work_destroy(d);
+    for ( i = 0; i < XECAM_MAX_LIMBO; i++ )
+        xecam_vpci_destroy(d->limbo[i]);
     xecam_ioreq_destroy_all(d);
     xecam_route_destroy(d);
     xecam_port_lock_destroy(d->lock);
@@ -57,6 +63,25 @@ void xecam_domain_stats(const struct xecam_domain *d, struct xecam_stats *s)
     s->ioreq_failed = xecam_read_once(d->stats.ioreq_failed);
     s->refused = xecam_read_once(d->stats.refused);
     s->accesses = s->to_vpci + s->to_ioreq + s->unclaimed;
+}
+
+bool xecam_domain_over_window(struct xecam_domain *d, uint64_t gpa,
+                              uint64_t size)
+{
+    unsigned int i;
+    bool hit = false;
+
+    xecam_port_read_lock(d->lock);
+    for ( i = 0; i < XECAM_MAX_WINDOWS; i++ )
+    {
+        const struct xecam_window *w = &d->windows.win[i];
+
+        if ( w->used && gpa < w->base + w->size && w->base < gpa + size )
+            hit = true;
+    }
+    xecam_port_read_unlock(d->lock);
+
+    return hit;
 }
 
 /* A bad MMCONFIG or CF8/CFC access: counted, and logged with a rate limit. */

@@ -45,6 +45,7 @@ static int ecam_part(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
     uint32_t sbdf = 0;
     bool done = true;
 
+    fwd.work = NULL;
     xecam_port_read_lock(d->lock);
     w = xecam_window_find(d, gpa);
     if ( w )
@@ -56,6 +57,8 @@ static int ecam_part(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
         xecam_count_stat(d->stats.unclaimed);
     xecam_port_read_unlock(d->lock);
 
+    if ( fwd.work )
+        xecam_work_after(d, vcpu, fwd.work);
     if ( done )
         return XECAM_IO_OKAY;
     if ( !fwd.host )
@@ -137,6 +140,7 @@ int xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
     uint32_t part;
     int rc;
 
+    xecam_work_drain(d, vcpu);
     if ( ecam_small(gpa, size) )
     {
         part = xecam_ones(size);
@@ -159,6 +163,7 @@ int xecam_mmio_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
 {
     uint32_t part = val & xecam_ones(size);
 
+    xecam_work_drain(d, vcpu);
     if ( ecam_small(gpa, size) )
         return ecam_part(d, vcpu, gpa, size, true, &part, true);
 

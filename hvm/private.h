@@ -85,7 +85,16 @@ struct xecam_fwd {
     bool host;                    /* the host forwards it (DOMF_HOST_IOREQ) */
     unsigned int id;
     unsigned long serial;
+    /* A vPCI device with host work to do, referenced (work.c). */
+    struct xecam_vpci *work;
 };
+
+/*
+ * vCPUs that can wait on a device's host work (work.c); a vCPU above them
+ * does its work unpreempted.  Xen's HVM guests have at most 128.
+ */
+#define XECAM_MAX_VCPUS 128
+#define XECAM_MAX_LIMBO 4
 
 /* Counters; 'accesses' is their sum, not counted itself. */
 /*
@@ -121,6 +130,14 @@ struct xecam_domain {
         struct xecam_window w;
         uint64_t checked;
     } resume;
+    /*
+     * The device each vCPU waits on (work.c): written by that vCPU alone,
+     * while it is kept from its guest, and by teardown once no vCPU runs.
+     */
+    struct xecam_vpci *pending[XECAM_MAX_VCPUS];
+    /* Deassigned devices whose quiescing was preempted (assign.c). */
+    struct xecam_vpci *limbo[XECAM_MAX_LIMBO];
+    uint32_t limbo_sbdf[XECAM_MAX_LIMBO];
     /*
      * Root Ports that came with an assignment by XEN_DMOP_ecam_assign and
      * go with its deassignment (dmop.c).  Under the write lock.
@@ -211,6 +228,7 @@ struct xecam_route_bus *xecam_route_bus(const struct xecam_domain *d,
 int xecam_route_prepare(struct xecam_domain *d, uint32_t start, uint32_t end);
 void xecam_route_trim(struct xecam_domain *d);
 void xecam_route_destroy(struct xecam_domain *d);
+int xecam_route_quiesce(struct xecam_domain *d);
 
 /*
  * dispatch.c: one config access.  _locked runs with d->lock held for
@@ -221,6 +239,11 @@ void xecam_route_destroy(struct xecam_domain *d);
 bool xecam_dispatch_locked(struct xecam_domain *d, uint32_t sbdf,
                            unsigned int reg, unsigned int size, bool write,
                            uint32_t *val, struct xecam_fwd *fwd);
+/* work.c: a vCPU's device work, after the locks are dropped. */
+void xecam_work_after(struct xecam_domain *d, unsigned int vcpu,
+                      struct xecam_vpci *dev);
+void xecam_work_drain(struct xecam_domain *d, unsigned int vcpu);
+void xecam_work_destroy(struct xecam_domain *d);
 /* XECAM_IO_OKAY, or XECAM_IO_UNHANDLED: the host's (DOMF_HOST_IOREQ). */
 int xecam_dispatch(struct xecam_domain *d, unsigned int vcpu, uint32_t sbdf,
                    unsigned int reg, unsigned int size, bool write,

@@ -173,6 +173,25 @@ void xecam_route_trim(struct xecam_domain *d)
     }
 }
 
+/* Teardown: quiesce the devices still routed; -ERESTART if preempted. */
+int xecam_route_quiesce(struct xecam_domain *d)
+{
+    unsigned int i, b, f;
+    int rc = 0;
+
+    for ( i = 0; i < XECAM_MAX_SEGMENTS; i++ )
+        for ( b = 0; d->seg[i].used && b < 256; b++ )
+        {
+            const struct xecam_route_bus *bus = d->seg[i].bus[b];
+
+            for ( f = 0; bus && f < 256; f++ )
+                if ( bus->vpci[f] && xecam_vpci_quiesce(bus->vpci[f], true) )
+                    rc = -ERESTART;
+        }
+
+    return rc;
+}
+
 /* Domain teardown: destroy the vPCI devices still routed, free it all. */
 void xecam_route_destroy(struct xecam_domain *d)
 {

@@ -17,6 +17,14 @@
  * The rule for writes while decode is on: a BAR's address cannot change
  * then (the write is ignored, counted and logged with a rate limit); the ROM
  * enable bit can, and maps or unmaps the ROM.
+ *
+ * Sub-page memory BARs (smaller than 4 KiB, or not page-aligned in the host)
+ * are never mapped: the guest would reach whatever else shares the host's
+ * page.  They read and size as the device says, and accesses to them reach
+ * nothing (all-ones), as with a BAR the host could not place.
+ *
+ * This file keeps the guest's view, under the device lock; the host's
+ * mappings follow it later, with no lock held (work.c).
  */
 #include "private.h"
 
@@ -98,12 +106,9 @@ void xecam_vpci_bar_hole(struct xecam_vpci *dev, unsigned int bar,
     b->hole[b->nr_holes++].end = end < b->size ? end : b->size;
 }
 
-/*
- * The parts of a BAR outside its holes, in address order: at most one
- * more than there are holes.  Returns how many.
- */
-static unsigned int bar_pieces(const struct xecam_vpci_bar *b,
-                               uint64_t *off, uint64_t *len)
+/* The parts of a BAR outside its holes, in address order. */
+unsigned int xecam_vpci_bar_pieces(const struct xecam_vpci_bar *b,
+                                   uint64_t *off, uint64_t *len)
 {
     unsigned int n = 0, i, first;
     uint64_t pos = 0;
@@ -136,32 +141,8 @@ static unsigned int bar_pieces(const struct xecam_vpci_bar *b,
     return n;
 }
 
-/* Map (or unmap) every piece at guest address g; all or nothing. */
-static int map_pieces(struct xecam_vpci *dev, const struct xecam_vpci_bar *b,
-                      bool map, uint64_t g)
-{
-    uint64_t off[XECAM_BAR_HOLES + 1], len[XECAM_BAR_HOLES + 1];
-    unsigned int n = bar_pieces(b, off, len), i;
-    bool io = b->kind == BAR_IO;
-    int rc = 0;
-
-    int err = 0;
-
-    for ( i = 0; i < n && (!rc || !map); i++ )
-    {
-        rc = xecam_port_bar_map(dev->d, map, io, g + off[i],
-                                b->host_addr + off[i], len[i]);
-        err = err ?: rc;        /* unmap: go on, but report */
-    }
-    while ( map && rc && i-- > 1 )
-        xecam_port_bar_map(dev->d, false, io, g + off[i - 1],
-                           b->host_addr + off[i - 1], len[i - 1]);
-
-    return map ? rc : err;
-}
-
 /* The device decodes its ROM only while its own enable bit is set. */
-static void rom_enable(struct xecam_vpci *dev, bool on)
+void xecam_vpci_rom_enable(struct xecam_vpci *dev, bool on)
 {
     uint32_t v;
 
@@ -170,37 +151,21 @@ static void rom_enable(struct xecam_vpci *dev, bool on)
         xecam_vpci_hw_write(dev, 0x30, 4, (v & ~PCI_ROM_ENABLE) | on);
 }
 
+/*
+ * The guest turns a BAR's decode on or off: record it, and leave the host
+ * work (work.c) for after the locks are dropped.  Never at address 0.
+ */
 static void bar_map(struct xecam_vpci *dev, struct xecam_vpci_bar *b, bool on)
 {
-    uint64_t g;
+    uint64_t g = on ? bar_gaddr(dev, b) : 0;
 
-    if ( !dev->d || on == b->mapped )
+    on = on && g && dev->d && !b->never_map;
+    if ( on == b->want && (!on || g == b->want_at) )
         return;
-    if ( !on )
-    {
-        /* A failed unmap leaves it mapped (and says so): never assumed. */
-        if ( map_pieces(dev, b, false, b->mapped_at) )
-        {
-            xecam_port_log(XECAM_LOG_ERR, "vpci %04x:%02x:%02x.%u: BAR at "
-                           "%#x could not be unmapped\n",
-                           XECAM_SBDF_SEG(dev->host_sbdf),
-                           XECAM_SBDF_BUS(dev->host_sbdf),
-                           XECAM_SBDF_DEV(dev->host_sbdf),
-                           XECAM_SBDF_FN(dev->host_sbdf), b->offset);
-            return;
-        }
-        b->mapped = false;
-        if ( b->kind == BAR_ROM )
-            rom_enable(dev, false);
-        return;
-    }
-    g = bar_gaddr(dev, b);
-    if ( !g || b->never_map || map_pieces(dev, b, true, g) )
-        return;
-    b->mapped = true;
-    b->mapped_at = g;
-    if ( b->kind == BAR_ROM )
-        rom_enable(dev, true);
+    b->want = on;
+    b->want_at = g;
+    b->failed = false;
+    xecam_write_once(dev->work, true);
 }
 
 static bool decodes(struct xecam_vpci *dev, const struct xecam_vpci_bar *b,
@@ -269,6 +234,20 @@ static void xecam_cf_check bar_write(struct xecam_vpci *dev,
     }
 }
 
+static bool sub_page(const struct xecam_vpci *dev,
+                     const struct xecam_vpci_bar *b)
+{
+    if ( b->size >= PAGE && !(b->host_addr & (PAGE - 1)) )
+        return false;
+    xecam_port_log(XECAM_LOG_INFO, "vpci %04x:%02x:%02x.%u: BAR at %#x is "
+                   "sub-page: never mapped\n", XECAM_SBDF_SEG(dev->host_sbdf),
+                   XECAM_SBDF_BUS(dev->host_sbdf),
+                   XECAM_SBDF_DEV(dev->host_sbdf),
+                   XECAM_SBDF_FN(dev->host_sbdf), b->offset);
+
+    return true;
+}
+
 /* The register of BAR i; b is NULL for an unimplemented one. */
 static int add_bar_reg(struct xecam_vpci *dev, unsigned int i,
                        uint32_t reset, uint32_t ro, struct xecam_vpci_bar *b)
@@ -314,9 +293,11 @@ static int bar_init(struct xecam_vpci *dev, unsigned int i, int *regs)
                            (uint32_t)mask | 3 | 0xffff0000U, b);
     case BAR_ROM:
         b->host_addr = lo & ~0x7ffU;
+        b->never_map = sub_page(dev, b);
         return add_bar_reg(dev, i, 0, ((uint32_t)mask & ~1U) | 0x7fe, b);
     case BAR_MEM32:
         b->host_addr = lo & ~0xfU;
+        b->never_map = sub_page(dev, b);
         return add_bar_reg(dev, i, lo & 0xf, (uint32_t)mask | 0xf, b);
     default:
         break;
@@ -325,6 +306,7 @@ static int bar_init(struct xecam_vpci *dev, unsigned int i, int *regs)
     if ( rc )
         return rc;
     b->host_addr = (lo & ~0xfU) | ((uint64_t)hi << 32);
+    b->never_map = sub_page(dev, b);
     dev->bar[i + 1].kind = BAR_MEM64_HI;
     *regs = 2;
 

@@ -72,8 +72,17 @@ struct xecam_vpci_bar {
     enum xecam_bar_kind kind;
     unsigned int offset;            /* of the (low) register */
     uint64_t host_addr, size;
-    bool mapped;
-    uint64_t mapped_at;             /* guest address while mapped */
+    /* The guest's view, under the device lock: decode on, at want_at. */
+    bool want;
+    uint64_t want_at;
+    /*
+     * The host's, changed only by whoever holds the device's 'busy' (work.c):
+     * bytes [lo, hi) of the BAR's mappable pieces, laid end to end, are
+     * mapped at guest address 'at'.  'failed': mapping want_at failed or was
+     * refused; not tried again until the guest's view changes.
+     */
+    uint64_t at, lo, hi;
+    bool failed;
     unsigned int nr_holes;
     bool never_map;                 /* more holes than XECAM_BAR_HOLES */
     struct { uint64_t start, end; } hole[XECAM_BAR_HOLES];  /* offsets */
@@ -136,6 +145,14 @@ struct xecam_cap_seen {
 struct xecam_vpci {
     uint32_t host_sbdf;
     struct xecam_mutex *lock;
+    /*
+     * Deferred host work (work.c).  refs: the creator's, plus one per vCPU
+     * waiting on its work; the last put frees.  work: the guest's view of a
+     * BAR changed since the host's was made to match it.  busy: someone is
+     * doing the host work.  dying: deassigned, every BAR wants unmapping.
+     */
+    unsigned int refs;
+    bool work, busy, dying, quiesced;
     unsigned long refused;
     unsigned long bar_writes_ignored;
     struct xecam_seq seq;           /* readers without the lock */
@@ -250,6 +267,8 @@ int xecam_vpci_caps_init(struct xecam_vpci *dev,
 void xecam_vpci_caps_free(struct xecam_vpci *dev);
 /* Back to the state after reset: every register, BARs, interrupts. */
 void xecam_vpci_reset_state(struct xecam_vpci *dev);
+/* vpci.c: a quiesced device's hardware, as the host left it. */
+void xecam_vpci_reset_device(struct xecam_vpci *dev);
 /* MSI / MSI-X changed: record whether either is on, resync INTx. */
 void xecam_vpci_irq_sync(struct xecam_vpci *dev);
 /* A checked device read: false if it failed. */
@@ -280,10 +299,15 @@ void xecam_cap_msix_reset(struct xecam_vpci *dev);
 bool xecam_cap_msi_enabled(struct xecam_vpci *dev);
 bool xecam_cap_msix_enabled(struct xecam_vpci *dev);
 
-/* bar.c */
+/* bar.c: the guest's view (under the device lock); work.c makes it so. */
 int xecam_vpci_bars_init(struct xecam_vpci *dev);
 void xecam_vpci_bars_decode(struct xecam_vpci *dev, bool io, bool on);
 void xecam_vpci_bars_unmap_all(struct xecam_vpci *dev);
+/* The parts of a BAR outside its holes; returns how many (at most 5). */
+unsigned int xecam_vpci_bar_pieces(const struct xecam_vpci_bar *b,
+                                   uint64_t *off, uint64_t *len);
+/* Turn the device's ROM decode on or off (a config write). */
+void xecam_vpci_rom_enable(struct xecam_vpci *dev, bool on);
 /* Keep [off, off + len) of BAR 'bar' (page-rounded) out of the guest. */
 void xecam_vpci_bar_hole(struct xecam_vpci *dev, unsigned int bar,
                          uint64_t off, uint64_t len);

@@ -22,6 +22,7 @@ int xecam_vpci_create(uint32_t host_sbdf, struct xecam_vpci **out)
         return rc;
     }
     dev->host_sbdf = host_sbdf;
+    dev->refs = 1;
     *out = dev;
 
     return 0;
@@ -104,18 +105,15 @@ static void restore(struct xecam_vpci *dev, unsigned int reg,
 }
 
 /*
- * Deassignment: nothing the guest set up survives (XSA-302/306).
- * Interrupts unbound, BARs unmapped, the device back in D0, its Command
- * and cache line size as the host left them but never mastering, and
- * interrupts the guest enabled directly (interrupt control) off.  Only a
- * device a guest could reach is touched: a refused assignment leaves the
- * hardware alone.
+ * Called by xecam_vpci_quiesce() (work.c) once every BAR is unmapped:
+ * interrupts unbound, the device back in D0, its Command and cache line size
+ * as the host left them but never mastering, and interrupts the guest
+ * enabled directly (interrupt control) off.
  */
-static void vpci_reset_device(struct xecam_vpci *dev)
+void xecam_vpci_reset_device(struct xecam_vpci *dev)
 {
     xecam_cap_msi_reset(dev);
     xecam_cap_msix_reset(dev);
-    xecam_vpci_bars_unmap_all(dev);
     if ( !dev->nr_regs || !dev->was_routed || dev->emulated )
         return;
     clear_bits(dev, dev->irq_msi_off ? dev->irq_msi_off + 2 : 0, 0x0001);
@@ -127,17 +125,17 @@ static void vpci_reset_device(struct xecam_vpci *dev)
     restore(dev, 0x04, 2, dev->cmd0 & ~PCI_CMD_MASTER);
 }
 
+/*
+ * Quiesce, not preemptibly, waiting out a vCPU that is doing the device's
+ * work, and drop the creator's reference.
+ */
 void xecam_vpci_destroy(struct xecam_vpci *dev)
 {
     if ( !dev )
         return;
-    xecam_vpci_lock(dev);
-    vpci_reset_device(dev);
-    xecam_vpci_unlock(dev);
-    xecam_vpci_regs_free(dev);
-    xecam_vpci_caps_free(dev);
-    xecam_port_mutex_destroy(dev->lock);
-    xecam_port_free(dev);
+    while ( xecam_vpci_quiesce(dev, false) )
+        xecam_cpu_relax();
+    xecam_vpci_put(dev);
 }
 
 void xecam_vpci_read(struct xecam_vpci *dev, unsigned int reg,
@@ -151,8 +149,8 @@ void xecam_vpci_read(struct xecam_vpci *dev, unsigned int reg,
     *val = xecam_vpci_access_read_unlocked(dev, reg, size);
 }
 
-bool xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,
-                      unsigned int size, uint32_t val)
+bool xecam_vpci_write_defer(struct xecam_vpci *dev, unsigned int reg,
+                            unsigned int size, uint32_t val)
 {
     bool refused;
 
@@ -161,6 +159,17 @@ bool xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,
     xecam_vpci_lock(dev);
     refused = xecam_vpci_access_write(dev, reg, size, val);
     xecam_vpci_unlock(dev);
+
+    return refused;
+}
+
+bool xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,
+                      unsigned int size, uint32_t val)
+{
+    bool refused = xecam_vpci_write_defer(dev, reg, size, val);
+
+    while ( xecam_vpci_work(dev, false) )
+        xecam_cpu_relax();
 
     return refused;
 }

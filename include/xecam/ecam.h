@@ -125,6 +125,34 @@ int  xecam_pio_read(struct xecam_domain *d, unsigned int vcpu,
 int  xecam_pio_write(struct xecam_domain *d, unsigned int vcpu,
                      unsigned int port, unsigned int size, uint32_t val);
 
+/*
+ * CFC-CFF with the host's own CONFIG_ADDRESS latch (Xen keeps one per
+ * domain and shows every CF8 write to its device models too): one latch,
+ * the host's; the module's (xecam_pio_*) is for hosts without one.
+ */
+int  xecam_cfc_read(struct xecam_domain *d, unsigned int vcpu, uint32_t cf8,
+                    unsigned int port, unsigned int size, uint32_t *val);
+int  xecam_cfc_write(struct xecam_domain *d, unsigned int vcpu, uint32_t cf8,
+                     unsigned int port, unsigned int size, uint32_t val);
+
+/*
+ * Deferred host work (docs/locking.md): a vCPU whose access left a device
+ * with host work it could not finish (preempted, or another was at it) is
+ * kept from its guest by the host, which calls this until it returns false.
+ */
+bool xecam_vcpu_resume(struct xecam_domain *d, unsigned int vcpu);
+
+/*
+ * Domain teardown, before its devices change owner or its p2m goes:
+ * every device quiesced (BARs unmapped, quiet).  Preemptible: -ERESTART
+ * until done, then 0.  xecam_domain_destroy() afterwards frees.
+ */
+int xecam_domain_quiesce(struct xecam_domain *d);
+
+/* Does [gpa, gpa + size) overlap one of the domain's windows? */
+bool xecam_domain_over_window(struct xecam_domain *d, uint64_t gpa,
+                              uint64_t size);
+
 /* Guest SBDF -> vPCI device.  -EEXIST if one is there already. */
 int xecam_route_add_vpci(struct xecam_domain *d, uint32_t sbdf,
                          struct xecam_vpci *dev);             /* fallible */
@@ -138,9 +166,13 @@ struct xecam_vpci *xecam_route_remove_vpci(struct xecam_domain *d,
  * Device assignment: host function 'host_sbdf' appears at 'guest_sbdf',
  * emulated by vPCI (XECAM_ASSIGN_* options).  -EEXIST: the guest function is
  * taken; -EBUSY: the host function is already assigned in this domain (in
- * Xen, to another domain is refused before, by device assignment itself);
- * plus xecam_vpci_assign()'s errors.  Deassignment resets the device
- * and all shadow state; -ENOENT if nothing is assigned there.
+ * Xen, to another domain is refused before, by device assignment itself),
+ * or still being quiesced after its deassignment; plus
+ * xecam_vpci_assign()'s errors.  Deassignment unmaps the BARs and quiets
+ * the device before it returns 0 (nothing survives of what the guest set
+ * up); -ENOENT if nothing is assigned there; -ERESTART (preempted, or a
+ * vCPU is at the device's work): call again with the same arguments, as a
+ * hypercall continuation does.
  */
 int xecam_assign_device(struct xecam_domain *d, uint32_t guest_sbdf,
                         uint32_t host_sbdf, unsigned int flags);

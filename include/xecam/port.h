@@ -23,6 +23,14 @@ struct xecam_domain;
  * written rarely (Xen: a percpu rwlock, whose readers write nothing shared);
  * a mutex for devices, whose readers go without it (<xecam/seqcount.h>)
  * (Xen: a spinlock).
+ *
+ * The lock order (docs/locking.md; the userspace port checks it): host
+ * locks, then one domain lock, then one device mutex.  Under either, only
+ * leaf calls: config space (pci_read/write, pci_bar_size), log, zalloc,
+ * free, current_domid.  Never under them, as they can take host locks or
+ * wait: bar_map, msi_bind, msix_control, power_state, reset_function,
+ * gpa_range_free, ioreq_send, domain_get/put, copy_from/to_guest,
+ * may_control.
  */
 struct xecam_lock;
 struct xecam_mutex;
@@ -134,11 +142,18 @@ int xecam_port_pci_bar_size(uint32_t host_sbdf, unsigned int bar,
 
 /*
  * Map (or unmap) a guest BAR: guest-physical 'gaddr' onto host 'haddr' for
- * 'size' bytes, memory or I/O ports.  The host refuses what the domain may
- * not reach or what would cover RAM.                           fallible
+ * 'size' bytes, memory or I/O ports, starting *done bytes in and advancing
+ * *done with what is done.  The host refuses what the domain may not reach
+ * or what would cover RAM.  With 'preempt' it may stop early and return
+ * -ERESTART (*done says how far it got); a call goes on from there.  Takes
+ * host locks (Xen: the p2m): never called under a module lock.  fallible
  */
 int xecam_port_bar_map(const struct xecam_domain *d, bool map, bool io,
-                       uint64_t gaddr, uint64_t haddr, uint64_t size);
+                       uint64_t gaddr, uint64_t haddr, uint64_t size,
+                       bool preempt, uint64_t *done);
+
+/* Crash the domain: an unmap failed, so its p2m cannot be trusted. */
+void xecam_port_domain_crash(const struct xecam_domain *d);
 
 /*
  * ---- Interrupts and power of a passed-through function. ----  fallible

@@ -72,6 +72,10 @@ enum xecam_errno {
 #define xecam_read_once(x)      __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define xecam_write_once(x, v)  __atomic_store_n(&(x), v, __ATOMIC_RELAXED)
 #define xecam_count(x)          __atomic_fetch_add(&(x), 1, __ATOMIC_RELAXED)
+/* A reference count's decrement: the old value. */
+#define xecam_fetch_dec(x)      __atomic_fetch_sub(&(x), 1, __ATOMIC_ACQ_REL)
+/* In a wait for another CPU: a barrier, so the wait reloads what it reads. */
+#define xecam_cpu_relax()       __asm__ __volatile__ ( "" ::: "memory" )
 /*
  * Per-access statistics: no locked instruction on the hot path, at the price
  * of a lost count when two vCPUs bump the same counter at once.

@@ -18,7 +18,8 @@
 #define XECAM_FAULT_IOREQ  (1U << 5)   /* ioreq_send: -ENOMEM */
 #define XECAM_FAULT_MAP    (1U << 6)   /* bar_map: -ENOMEM */
 #define XECAM_FAULT_HOOK   (1U << 7)   /* msi/msix/power/reset: -EIO */
-#define XECAM_FAULT_ALL    0xffU
+#define XECAM_FAULT_UNMAP  (1U << 8)   /* bar_map, unmapping: -EIO */
+#define XECAM_FAULT_ALL    0x1ffU
 
 /*
  * Arm: the nth (1-based) call of any of 'kinds' from now on fails, once.
@@ -27,6 +28,30 @@
 void xecam_user_fault_arm(unsigned int kinds, unsigned long nth);
 /* Has the armed fault been delivered? */
 bool xecam_user_fault_fired(void);
+
+/*
+ * ---- Lock order checking (docs/locking.md). ----
+ * The port checks every module lock taken and every host call made against
+ * the lock order.  A violation is printed (what was held, what was
+ * attempted, the stack) and aborts, unless a negative test counts it.
+ * xecam_user_reset() goes back to the defaults: abort, the temporary
+ * pending list applied, or what XECAM_LOCKCHECK in the environment says
+ * ("warn": print and go on; "strict": no pending list; "off": no checks,
+ * for benchmarks only).
+ */
+enum xecam_lockcheck_mode {
+    XECAM_LOCKCHECK_ABORT,          /* print, abort() (the default) */
+    XECAM_LOCKCHECK_COUNT,          /* count quietly and go on */
+    XECAM_LOCKCHECK_WARN,           /* print, count and go on */
+};
+/* Set the mode; the count starts again from 0. */
+void xecam_user_lockcheck_mode(enum xecam_lockcheck_mode mode);
+/* Violations counted since the mode was last set (any thread). */
+unsigned long xecam_user_lockcheck_violations(void);
+/* Ignore the pending list: calls the core will stop making under locks. */
+void xecam_user_lockcheck_strict(bool on);
+/* The last violation's report into buf (truncated); its full length. */
+size_t xecam_user_lockcheck_last(char *buf, size_t len);
 
 /* ---- Log sink. ---- */
 void xecam_user_log_clear(void);
@@ -148,6 +173,15 @@ struct xecam_user_mapping {
 };
 unsigned int xecam_user_mappings(domid_t id, struct xecam_user_mapping *out,
                                  unsigned int max);
+/*
+ * A preemptible map or unmap does at most 'bytes' per call, then answers
+ * -ERESTART, as Xen's does when preemption is pending (0: all at once).
+ */
+int xecam_user_map_preempt(domid_t id, uint64_t bytes);
+/* How many times the core called xecam_port_bar_map() for the domain. */
+unsigned long xecam_user_map_calls(domid_t id);
+/* Did the core crash the domain (xecam_port_domain_crash())? */
+bool xecam_user_domain_crashed(domid_t id);
 
 /* ---- Device models: ioreq servers served by a thread. ---- */
 /*

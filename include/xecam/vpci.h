@@ -56,8 +56,26 @@ struct xecam_vpci_reg {
  * byte reads from the device and every write is refused.       fallible
  */
 int  xecam_vpci_create(uint32_t host_sbdf, struct xecam_vpci **out);
-/* Undo everything: unmap its BARs, stop its bus mastering, free it. */
+/*
+ * Undo everything: unmap its BARs, stop its bus mastering, drop the
+ * creator's reference (the last one frees it).  Not preemptible.
+ */
 void xecam_vpci_destroy(struct xecam_vpci *dev);
+
+/*
+ * Deferred host work (vpci/work.c, docs/locking.md).  A config write records
+ * what the host must do; xecam_vpci_work() does it, with no module lock
+ * held: 0 when the host matches the guest's view, -ERESTART when preempted
+ * (preempt: the host may ask), -EBUSY when another is doing it: call again.
+ * xecam_vpci_quiesce() is deassignment's: every BAR unmapped, then the
+ * device made quiet; the same return values.  References keep a device
+ * alive while a vCPU waits on its work.
+ */
+bool xecam_vpci_has_work(const struct xecam_vpci *dev);
+int  xecam_vpci_work(struct xecam_vpci *dev, bool preempt);
+int  xecam_vpci_quiesce(struct xecam_vpci *dev, bool preempt);
+void xecam_vpci_get(struct xecam_vpci *dev);
+void xecam_vpci_put(struct xecam_vpci *dev);
 
 /* Assignment options. */
 #define XECAM_ASSIGN_PERMISSIVE (1U << 0)   /* permissive config writes */
@@ -154,9 +172,16 @@ void xecam_vpci_set_mf(struct xecam_vpci *dev, bool mf);
 /* Config accesses (size 1, 2 or 4, naturally aligned, below 4 KiB). */
 void xecam_vpci_read(struct xecam_vpci *dev, unsigned int reg,
                      unsigned int size, uint32_t *val);
-/* True if the write was refused, in part or whole (unknown bytes). */
+/*
+ * True if the write was refused, in part or whole (unknown bytes).  It does
+ * the host work the write asks for before it returns; call it holding no
+ * module lock.  The router, which holds the domain's lock, uses
+ * xecam_vpci_write_defer() and does the work once it has dropped it.
+ */
 bool xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,
                       unsigned int size, uint32_t val);
+bool xecam_vpci_write_defer(struct xecam_vpci *dev, unsigned int reg,
+                            unsigned int size, uint32_t val);
 
 /*
  * Registration.  -EINVAL: size not 1/2/4, offset not aligned to it, or a

@@ -271,6 +271,7 @@ int xecam_port_ioreq_send(const struct xecam_domain *d, unsigned int id,
     unsigned int i;
     int rc;
 
+    xecam_user_lc_host(XECAM_LC_IOREQ_SEND);
     if ( vcpu >= MAX_VCPUS )
         return -EINVAL;
     if ( xecam_user_fault(XECAM_FAULT_IOREQ) )

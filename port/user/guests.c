@@ -28,6 +28,9 @@ struct user_domain {
     bool dying;                      /* being destroyed */
     unsigned int gpa_bits;           /* guest-physical address width */
     uint64_t preempt_bytes;          /* p2m walked per preemptible call */
+    uint64_t map_bytes;              /* mapped per preemptible call */
+    unsigned long map_calls;         /* xecam_port_bar_map() calls */
+    bool crashed;
 };
 
 static pthread_mutex_t dom_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -164,6 +167,7 @@ struct xecam_domain *xecam_port_domain_get(domid_t domid)
     struct xecam_domain *d = NULL;
     struct user_domain *u;
 
+    xecam_user_lc_host(XECAM_LC_DOMAIN_GET);
     pthread_mutex_lock(&dom_lock);
     u = find(domid);
     if ( u && u->d )
@@ -180,6 +184,7 @@ void xecam_port_domain_put(struct xecam_domain *d)
 {
     struct user_domain *u = xecam_domain_host(d);
 
+    xecam_user_lc_host(XECAM_LC_DOMAIN_PUT);
     pthread_mutex_lock(&dom_lock);
     if ( u->refs )
         u->refs--;
@@ -193,6 +198,7 @@ static int allowed(domid_t caller, domid_t target, unsigned int hook,
     const struct user_domain *u;
     int rc = -EPERM;
 
+    xecam_user_lc_host(XECAM_LC_MAY_CONTROL);
     pthread_mutex_lock(&dom_lock);
     u = find(caller);
     if ( u && !(u->xsm_refuse & hook) &&
@@ -321,6 +327,7 @@ int xecam_port_gpa_range_free(const struct xecam_domain *d, uint64_t gpa,
     uint64_t from = progress ? *progress : 0, len = size - from;
     int rc = 0;
 
+    xecam_user_lc_host(XECAM_LC_GPA_RANGE_FREE);
     if ( xecam_user_fault(XECAM_FAULT_P2M) )
         return -ENOMEM;
     pthread_mutex_lock(&dom_lock);
@@ -344,51 +351,160 @@ int xecam_port_gpa_range_free(const struct xecam_domain *d, uint64_t gpa,
     return rc;
 }
 
-static int unmap(struct user_domain *u, bool io, uint64_t gaddr,
-                 uint64_t size)
+/* Take [g, g + size) of I/O or memory space out of every mapping. */
+static int unmap(struct user_domain *u, bool io, uint64_t g, uint64_t size)
+{
+    unsigned int i;
+    bool hit = false;
+
+    for ( i = 0; i < u->nr_maps; )
+    {
+        struct xecam_user_mapping *m = &u->map[i];
+        uint64_t end = m->gaddr + m->size;
+
+        if ( m->io != io || g >= end || m->gaddr >= g + size )
+        {
+            i++;
+            continue;
+        }
+        hit = true;
+        if ( m->gaddr < g && end > g + size )   /* a hole in the middle */
+        {
+            if ( u->nr_maps == MAX_MAPS )
+                return -ENOSPC;
+            u->map[u->nr_maps] = *m;
+            u->map[u->nr_maps].gaddr = g + size;
+            u->map[u->nr_maps].haddr += g + size - m->gaddr;
+            u->map[u->nr_maps++].size = end - (g + size);
+            m->size = g - m->gaddr;
+            i++;
+        }
+        else if ( m->gaddr < g )                /* keep the head */
+        {
+            m->size = g - m->gaddr;
+            i++;
+        }
+        else if ( end > g + size )              /* keep the tail */
+        {
+            m->haddr += g + size - m->gaddr;
+            m->size = end - (g + size);
+            m->gaddr = g + size;
+            i++;
+        }
+        else
+            *m = u->map[--u->nr_maps];
+    }
+
+    return hit ? 0 : -ENOENT;
+}
+
+/* Map, growing a mapping this one continues (a preempted map's next part). */
+static int map(struct user_domain *u, bool io, uint64_t g, uint64_t h,
+               uint64_t size)
 {
     unsigned int i;
 
+    if ( (io && g + size > 0x10000) || (!io && over_ram(u, g, size)) )
+        return -EPERM;
     for ( i = 0; i < u->nr_maps; i++ )
-        if ( u->map[i].io == io && u->map[i].gaddr == gaddr &&
-             u->map[i].size == size )
+        if ( u->map[i].io == io && u->map[i].gaddr + u->map[i].size == g &&
+             u->map[i].haddr + u->map[i].size == h )
         {
-            u->map[i] = u->map[--u->nr_maps];
+            u->map[i].size += size;
             return 0;
         }
+    if ( u->nr_maps == MAX_MAPS )
+        return -ENOSPC;
+    u->map[u->nr_maps].io = io;
+    u->map[u->nr_maps].gaddr = g;
+    u->map[u->nr_maps].haddr = h;
+    u->map[u->nr_maps++].size = size;
 
-    return -ENOENT;
+    return 0;
 }
 
 /* Map onto nothing that is RAM; I/O ports stay below 64 KiB. */
-int xecam_port_bar_map(const struct xecam_domain *d, bool map, bool io,
-                       uint64_t gaddr, uint64_t haddr, uint64_t size)
+int xecam_port_bar_map(const struct xecam_domain *d, bool on, bool io,
+                       uint64_t gaddr, uint64_t haddr, uint64_t size,
+                       bool preempt, uint64_t *done)
 {
     struct user_domain *u;
+    uint64_t len;
     int rc = -ESRCH;
 
-    if ( map && xecam_user_fault(XECAM_FAULT_MAP) )
+    xecam_user_lc_host(XECAM_LC_BAR_MAP);
+    if ( on && xecam_user_fault(XECAM_FAULT_MAP) )
         return -ENOMEM;
+    if ( !on && xecam_user_fault(XECAM_FAULT_UNMAP) )
+        return -EIO;
     pthread_mutex_lock(&dom_lock);
     u = xecam_domain_host(d);
-    if ( u && !map )
-        rc = unmap(u, io, gaddr, size);
-    else if ( u && ((io && gaddr + size > 0x10000) ||
-                    (!io && over_ram(u, gaddr, size))) )
-        rc = -EPERM;
-    else if ( u && u->nr_maps == MAX_MAPS )
-        rc = -ENOSPC;
-    else if ( u )
+    len = size - *done;
+    if ( u && preempt && u->map_bytes && u->map_bytes < len )
+        len = u->map_bytes;
+    if ( u )
     {
-        u->map[u->nr_maps].io = io;
-        u->map[u->nr_maps].gaddr = gaddr;
-        u->map[u->nr_maps].haddr = haddr;
-        u->map[u->nr_maps++].size = size;
-        rc = 0;
+        u->map_calls++;
+        rc = on ? map(u, io, gaddr + *done, haddr + *done, len)
+                : unmap(u, io, gaddr + *done, len);
     }
+    if ( !rc )
+        *done += len;
+    if ( !rc && *done < size )
+        rc = -ERESTART;
     pthread_mutex_unlock(&dom_lock);
 
     return rc;
+}
+
+void xecam_port_domain_crash(const struct xecam_domain *d)
+{
+    struct user_domain *u;
+
+    pthread_mutex_lock(&dom_lock);
+    u = xecam_domain_host(d);
+    if ( u )
+        u->crashed = true;
+    pthread_mutex_unlock(&dom_lock);
+}
+
+int xecam_user_map_preempt(domid_t id, uint64_t bytes)
+{
+    struct user_domain *u;
+
+    pthread_mutex_lock(&dom_lock);
+    u = find_or_add(id);
+    if ( u )
+        u->map_bytes = bytes;
+    pthread_mutex_unlock(&dom_lock);
+
+    return u ? 0 : -ENOSPC;
+}
+
+bool xecam_user_domain_crashed(domid_t id)
+{
+    const struct user_domain *u;
+    bool crashed;
+
+    pthread_mutex_lock(&dom_lock);
+    u = find(id);
+    crashed = u && u->crashed;
+    pthread_mutex_unlock(&dom_lock);
+
+    return crashed;
+}
+
+unsigned long xecam_user_map_calls(domid_t id)
+{
+    const struct user_domain *u;
+    unsigned long n;
+
+    pthread_mutex_lock(&dom_lock);
+    u = find(id);
+    n = u ? u->map_calls : 0;
+    pthread_mutex_unlock(&dom_lock);
+
+    return n;
 }
 
 unsigned int xecam_user_mappings(domid_t id, struct xecam_user_mapping *out,
@@ -420,12 +536,14 @@ void xecam_user_reset(void)
     xecam_user_pdev_remove_all();
     xecam_user_events_clear();
     xecam_user_fault_arm(0, 0);
+    xecam_user_lockcheck_reset();
     current_domid = 0;
 }
 
 int xecam_port_copy_from_guest(void *dst, xecam_guest_handle_t src,
                                size_t len)
 {
+    xecam_user_lc_host(XECAM_LC_COPY_FROM_GUEST);
     if ( !src.p || xecam_user_fault(XECAM_FAULT_COPY) )
         return -EFAULT;
     memcpy(dst, src.p, len);
@@ -436,6 +554,7 @@ int xecam_port_copy_from_guest(void *dst, xecam_guest_handle_t src,
 int xecam_port_copy_to_guest(xecam_guest_handle_t dst, const void *src,
                              size_t len)
 {
+    xecam_user_lc_host(XECAM_LC_COPY_TO_GUEST);
     if ( !dst.p || xecam_user_fault(XECAM_FAULT_COPY) )
         return -EFAULT;
     memcpy(dst.p, src, len);

@@ -37,6 +37,8 @@ int xecam_port_msi_bind(const struct xecam_domain *d, uint32_t host_sbdf,
         .sbdf = host_sbdf, .addr = addr, .data = data, .count = vectors,
     };
 
+    xecam_user_lc_host(XECAM_LC_MSI_BIND);
+
     return record(&e);
 }
 
@@ -48,6 +50,8 @@ int xecam_port_msix_control(const struct xecam_domain *d, uint32_t host_sbdf,
         .maskall = maskall,
     };
 
+    xecam_user_lc_host(XECAM_LC_MSIX_CONTROL);
+
     return record(&e);
 }
 
@@ -57,6 +61,8 @@ int xecam_port_power_state(uint32_t host_sbdf, unsigned int state)
         .kind = XECAM_EV_POWER, .sbdf = host_sbdf, .count = state,
     };
 
+    xecam_user_lc_host(XECAM_LC_POWER_STATE);
+
     return record(&e);
 }
 
@@ -65,6 +71,8 @@ int xecam_port_reset_function(uint32_t host_sbdf)
     struct xecam_user_event e = {
         .kind = XECAM_EV_RESET, .sbdf = host_sbdf,
     };
+
+    xecam_user_lc_host(XECAM_LC_RESET_FUNCTION);
 
     return record(&e);
 }

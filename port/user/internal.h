@@ -14,4 +14,29 @@ void xecam_user_dm_reset(void);
 /* dm_op's own XSM check: 0 or -EPERM.  (guests.c) */
 int xecam_user_dm_op_allowed(domid_t caller, domid_t target);
 
+/*
+ * The lock order, checked (lockcheck.c, docs/locking.md).  Module locks
+ * report each acquire (false: a counted self-deadlock, do not take it),
+ * release (false: nothing to release) and destroy (false: leave it); each
+ * port call that can take a host lock reports itself.
+ */
+enum xecam_lc_how {
+    XECAM_LC_READ,              /* domain lock, read */
+    XECAM_LC_WRITE,             /* domain lock, write */
+    XECAM_LC_MUTEX,             /* device mutex */
+};
+enum xecam_lc_call {
+    XECAM_LC_BAR_MAP, XECAM_LC_MSI_BIND, XECAM_LC_MSIX_CONTROL,
+    XECAM_LC_POWER_STATE, XECAM_LC_RESET_FUNCTION, XECAM_LC_GPA_RANGE_FREE,
+    XECAM_LC_IOREQ_SEND, XECAM_LC_DOMAIN_GET, XECAM_LC_DOMAIN_PUT,
+    XECAM_LC_COPY_FROM_GUEST, XECAM_LC_COPY_TO_GUEST, XECAM_LC_MAY_CONTROL,
+    XECAM_LC_NR_CALLS
+};
+bool xecam_user_lc_acquire(const void *lock, enum xecam_lc_how how);
+bool xecam_user_lc_release(const void *lock, enum xecam_lc_how how);
+bool xecam_user_lc_destroy(const void *lock);
+void xecam_user_lc_host(enum xecam_lc_call call);
+/* Back to the defaults.  (xecam_user_reset) */
+void xecam_user_lockcheck_reset(void);
+
 #endif /* XECAM_USER_INTERNAL_H */

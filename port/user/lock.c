@@ -19,6 +19,9 @@
  *
  * A thread may hold read locks on up to NR_HELD locks at once; slots are
  * recycled when threads exit.  The mutex is a plain pthread mutex.
+ *
+ * Every acquire, release and destroy is checked against the lock order
+ * first (lockcheck.c).
  */
 #include <errno.h>
 #include <linux/membarrier.h>
@@ -135,7 +138,7 @@ int xecam_port_lock_create(struct xecam_lock **lock)
 
 void xecam_port_lock_destroy(struct xecam_lock *lock)
 {
-    if ( !lock )
+    if ( !lock || !xecam_user_lc_destroy(lock) )
         return;
     pthread_mutex_destroy(&lock->writers);
     pthread_mutex_destroy(&lock->wait);
@@ -156,9 +159,13 @@ static unsigned int held_index(const struct slot *s,
 
 void xecam_port_read_lock(struct xecam_lock *lock)
 {
-    struct slot *s = slot_get();
-    unsigned int i = held_index(s, NULL);
+    struct slot *s;
+    unsigned int i;
 
+    if ( !xecam_user_lc_acquire(lock, XECAM_LC_READ) )
+        return;
+    s = slot_get();
+    i = held_index(s, NULL);
     for ( ;; )
     {
         if ( asymmetric )
@@ -187,6 +194,8 @@ void xecam_port_read_unlock(struct xecam_lock *lock)
 {
     struct slot *s = my_slot;
 
+    if ( !xecam_user_lc_release(lock, XECAM_LC_READ) )
+        return;
     __atomic_store_n(&s->held[held_index(s, lock)], NULL, __ATOMIC_RELEASE);
 }
 
@@ -194,6 +203,8 @@ void xecam_port_write_lock(struct xecam_lock *lock)
 {
     unsigned int i, j, n;
 
+    if ( !xecam_user_lc_acquire(lock, XECAM_LC_WRITE) )
+        return;
     pthread_mutex_lock(&lock->writers);
     __atomic_store_n(&lock->writer, 1, __ATOMIC_SEQ_CST);
     if ( asymmetric )
@@ -208,6 +219,8 @@ void xecam_port_write_lock(struct xecam_lock *lock)
 
 void xecam_port_write_unlock(struct xecam_lock *lock)
 {
+    if ( !xecam_user_lc_release(lock, XECAM_LC_WRITE) )
+        return;
     pthread_mutex_lock(&lock->wait);
     __atomic_store_n(&lock->writer, 0, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&lock->done);
@@ -233,7 +246,7 @@ int xecam_port_mutex_create(struct xecam_mutex **m)
 
 void xecam_port_mutex_destroy(struct xecam_mutex *m)
 {
-    if ( !m )
+    if ( !m || !xecam_user_lc_destroy(m) )
         return;
     pthread_mutex_destroy(&m->m);
     free(m);
@@ -241,10 +254,12 @@ void xecam_port_mutex_destroy(struct xecam_mutex *m)
 
 void xecam_port_mutex_lock(struct xecam_mutex *m)
 {
-    pthread_mutex_lock(&m->m);
+    if ( xecam_user_lc_acquire(m, XECAM_LC_MUTEX) )
+        pthread_mutex_lock(&m->m);
 }
 
 void xecam_port_mutex_unlock(struct xecam_mutex *m)
 {
-    pthread_mutex_unlock(&m->m);
+    if ( xecam_user_lc_release(m, XECAM_LC_MUTEX) )
+        pthread_mutex_unlock(&m->m);
 }

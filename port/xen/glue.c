@@ -1,9 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xen-ecam in Xen's HVM code: one MMIO intercept over the domain's ECAM
- * windows and one port intercept for CF8/CFC, registered once per HVM
- * domain (handlers cannot be unregistered); both answer only while the
- * domain has a window, so a guest without one sees Xen unchanged.
+ * windows and one port intercept for CFC-CFF, registered once per HVM
+ * domain (handlers cannot be unregistered, nor safely added while vCPUs
+ * run); both answer only while the domain has a window, so a guest without
+ * one sees Xen unchanged.
+ *
+ * Opt-in: the module's state is allocated when the toolstack or a device
+ * model first acts on the domain (places a window, assigns a function);
+ * until then d->arch.hvm.xecam is NULL and both intercepts decline at a
+ * NULL test.  A guest alone cannot opt itself in.
+ *
+ * One CF8 latch, Xen's: d->arch.hvm.pci_cf8, which Xen's own CF8 handler
+ * keeps and every device model still sees CF8 writes through; CFC accesses
+ * here decode with it.
  *
  * Functions with a vPCI device are served here.  Every other access is
  * left to Xen (X86EMUL_UNHANDLEABLE, XECAM_DOMF_HOST_IOREQ): the ioreq path
@@ -24,9 +34,32 @@
 
 static struct xecam_domain *active(const struct domain *d)
 {
-    struct xecam_domain *xd = d->arch.hvm.xecam;
+    struct xecam_domain *xd = ACCESS_ONCE(d->arch.hvm.xecam);
 
     return xd && xecam_domain_has_window(xd) ? xd : NULL;
+}
+
+/*
+ * The domain's state, made on first use.  Published once with cmpxchg and
+ * never changed until hvm_domain_destroy(), after every RCU reader is gone.
+ */
+struct xecam_domain *xecam_xen_domain_state(struct domain *d)
+{
+    struct xecam_domain *xd = ACCESS_ONCE(d->arch.hvm.xecam), *old;
+
+    if ( xd || !is_hvm_domain(d) || has_vpci(d) || d->is_dying )
+        return xd;
+    if ( xecam_domain_create(d->domain_id, XECAM_DOMF_HOST_IOREQ, d, &xd) )
+        return NULL;
+    old = cmpxchg(&d->arch.hvm.xecam, NULL, xd);
+    if ( old )
+    {
+        xecam_domain_destroy(xd);   /* another was first */
+        return old;
+    }
+    printk(XENLOG_INFO "%pd: xen-ecam: enabled\n", d);
+
+    return xd;
 }
 
 static int emul_rc(int rc)
@@ -105,21 +138,24 @@ static const struct hvm_mmio_ops ecam_ops = {
     .write = ecam_write,
 };
 
-/* ---- CF8/CFC, ahead of Xen's own CF8 latch ---- */
+/* ---- CFC-CFF, with Xen's own CF8 latch ---- */
 
 static bool cf_check pci_accept(const struct hvm_io_handler *handler,
                                 const ioreq_t *p)
 {
-    return active(current->domain) && xecam_pio_accept(p->addr, p->size);
+    return p->addr >= XECAM_PCI_CFC && active(current->domain) &&
+           xecam_pio_accept(p->addr, p->size);
 }
 
 static int cf_check pci_read(const struct hvm_io_handler *handler,
                              uint64_t addr, uint32_t size, uint64_t *data)
 {
     struct vcpu *v = current;
+    struct domain *d = v->domain;
     uint32_t val = ~0U;
-    int rc = xecam_pio_read(v->domain->arch.hvm.xecam, v->vcpu_id, addr,
-                            size, &val);
+    int rc = xecam_cfc_read(d->arch.hvm.xecam, v->vcpu_id,
+                            ACCESS_ONCE(d->arch.hvm.pci_cf8), addr, size,
+                            &val);
 
     if ( rc == XECAM_IO_OKAY )
         *data = val;
@@ -131,13 +167,11 @@ static int cf_check pci_write(const struct hvm_io_handler *handler,
                               uint64_t addr, uint32_t size, uint64_t data)
 {
     struct vcpu *v = current;
+    struct domain *d = v->domain;
 
-    /* Xen's latch, which its ioreq path decodes CFC accesses with. */
-    if ( addr == XECAM_PCI_CF8 && size == 4 )
-        v->domain->arch.hvm.pci_cf8 = data;
-
-    return emul_rc(xecam_pio_write(v->domain->arch.hvm.xecam, v->vcpu_id,
-                                   addr, size, data));
+    return emul_rc(xecam_cfc_write(d->arch.hvm.xecam, v->vcpu_id,
+                                   ACCESS_ONCE(d->arch.hvm.pci_cf8), addr,
+                                   size, data));
 }
 
 static const struct hvm_io_ops pci_ops = {
@@ -155,13 +189,14 @@ static int cf_check ecam_save(struct vcpu *v, hvm_domain_context_t *h)
 
     if ( !xd || !xecam_domain_save(xd, &rec) )
         return 0;
+    rec.cf8 = v->domain->arch.hvm.pci_cf8;  /* the one latch, Xen's */
 
     return hvm_save_entry(XECAM, 0, h, &rec);
 }
 
 static int cf_check ecam_load(struct domain *d, hvm_domain_context_t *h)
 {
-    struct xecam_domain *xd = d->arch.hvm.xecam;
+    struct xecam_domain *xd = xecam_xen_domain_state(d);
     struct xen_hvm_ecam_record rec;
     int rc;
 
@@ -186,32 +221,51 @@ HVM_REGISTER_SAVE_RESTORE(XECAM, ecam_save, ecam_load, 1, HVMSR_PER_DOM);
 int xecam_xen_domain_init(struct domain *d)
 {
     struct hvm_io_handler *handler;
-    int rc;
 
     /* The PVH hardware domain has Xen's own vPCI and MMCFG handlers. */
     if ( has_vpci(d) )
         return 0;
-    rc = xecam_domain_create(d->domain_id, XECAM_DOMF_HOST_IOREQ, d,
-                             &d->arch.hvm.xecam);
-    if ( rc )
-        return rc;
     register_mmio_handler(d, &ecam_ops);
     handler = hvm_next_io_handler(d);
     if ( !handler )
-    {
-        xecam_xen_domain_destroy(d);
         return -ENOSPC;
-    }
     handler->type = IOREQ_TYPE_PIO;
     handler->ops = &pci_ops;
 
     return 0;
 }
 
+/*
+ * domain_relinquish_resources(), before pci_release_devices() and the
+ * paging teardown: every BAR unmapped from a p2m that still stands, every
+ * device quiet, before any of them changes owner.  -ERESTART until done.
+ */
+int xecam_xen_domain_quiesce(struct domain *d)
+{
+    struct xecam_domain *xd;
+
+    if ( !is_hvm_domain(d) )
+        return 0;
+    xd = ACCESS_ONCE(d->arch.hvm.xecam);
+
+    return xd ? xecam_domain_quiesce(xd) : 0;
+}
+
+/*
+ * hvm_domain_destroy(), from the RCU callback that frees the domain: no
+ * hypercall can hold it any more.
+ */
 void xecam_xen_domain_destroy(struct domain *d)
 {
     xecam_domain_destroy(d->arch.hvm.xecam);
     d->arch.hvm.xecam = NULL;
+}
+
+/* hvm_do_resume(): true while the vCPU's device work is not done. */
+bool xecam_xen_vcpu_resume(struct vcpu *v)
+{
+    return xecam_vcpu_resume(ACCESS_ONCE(v->domain->arch.hvm.xecam),
+                             v->vcpu_id);
 }
 
 long xecam_xen_hvm_op(unsigned long op, XEN_GUEST_HANDLE_PARAM(void) arg)

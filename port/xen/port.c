@@ -30,6 +30,7 @@
 #include <xecam/ecam.h>
 #include <xecam/logline.h>
 #include <public/hvm/ecam_op.h>
+#include <xen/xecam.h>
 
 /* ---- Locks and memory ---- */
 
@@ -164,19 +165,24 @@ domid_t xecam_port_current_domid(void)
     return current->domain->domain_id;
 }
 
+/*
+ * The toolstack or a device model acting on a domain opts it in (glue.c);
+ * a domain asking about itself does not.
+ */
 struct xecam_domain *xecam_port_domain_get(domid_t domid)
 {
     struct domain *d = rcu_lock_domain_by_id(domid);
+    struct xecam_domain *xd = NULL;
 
     if ( !d )
         return NULL;
-    if ( !is_hvm_domain(d) || !d->arch.hvm.xecam )
-    {
+    if ( is_hvm_domain(d) )
+        xd = d != current->domain && !xsm_dm_op(XSM_DM_PRIV, d)
+             ? xecam_xen_domain_state(d) : ACCESS_ONCE(d->arch.hvm.xecam);
+    if ( !xd )
         rcu_unlock_domain(d);
-        return NULL;
-    }
 
-    return d->arch.hvm.xecam;
+    return xd;
 }
 
 void xecam_port_domain_put(struct xecam_domain *xd)
@@ -342,7 +348,16 @@ int xecam_port_pci_bar_size(uint32_t host_sbdf, unsigned int bar,
                      cmd & ~(PCI_COMMAND_MEMORY | PCI_COMMAND_IO));
     val = pci_conf_read32(sbdf, pos);
     if ( !rom && (val & PCI_BASE_ADDRESS_SPACE) == PCI_BASE_ADDRESS_SPACE_IO )
-        *size = io_bar_size(sbdf, pos);
+    {
+        /*
+         * I/O BARs are not offered: Xen maps ports for HVM guests only
+         * through the toolstack's XEN_DOMCTL_ioport_mapping list.  The
+         * guest sees the BAR unimplemented; the device's memory BARs work.
+         */
+        *size = 0;
+        printk(XENLOG_INFO "xen-ecam: %pp: I/O BAR %u (%#lx ports) not "
+               "offered to guests\n", &sbdf, bar, io_bar_size(sbdf, pos));
+    }
     else
         pci_size_mem_bar(sbdf, pos, NULL, size,
                          (rom ? PCI_BAR_ROM : 0) |
@@ -352,27 +367,44 @@ int xecam_port_pci_bar_size(uint32_t host_sbdf, unsigned int bar,
     return 0;
 }
 
+/*
+ * map_mmio_regions() does up to MAP_MMIO_MAX_ITER pages and then returns
+ * how many it did when preemption is due; the caller goes on.  Between
+ * calls, a preemptible caller stops when Xen wants the CPU (*done says how
+ * far it got); an unpreemptible one (teardown's last resort) goes on.
+ */
 int xecam_port_bar_map(const struct xecam_domain *xd, bool map, bool io,
-                       uint64_t gaddr, uint64_t haddr, uint64_t size)
+                       uint64_t gaddr, uint64_t haddr, uint64_t size,
+                       bool preempt, uint64_t *done)
 {
     struct domain *d = xecam_domain_host(xd);
-    unsigned long done = 0, nr = PFN_UP(size);
-    int rc;
+    unsigned long pg = PFN_DOWN(*done), nr = PFN_UP(size);
+    int rc = 0;
 
-    if ( io )
-        return -EOPNOTSUPP;     /* I/O BARs: XEN_DOMCTL_ioport_mapping */
-    if ( !iomem_access_permitted(d, PFN_DOWN(haddr), PFN_DOWN(haddr) + nr - 1) )
+    if ( io || (gaddr | haddr | size | *done) & ~PAGE_MASK )
+        return -EOPNOTSUPP;     /* I/O or sub-page: never offered */
+    if ( map &&
+         !iomem_access_permitted(d, PFN_DOWN(haddr), PFN_DOWN(haddr) + nr - 1) )
         return -EPERM;
-    /* Partial progress comes back as a positive count: carry on. */
-    do {
+    while ( pg < nr )
+    {
         rc = (map ? map_mmio_regions : unmap_mmio_regions)
-             (d, _gfn(PFN_DOWN(gaddr) + done), nr - done,
-              _mfn(PFN_DOWN(haddr) + done));
-        if ( rc > 0 )
-            done += rc;
-    } while ( rc > 0 && done < nr );
+             (d, _gfn(PFN_DOWN(gaddr) + pg), nr - pg,
+              _mfn(PFN_DOWN(haddr) + pg));
+        if ( rc < 0 )
+            break;
+        pg = rc ? pg + rc : nr;
+        *done = pfn_to_paddr(pg);
+        if ( pg < nr && preempt && general_preempt_check() )
+            return -ERESTART;
+    }
 
     return rc < 0 ? rc : 0;
+}
+
+void xecam_port_domain_crash(const struct xecam_domain *xd)
+{
+    domain_crash(xecam_domain_host(xd));
 }
 
 int xecam_port_msi_bind(const struct xecam_domain *d, uint32_t host_sbdf,

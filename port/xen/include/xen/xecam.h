@@ -13,13 +13,24 @@
 #include <public/hvm/ecam_op.h>
 
 struct domain;
+struct vcpu;
+struct xecam_domain;
 
 #ifdef CONFIG_XECAM
 
-/* hvm_domain_initialise(): the module's state and its two intercepts. */
+/* hvm_domain_initialise(): the module's two intercepts (no state yet). */
 int xecam_xen_domain_init(struct domain *d);
-/* hvm_domain_relinquish_resources(): idempotent. */
+/* The module's state of an HVM domain, made on first use (opt-in). */
+struct xecam_domain *xecam_xen_domain_state(struct domain *d);
+/*
+ * domain_relinquish_resources(), before pci_release_devices(): quiesce every
+ * device; -ERESTART until done.
+ */
+int xecam_xen_domain_quiesce(struct domain *d);
+/* hvm_domain_destroy(): free the state (idempotent). */
 void xecam_xen_domain_destroy(struct domain *d);
+/* hvm_do_resume(): true while the vCPU's deferred device work is pending. */
+bool xecam_xen_vcpu_resume(struct vcpu *v);
 /* do_hvm_op(): HVMOP_set_ecam_space and HVMOP_get_ecam_space. */
 long xecam_xen_hvm_op(unsigned long op, XEN_GUEST_HANDLE_PARAM(void) arg);
 /*
@@ -43,7 +54,17 @@ static inline int xecam_xen_domain_init(struct domain *d)
     return 0;
 }
 
+static inline int xecam_xen_domain_quiesce(struct domain *d)
+{
+    return 0;
+}
+
 static inline void xecam_xen_domain_destroy(struct domain *d) {}
+
+static inline bool xecam_xen_vcpu_resume(struct vcpu *v)
+{
+    return false;
+}
 
 static inline long xecam_xen_hvm_op(unsigned long op,
                                     XEN_GUEST_HANDLE_PARAM(void) arg)

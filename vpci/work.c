@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Deferred host work: what a write hook decides, the host does later.
+ *
+ * Config writes run under the device lock (from a trap, also under the
+ * domain's read lock).  Mapping a BAR takes the host's own locks (Xen: the
+ * p2m), so it never runs there (docs/locking.md): a hook records only the
+ * guest's view (bar->want, want_at) and sets dev->work.  Whoever does the
+ * work (the vCPU that wrote, once its locks are dropped; deassignment;
+ * domain teardown) takes dev->busy, compares the host's mapping with the
+ * guest's view and closes the gap a chunk at a time, calling the host with
+ * no module lock held.  Only the holder of 'busy' changes the host's side
+ * (at, lo, hi), so those calls need no lock; the guest's view is read under
+ * the device lock, so a change made meanwhile is seen on the next round.
+ *
+ * Preemptible work stops when the host asks (-ERESTART) and goes on from
+ * where it was: a vCPU does not return to its guest until its work is done
+ * (xecam_vcpu_resume()), so the guest never sees a half-made mapping.
+ *
+ * Failures: a mapping that fails or is refused (over RAM, another BAR, an
+ * ECAM window) is undone and the BAR stays unmapped while the guest's
+ * Command says decode: accesses reach nothing, as on hardware with a
+ * conflicting BAR.  An unmap that fails crashes the domain: a mapping the
+ * module lost track of must never outlive the guest's view of it.
+ */
+#include "private.h"
+#include <xecam/ecam.h>
+
+void xecam_vpci_get(struct xecam_vpci *dev)
+{
+    xecam_count(dev->refs);
+}
+
+/* The last reference frees the device (quiesced already). */
+void xecam_vpci_put(struct xecam_vpci *dev)
+{
+    if ( xecam_fetch_dec(dev->refs) != 1 )
+        return;
+    xecam_vpci_regs_free(dev);
+    xecam_vpci_caps_free(dev);
+    xecam_port_mutex_destroy(dev->lock);
+    xecam_port_free(dev);
+}
+
+bool xecam_vpci_has_work(const struct xecam_vpci *dev)
+{
+    return xecam_read_once(dev->work);
+}
+
+static uint64_t bar_total(const struct xecam_vpci_bar *b)
+{
+    uint64_t off[XECAM_BAR_HOLES + 1], len[XECAM_BAR_HOLES + 1], t = 0;
+    unsigned int n = xecam_vpci_bar_pieces(b, off, len), i;
+
+    for ( i = 0; i < n; i++ )
+        t += len[i];
+
+    return t;
+}
+
+/*
+ * Map (or unmap) bytes [*pos, end) of the BAR's pieces laid end to end, at
+ * guest address b->at; *pos advances with what is done.
+ */
+static int pieces_call(struct xecam_vpci *dev, const struct xecam_vpci_bar *b,
+                       bool map, uint64_t *pos, uint64_t end, bool preempt)
+{
+    uint64_t off[XECAM_BAR_HOLES + 1], len[XECAM_BAR_HOLES + 1], base = 0;
+    unsigned int n = xecam_vpci_bar_pieces(b, off, len), i;
+    int rc = 0;
+
+    for ( i = 0; i < n && !rc && *pos < end; base += len[i++] )
+    {
+        uint64_t from, to, done = 0;
+
+        if ( *pos >= base + len[i] )
+            continue;
+        from = *pos - base;
+        to = end - base < len[i] ? end - base : len[i];
+        rc = xecam_port_bar_map(dev->d, map, b->kind == BAR_IO,
+                                b->at + off[i] + from,
+                                b->host_addr + off[i] + from, to - from,
+                                preempt, &done);
+        *pos += done;
+    }
+
+    return rc;
+}
+
+static void bar_log(struct xecam_vpci *dev, const struct xecam_vpci_bar *b,
+                    const char *what, int rc)
+{
+    xecam_port_log(XECAM_LOG_WARN | XECAM_LOG_GUEST,
+                   "vpci %04x:%02x:%02x.%u: BAR at %#x %s %#llx: %d\n",
+                   XECAM_SBDF_SEG(dev->host_sbdf),
+                   XECAM_SBDF_BUS(dev->host_sbdf),
+                   XECAM_SBDF_DEV(dev->host_sbdf),
+                   XECAM_SBDF_FN(dev->host_sbdf), b->offset, what,
+                   (unsigned long long)b->at, rc);
+}
+
+/*
+ * Does [g, g + size) overlap another of the device's BARs as mapped?  Its
+ * mappings are ours to read: we hold 'busy'.  The first BAR placed wins.
+ */
+static bool over_sibling(const struct xecam_vpci *dev,
+                         const struct xecam_vpci_bar *b, uint64_t g)
+{
+    unsigned int i;
+
+    for ( i = 0; i < XECAM_NR_BARS; i++ )
+    {
+        const struct xecam_vpci_bar *o = &dev->bar[i];
+
+        if ( o != b && o->hi > o->lo &&
+             (o->kind == BAR_IO) == (b->kind == BAR_IO) &&
+             g < o->at + o->size && o->at < g + b->size )
+            return true;
+    }
+
+    return false;
+}
+
+/*
+ * May the BAR be placed at g?  Memory BARs: not over RAM or MMIO the host
+ * knows (another device's BAR), an ECAM window, or a sibling BAR.
+ */
+static int placement(struct xecam_vpci *dev, const struct xecam_vpci_bar *b,
+                     uint64_t g)
+{
+    if ( b->never_map )
+        return -EPERM;
+    if ( g + b->size < g )
+        return -EINVAL;
+    if ( over_sibling(dev, b, g) )
+        return -EEXIST;
+    if ( b->kind == BAR_IO )
+        return 0;
+    if ( xecam_domain_over_window(dev->d, g, b->size) )
+        return -EEXIST;
+
+    return xecam_port_gpa_range_free(dev->d, g, b->size, NULL);
+}
+
+/* Unmap what is mapped; a failure crashes the domain. */
+static int unmap_step(struct xecam_vpci *dev, struct xecam_vpci_bar *b,
+                      bool preempt)
+{
+    int rc;
+
+    if ( !b->lo && b->kind == BAR_ROM )
+        xecam_vpci_rom_enable(dev, false);
+    rc = pieces_call(dev, b, false, &b->lo, b->hi, preempt);
+    if ( rc == -ERESTART )
+        return rc;
+    if ( rc )
+    {
+        bar_log(dev, b, "could not be unmapped from", rc);
+        xecam_port_domain_crash(dev->d);
+    }
+    b->lo = b->hi = 0;          /* gone, or gone with the domain */
+
+    return 0;
+}
+
+static int map_step(struct xecam_vpci *dev, struct xecam_vpci_bar *b,
+                    uint64_t want_at, bool preempt)
+{
+    uint64_t total = bar_total(b);
+    int rc = 0;
+
+    if ( !b->hi )
+    {
+        b->at = want_at;
+        rc = placement(dev, b, want_at);
+    }
+    if ( !rc )
+        rc = pieces_call(dev, b, true, &b->hi, total, preempt);
+    if ( rc == -ERESTART )
+        return rc;
+    if ( rc )
+    {
+        bar_log(dev, b, "not mapped at", rc);
+        xecam_port_mutex_lock(dev->lock);
+        if ( b->want_at == want_at )
+            b->failed = true;   /* the next round undoes what was done */
+        xecam_port_mutex_unlock(dev->lock);
+        return 0;
+    }
+    if ( b->kind == BAR_ROM )
+        xecam_vpci_rom_enable(dev, true);
+
+    return 0;
+}
+
+/* Bring one BAR's mapping to the guest's view; 0 when they agree. */
+static int settle_bar(struct xecam_vpci *dev, struct xecam_vpci_bar *b,
+                      bool preempt)
+{
+    for ( ; ; )
+    {
+        uint64_t want_at, total = bar_total(b);
+        bool want;
+        int rc;
+
+        xecam_port_mutex_lock(dev->lock);
+        want = b->want && !b->failed && !dev->dying;
+        want_at = b->want_at;
+        xecam_port_mutex_unlock(dev->lock);
+
+        if ( b->hi > b->lo && (!want || b->at != want_at || b->lo) )
+            rc = unmap_step(dev, b, preempt);
+        else if ( b->lo )
+            b->lo = b->hi = 0;  /* nothing left mapped */
+        else if ( want && b->hi < total )
+            rc = map_step(dev, b, want_at, preempt);
+        else
+            return 0;
+        if ( rc )
+            return rc;
+    }
+}
+
+static bool bar_settled(struct xecam_vpci *dev,
+                        const struct xecam_vpci_bar *b)
+{
+    bool want = b->want && !b->failed && !dev->dying;
+
+    return want ? b->at == b->want_at && !b->lo && b->hi == bar_total(b)
+                : !b->hi;
+}
+
+/* Nothing left to do: clear 'work' unless the guest changed its view. */
+static bool all_settled(struct xecam_vpci *dev)
+{
+    unsigned int i;
+    bool done = true;
+
+    xecam_port_mutex_lock(dev->lock);
+    for ( i = 0; i < XECAM_NR_BARS; i++ )
+        done = done && bar_settled(dev, &dev->bar[i]);
+    if ( done )
+        xecam_write_once(dev->work, false);
+    xecam_port_mutex_unlock(dev->lock);
+
+    return done;
+}
+
+int xecam_vpci_work(struct xecam_vpci *dev, bool preempt)
+{
+    unsigned int i;
+    int rc = 0;
+
+    if ( !xecam_read_once(dev->work) )
+        return 0;
+    if ( xecam_xchg(dev->busy, true) )
+        return -EBUSY;          /* someone else is at it */
+    do {
+        for ( i = 0; !rc && i < XECAM_NR_BARS; i++ )
+            if ( dev->d )
+                rc = settle_bar(dev, &dev->bar[i], preempt);
+    } while ( !rc && !all_settled(dev) );
+    xecam_write_once(dev->busy, false);
+
+    return rc;
+}
+
+/*
+ * Deassignment and teardown: nothing the guest set up survives (XSA-302,
+ * XSA-306).  Every BAR unmapped first, then interrupts off, the device in
+ * D0, its Command and cache line size as the host left them but never
+ * mastering.  Only a device a guest could reach is touched: a refused
+ * assignment leaves the hardware alone.  0 when done, -ERESTART or -EBUSY
+ * (another is at the device's work) to be called again.
+ */
+int xecam_vpci_quiesce(struct xecam_vpci *dev, bool preempt)
+{
+    int rc;
+
+    xecam_port_mutex_lock(dev->lock);
+    dev->dying = true;
+    xecam_write_once(dev->work, true);
+    xecam_port_mutex_unlock(dev->lock);
+    rc = xecam_vpci_work(dev, preempt);
+    if ( rc || dev->quiesced )
+        return rc;
+    xecam_vpci_lock(dev);
+    xecam_vpci_reset_device(dev);
+    dev->quiesced = true;
+    xecam_vpci_unlock(dev);
+
+    return 0;
+}
