@@ -245,6 +245,22 @@ static int assign(struct xecam_domain *d,
 }
 
 /*
+ * Other owners (vPCI devices, ioreq server claims) of the bus of 'guest'
+ * than guest's own device, which a preempted deassignment may have taken
+ * off the bus already.  Write lock held.
+ */
+static unsigned int others_on_bus(const struct xecam_domain *d,
+                                  uint32_t guest)
+{
+    const struct xecam_route_bus *b = xecam_route_bus(d, guest);
+
+    if ( !b )
+        return 0;
+
+    return b->owners - (b->vpci[XECAM_SBDF_DEVFN(guest)] ? 1 : 0);
+}
+
+/*
  * Which Root Port goes with the function at 'guest', marked busy meanwhile:
  * -EBUSY if guest is such a port itself, if its assignment is still being
  * made or unmade, or if other functions are behind its port.
@@ -253,7 +269,6 @@ static int port_take(struct xecam_domain *d, uint32_t guest,
                      struct xecam_dmop_port **out)
 {
     struct xecam_dmop_port *p;
-    const struct xecam_route_bus *b;
     unsigned int i;
     int rc = 0;
 
@@ -263,8 +278,7 @@ static int port_take(struct xecam_domain *d, uint32_t guest,
         if ( d->dmop_port[i].state != XECAM_DMOP_PORT_FREE &&
              d->dmop_port[i].port_sbdf == guest )
             rc = -EBUSY;
-    b = p ? xecam_route_bus(d, guest) : NULL;
-    if ( p && (p->state != XECAM_DMOP_PORT_READY || (b && b->owners > 1)) )
+    if ( p && (p->state != XECAM_DMOP_PORT_READY || others_on_bus(d, guest)) )
         rc = -EBUSY;
     if ( !rc && p )
         p->state = XECAM_DMOP_PORT_BUSY;
@@ -285,6 +299,11 @@ static int deassign(struct xecam_domain *d,
     if ( rc )
         return rc;
 
+    /*
+     * -ERESTART: the function is off the bus, still being quiesced; the
+     * continuation comes back here and goes on with it.  Then its Root
+     * Port, which has no host work and so goes at once.
+     */
     rc = xecam_deassign_device(d, op->guest_sbdf);
     if ( p && !rc )
         xecam_deassign_device(d, p->port_sbdf);

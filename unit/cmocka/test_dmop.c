@@ -482,6 +482,42 @@ static void test_deassign_gone(void **state)
     assert_int_equal(rd(G_PORT, 0x00, 4), 0xc0de5853);
 }
 
+/*
+ * A deassignment preempted while the function's BARs are unmapped answers
+ * -ERESTART (dm_op's continuation) until done; the Root Port stays until
+ * then, and still refuses to go while another function came behind it.
+ */
+static void test_deassign_preempted(void **state)
+{
+    uint32_t g_fn1 = XECAM_SBDF(0, 1, 0, 1);
+    struct xecam_user_mapping m[4];
+    unsigned int calls = 0;
+    long rc;
+
+    assert_int_equal(xecam_user_pdev_bar(HOST, 0, 0x100000), 0);
+    assert_int_equal(assign_port(HOST, G_EP1, PORT_DF), 0);
+    xecam_mmio_write(d, 0, gpa(G_EP1, 0x10), 4, 0xf0000000U);
+    xecam_mmio_write(d, 0, gpa(G_EP1, 0x04), 2, 0x0002);
+    assert_int_equal(xecam_user_mappings(GUEST, m, 4), 1);
+
+    assert_int_equal(xecam_user_map_preempt(GUEST, 0x10000), 0);
+    assert_int_equal(deassign(DM_DOM, G_EP1), -ERESTART);
+    assert_int_equal(rd(G_EP1, 0, 4), 0xffffffff);
+    assert_int_equal(rd(G_PORT, 0, 4), 0xc0de5853);
+    /* Another function behind the port meanwhile: it stays for that one. */
+    assert_int_equal(assign(DM_DOM, asg(HOST2, g_fn1, 0, 0)), 0);
+    assert_int_equal(deassign(DM_DOM, G_EP1), -EBUSY);
+    assert_int_equal(deassign(DM_DOM, g_fn1), 0);
+    while ( (rc = deassign(DM_DOM, G_EP1)) == -ERESTART )
+        assert_true(++calls < 100);
+    assert_int_equal(rc, 0);
+    assert_true(calls > 0);
+    assert_int_equal(xecam_user_mappings(GUEST, m, 4), 0);
+    assert_null(xecam_route_vpci(d, G_PORT));
+    assert_int_equal(rd(G_PORT, 0, 4), 0xffffffff);
+    assert_int_equal(deassign(DM_DOM, G_EP1), -ENOENT);
+}
+
 /* A second function behind the port keeps it until it goes first. */
 static void test_root_port_shared(void **state)
 {
@@ -714,6 +750,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_assign_root_port, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_deassign_gone, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_deassign_preempted, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_root_port_shared, setup,
                                         teardown),
