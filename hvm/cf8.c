@@ -83,6 +83,11 @@ int xecam_pio_write(struct xecam_domain *d, unsigned int vcpu,
     return XECAM_IO_OKAY;
 }
 
+uint32_t xecam_cf8_latch(const struct xecam_domain *d, uint32_t val)
+{
+    return val & xecam_cf8_mask(d);
+}
+
 int xecam_cfc_read(struct xecam_domain *d, unsigned int vcpu, uint32_t cf8,
                    unsigned int port, unsigned int size, uint32_t *val)
 {

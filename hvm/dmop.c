@@ -25,7 +25,7 @@
  * Xen's compat dm_op checks the same with CHECK_dm_op_ecam_*), each inside
  * struct xen_dm_op's union, numbered after Xen 4.17's last op.
  */
-#define OFF(s, f) __builtin_offsetof(struct xen_dm_op_ecam_##s, f)
+#define OFF(s, f) xecam_offsetof(struct xen_dm_op_ecam_##s, f)
 XECAM_BUILD_BUG_ON(sizeof(struct xen_dm_op_ecam_window) != 24);
 XECAM_BUILD_BUG_ON(OFF(window, segment) != 0 || OFF(window, start_bus) != 2);
 XECAM_BUILD_BUG_ON(OFF(window, end_bus) != 3 || OFF(window, flags) != 4);

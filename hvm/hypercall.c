@@ -11,7 +11,7 @@
 #include <public/hvm/ecam_op.h>
 
 /* One layout for 32- and 64-bit callers (`make m32` builds this for i386). */
-#define ECAM_OFF(f) __builtin_offsetof(struct xen_hvm_ecam_space, f)
+#define ECAM_OFF(f) xecam_offsetof(struct xen_hvm_ecam_space, f)
 XECAM_BUILD_BUG_ON(sizeof(struct xen_hvm_ecam_space) != 24);
 XECAM_BUILD_BUG_ON(ECAM_OFF(segment) != 2 || ECAM_OFF(start_bus) != 4);
 XECAM_BUILD_BUG_ON(ECAM_OFF(end_bus) != 5 || ECAM_OFF(flags) != 6);

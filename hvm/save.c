@@ -14,7 +14,7 @@
 #include "private.h"
 #include <public/hvm/ecam_op.h>
 
-#define REC_OFF(f) __builtin_offsetof(struct xen_hvm_ecam_record, f)
+#define REC_OFF(f) xecam_offsetof(struct xen_hvm_ecam_record, f)
 XECAM_BUILD_BUG_ON(sizeof(struct xen_hvm_ecam_record) != 144);
 XECAM_BUILD_BUG_ON(sizeof(struct xen_hvm_ecam_record_window) != 16);
 XECAM_BUILD_BUG_ON(REC_OFF(nr_windows) != 8 || REC_OFF(window) != 16);

@@ -9,8 +9,9 @@
 #   1. the source package as unpacked, committed as is     (tag xen-pristine)
 #   2. three commits generated from this repository, which add the new files:
 #      public/hvm/ecam_op.h; public/hvm/ecam_dm_op.h; then xen/drivers/xecam/
-#      (hvm/, vpci/, include/xecam/, port/xen/'s glue, dmop, port, Kconfig
-#      and Makefiles) and xen/include/xen/xecam.h           (tag xecam-import)
+#      (hvm/, vpci/, include/xecam/ with port/xen/include/xecam/, port/xen/'s
+#      glue, dmop, port, Kconfig and Makefiles) and xen/include/xen/xecam.h
+#                                                           (tag xecam-import)
 #   3. port/xen/patches/*.patch, the changes to Xen's own files, applied
 #      with git am
 #
@@ -135,7 +136,7 @@ MSG
     cp vpci/*.c vpci/*.h "$x/vpci/"
     cp port/xen/Makefile.core "$x/hvm/Makefile"
     cp port/xen/Makefile.core "$x/vpci/Makefile"
-    cp include/xecam/*.h "$x/include/xecam/"
+    cp include/xecam/*.h port/xen/include/xecam/*.h "$x/include/xecam/"
     cp port/xen/include/xen/xecam.h "$t/xen/include/xen/"
     tgit add xen/drivers/xecam xen/include/xen/xecam.h
     commit xecam-import "$date" <<MSG
@@ -154,6 +155,10 @@ drivers/vpci, which keeps serving the PVH hardware domain:
   port);
 - port.c: the primitives the core asks for, on Xen's own (locks,
   memory, logging, guest copies, XSM, the p2m, pci_conf_*);
+- include/xecam/port_prims.h: its atomics, barriers, build-time
+  assertions and bit operations, Xen's own too (read_atomic, xchg,
+  smp_rmb, BUILD_BUG_ON_ZERO, hweight32...): no __atomic builtin or
+  _Static_assert, which Xen's baseline compiler lacks;
 - glue.c, dmop.c and xen/xecam.h: the intercepts and the entry points
   for the rest of Xen, with no-op stubs when the option is off;
 - Kconfig: CONFIG_XECAM, depending on X86, HVM and IOREQ_SERVER.

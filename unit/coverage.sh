@@ -10,7 +10,7 @@ out=${BUILD:-build}/cov
 CC=${COV_CC:-clang}
 PROFDATA=${LLVM_PROFDATA:-llvm-profdata}
 LLVMCOV=${LLVM_COV:-llvm-cov}
-flags="-std=gnu99 -O0 -g -fprofile-instr-generate -fcoverage-mapping -Iinclude -Iunit -Itools/ecamctl -pthread -w"
+flags="-std=gnu99 -O0 -g -fprofile-instr-generate -fcoverage-mapping -Iinclude -Iport/user/include -Iunit -Itools/ecamctl -pthread -w"
 core=$(ls hvm/*.c vpci/*.c)
 lib="$core $(ls port/user/*.c)"
 tools="tools/ecamctl/xlcfg.c tools/ecamctl/pcispec.c tools/ecamctl/util.c"

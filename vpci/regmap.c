@@ -57,7 +57,7 @@ static int grow(struct xecam_vpci *dev)
     if ( !n )
         return -ENOMEM;
     /* Published whole: see reg_for_read(). */
-    __atomic_store_n(&dev->chunk[c], n, __ATOMIC_RELEASE);
+    xecam_store_release(dev->chunk[c], n);
 
     return 0;
 }
@@ -155,8 +155,7 @@ static const struct xecam_vpci_reg *reg_for_read(const struct xecam_vpci *dev,
 {
     const struct xecam_vpci_reg *c;
 
-    c = __atomic_load_n(&dev->chunk[(idx - 1) / XECAM_REG_CHUNK],
-                        __ATOMIC_ACQUIRE);
+    c = xecam_load_acquire(dev->chunk[(idx - 1) / XECAM_REG_CHUNK]);
 
     return c ? &c[(idx - 1) % XECAM_REG_CHUNK] : NULL;
 }
@@ -277,7 +276,7 @@ static void reg_write_hw(struct xecam_vpci *dev,
     uint32_t fixed = r->ro | rsvd, hw = ~r->emu & bytes;
     uint32_t pass = hw & ~fixed & ~r->rw1c, clear = hw & r->rw1c & g;
     uint32_t keep = bytes & ~pass & ~r->rw1c & ~(rsvd & r->rsvdz), v, cur;
-    unsigned int first = __builtin_ctz(bytes) / 8;
+    unsigned int first = xecam_ctz(bytes) / 8;
     unsigned int n = xecam_popcount(bytes) / 8;
 
     if ( !pass && !clear )

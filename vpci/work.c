@@ -201,7 +201,7 @@ static int settle_bar(struct xecam_vpci *dev, struct xecam_vpci_bar *b,
     {
         uint64_t want_at, total = bar_total(b);
         bool want;
-        int rc;
+        int rc = 0;
 
         xecam_port_mutex_lock(dev->lock);
         want = b->want && !b->failed && !dev->dying;

@@ -9,6 +9,7 @@ cd "${SRC:-.}/xen-ecam" 2>/dev/null || cd "$(dirname "$0")/../.."
 
 lib="$(ls hvm/*.c vpci/*.c port/user/*.c)"
 tools="tools/ecamctl/xlcfg.c tools/ecamctl/pcispec.c tools/ecamctl/util.c"
+inc="-Iinclude -Iport/user/include -Itools/ecamctl"
 for f in fuzz/fuzz_*.c; do     # fuzz/standalone.c is not a fuzzer
     name=$(basename "$f" .c)
     extra=""
@@ -16,14 +17,12 @@ for f in fuzz/fuzz_*.c; do     # fuzz/standalone.c is not a fuzzer
         extra="$tools"
     fi
     # shellcheck disable=SC2086
-    $CC $CFLAGS -std=gnu99 -Iinclude -Itools/ecamctl -pthread -c "$f" \
-        -o "$WORK/$name.o"
+    $CC $CFLAGS -std=gnu99 $inc -pthread -c "$f" -o "$WORK/$name.o"
     objs=""
     for s in $lib $extra; do
         o="$WORK/$(echo "$s" | tr / _).o"
         if [ ! -f "$o" ]; then
-            $CC $CFLAGS -std=gnu99 -Iinclude -Itools/ecamctl -pthread \
-                -c "$s" -o "$o"
+            $CC $CFLAGS -std=gnu99 $inc -pthread -c "$s" -o "$o"
         fi
         objs="$objs $o"
     done

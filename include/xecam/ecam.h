@@ -130,6 +130,8 @@ int  xecam_pio_write(struct xecam_domain *d, unsigned int vcpu,
  * domain and shows every CF8 write to its device models too): one latch,
  * the host's; the module's (xecam_pio_*) is for hosts without one.
  */
+/* What a CF8 write leaves in the latch: bits the domain does not decode go. */
+uint32_t xecam_cf8_latch(const struct xecam_domain *d, uint32_t val);
 int  xecam_cfc_read(struct xecam_domain *d, unsigned int vcpu, uint32_t cf8,
                     unsigned int port, unsigned int size, uint32_t *val);
 int  xecam_cfc_write(struct xecam_domain *d, unsigned int vcpu, uint32_t cf8,

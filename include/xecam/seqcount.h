@@ -33,7 +33,7 @@
 
 /* Fences matter only to readers without the lock (and TSan rejects them). */
 #if XECAM_SEQ_READERS
-#define xecam_seq_fence(order) __atomic_thread_fence(order)
+#define xecam_seq_fence(order) xecam_fence_##order()
 #else
 #define xecam_seq_fence(order) do { } while ( 0 )
 #endif
@@ -48,27 +48,27 @@ struct xecam_seq {
 /* The count to check against, or an odd one if a writer is at work. */
 static inline unsigned int xecam_seq_begin(const struct xecam_seq *s)
 {
-    return __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
+    return xecam_load_acquire(s->seq);
 }
 
 /* Did what was read since 'start' see a writer? */
 static inline bool xecam_seq_retry(const struct xecam_seq *s,
                                    unsigned int start)
 {
-    xecam_seq_fence(__ATOMIC_ACQUIRE);
+    xecam_seq_fence(acquire);
 
-    return (start & 1) || __atomic_load_n(&s->seq, __ATOMIC_RELAXED) != start;
+    return (start & 1) || xecam_read_once(s->seq) != start;
 }
 
 static inline void xecam_seq_write_begin(struct xecam_seq *s)
 {
-    __atomic_store_n(&s->seq, s->seq + 1, __ATOMIC_RELAXED);
-    xecam_seq_fence(__ATOMIC_RELEASE);
+    xecam_write_once(s->seq, s->seq + 1);
+    xecam_seq_fence(release);
 }
 
 static inline void xecam_seq_write_end(struct xecam_seq *s)
 {
-    __atomic_store_n(&s->seq, s->seq + 1, __ATOMIC_RELEASE);
+    xecam_store_release(s->seq, s->seq + 1);
 }
 
 #endif /* XECAM_SEQCOUNT_H */

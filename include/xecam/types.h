@@ -12,7 +12,6 @@
 #if defined(__XEN__)
 #include <xen/types.h>
 #include <xen/errno.h>
-#include <xen/bitops.h>
 #elif defined(XECAM_FREESTANDING)
 typedef __INT8_TYPE__    int8_t;
 typedef __INT16_TYPE__   int16_t;
@@ -51,38 +50,45 @@ enum xecam_errno {
 #endif
 
 #define XECAM_ARRAY_SIZE(a)  (sizeof(a) / sizeof((a)[0]))
-#define XECAM_BUILD_BUG_ON(c) _Static_assert(!(c), #c)
 
 /*
- * Functions called through a pointer (register hooks, capability set-up):
- * Xen's cf_check gives them an ENDBR64 landing pad for CET-IBT.
+ * What the core takes from the compiler and the CPU comes from the port it
+ * is built with, one header each: port/user/include/xecam/port_prims.h
+ * (GCC's builtins) and port/xen/include/xecam/port_prims.h (Xen's own
+ * primitives; Xen's x86 baseline, GCC 4.1, has neither __atomic nor
+ * _Static_assert).  The core names nothing else (scripts/check-prims.sh).
+ * Each port defines:
+ *
+ *   XECAM_BUILD_BUG_ON(c)       fails the build if c, at file or block scope
+ *                               (a declaration: before a block's statements)
+ *   xecam_offsetof(t, m)
+ *   xecam_cf_check              on functions called through a pointer
+ *   xecam_popcount(x)           set bits of 32-bit x
+ *   xecam_ctz(x)                lowest set bit of 32-bit x, x != 0
+ *   xecam_memset(d, c, n), xecam_memcpy(d, s, n)
+ *   xecam_cpu_relax()           in a wait for another CPU: a compiler
+ *                               barrier, so the wait reloads what it reads
+ *
+ * and, on x an lvalue of 1, 2, 4 or 8 bytes, accessed whole:
+ *
+ *   xecam_read_once(x), xecam_write_once(x, v)   relaxed
+ *   xecam_count(x)              relaxed x++, atomic; no value
+ *   xecam_fetch_dec(x)          x--, atomic, acquire + release; the old x
+ *   xecam_xchg(x, v)            x = v, returns the old x; acquire + release
+ *   xecam_load_acquire(x), xecam_store_release(x, v)
+ *   xecam_fence_acquire()       earlier loads before later loads and stores
+ *   xecam_fence_release()       earlier loads and stores before later stores
+ *
+ * A port may order more than asked: Xen's count, fetch_dec and xchg are
+ * full barriers.
  */
-#if defined(__XEN__)
-#define xecam_cf_check          cf_check
-#define xecam_popcount(x)       hweight32(x)   /* Xen links no libgcc */
-#else
-#define xecam_cf_check
-#define xecam_popcount(x)       __builtin_popcount(x)
-#endif
+#include <xecam/port_prims.h>
 
-#define xecam_memset(d, c, n)  __builtin_memset(d, c, n)
-#define xecam_memcpy(d, s, n)  __builtin_memcpy(d, s, n)
-
-/* Counters and latched registers are updated without the domain lock. */
-#define xecam_read_once(x)      __atomic_load_n(&(x), __ATOMIC_RELAXED)
-#define xecam_write_once(x, v)  __atomic_store_n(&(x), v, __ATOMIC_RELAXED)
-#define xecam_count(x)          __atomic_fetch_add(&(x), 1, __ATOMIC_RELAXED)
-/* A reference count's decrement: the old value. */
-#define xecam_fetch_dec(x)      __atomic_fetch_sub(&(x), 1, __ATOMIC_ACQ_REL)
-/* In a wait for another CPU: a barrier, so the wait reloads what it reads. */
-#define xecam_cpu_relax()       __asm__ __volatile__ ( "" ::: "memory" )
 /*
  * Per-access statistics: no locked instruction on the hot path, at the price
  * of a lost count when two vCPUs bump the same counter at once.
  */
 #define xecam_count_stat(x) \
     xecam_write_once(x, xecam_read_once(x) + 1)
-/* Set x to v, returning what it was (Xen: xchg). */
-#define xecam_xchg(x, v)        __atomic_exchange_n(&(x), v, __ATOMIC_ACQ_REL)
 
 #endif /* XECAM_TYPES_H */

@@ -138,13 +138,20 @@ static const struct hvm_mmio_ops ecam_ops = {
     .write = ecam_write,
 };
 
-/* ---- CFC-CFF, with Xen's own CF8 latch ---- */
+/*
+ * ---- CF8/CFC, with Xen's own CF8 latch ----
+ * Ahead of Xen's CF8 handler (registered by ioreq_domain_init(), after
+ * ours).  A CF8 write sets Xen's latch, d->arch.hvm.pci_cf8, to what the
+ * domain decodes, and goes on to the device model (UNHANDLEABLE), which
+ * sees every CF8 write as it does without the module.  A CF8 read answers
+ * from that latch; CFC accesses decode with it, here and in Xen's ioreq
+ * path alike.
+ */
 
 static bool cf_check pci_accept(const struct hvm_io_handler *handler,
                                 const ioreq_t *p)
 {
-    return p->addr >= XECAM_PCI_CFC && active(current->domain) &&
-           xecam_pio_accept(p->addr, p->size);
+    return active(current->domain) && xecam_pio_accept(p->addr, p->size);
 }
 
 static int cf_check pci_read(const struct hvm_io_handler *handler,
@@ -152,10 +159,15 @@ static int cf_check pci_read(const struct hvm_io_handler *handler,
 {
     struct vcpu *v = current;
     struct domain *d = v->domain;
-    uint32_t val = ~0U;
-    int rc = xecam_cfc_read(d->arch.hvm.xecam, v->vcpu_id,
-                            ACCESS_ONCE(d->arch.hvm.pci_cf8), addr, size,
-                            &val);
+    uint32_t val = ~0U, cf8 = ACCESS_ONCE(d->arch.hvm.pci_cf8);
+    int rc;
+
+    if ( addr == XECAM_PCI_CF8 )
+    {
+        *data = cf8;
+        return X86EMUL_OKAY;
+    }
+    rc = xecam_cfc_read(d->arch.hvm.xecam, v->vcpu_id, cf8, addr, size, &val);
 
     if ( rc == XECAM_IO_OKAY )
         *data = val;
@@ -169,6 +181,11 @@ static int cf_check pci_write(const struct hvm_io_handler *handler,
     struct vcpu *v = current;
     struct domain *d = v->domain;
 
+    if ( addr == XECAM_PCI_CF8 )
+    {
+        d->arch.hvm.pci_cf8 = xecam_cf8_latch(d->arch.hvm.xecam, data);
+        return X86EMUL_UNHANDLEABLE;    /* the device model sees it too */
+    }
     return emul_rc(xecam_cfc_write(d->arch.hvm.xecam, v->vcpu_id,
                                    ACCESS_ONCE(d->arch.hvm.pci_cf8), addr,
                                    size, data));
