@@ -287,9 +287,29 @@ $(XEN_E2E)/guest-hvm.elf: $(XEN_E2E_DEPS)
 	    -Wl,--build-id=none $(XEN_E2E_SRCS) -o $@.64
 	$(OBJCOPY) -O elf32-i386 $@.64 $@
 
+# libxecamdm: the ECAM DMOPs for device models and the toolstack, in the
+# manner of libxendevicemodel (privcmd's dm_op ioctl, else libxencall).
+XECAMDM_DEPS := tools/libxecamdm/xecamdm.c tools/libxecamdm/xecamdm.h \
+                include/public/hvm/ecam_dm_op.h
+
+$(BUILD)/libxecamdm.a: $(XECAMDM_DEPS)
+	@mkdir -p $(OBJ_DIR)/tools/libxecamdm
+	$(CC) $(STD) $(WARN) $(OPT) $(INC) -c $< \
+	    -o $(OBJ_DIR)/tools/libxecamdm/xecamdm.o
+	$(AR) rcs $@ $(OBJ_DIR)/tools/libxecamdm/xecamdm.o
+
+# Its test runs the library itself against the userspace port's dm_op.
+$(BUILD)/unit/test_xecamdm: unit/cmocka/test_xecamdm.c unit/helpers.h \
+                            $(XECAMDM_DEPS) $(SAN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(OPT) $(SAN) $(INC) -Iunit -Itools/libxecamdm \
+	    -DXECAMDM_USER -pthread $< tools/libxecamdm/xecamdm.c \
+	    $(SAN_LIB) $(CMOCKA_LIBS) -o $@
+
 $(BUILD)/xen-ecam: tools/xen-ecam/xen-ecam.c include/public/hvm/ecam_op.h \
-                   $(BUILD)/version
-	$(CC) $(STD) $(WARN) $(OPT) $(INC) $(VERSION_DEF) $< -lxencall -o $@
+                   $(BUILD)/libxecamdm.a $(BUILD)/version
+	$(CC) $(STD) $(WARN) $(OPT) $(INC) -Itools/libxecamdm $(VERSION_DEF) \
+	    $< $(BUILD)/libxecamdm.a -lxencall -o $@
 
 $(XEN_E2E)/e2e-mbox: tools/xen-e2e/dom0/e2e-mbox.c tools/xen-e2e/mbox.h
 	@mkdir -p $(@D)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * HVMOP_set_ecam_space and HVMOP_get_ecam_space.
+ * HVMOP_set_ecam_space and HVMOP_get_ecam_space, and the window operations
+ * they share with the ECAM DMOPs (dmop.c).
  *
  * Checks run in a fixed order (docs/abi.md): arguments, domain, permission,
  * then state under the domain's write lock.  Nothing changes before the last
@@ -17,7 +18,8 @@ XECAM_BUILD_BUG_ON(ECAM_OFF(end_bus) != 5 || ECAM_OFF(flags) != 6);
 XECAM_BUILD_BUG_ON(ECAM_OFF(base) != 8 || ECAM_OFF(rsvd) != 16);
 #undef ECAM_OFF
 
-static int check_set_args(const struct xen_hvm_ecam_space *a)
+/* The arguments of a placement or removal, before anything else. */
+int xecam_window_check_set(const struct xen_hvm_ecam_space *a)
 {
     if ( a->rsvd[0] || a->rsvd[1] || (a->flags & ~XEN_HVM_ECAM_REMOVE) )
         return -EINVAL;
@@ -28,10 +30,23 @@ static int check_set_args(const struct xen_hvm_ecam_space *a)
 }
 
 /*
- * Resolve DOMID_SELF, look the domain up and check the caller's rights: the
- * XSM hook always (XSM_TARGET for itself, XSM_DM_PRIV for another domain),
- * and for a domain placing its own windows, its policy as well.
+ * The caller's rights over d's windows: the XSM hook always (XSM_TARGET for
+ * itself, XSM_DM_PRIV for another domain), and for a domain placing its own
+ * windows, its policy as well.
  */
+int xecam_window_rights(const struct xecam_domain *d, domid_t caller,
+                        bool for_read)
+{
+    int rc = xecam_port_may_control(caller, d);
+
+    if ( !rc && d->id == caller && !for_read &&
+         !(d->flags & XECAM_DOMF_SELF_ECAM) )
+        rc = -EPERM;
+
+    return rc;
+}
+
+/* Resolve DOMID_SELF, look the domain up and check the caller's rights. */
 static int get_target(domid_t domid, bool for_read, struct xecam_domain **out)
 {
     domid_t caller = xecam_port_current_domid();
@@ -44,10 +59,7 @@ static int get_target(domid_t domid, bool for_read, struct xecam_domain **out)
     if ( !d )
         return -ESRCH;
 
-    rc = xecam_port_may_control(caller, d);
-    if ( !rc && domid == caller && !for_read &&
-         !(d->flags & XECAM_DOMF_SELF_ECAM) )
-        rc = -EPERM;
+    rc = xecam_window_rights(d, caller, for_read);
     if ( rc )
     {
         xecam_port_domain_put(d);
@@ -123,28 +135,19 @@ static int range_free(struct xecam_domain *d, const struct xecam_window *w)
     return rc;
 }
 
-static int set_ecam_space(xecam_guest_handle_t arg)
+/* Place or remove a window: arguments and rights checked, d held. */
+int xecam_window_set(struct xecam_domain *d,
+                     const struct xen_hvm_ecam_space *a)
 {
-    struct xen_hvm_ecam_space a;
     struct xecam_window w = { 0 };
-    struct xecam_domain *d;
-    bool remove;
-    int rc;
+    bool remove = a->flags & XEN_HVM_ECAM_REMOVE;
+    int rc = 0;
 
-    if ( xecam_port_copy_from_guest(&a, arg, sizeof(a)) )
-        return -EFAULT;
-    rc = check_set_args(&a);
-    if ( !rc )
-        rc = get_target(a.domid, false, &d);
-    if ( rc )
-        return rc;
-
-    remove = a.flags & XEN_HVM_ECAM_REMOVE;
-    w.base = a.base;
-    w.size = xecam_window_size(a.start_bus, a.end_bus);
-    w.seg = a.segment;
-    w.start_bus = a.start_bus;
-    w.end_bus = a.end_bus;
+    w.base = a->base;
+    w.size = xecam_window_size(a->start_bus, a->end_bus);
+    w.seg = a->segment;
+    w.start_bus = a->start_bus;
+    w.end_bus = a->end_bus;
     if ( !remove )
         rc = range_free(d, &w);
     if ( rc != -ERESTART )
@@ -152,21 +155,57 @@ static int set_ecam_space(xecam_guest_handle_t arg)
         xecam_port_write_lock(d->lock);
         d->resume.valid = false;
         if ( !rc )
-            rc = remove ? window_unplace(d, a.segment, &w) :
+            rc = remove ? window_unplace(d, a->segment, &w) :
                           xecam_window_place(d, &w);
         xecam_port_write_unlock(d->lock);
     }
     if ( !rc )
         report(d, &w, remove);
+
+    return rc;
+}
+
+static int set_ecam_space(xecam_guest_handle_t arg)
+{
+    struct xen_hvm_ecam_space a;
+    struct xecam_domain *d;
+    int rc;
+
+    if ( xecam_port_copy_from_guest(&a, arg, sizeof(a)) )
+        return -EFAULT;
+    rc = xecam_window_check_set(&a);
+    if ( !rc )
+        rc = get_target(a.domid, false, &d);
+    if ( rc )
+        return rc;
+
+    rc = xecam_window_set(d, &a);
     xecam_port_domain_put(d);
 
     return rc;
 }
 
+/* The window of a->segment into a; -ENOENT if it has none. */
+int xecam_window_get(struct xecam_domain *d, struct xen_hvm_ecam_space *a)
+{
+    const struct xecam_window *w;
+
+    xecam_port_read_lock(d->lock);
+    w = xecam_window_of_seg(d, a->segment);
+    if ( w )
+    {
+        a->start_bus = w->start_bus;
+        a->end_bus = w->end_bus;
+        a->base = w->base;
+    }
+    xecam_port_read_unlock(d->lock);
+
+    return w ? 0 : -ENOENT;
+}
+
 static int get_ecam_space(xecam_guest_handle_t arg)
 {
     struct xen_hvm_ecam_space a;
-    const struct xecam_window *w;
     struct xecam_domain *d;
     int rc;
 
@@ -178,19 +217,10 @@ static int get_ecam_space(xecam_guest_handle_t arg)
     if ( rc )
         return rc;
 
-    xecam_port_read_lock(d->lock);
-    w = xecam_window_of_seg(d, a.segment);
-    if ( w )
-    {
-        a.start_bus = w->start_bus;
-        a.end_bus = w->end_bus;
-        a.base = w->base;
-    }
-    xecam_port_read_unlock(d->lock);
+    rc = xecam_window_get(d, &a);
     xecam_port_domain_put(d);
-
-    if ( !w )
-        return -ENOENT;
+    if ( rc )
+        return rc;
 
     return xecam_port_copy_to_guest(arg, &a, sizeof(a)) ? -EFAULT : 0;
 }

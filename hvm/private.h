@@ -107,6 +107,10 @@ struct xecam_counters {
     unsigned long refused;
 };
 
+#define XECAM_DMOP_PORT_FREE   0
+#define XECAM_DMOP_PORT_BUSY   1  /* being assigned or deassigned */
+#define XECAM_DMOP_PORT_READY  2
+
 struct xecam_domain {
     domid_t id;
     unsigned int flags;           /* XECAM_DOMF_* */
@@ -134,6 +138,15 @@ struct xecam_domain {
     /* Deassigned devices whose quiescing was preempted (assign.c). */
     struct xecam_vpci *limbo[XECAM_MAX_LIMBO];
     uint32_t limbo_sbdf[XECAM_MAX_LIMBO];
+    /*
+     * Root Ports that came with an assignment by XEN_DMOP_ecam_assign and
+     * go with its deassignment (dmop.c).  Under the write lock.
+     */
+    struct xecam_dmop_port {
+        uint8_t state;            /* XECAM_DMOP_PORT_* */
+        uint32_t guest_sbdf;      /* the function assigned behind it */
+        uint32_t port_sbdf;
+    } dmop_port[XECAM_MAX_DMOP_PORTS];
     /* Written by guest accesses without the lock: their own cache lines. */
     uint32_t cf8 __attribute__((aligned(64)));  /* CONFIG_ADDRESS latch */
     struct xecam_counters stats __attribute__((aligned(64)));
@@ -196,6 +209,18 @@ bool xecam_window_overlaps(const struct xecam_domain *d,
                            const struct xecam_window *w);
 /* Under the write lock: -EBUSY, -EEXIST (another window), -ENOSPC. */
 int xecam_window_place(struct xecam_domain *d, const struct xecam_window *w);
+
+/*
+ * hypercall.c: the window operations the HVMOPs and the DMOPs share, in the
+ * order they run: arguments, rights (d held), then the state.
+ */
+struct xen_hvm_ecam_space;
+int xecam_window_check_set(const struct xen_hvm_ecam_space *a);
+int xecam_window_rights(const struct xecam_domain *d, domid_t caller,
+                        bool for_read);
+int xecam_window_set(struct xecam_domain *d,
+                     const struct xen_hvm_ecam_space *a);
+int xecam_window_get(struct xecam_domain *d, struct xen_hvm_ecam_space *a);
 
 /* route.c: the SBDF table; callers hold d->lock for writing. */
 struct xecam_route_bus *xecam_route_bus(const struct xecam_domain *d,

@@ -7,10 +7,11 @@
 # makes build/xen-intree/tree a git repository of it, in three steps:
 #
 #   1. the source package as unpacked, committed as is     (tag xen-pristine)
-#   2. two commits generated from this repository, which adds the new files:
-#      public/hvm/ecam_op.h; then xen/drivers/xecam/ (hvm/, vpci/,
-#      include/xecam/ with port/xen/include/xecam/, port/xen/'s glue, port,
-#      Kconfig and Makefiles) and xen/include/xen/xecam.h  (tag xecam-import)
+#   2. three commits generated from this repository, which add the new files:
+#      public/hvm/ecam_op.h; public/hvm/ecam_dm_op.h; then xen/drivers/xecam/
+#      (hvm/, vpci/, include/xecam/ with port/xen/include/xecam/, port/xen/'s
+#      glue, dmop, port, Kconfig and Makefiles) and xen/include/xen/xecam.h
+#                                                           (tag xecam-import)
 #   3. port/xen/patches/*.patch, the changes to Xen's own files, applied
 #      with git am
 #
@@ -100,9 +101,37 @@ $from
 Signed-off-by: $GIT_NAME <$GIT_EMAIL>
 MSG
 
+    cp include/public/hvm/ecam_dm_op.h "$t/xen/include/public/hvm/"
+    tgit add xen/include/public/hvm/ecam_dm_op.h
+    commit - "$date" <<MSG
+public/hvm: the ECAM device-model operations
+
+A device model that Xen confines to dm_op (xl's dm_restrict) cannot
+issue HVMOP_set_ecam_space, yet it is the one that learns where the
+guest's firmware moves the ECAM window, and the one that gives the
+guest its passed-through functions.
+
+Add four dm_op sub-ops, in a header of their own that dm_op.h will
+include: XEN_DMOP_ecam_set_window and XEN_DMOP_ecam_get_window, the
+HVMOPs' window operations on dm_op's target domain, and
+XEN_DMOP_ecam_assign and XEN_DMOP_ecam_deassign, which give a host
+function the domain owns through the IOMMU to its vPCI at a guest
+SBDF (with an optional emulated Root Port in front of its bus), and
+take it back.  21 to 24 follow Xen 4.17's last op, 20; upstream they
+would take the next free numbers of their day.  Each structure has one
+layout for 32- and 64-bit callers, fits struct xen_dm_op's union, and
+has explicit padding that must be zero.
+
+Nothing dispatches the ops yet: the following patches do.
+
+$from
+
+Signed-off-by: $GIT_NAME <$GIT_EMAIL>
+MSG
+
     mkdir -p "$x/hvm" "$x/vpci" "$x/include/xecam"
-    cp port/xen/Kconfig port/xen/Makefile port/xen/glue.c port/xen/port.c \
-        "$x/"
+    cp port/xen/Kconfig port/xen/Makefile port/xen/dmop.c port/xen/glue.c \
+        port/xen/port.c "$x/"
     cp hvm/*.c hvm/*.h "$x/hvm/"
     cp vpci/*.c vpci/*.h "$x/vpci/"
     cp port/xen/Makefile.core "$x/hvm/Makefile"
@@ -118,9 +147,9 @@ that decodes an access into a config cycle for one function, and
 someone to serve it.  xen-ecam does both for HVM domains, alongside
 drivers/vpci, which keeps serving the PVH hardware domain:
 
-- hvm/: the windows and the two HVMOPs, the MMCONFIG and CF8/CFC
-  decoders, and the routing of each function to a vPCI device or to
-  the ioreq server that claimed it;
+- hvm/: the windows, the two HVMOPs and the ECAM DMOPs, the MMCONFIG
+  and CF8/CFC decoders, and the routing of each function to a vPCI
+  device or to the ioreq server that claimed it;
 - vpci/: config-space emulation of passed-through functions (header,
   BARs, MSI, MSI-X, PCI Express and PM capabilities, an emulated root
   port);
@@ -130,8 +159,8 @@ drivers/vpci, which keeps serving the PVH hardware domain:
   assertions and bit operations, Xen's own too (read_atomic, xchg,
   smp_rmb, BUILD_BUG_ON_ZERO, hweight32...): no __atomic builtin or
   _Static_assert, which Xen's baseline compiler lacks;
-- glue.c and xen/xecam.h: the intercepts and the entry points for the
-  rest of Xen, with no-op stubs when the option is off;
+- glue.c, dmop.c and xen/xecam.h: the intercepts and the entry points
+  for the rest of Xen, with no-op stubs when the option is off;
 - Kconfig: CONFIG_XECAM, depending on X86, HVM and IOREQ_SERVER.
 
 Every global symbol starts with xecam_, and every function Xen calls
@@ -213,8 +242,8 @@ check_on() {
     n=$(grep -c " [Tt] xecam_" "$nmout" || true)
     [ "$n" -ge 50 ] || die "only $n xecam_ functions in xen-syms"
     for s in xecam_xen_domain_init xecam_xen_hvm_op xecam_xen_pci_config \
-             xecam_hvm_op xecam_mmio_read xecam_pio_write xecam_vpci_assign \
-             xecam_port_pci_read; do
+             xecam_xen_dm_op xecam_hvm_op xecam_dm_op xecam_mmio_read \
+             xecam_pio_write xecam_vpci_assign xecam_port_pci_read; do
         grep -q " T $s\$" "$nmout" || die "$s missing from xen-syms"
     done
     # Xen's own vPCI is still there, beside ours.

@@ -17,6 +17,8 @@ struct xecam_vpci;
 #define XECAM_MAX_SEGMENTS   8   /* routed segments per domain */
 #define XECAM_MAX_SERVERS    8   /* ioreq servers per domain */
 #define XECAM_MAX_RANGES   256   /* SBDF ranges per ioreq server (as Xen) */
+/* Root Ports brought by XEN_DMOP_ecam_assign per domain: -ENOSPC beyond. */
+#define XECAM_MAX_DMOP_PORTS 32
 
 /* Domain policy, set by the toolstack when it creates the domain. */
 #define XECAM_DOMF_SELF_ECAM (1U << 0)  /* may place its own ECAM windows */
@@ -62,6 +64,18 @@ void xecam_domain_stats(const struct xecam_domain *d, struct xecam_stats *s);
 
 /* HVMOP_set_ecam_space / HVMOP_get_ecam_space; -ENOSYS for other ops. */
 long xecam_hvm_op(unsigned int op, xecam_guest_handle_t arg);
+
+/*
+ * The ECAM DMOPs (public/hvm/ecam_dm_op.h), as the host's dm_op hands them
+ * over: d looked up and held (never the caller itself), dm_op's own XSM
+ * check passed, 'arg' the op's argument copied in (xecam_dm_op_size()
+ * bytes).  *copy_back is set when arg holds a result for the caller, to be
+ * copied out.  -EOPNOTSUPP for any other op, as Xen's dm_op() answers.
+ */
+int xecam_dm_op(struct xecam_domain *d, unsigned int op, void *arg,
+                bool *copy_back);
+/* The size of an ECAM DMOP's argument; 0 for any other op. */
+size_t xecam_dm_op_size(unsigned int op);
 
 /*
  * The HVM save record (struct xen_hvm_ecam_record, public/hvm/ecam_op.h):

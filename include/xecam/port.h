@@ -83,12 +83,26 @@ domid_t xecam_port_current_domid(void);
 struct xecam_domain *xecam_port_domain_get(domid_t domid);
 void xecam_port_domain_put(struct xecam_domain *d);
 /*
- * The XSM hook: may 'caller' act on the ECAM windows of 'target'?  0 or
- * -EPERM.  Xen: XSM_TARGET when caller is target, XSM_DM_PRIV otherwise
- * (the toolstack, or target's device model).  A domain placing its own
- * windows also needs its policy (XECAM_DOMF_SELF_ECAM); the core checks it.
+ * The XSM hook: may 'caller' act on the ECAM windows of 'target' (the
+ * HVMOPs and the window DMOPs)?  0 or -EPERM.  Xen: XSM_TARGET when caller
+ * is target, xsm_ecam_window(XSM_DM_PRIV) otherwise (the toolstack, or
+ * target's device model).  A domain placing its own windows also needs its
+ * policy (XECAM_DOMF_SELF_ECAM); the core checks it.
  */
 int xecam_port_may_control(domid_t caller, const struct xecam_domain *target);
+
+/*
+ * The XSM hook of device assignment (the ECAM DMOPs): may 'caller' give
+ * host functions 'target' owns to target's vPCI, and take them back?  0 or
+ * -EPERM.  Xen: xsm_ecam_assign(XSM_DM_PRIV): the toolstack, or target's
+ * device model; never the target itself.
+ */
+int xecam_port_may_assign(domid_t caller, const struct xecam_domain *target);
+/*
+ * Is 'target' being destroyed (Xen: d->is_dying)?  Nothing is assigned to
+ * a dying domain.
+ */
+bool xecam_port_domain_dying(const struct xecam_domain *target);
 
 /*
  * The p2m query: is [gpa, gpa + size) free of RAM and of any MMIO that
@@ -108,6 +122,14 @@ int xecam_port_pci_read(uint32_t host_sbdf, unsigned int reg,
                         unsigned int size, uint32_t *val);    /* fallible */
 int xecam_port_pci_write(uint32_t host_sbdf, unsigned int reg,
                          unsigned int size, uint32_t val);    /* fallible */
+
+/*
+ * Does domain d own host function 'host_sbdf' through the IOMMU, as device
+ * assignment (Xen: XEN_DOMCTL_assign_device) left it?  0 if it does,
+ * -ENODEV if the host has no such function, -EPERM if it is another
+ * domain's (the hardware domain's, quarantined, another guest's).
+ */
+int xecam_port_pci_owned(const struct xecam_domain *d, uint32_t host_sbdf);
 
 /*
  * Size of BAR 'bar' (0-5; XECAM_PORT_ROM_BAR for the expansion ROM) of a

@@ -79,6 +79,14 @@ int xecam_user_domain_privileged(domid_t id);
 int xecam_user_domain_dm(domid_t dm, domid_t target);
 /* The security policy refuses every request from 'id' (FLASK-like). */
 int xecam_user_xsm_deny(domid_t id);
+/* ... or only those of some hooks (added to those refused already). */
+#define XECAM_USER_XSM_DM_OP   (1U << 0)   /* dm_op's own (xecam_user_dm_op) */
+#define XECAM_USER_XSM_WINDOW  (1U << 1)   /* xecam_port_may_control */
+#define XECAM_USER_XSM_ASSIGN  (1U << 2)   /* xecam_port_may_assign */
+#define XECAM_USER_XSM_ALL     0x7U
+int xecam_user_xsm_refuse(domid_t id, unsigned int hooks);
+/* 'id' is being destroyed, or no longer (xecam_port_domain_dying). */
+int xecam_user_domain_dying(domid_t id, bool dying);
 /* Guest-physical address width of 'id' (default 52 bits). */
 int xecam_user_gpa_bits(domid_t id, unsigned int bits);
 /* The caller of hypercalls made by this thread (default 0). */
@@ -106,6 +114,11 @@ int xecam_user_pdev_bar(uint32_t sbdf, unsigned int bar, uint64_t size);
 int xecam_user_pdev_masks(uint32_t sbdf, unsigned int reg, unsigned int len,
                           uint8_t wmask, uint8_t w1c);
 void xecam_user_pdev_remove_all(void);
+/*
+ * The domain that owns host function 'sbdf' through the IOMMU
+ * (xecam_port_pci_owned); from its loading on, the hardware domain's (0).
+ */
+int xecam_user_pdev_owner(uint32_t sbdf, domid_t owner);
 /* Bytes of config space as the device holds them now. */
 int xecam_user_pdev_peek(uint32_t sbdf, unsigned int reg, uint8_t *buf,
                          size_t len);
@@ -197,5 +210,15 @@ void xecam_user_ioreq_timeout(unsigned int ms);
 
 /* ---- Hypercall helper: the ECAM HVMOPs with a userspace argument. ---- */
 long xecam_user_hvm_op(unsigned int op, void *arg);
+/*
+ * ---- And HYPERVISOR_dm_op, as Xen's dm_op() runs it. ----
+ * 'buf' of 'size' bytes is the first buffer, a struct xen_dm_op (op, pad,
+ * then the op's argument).  -ESRCH: no domain 'domid' with ECAM state;
+ * -EPERM: the caller itself, or dm_op's XSM check refuses
+ * (XECAM_USER_XSM_DM_OP); -EFAULT: the buffer is short (or a copy fault);
+ * -EOPNOTSUPP: not an ECAM DMOP; -EINVAL: pad is not zero.  Then the op's
+ * own result (xecam_dm_op()), its argument copied back when it says so.
+ */
+long xecam_user_dm_op(domid_t domid, void *buf, size_t size);
 
 #endif /* XECAM_USER_H */

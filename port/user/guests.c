@@ -24,7 +24,8 @@ struct user_domain {
     struct { uint64_t gpa, size; } p2m[MAX_P2M];
     unsigned int nr_maps;
     struct xecam_user_mapping map[MAX_MAPS];
-    bool xsm_deny;                   /* the security policy refuses it */
+    unsigned int xsm_refuse;         /* XECAM_USER_XSM_*: policy refuses */
+    bool dying;                      /* being destroyed */
     unsigned int gpa_bits;           /* guest-physical address width */
     uint64_t preempt_bytes;          /* p2m walked per preemptible call */
     uint64_t map_bytes;              /* mapped per preemptible call */
@@ -190,7 +191,9 @@ void xecam_port_domain_put(struct xecam_domain *d)
     pthread_mutex_unlock(&dom_lock);
 }
 
-int xecam_port_may_control(domid_t caller, const struct xecam_domain *target)
+/* May 'caller' act on 'target' through 'hook' (XECAM_USER_XSM_*)? */
+static int allowed(domid_t caller, domid_t target, unsigned int hook,
+                   bool self)
 {
     const struct user_domain *u;
     int rc = -EPERM;
@@ -198,26 +201,77 @@ int xecam_port_may_control(domid_t caller, const struct xecam_domain *target)
     xecam_user_lc_host(XECAM_LC_MAY_CONTROL);
     pthread_mutex_lock(&dom_lock);
     u = find(caller);
-    if ( u && !u->xsm_deny &&
-         (u->privileged || caller == xecam_domain_id(target) ||
-          u->dm_for == xecam_domain_id(target)) )
+    if ( u && !(u->xsm_refuse & hook) &&
+         (u->privileged || (self && caller == target) ||
+          u->dm_for == target) )
         rc = 0;
     pthread_mutex_unlock(&dom_lock);
 
     return rc;
 }
 
-int xecam_user_xsm_deny(domid_t id)
+int xecam_port_may_control(domid_t caller, const struct xecam_domain *target)
+{
+    return allowed(caller, xecam_domain_id(target), XECAM_USER_XSM_WINDOW,
+                   true);
+}
+
+/* Device assignment: never for oneself, as XSM_DM_PRIV. */
+int xecam_port_may_assign(domid_t caller, const struct xecam_domain *target)
+{
+    domid_t id = xecam_domain_id(target);
+
+    return caller == id ? -EPERM :
+           allowed(caller, id, XECAM_USER_XSM_ASSIGN, false);
+}
+
+/* Xen's dm_op(): xsm_dm_op(XSM_DM_PRIV) on a domain other than the caller. */
+int xecam_user_dm_op_allowed(domid_t caller, domid_t target)
+{
+    return allowed(caller, target, XECAM_USER_XSM_DM_OP, false);
+}
+
+bool xecam_port_domain_dying(const struct xecam_domain *target)
+{
+    const struct user_domain *u = xecam_domain_host(target);
+    bool dying;
+
+    pthread_mutex_lock(&dom_lock);
+    dying = u->dying;
+    pthread_mutex_unlock(&dom_lock);
+
+    return dying;
+}
+
+int xecam_user_domain_dying(domid_t id, bool dying)
+{
+    struct user_domain *u;
+
+    pthread_mutex_lock(&dom_lock);
+    u = find(id);
+    if ( u )
+        u->dying = dying;
+    pthread_mutex_unlock(&dom_lock);
+
+    return u ? 0 : -ESRCH;
+}
+
+int xecam_user_xsm_refuse(domid_t id, unsigned int hooks)
 {
     struct user_domain *u;
 
     pthread_mutex_lock(&dom_lock);
     u = find_or_add(id);
     if ( u )
-        u->xsm_deny = true;
+        u->xsm_refuse |= hooks;
     pthread_mutex_unlock(&dom_lock);
 
     return u ? 0 : -ENOSPC;
+}
+
+int xecam_user_xsm_deny(domid_t id)
+{
+    return xecam_user_xsm_refuse(id, XECAM_USER_XSM_ALL);
 }
 
 int xecam_user_gpa_bits(domid_t id, unsigned int bits)

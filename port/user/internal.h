@@ -11,6 +11,8 @@ bool xecam_user_fault(unsigned int kind);
 uint64_t xecam_user_now_ms(void);
 /* Drop connected device models.  (dm.c) */
 void xecam_user_dm_reset(void);
+/* dm_op's own XSM check: 0 or -EPERM.  (guests.c) */
+int xecam_user_dm_op_allowed(domid_t caller, domid_t target);
 
 /*
  * The lock order, checked (lockcheck.c, docs/locking.md).  Module locks

@@ -26,6 +26,7 @@ struct pdev {
     uint8_t wmask[XECAM_CFG_SIZE];
     uint8_t w1c[XECAM_CFG_SIZE];
     uint64_t bar_size[XECAM_PORT_ROM_BAR + 1];
+    domid_t owner;                  /* through the IOMMU; 0 when loaded */
     unsigned int nr_log;
     struct xecam_user_pci_write log[MAX_LOG];
 };
@@ -165,6 +166,32 @@ int xecam_user_pdev_masks(uint32_t sbdf, unsigned int reg, unsigned int len,
         memset(p->w1c + reg, w1c, len);
         rc = 0;
     }
+    pthread_mutex_unlock(&pci_lock);
+
+    return rc;
+}
+
+int xecam_user_pdev_owner(uint32_t sbdf, domid_t owner)
+{
+    struct pdev *p;
+
+    pthread_mutex_lock(&pci_lock);
+    p = find(sbdf);
+    if ( p )
+        p->owner = owner;
+    pthread_mutex_unlock(&pci_lock);
+
+    return p ? 0 : -ENODEV;
+}
+
+int xecam_port_pci_owned(const struct xecam_domain *d, uint32_t host_sbdf)
+{
+    const struct pdev *p;
+    int rc;
+
+    pthread_mutex_lock(&pci_lock);
+    p = find(host_sbdf);
+    rc = !p ? -ENODEV : p->owner != xecam_domain_id(d) ? -EPERM : 0;
     pthread_mutex_unlock(&pci_lock);
 
     return rc;

@@ -5,7 +5,8 @@
  * Locks are a percpu rwlock and spinlock_t, memory xzalloc/xfree, logs printk
  * with XENLOG_G_* for guest-triggerable lines (rate-limited by the console),
  * hypercall buffers raw_copy_{from,to}_guest, domains RCU-locked lookups,
- * permission XSM, the window check the p2m, config space pci_conf_* and
+ * permission XSM (xsm_ecam_window, xsm_ecam_assign), a host function's
+ * owner its pci_dev, the window check the p2m, config space pci_conf_* and
  * pci_mmcfg_*, BARs map_mmio_regions.  What 4.17 has no hypervisor-side
  * helper for (MSI binding by the module, power states, FLR) answers
  * -EOPNOTSUPP, which the core treats as a refusal; device models are reached
@@ -189,7 +190,10 @@ void xecam_port_domain_put(struct xecam_domain *xd)
     rcu_unlock_domain(xecam_domain_host(xd));
 }
 
-/* The guest itself (XSM_TARGET), or its toolstack or device model. */
+/*
+ * The guest itself (XSM_TARGET), or its toolstack or device model: the
+ * hook of the ECAM windows (FLASK: hvm ecam_window).
+ */
 int xecam_port_may_control(domid_t caller, const struct xecam_domain *target)
 {
     struct domain *d = xecam_domain_host(target);
@@ -197,7 +201,25 @@ int xecam_port_may_control(domid_t caller, const struct xecam_domain *target)
     if ( caller == d->domain_id )
         return xsm_hvm_param(XSM_TARGET, d, HVMOP_set_ecam_space);
 
-    return xsm_dm_op(XSM_DM_PRIV, d);
+    return xsm_ecam_window(XSM_DM_PRIV, d);
+}
+
+/* Its toolstack or device model only (FLASK: hvm ecam_assign). */
+int xecam_port_may_assign(domid_t caller, const struct xecam_domain *target)
+{
+    struct domain *d = xecam_domain_host(target);
+
+    if ( caller == d->domain_id )
+        return -EPERM;
+
+    return xsm_ecam_assign(XSM_DM_PRIV, d);
+}
+
+bool xecam_port_domain_dying(const struct xecam_domain *target)
+{
+    const struct domain *d = xecam_domain_host(target);
+
+    return d->is_dying != DOMDYING_alive;
 }
 
 /* Ranges Xen's own emulation claims in every HVM guest. */
@@ -282,6 +304,20 @@ int xecam_port_pci_write(uint32_t host_sbdf, unsigned int reg,
     }
 
     return 0;
+}
+
+/* The owner XEN_DOMCTL_assign_device made (hardware domain, dom_io...). */
+int xecam_port_pci_owned(const struct xecam_domain *xd, uint32_t host_sbdf)
+{
+    const struct pci_dev *pdev;
+    int rc;
+
+    pcidevs_lock();
+    pdev = pci_get_pdev(NULL, (pci_sbdf_t){ .sbdf = host_sbdf });
+    rc = !pdev ? -ENODEV : pdev->domain != xecam_domain_host(xd) ? -EPERM : 0;
+    pcidevs_unlock();
+
+    return rc;
 }
 
 /* An I/O BAR: all-ones written and read back, decoding off meanwhile. */

@@ -2,8 +2,11 @@
 /*
  * xen-ecam: place, read, move and remove a running domain's ECAM windows
  * from dom0, through the real HVMOP_set_ecam_space and HVMOP_get_ecam_space
- * (libxencall).  The hypervisor's answer is printed as it came: an error is
- * its -errno name and text, exactly as docs/abi.md lists them.
+ * (libxencall) or, with --dmop, the window DMOPs; and give a host function
+ * the domain owns to its vPCI, or take it back, through XEN_DMOP_ecam_assign
+ * and XEN_DMOP_ecam_deassign (libxecamdm, tools/libxecamdm/).  The
+ * hypervisor's answer is printed as it came: an error is its -errno name
+ * and text, exactly as docs/abi.md lists them.
  *
  * Exit status: 0 done, 1 the hypervisor refused, 2 usage error.
  */
@@ -19,6 +22,8 @@
 
 #include <xecam/types.h>
 #include <public/hvm/ecam_op.h>
+#include <public/hvm/ecam_dm_op.h>
+#include "xecamdm.h"
 
 #ifndef XECAM_VERSION
 #define XECAM_VERSION "unknown"
@@ -32,25 +37,47 @@ struct args {
     uint64_t base;
     unsigned long flags, rsvd;      /* raw fields, for checking Xen's checks */
     bool have_base;
+    bool dmop;                      /* the window DMOPs, not the HVMOPs */
+    bool assign;                    /* assign or deassign */
+    uint32_t host_sbdf, guest_sbdf;
+    uint32_t assign_flags;          /* XEN_DMOP_ECAM_ASSIGN_* */
+    uint8_t root_port;
 };
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: xen-ecam get DOMID [-s SEG]\n"
-            "       xen-ecam set DOMID BASE [-s SEG] [-b FIRST-LAST]\n"
-            "       xen-ecam move DOMID BASE [-s SEG]\n"
-            "       xen-ecam remove DOMID [-s SEG]\n"
+            "usage: xen-ecam get DOMID [-s SEG] [--dmop]\n"
+            "       xen-ecam set DOMID BASE [-s SEG] [-b FIRST-LAST] [--dmop]\n"
+            "       xen-ecam move DOMID BASE [-s SEG] [--dmop]\n"
+            "       xen-ecam remove DOMID [-s SEG] [--dmop]\n"
+            "       xen-ecam assign DOMID HOST GUEST [--permissive]\n"
+            "                [--hidden] [--no-rciep] [--irq-control]\n"
+            "                [--root-port DD.F]\n"
+            "       xen-ecam deassign DOMID GUEST\n"
             "       xen-ecam --help | --version\n"
             "\n"
             "The ECAM (MMCONFIG) windows of a running HVM or PVH domain, by\n"
-            "HVMOP_set_ecam_space and HVMOP_get_ecam_space.  SEG is the PCI\n"
-            "segment (0); FIRST-LAST the buses the window decodes (0-255);\n"
-            "BASE the guest-physical address of bus FIRST, aligned to the\n"
-            "window's size rounded up to a power of two.  move places the\n"
-            "segment's window at BASE with the same buses, and puts it back\n"
-            "where it was if Xen refuses the new place.\n"
+            "HVMOP_set_ecam_space and HVMOP_get_ecam_space, or with --dmop by\n"
+            "XEN_DMOP_ecam_set_window and XEN_DMOP_ecam_get_window.  SEG is\n"
+            "the PCI segment (0); FIRST-LAST the buses the window decodes\n"
+            "(0-255); BASE the guest-physical address of bus FIRST, aligned\n"
+            "to the window's size rounded up to a power of two.  move places\n"
+            "the segment's window at BASE with the same buses, and puts it\n"
+            "back where it was if Xen refuses the new place.\n"
             "\n"
+            "assign gives host function HOST, which the domain owns through\n"
+            "the IOMMU (xl pci-attach, XEN_DOMCTL_assign_device), to its vPCI\n"
+            "at guest function GUEST, by XEN_DMOP_ecam_assign; deassign takes\n"
+            "it back.  HOST and GUEST are [SSSS:]BB:DD.F, in hex.\n"
+            "\n"
+            "  --dmop               the window DMOPs instead of the HVMOPs\n"
+            "  --permissive         config writes reach the device\n"
+            "  --hidden             assigned, but invisible to the guest\n"
+            "  --no-rciep           on bus 0, an endpoint stays an endpoint\n"
+            "  --irq-control        MSI/MSI-X enables reach the device\n"
+            "  --root-port DD.F     an emulated Root Port at 00:DD.F of\n"
+            "                       GUEST's segment, in front of its bus\n"
             "  --flags N, --rsvd N  pass raw values in those fields (for\n"
             "                       testing the hypervisor's checks)\n"
             "\n"
@@ -67,7 +94,8 @@ static const char *errno_name(int e)
         { EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" },
         { ENOMEM, "ENOMEM" }, { EACCES, "EACCES" }, { EFAULT, "EFAULT" },
         { EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { EINVAL, "EINVAL" },
-        { ENOSPC, "ENOSPC" }, { ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+        { ENOSPC, "ENOSPC" }, { ENOSYS, "ENOSYS" }, { ENODEV, "ENODEV" },
+        { EOPNOTSUPP, "EOPNOTSUPP" }, { E2BIG, "E2BIG" }, { ENOTTY, "ENOTTY" },
     };
     size_t i;
 
@@ -97,6 +125,63 @@ static bool number(const char *s, unsigned long long max,
     return !errno && !*end && *out <= max;
 }
 
+/* Hex digits only, at most 'max': the fields of a BDF. */
+static bool hex(const char *s, size_t len, unsigned int max,
+                unsigned int *out)
+{
+    size_t i;
+
+    *out = 0;
+    if ( !len || len > 4 )
+        return false;
+    for ( i = 0; i < len; i++ )
+    {
+        char c = s[i];
+        unsigned int v = c >= '0' && c <= '9' ? c - '0' :
+                         c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+                         c >= 'A' && c <= 'F' ? c - 'A' + 10 : 16;
+
+        if ( v > 15 )
+            return false;
+        *out = *out * 16 + v;
+    }
+    return *out <= max;
+}
+
+/* DD.F (hex) into a devfn. */
+static bool devfn(const char *s, unsigned int *out)
+{
+    const char *dot = strchr(s, '.');
+    unsigned int dev, fn;
+
+    if ( !dot || !hex(s, dot - s, 0x1f, &dev) ||
+         !hex(dot + 1, strlen(dot + 1), 7, &fn) )
+        return false;
+    *out = dev << 3 | fn;
+    return true;
+}
+
+/* [SSSS:]BB:DD.F (hex) into an SBDF, as XEN_DMOP_PCI_SBDF() makes them. */
+static bool sbdf(const char *s, uint32_t *out)
+{
+    const char *c1 = strchr(s, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    unsigned int seg = 0, bus, df;
+
+    if ( !c1 )
+        return false;
+    if ( c2 )
+    {
+        if ( !hex(s, c1 - s, 0xffff, &seg) )
+            return false;
+        s = c1 + 1;
+        c1 = c2;
+    }
+    if ( !hex(s, c1 - s, 0xff, &bus) || !devfn(c1 + 1, &df) )
+        return false;
+    *out = (uint32_t)seg << 16 | bus << 8 | df;
+    return true;
+}
+
 static bool bus_range(const char *s, unsigned int *first, unsigned int *last)
 {
     char buf[32], *dash;
@@ -116,17 +201,59 @@ static bool bus_range(const char *s, unsigned int *first, unsigned int *last)
     return true;
 }
 
+/* A flag without a value: 1 if 'o' is one this command takes, else 0. */
+static int flag(const char *o, struct args *a)
+{
+    static const struct {
+        const char *name;
+        uint32_t flag;
+    } assign[] = {
+        { "--permissive", XEN_DMOP_ECAM_ASSIGN_PERMISSIVE },
+        { "--hidden", XEN_DMOP_ECAM_ASSIGN_HIDDEN },
+        { "--no-rciep", XEN_DMOP_ECAM_ASSIGN_NO_RCIEP },
+        { "--irq-control", XEN_DMOP_ECAM_ASSIGN_IRQ_CONTROL },
+    };
+    size_t i;
+
+    if ( !a->assign && !strcmp(o, "--dmop") )
+    {
+        a->dmop = true;
+        return 1;
+    }
+    for ( i = 0; !strcmp(a->cmd, "assign") &&
+                 i < sizeof(assign) / sizeof(assign[0]); i++ )
+        if ( !strcmp(o, assign[i].name) )
+        {
+            a->assign_flags |= assign[i].flag;
+            return 1;
+        }
+    return 0;
+}
+
+/* May this command take option 'o' (with a value)? */
+static bool takes(const struct args *a, const char *o)
+{
+    if ( !strcmp(o, "--rsvd") )
+        return true;
+    if ( !a->assign )
+        return !strcmp(o, "-s") || !strcmp(o, "-b") || !strcmp(o, "--flags");
+    return !strcmp(a->cmd, "assign") &&
+           (!strcmp(o, "--root-port") || !strcmp(o, "--flags"));
+}
+
 /* Options after the command; 0 or a usage exit status. */
 static int parse_opts(int argc, char **argv, int i, struct args *a)
 {
     unsigned long long v;
+    unsigned int df;
 
     for ( ; i < argc; i++ )
     {
         const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
-        if ( strcmp(o, "-s") && strcmp(o, "-b") && strcmp(o, "--flags") &&
-             strcmp(o, "--rsvd") )
+        if ( flag(o, a) )
+            continue;
+        if ( !takes(a, o) )
             return bad_usage("unknown option '%s'", o);
         if ( !val )
             return bad_usage("'%s' needs a value", o);
@@ -136,9 +263,17 @@ static int parse_opts(int argc, char **argv, int i, struct args *a)
         else if ( !strcmp(o, "-b") && bus_range(val, &a->start_bus,
                                                  &a->end_bus) )
             continue;
-        else if ( !strcmp(o, "--flags") && number(val, 0xffff, &v) )
+        else if ( !strcmp(o, "--root-port") && devfn(val, &df) )
+        {
+            a->assign_flags |= XEN_DMOP_ECAM_ASSIGN_ROOT_PORT;
+            a->root_port = df;
+        }
+        else if ( !strcmp(o, "--flags") &&
+                  number(val, a->assign ? 0xffffffff : 0xffff, &v) )
             a->flags = v;
-        else if ( !strcmp(o, "--rsvd") && number(val, 0xffffffff, &v) )
+        else if ( !strcmp(o, "--rsvd") &&
+                  number(val, !strcmp(a->cmd, "assign") ? 0xffffff :
+                              0xffffffff, &v) )
             a->rsvd = v;
         else
             return bad_usage("bad value for '%s'", o);
@@ -148,7 +283,9 @@ static int parse_opts(int argc, char **argv, int i, struct args *a)
 
 static int parse(int argc, char **argv, struct args *a)
 {
-    static const char *const cmds[] = { "get", "set", "move", "remove" };
+    static const char *const cmds[] = {
+        "get", "set", "move", "remove", "assign", "deassign",
+    };
     unsigned long long v;
     bool known = false;
     size_t i;
@@ -163,6 +300,7 @@ static int parse(int argc, char **argv, struct args *a)
         return bad_usage("'%s' needs a domain id", a->cmd);
     a->domid = v;
     a->end_bus = 255;
+    a->assign = !strcmp(a->cmd, "assign") || !strcmp(a->cmd, "deassign");
     if ( !strcmp(a->cmd, "set") || !strcmp(a->cmd, "move") )
     {
         if ( argc < 4 || !number(argv[3], ~0ULL, &v) )
@@ -170,6 +308,20 @@ static int parse(int argc, char **argv, struct args *a)
         a->base = v;
         a->have_base = true;
         pos = 4;
+    }
+    if ( !strcmp(a->cmd, "assign") )
+    {
+        if ( argc < 4 || !sbdf(argv[3], &a->host_sbdf) )
+            return bad_usage("'%s' needs a host function, [SSSS:]BB:DD.F",
+                             a->cmd);
+        pos = 4;
+    }
+    if ( a->assign )
+    {
+        if ( argc <= pos || !sbdf(argv[pos], &a->guest_sbdf) )
+            return bad_usage("'%s' needs a guest function, [SSSS:]BB:DD.F",
+                             a->cmd);
+        pos++;
     }
     return parse_opts(argc, argv, pos, a);
 }
@@ -191,6 +343,38 @@ static int ecam_hvmop(xencall_handle *xc, unsigned int op,
     return rc;
 }
 
+/* The same through the window DMOPs (dm_op names the domain). */
+static int ecam_dmop(xecamdm_handle *dm, unsigned int op,
+                     struct xen_hvm_ecam_space *s)
+{
+    struct xen_dm_op_ecam_window w = {
+        .segment = s->segment, .start_bus = s->start_bus,
+        .end_bus = s->end_bus, .flags = s->flags, .base = s->base,
+        .rsvd = { s->rsvd[0], s->rsvd[1] },
+    };
+    int rc = 0;
+
+    if ( xecamdm_op(dm, s->domid, op == HVMOP_set_ecam_space ?
+                    XEN_DMOP_ecam_set_window : XEN_DMOP_ecam_get_window,
+                    &w, sizeof(w)) )
+        rc = errno;
+    s->start_bus = w.start_bus;
+    s->end_bus = w.end_bus;
+    s->base = w.base;
+    return rc;
+}
+
+struct conn {
+    xencall_handle *xc;
+    xecamdm_handle *dm;
+};
+
+static int window_op(const struct conn *c, unsigned int op,
+                     struct xen_hvm_ecam_space *s)
+{
+    return c->dm ? ecam_dmop(c->dm, op, s) : ecam_hvmop(c->xc, op, s);
+}
+
 static int refused(const struct args *a, const char *what, int e)
 {
     fprintf(stderr, "xen-ecam: %s d%lu segment %u: -%s (%s)\n", what,
@@ -205,7 +389,52 @@ static void show(const struct xen_hvm_ecam_space *s)
            (unsigned long long)s->base, s->end_bus - s->start_bus + 1U);
 }
 
-static int run(xencall_handle *xc, const struct args *a)
+static void put_sbdf(char *buf, size_t len, uint32_t s)
+{
+    snprintf(buf, len, "%04x:%02x:%02x.%u", s >> 16, (s >> 8) & 0xff,
+             (s >> 3) & 0x1f, s & 7);
+}
+
+static int assignment(const struct conn *c, const struct args *a)
+{
+    char host[16], guest[16];
+    int rc;
+
+    put_sbdf(host, sizeof(host), a->host_sbdf);
+    put_sbdf(guest, sizeof(guest), a->guest_sbdf);
+    if ( !strcmp(a->cmd, "assign") )
+    {
+        struct xen_dm_op_ecam_assign op = {
+            .host_sbdf = a->host_sbdf, .guest_sbdf = a->guest_sbdf,
+            .flags = a->assign_flags | a->flags, .root_port = a->root_port,
+            .pad = { a->rsvd, a->rsvd >> 8, a->rsvd >> 16 },
+        };
+
+        rc = xecamdm_op(c->dm, a->domid, XEN_DMOP_ecam_assign, &op,
+                        sizeof(op));
+    }
+    else
+    {
+        struct xen_dm_op_ecam_deassign op = {
+            .guest_sbdf = a->guest_sbdf, .pad = a->rsvd,
+        };
+
+        rc = xecamdm_op(c->dm, a->domid, XEN_DMOP_ecam_deassign, &op,
+                        sizeof(op));
+    }
+    if ( !rc )
+        return 0;
+    rc = errno;
+    if ( !strcmp(a->cmd, "assign") )
+        fprintf(stderr, "xen-ecam: assign d%lu %s at %s: -%s (%s)\n",
+                a->domid, host, guest, errno_name(rc), strerror(rc));
+    else
+        fprintf(stderr, "xen-ecam: deassign d%lu %s: -%s (%s)\n", a->domid,
+                guest, errno_name(rc), strerror(rc));
+    return 1;
+}
+
+static int run(const struct conn *c, const struct args *a)
 {
     struct xen_hvm_ecam_space s = {
         .domid = a->domid, .segment = a->segment, .start_bus = a->start_bus,
@@ -214,11 +443,13 @@ static int run(xencall_handle *xc, const struct args *a)
     }, old;
     int e;
 
+    if ( a->assign )
+        return assignment(c, a);
     if ( !strcmp(a->cmd, "get") )
     {
         s.start_bus = s.end_bus = 0;
         s.base = 0;
-        if ( (e = ecam_hvmop(xc, HVMOP_get_ecam_space, &s)) )
+        if ( (e = window_op(c, HVMOP_get_ecam_space, &s)) )
             return refused(a, "get", e);
         show(&s);
         return 0;
@@ -229,30 +460,30 @@ static int run(xencall_handle *xc, const struct args *a)
             .domid = a->domid, .segment = a->segment,
             .flags = XEN_HVM_ECAM_REMOVE | a->flags, .rsvd = { a->rsvd, 0 },
         };
-        return (e = ecam_hvmop(xc, HVMOP_set_ecam_space, &s)) ?
+        return (e = window_op(c, HVMOP_set_ecam_space, &s)) ?
                refused(a, "remove", e) : 0;
     }
     if ( !strcmp(a->cmd, "set") )
-        return (e = ecam_hvmop(xc, HVMOP_set_ecam_space, &s)) ?
+        return (e = window_op(c, HVMOP_set_ecam_space, &s)) ?
                refused(a, "set", e) : 0;
 
     /* move: the same buses at a new base; the old place back on refusal. */
     old = (struct xen_hvm_ecam_space){ .domid = a->domid,
                                        .segment = a->segment };
-    if ( (e = ecam_hvmop(xc, HVMOP_get_ecam_space, &old)) )
+    if ( (e = window_op(c, HVMOP_get_ecam_space, &old)) )
         return refused(a, "move (get)", e);
     s = old;
     s.flags = XEN_HVM_ECAM_REMOVE;
     s.start_bus = s.end_bus = 0;
     s.base = 0;
-    if ( (e = ecam_hvmop(xc, HVMOP_set_ecam_space, &s)) )
+    if ( (e = window_op(c, HVMOP_set_ecam_space, &s)) )
         return refused(a, "move (remove)", e);
     s = old;
     s.base = a->base;
-    if ( !(e = ecam_hvmop(xc, HVMOP_set_ecam_space, &s)) )
+    if ( !(e = window_op(c, HVMOP_set_ecam_space, &s)) )
         return 0;
     refused(a, "move (set)", e);
-    if ( (e = ecam_hvmop(xc, HVMOP_set_ecam_space, &old)) )
+    if ( (e = window_op(c, HVMOP_set_ecam_space, &old)) )
         refused(a, "move (putting it back)", e);
     return 1;
 }
@@ -260,7 +491,7 @@ static int run(xencall_handle *xc, const struct args *a)
 int main(int argc, char **argv)
 {
     struct args a = { 0 };
-    xencall_handle *xc;
+    struct conn c = { 0 };
     int rc;
 
     if ( argc < 2 )
@@ -281,15 +512,20 @@ int main(int argc, char **argv)
     }
     if ( (rc = parse(argc, argv, &a)) )
         return rc;
-    xc = xencall_open(NULL, 0);
-    if ( !xc )
+    if ( a.assign || a.dmop )
+        c.dm = xecamdm_open(0);
+    else
+        c.xc = xencall_open(NULL, 0);
+    if ( !c.dm && !c.xc )
     {
         fprintf(stderr, "xen-ecam: cannot open the hypercall interface: %s "
                 "(is this dom0 on Xen, with privcmd loaded?)\n",
                 strerror(errno));
         return 1;
     }
-    rc = run(xc, &a);
-    xencall_close(xc);
+    rc = run(&c, &a);
+    xecamdm_close(c.dm);
+    if ( c.xc )
+        xencall_close(c.xc);
     return rc;
 }

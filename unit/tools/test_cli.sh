@@ -92,13 +92,54 @@ refused "bad value for '-s'" "" "$xen_ecam" get 1 -s 65536
 refused "bad value for '-b'" "" "$xen_ecam" set 1 0xe0000000 -b 5
 refused "bad value for '-b'" "" "$xen_ecam" set 1 0xe0000000 -b 0-256
 refused "bad value for '--rsvd'" "" "$xen_ecam" remove 1 --rsvd 0x100000000
-# Not on Xen: the hypercall interface cannot be opened, status 1.
+refused "unknown option '--permissive'" "" "$xen_ecam" get 1 --permissive
+refused "unknown option '--root-port'" "" "$xen_ecam" set 1 0 --root-port 1.0
+# assign and deassign: host and guest functions, their options.
+bdf='[SSSS:]BB:DD.F'
+refused "'assign' needs a domain id" "" "$xen_ecam" assign
+refused "'assign' needs a host function, $bdf" "" "$xen_ecam" assign 1
+refused "'assign' needs a guest function, $bdf" "" \
+        "$xen_ecam" assign 1 05:00.0
+for f in 5 05:00 05:00. 05:20.0 05:00.8 100:00.0 10000:05:00.0 05:00.0x \
+         g5:00.0 :05:00.0 0000::00.0; do
+    refused "'assign' needs a host function, $bdf" "" \
+            "$xen_ecam" assign 1 "$f" 00:03.0
+    refused "'assign' needs a guest function, $bdf" "" \
+            "$xen_ecam" assign 1 0000:05:00.0 "$f"
+done
+refused "'deassign' needs a guest function, $bdf" "" "$xen_ecam" deassign 1
+refused "'deassign' needs a guest function, $bdf" "" \
+        "$xen_ecam" deassign 1 00:20.0
+refused "'--root-port' needs a value" "" \
+        "$xen_ecam" assign 1 05:00.0 01:00.0 --root-port
+for v in 1c 1c.8 20.0 00:1c.0 x; do
+    refused "bad value for '--root-port'" "" \
+            "$xen_ecam" assign 1 05:00.0 01:00.0 --root-port "$v"
+done
+refused "bad value for '--rsvd'" "" \
+        "$xen_ecam" assign 1 05:00.0 00:03.0 --rsvd 0x1000000
+refused "bad value for '--flags'" "" \
+        "$xen_ecam" assign 1 05:00.0 00:03.0 --flags 0x100000000
+refused "unknown option '--dmop'" "" "$xen_ecam" assign 1 05:00.0 00:03.0 --dmop
+refused "unknown option '--root-port'" "" \
+        "$xen_ecam" deassign 1 00:03.0 --root-port 1c.0
+refused "unknown option '--hidden'" "" "$xen_ecam" deassign 1 00:03.0 --hidden
+refused "unknown option '--flags'" "" "$xen_ecam" deassign 1 00:03.0 --flags 1
+refused "unknown option '-s'" "" "$xen_ecam" assign 1 05:00.0 00:03.0 -s 0
+# Not on Xen: the hypercall interface cannot be opened, status 1, by the
+# HVMOPs (libxencall) or the DMOPs (libxecamdm) alike.
 if [ ! -e /dev/xen/privcmd ]; then
-    "$xen_ecam" get 1 > "$tmp/o" 2> "$tmp/e"
-    rc=$?
-    [ $rc = 1 ] && [ ! -s "$tmp/o" ] &&
-        grep -q '^xen-ecam: cannot open the hypercall interface' "$tmp/e" &&
-        ok || bad "xen-ecam get 1 without Xen: rc=$rc $(cat "$tmp/e")"
+    for c in "get 1" "get 1 --dmop" "remove 1 -s 2 --dmop" \
+             "assign 1 0000:05:00.0 01:00.0 --permissive --hidden --no-rciep \
+              --irq-control --root-port 1c.0" "deassign 1 1:0.7"; do
+        # shellcheck disable=SC2086
+        "$xen_ecam" $c > "$tmp/o" 2> "$tmp/e"
+        rc=$?
+        [ $rc = 1 ] && [ ! -s "$tmp/o" ] &&
+            grep -q '^xen-ecam: cannot open the hypercall interface' \
+                "$tmp/e" && ok || bad "xen-ecam $c without Xen: rc=$rc" \
+                "$(cat "$tmp/e")"
+    done
 fi
 
 # 5. The manual pages render, as man -l renders them, without a warning.

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xen-ecam's entry points for the rest of Xen (CONFIG_XECAM): domain set-up
- * and teardown, the two HVMOPs, and the ioreq path's view of the windows.
+ * and teardown, the two HVMOPs, the ECAM DMOPs, and the ioreq path's view of
+ * the windows.
  */
 #ifndef __XEN_XECAM_H__
 #define __XEN_XECAM_H__
@@ -33,6 +34,12 @@ bool xecam_xen_vcpu_resume(struct vcpu *v);
 /* do_hvm_op(): HVMOP_set_ecam_space and HVMOP_get_ecam_space. */
 long xecam_xen_hvm_op(unsigned long op, XEN_GUEST_HANDLE_PARAM(void) arg);
 /*
+ * dm_op(): the XEN_DMOP_ecam_* ops on d, 'arg' the op's union member as
+ * dm_op() copied it in.  Clears *const_op when arg must be copied back.
+ */
+int xecam_xen_dm_op(struct domain *d, unsigned int op, void *arg,
+                    bool *const_op);
+/*
  * arch_ioreq_server_get_type_addr(): an MMIO request inside a window is a
  * PCI config request for the function it decodes to; *addr gets
  * (SBDF << 32) | register, as for CF8/CFC.
@@ -63,6 +70,12 @@ static inline long xecam_xen_hvm_op(unsigned long op,
                                     XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     return -ENOSYS;
+}
+
+static inline int xecam_xen_dm_op(struct domain *d, unsigned int op,
+                                  void *arg, bool *const_op)
+{
+    return -EOPNOTSUPP;
 }
 
 static inline bool xecam_xen_pci_config(const struct domain *d,
