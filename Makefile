@@ -306,10 +306,12 @@ $(BUILD)/unit/test_xecamdm: unit/cmocka/test_xecamdm.c unit/helpers.h \
 	    -DXECAMDM_USER -pthread $< tools/libxecamdm/xecamdm.c \
 	    $(SAN_LIB) $(CMOCKA_LIBS) -o $@
 
-$(BUILD)/xen-ecam: tools/xen-ecam/xen-ecam.c include/public/hvm/ecam_op.h \
+$(BUILD)/xen-ecam: tools/xen-ecam/xen-ecam.c tools/xen-ecam/iommu.c \
+                   tools/xen-ecam/iommu.h include/public/hvm/ecam_op.h \
                    $(BUILD)/libxecamdm.a $(BUILD)/version
 	$(CC) $(STD) $(WARN) $(OPT) $(INC) -Itools/libxecamdm $(VERSION_DEF) \
-	    $< $(BUILD)/libxecamdm.a -lxencall -o $@
+	    $< tools/xen-ecam/iommu.c $(BUILD)/libxecamdm.a -lxenctrl -lxencall \
+	    -o $@
 
 $(XEN_E2E)/e2e-mbox: tools/xen-e2e/dom0/e2e-mbox.c tools/xen-e2e/mbox.h
 	@mkdir -p $(@D)

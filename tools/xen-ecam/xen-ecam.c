@@ -24,6 +24,7 @@
 #include <public/hvm/ecam_op.h>
 #include <public/hvm/ecam_dm_op.h>
 #include "xecamdm.h"
+#include "iommu.h"
 
 #ifndef XECAM_VERSION
 #define XECAM_VERSION "unknown"
@@ -42,6 +43,7 @@ struct args {
     uint32_t host_sbdf, guest_sbdf;
     uint32_t assign_flags;          /* XEN_DMOP_ECAM_ASSIGN_* */
     uint8_t root_port;
+    bool iommu;                     /* assign: XEN_DOMCTL_assign_device first */
 };
 
 static void usage(FILE *f)
@@ -53,7 +55,7 @@ static void usage(FILE *f)
             "       xen-ecam remove DOMID [-s SEG] [--dmop]\n"
             "       xen-ecam assign DOMID HOST GUEST [--permissive]\n"
             "                [--hidden] [--no-rciep] [--irq-control]\n"
-            "                [--root-port DD.F]\n"
+            "                [--root-port DD.F] [--iommu]\n"
             "       xen-ecam deassign DOMID GUEST\n"
             "       xen-ecam --help | --version\n"
             "\n"
@@ -78,6 +80,9 @@ static void usage(FILE *f)
             "  --irq-control        MSI/MSI-X enables reach the device\n"
             "  --root-port DD.F     an emulated Root Port at 00:DD.F of\n"
             "                       GUEST's segment, in front of its bus\n"
+            "  --iommu              first give the domain HOST through the\n"
+            "                       IOMMU and its memory BARs' MMIO, as xl\n"
+            "                       pci-attach would (for PVH guests too)\n"
             "  --flags N, --rsvd N  pass raw values in those fields (for\n"
             "                       testing the hypervisor's checks)\n"
             "\n"
@@ -218,6 +223,11 @@ static int flag(const char *o, struct args *a)
     if ( !a->assign && !strcmp(o, "--dmop") )
     {
         a->dmop = true;
+        return 1;
+    }
+    if ( !strcmp(a->cmd, "assign") && !strcmp(o, "--iommu") )
+    {
+        a->iommu = true;
         return 1;
     }
     for ( i = 0; !strcmp(a->cmd, "assign") &&
@@ -402,6 +412,8 @@ static int assignment(const struct conn *c, const struct args *a)
 
     put_sbdf(host, sizeof(host), a->host_sbdf);
     put_sbdf(guest, sizeof(guest), a->guest_sbdf);
+    if ( a->iommu && iommu_give(a->domid, a->host_sbdf) )
+        return 1;
     if ( !strcmp(a->cmd, "assign") )
     {
         struct xen_dm_op_ecam_assign op = {
