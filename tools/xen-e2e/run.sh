@@ -67,7 +67,9 @@ overlay() {
 }
 
 # Devices to pass through, behind QEMU's AMD IOMMU: edu at 00:03.0 and an
-# e1000e behind a Root Port (01:00.0), as dom0's init expects them.
+# e1000e behind a Root Port (01:00.0), as dom0's init expects them.  The
+# negative control gets them too: the guests' configurations ask for the
+# IOMMU (passthrough = "sync_pt"), which libxl refuses without one.
 PT_DEVICES="-device amd-iommu -device edu,addr=3 \
     -device pcie-root-port,id=rp1,chassis=1,addr=4 -device e1000e,bus=rp1"
 
@@ -79,7 +81,7 @@ boot() {
     timeout 400 qemu-system-x86_64 -machine q35 -accel tcg ${4:-} \
         -cpu qemu64,+svm,+npt -m 2048 -smp 2 -nographic -nodefaults \
         -serial stdio -no-reboot -kernel "$xen" \
-        -append "console=com1 com1=115200,8n1 dom0_mem=512M,max:512M loglvl=all guest_loglvl=all noreboot" \
+        -append "console=com1 com1=115200,8n1 dom0_mem=512M,max:512M loglvl=all guest_loglvl=all noreboot iommu=debug" \
         -initrd "$dom0/vmlinux console=hvc0 earlyprintk=xen e2e=$2,$out/initrd.cpio.gz" \
         < /dev/null > "$3" 2>&1
     local rc=$?
@@ -112,6 +114,11 @@ collect "$out/console-on.txt"
 for kind in ${only:-pvh hvm}; do
     grep -q ") e2e: $kind done" "$out/console-on.txt" ||
         check "$kind.finished" FAIL "the guest never reported done"
+    # Passthrough must run, not just pass when it runs.
+    for c in pt-enumerate pt-bar-map pt-dma pt-bar-unmap pt-destroy; do
+        grep -aq "e2e[-a-z]*: $kind\.$c \(ok\|FAIL\)" "$out/console-on.txt" ||
+            check "$kind.$c" FAIL "never ran"
+    done
 done
 if grep -a "Triple fault\|Domain crashed\|domain_crash" "$out/console-on.txt" > "$out/crashes.txt"; then
     check xen.guest-crash FAIL "$(head -1 "$out/crashes.txt")"
@@ -121,7 +128,8 @@ say "the module's Xen log lines: $(wc -l < "$out/module-on.log") ($out/module-on
 
 [ -n "$only" ] && { say "$passed passed, $failed failed"; [ $failed = 0 ]; exit; }
 say "negative control: the same guest on Xen with CONFIG_XECAM=n"
-boot "$build/xen-intree/xen-xecam-off.gz" negative "$out/console-off.txt"
+boot "$build/xen-intree/xen-xecam-off.gz" negative "$out/console-off.txt" \
+    "$PT_DEVICES"
 if grep -q ") e2e: pvh.window-get FAIL" "$out/console-off.txt" &&
    grep -q "e2e-xen: pvh.window-set FAIL" "$out/console-off.txt"; then
     check negative-control ok
