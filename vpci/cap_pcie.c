@@ -66,12 +66,18 @@ static const struct xecam_vpci_regdesc pcie_regs[] = {
       .name = "Link Status" },
     { .off = 0x12, .size = 2, .need = RCIEP, NO_LINK,
       .name = "Link Status" },
-    { .off = 0x14, .size = 4, ZERO, .name = "Slot Capabilities" },
-    { .off = 0x18, .size = 2, ZERO, .name = "Slot Control" },
-    { .off = 0x1a, .size = 2, ZERO, .name = "Slot Status" },
-    { .off = 0x1c, .size = 2, ZERO, .name = "Root Control" },
-    { .off = 0x1e, .size = 2, ZERO, .name = "Root Capabilities" },
-    { .off = 0x20, .size = 4, ZERO, .name = "Root Status" },
+    /*
+     * An endpoint has no slot or root registers: a version 1 capability
+     * may end before them (QEMU's e1000e: 0x14 bytes at 0xe0); version 2
+     * has the room, and they read 0.
+     */
+    { .off = 0x14, .size = 4, .need = V2, ZERO, .name = "Slot Capabilities" },
+    { .off = 0x18, .size = 2, .need = V2, ZERO, .name = "Slot Control" },
+    { .off = 0x1a, .size = 2, .need = V2, ZERO, .name = "Slot Status" },
+    { .off = 0x1c, .size = 2, .need = V2, ZERO, .name = "Root Control" },
+    { .off = 0x1e, .size = 2, .need = V2, ZERO,
+      .name = "Root Capabilities" },
+    { .off = 0x20, .size = 4, .need = V2, ZERO, .name = "Root Status" },
     { .off = 0x24, .size = 4, .need = V2, DEVICE,
       .name = "Device Capabilities 2" },
     { .off = 0x28, .size = 2, .need = V2, VIRTUAL,
@@ -137,7 +143,7 @@ int xecam_cf_check xecam_cap_pcie_init(struct xecam_vpci *dev,
          PCIE_TYPE(caps) != PCIE_TYPE_RCIEP )
         return -EOPNOTSUPP;         /* ports and bridges: not passed */
     v2 = (caps & 0xf) >= 2;
-    if ( off + (v2 ? 0x3c : 0x24) > XECAM_CFG_LEGACY )
+    if ( off + (v2 ? 0x3c : 0x14) > XECAM_CFG_LEGACY )
         return -EINVAL;             /* does not fit: the device lies */
     if ( !xecam_vpci_hw_read_ok(dev, off + 4, 4, &devcap) ||
          !xecam_vpci_hw_read_ok(dev, off + 8, 2, &devctl) )

@@ -1243,9 +1243,15 @@ static void b_pcie_v2_e0(struct expect *e)
     pcie_at(e, 0xe0, 2, false);
 }
 
+/* An endpoint's version 1 capability is 0x14 bytes (QEMU's e1000e). */
 static void b_pcie_v1_e0(struct expect *e)
 {
-    pcie_at(e, 0xe0, 1, false);
+    pcie_at(e, 0xe0, 1, true);          /* 0xe0 + 0x14 = 0xf4: fits */
+}
+
+static void b_pcie_v1_f0(struct expect *e)
+{
+    pcie_at(e, 0xf0, 1, false);         /* 0xf0 + 0x14 = 0x104 */
 }
 
 static void b_pcie_v2_c4(struct expect *e)
@@ -1253,9 +1259,9 @@ static void b_pcie_v2_c4(struct expect *e)
     pcie_at(e, 0xc4, 2, true);          /* 0xc4 + 0x3c = 0x100: fits */
 }
 
-static void b_pcie_v1_dc(struct expect *e)
+static void b_pcie_v1_ec(struct expect *e)
 {
-    pcie_at(e, 0xdc, 1, true);          /* 0xdc + 0x24 = 0x100: fits */
+    pcie_at(e, 0xec, 1, true);          /* 0xec + 0x14 = 0x100: fits */
 }
 
 /*
@@ -1523,9 +1529,10 @@ static const struct chain_case cases[] = {
     { "content: PCI to PCIe bridge", b_pcie_type_8, k_pcie_port },
     { "content: PCIe event collector", b_pcie_type_a, k_pcie_port },
     { "content: PCIe v2 at 0xe0 does not fit", b_pcie_v2_e0, k_pcie_at },
-    { "content: PCIe v1 at 0xe0 does not fit", b_pcie_v1_e0, k_pcie_at },
+    { "content: PCIe v1 at 0xe0 fits", b_pcie_v1_e0, k_pcie_at },
+    { "content: PCIe v1 at 0xf0 does not fit", b_pcie_v1_f0, k_pcie_at },
     { "content: PCIe v2 at 0xc4 fits", b_pcie_v2_c4, k_pcie_at },
-    { "content: PCIe v1 at 0xdc fits", b_pcie_v1_dc, k_pcie_at },
+    { "content: PCIe v1 at 0xec fits", b_pcie_v1_ec, k_pcie_at },
     { "content: MSI past 0x100", b_msi_past_legacy, k_past_legacy },
     { "content: PM past 0x100", b_pm_past_legacy, k_past_legacy },
     { "content: MSI-X past 0x100", b_msix_past_legacy, k_past_legacy },

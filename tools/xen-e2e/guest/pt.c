@@ -51,6 +51,22 @@ static void bdf_name(char *buf, size_t len, unsigned int bdf)
 
 /* ---- pt-enumerate: IDs, the Root Port, capability chains. ---- */
 
+/* The standard chain as "id@pos ...", for a failure's line. */
+static void chain_str(const struct run *r, unsigned int bdf, char *buf,
+                      size_t len)
+{
+    unsigned int pos = ecam_read(r, bdf, 0x34, 1) & 0xfc, n, at = 0;
+
+    buf[0] = '\0';
+    for ( n = 0; pos && n < 8 && at + 12 < len; n++ )
+    {
+        uint32_t hdr = ecam_read(r, bdf, pos, 4);
+
+        at += snprint(buf + at, len - at, "%02x@%02x ", hdr & 0xff, pos);
+        pos = (hdr >> 8) & 0xfc;
+    }
+}
+
 /* Walk a chain, at most 48 (standard) or 960 (extended) steps. */
 static bool chain_has(const struct run *r, unsigned int bdf, bool ext,
                       unsigned int id, bool *hidden_seen)
@@ -82,7 +98,7 @@ static bool chain_has(const struct run *r, unsigned int bdf, bool ext,
 static void check_enumerate(struct run *r)
 {
     bool hidden = false;
-    char n[16];
+    char n[16], chain[64];
 
     bdf_name(n, sizeof(n), PT_EDU_BDF);
     expect(r, ecam_read(r, PT_EDU_BDF, 0, 4) == 0x11e81234U,
@@ -111,9 +127,10 @@ static void check_enumerate(struct run *r)
     expect(r, ecam_read(r, PT_NIC_BDF, 0, 4) == 0x10d38086U,
            "%s: IDs %#lx, not e1000e's", n,
            (unsigned long)ecam_read(r, PT_NIC_BDF, 0, 4));
+    chain_str(r, PT_NIC_BDF, chain, sizeof(chain));
     expect(r, chain_has(r, PT_NIC_BDF, false, 0x10, &hidden) &&
            chain_has(r, PT_NIC_BDF, false, 0x11, &hidden),
-           "%s: PCI Express or MSI-X capability missing", n);
+           "%s: PCI Express or MSI-X capability missing: %s", n, chain);
     expect(r, chain_has(r, PT_NIC_BDF, true, 0x0001, &hidden) &&
            chain_has(r, PT_NIC_BDF, true, 0x0003, &hidden),
            "%s: AER or Device Serial Number missing from the extended chain",
