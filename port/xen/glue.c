@@ -21,7 +21,9 @@
  * claimed the function (xecam_xen_pci_config() for ECAM, the CF8 latch for
  * CFC) and completes it asynchronously, or reads all-ones without one.
  */
+#include <xen/iommu.h>
 #include <xen/lib.h>
+#include <xen/param.h>
 #include <xen/sched.h>
 #include <xen/xecam.h>
 #include <asm/hvm/domain.h>
@@ -234,6 +236,24 @@ static int cf_check ecam_load(struct domain *d, hvm_domain_context_t *h)
 HVM_REGISTER_SAVE_RESTORE(XECAM, ecam_save, ecam_load, 1, HVMSR_PER_DOM);
 
 /* ---- Entry points ---- */
+
+/*
+ * xecam-pvh-iommu: give every PVH domU the IOMMU at creation.  Xen 4.17's
+ * libxl refuses passthrough = "..." for PVH guests, and the IOMMU can only
+ * be given to a domain when it is made, so without this a PVH guest could
+ * never own a function for xen-ecam to pass through.  Off by default: a
+ * domain with the IOMMU costs its page tables.
+ */
+static bool __read_mostly opt_pvh_iommu;
+boolean_param("xecam-pvh-iommu", opt_pvh_iommu);
+
+void xecam_xen_domain_config(struct xen_domctl_createdomain *config)
+{
+    if ( opt_pvh_iommu && iommu_enabled &&
+         (config->flags & XEN_DOMCTL_CDF_hvm) &&
+         config->arch.emulation_flags == XEN_X86_EMU_LAPIC )
+        config->flags |= XEN_DOMCTL_CDF_iommu;
+}
 
 int xecam_xen_domain_init(struct domain *d)
 {

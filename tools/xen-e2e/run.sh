@@ -81,7 +81,7 @@ boot() {
     timeout 400 qemu-system-x86_64 -machine q35 -accel tcg ${4:-} \
         -cpu qemu64,+svm,+npt -m 2048 -smp 2 -nographic -nodefaults \
         -serial stdio -no-reboot -kernel "$xen" \
-        -append "console=com1 com1=115200,8n1 dom0_mem=512M,max:512M loglvl=all guest_loglvl=all noreboot iommu=debug" \
+        -append "console=com1 com1=115200,8n1 dom0_mem=512M,max:512M loglvl=all guest_loglvl=all noreboot iommu=debug xecam-pvh-iommu" \
         -initrd "$dom0/vmlinux console=hvc0 earlyprintk=xen e2e=$2,$out/initrd.cpio.gz" \
         < /dev/null > "$3" 2>&1
     local rc=$?

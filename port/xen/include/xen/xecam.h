@@ -15,8 +15,15 @@
 struct domain;
 struct vcpu;
 struct xecam_domain;
+struct xen_domctl_createdomain;
 
 #ifdef CONFIG_XECAM
+
+/*
+ * domain_create(), before the configuration is checked: with the
+ * xecam-pvh-iommu command-line option, a PVH domU gets the IOMMU.
+ */
+void xecam_xen_domain_config(struct xen_domctl_createdomain *config);
 
 /* hvm_domain_initialise(): the module's two intercepts (no state yet). */
 int xecam_xen_domain_init(struct domain *d);
@@ -48,6 +55,9 @@ bool xecam_xen_pci_config(const struct domain *d, const ioreq_t *p,
                           uint64_t *addr);
 
 #else /* !CONFIG_XECAM */
+
+static inline void xecam_xen_domain_config(
+    struct xen_domctl_createdomain *config) {}
 
 static inline int xecam_xen_domain_init(struct domain *d)
 {
