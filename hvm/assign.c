@@ -136,6 +136,46 @@ int xecam_deassign_device(struct xecam_domain *d, uint32_t guest_sbdf)
     return rc ? -ERESTART : 0;
 }
 
+/* The guest function where host function 'host' is routed, if any. */
+static bool guest_of(struct xecam_domain *d, uint32_t host, uint32_t *guest)
+{
+    unsigned int i, b, f;
+    bool found = false;
+
+    xecam_port_read_lock(d->lock);
+    for ( i = 0; !found && i < XECAM_MAX_SEGMENTS; i++ )
+        for ( b = 0; d->seg[i].used && !found && b < 256; b++ )
+        {
+            const struct xecam_route_bus *bus = d->seg[i].bus[b];
+
+            for ( f = 0; bus && !found && f < 256; f++ )
+                if ( bus->vpci[f] && xecam_vpci_host_of(bus->vpci[f]) == host )
+                {
+                    *guest = XECAM_SBDF(d->seg[i].seg, b, f >> 3, f & 7);
+                    found = true;
+                }
+        }
+    for ( i = 0; !found && i < XECAM_MAX_LIMBO; i++ )
+        if ( d->limbo[i] && xecam_vpci_host_of(d->limbo[i]) == host )
+        {
+            *guest = d->limbo_sbdf[i];
+            found = true;
+        }
+    xecam_port_read_unlock(d->lock);
+
+    return found;
+}
+
+int xecam_release_host(struct xecam_domain *d, uint32_t host_sbdf)
+{
+    uint32_t guest;
+
+    if ( !guest_of(d, host_sbdf, &guest) )
+        return 0;
+
+    return xecam_deassign_device(d, guest);
+}
+
 /*
  * Teardown, no vCPU running: quiesce every device, routed or in limbo,
  * preemptibly.  Nothing is freed here; xecam_domain_destroy() frees.

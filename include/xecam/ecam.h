@@ -180,6 +180,13 @@ int xecam_assign_device(struct xecam_domain *d, uint32_t guest_sbdf,
                         uint32_t host_sbdf, unsigned int flags);
 int xecam_deassign_device(struct xecam_domain *d, uint32_t guest_sbdf);
 /*
+ * The host takes host function 'host_sbdf' back from the domain (Xen:
+ * XEN_DOMCTL_deassign_device): if the vPCI has it, deassign it first, so it
+ * is quiet and unmapped before it changes owner.  0 (also when the vPCI
+ * does not have it), or xecam_deassign_device()'s -ERESTART.
+ */
+int xecam_release_host(struct xecam_domain *d, uint32_t host_sbdf);
+/*
  * An emulated PCI Express Root Port at 'port_sbdf' (bus 0) with secondary
  * bus 'secondary', for an endpoint assigned on that bus; removed with
  * xecam_deassign_device().  -EINVAL, -EEXIST, -ENOMEM.

@@ -298,6 +298,22 @@ void xecam_xen_domain_destroy(struct domain *d)
     d->arch.hvm.xecam = NULL;
 }
 
+/*
+ * XEN_DOMCTL_deassign_device, before pcidevs_lock(): a function the
+ * vPCI still has is deassigned from it first (quiet, BARs unmapped) and
+ * only then changes owner.  -ERESTART becomes the domctl's continuation.
+ */
+int xecam_xen_release_device(struct domain *d, uint32_t machine_sbdf)
+{
+    struct xecam_domain *xd;
+
+    if ( !is_hvm_domain(d) )
+        return 0;
+    xd = ACCESS_ONCE(d->arch.hvm.xecam);
+
+    return xd ? xecam_release_host(xd, machine_sbdf) : 0;
+}
+
 /* hvm_do_resume(): true while the vCPU's device work is not done. */
 bool xecam_xen_vcpu_resume(struct vcpu *v)
 {

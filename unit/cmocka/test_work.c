@@ -273,6 +273,31 @@ static void test_deassign_preempted(void **state)
     assert_int_equal(xecam_assign_device(d, G1, HOST, 0), 0);
 }
 
+/*
+ * The host takes the function back (XEN_DOMCTL_deassign_device): the vPCI
+ * lets it go first, quiet and unmapped, preemptibly; a function the vPCI
+ * does not have is no concern of it.
+ */
+static void test_release_host(void **state)
+{
+    unsigned int calls = 0;
+    int rc;
+
+    assert_int_equal(xecam_release_host(d, XECAM_SBDF(0, 0x09, 0, 0)), 0);
+    g_write(G0, 0x04, 2, CMD_MEM | CMD_MASTER);
+    assert_int_equal(nmaps(), 2);
+    assert_int_equal(xecam_user_map_preempt(GUEST, CHUNK), 0);
+    while ( (rc = xecam_release_host(d, HOST)) == -ERESTART )
+        assert_true(++calls < 100);
+    assert_int_equal(rc, 0);
+    assert_true(calls > 0);
+    assert_int_equal(nmaps(), 0);
+    assert_int_equal(h_hw(HOST, 0x04, 2) & CMD_MASTER, 0);
+    assert_int_equal(xecam_deassign_device(d, G0), -ENOENT);
+    assert_int_equal(g_read(G0, 0x00, 4), 0xffffffffU);
+    assert_int_equal(xecam_release_host(d, HOST), 0);
+}
+
 /* Teardown quiesces preemptibly, then frees; a waiting vCPU's too. */
 static void test_domain_quiesce(void **state)
 {
@@ -310,6 +335,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_deassign_preempted, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_release_host, setup, teardown),
         cmocka_unit_test_setup_teardown(test_domain_quiesce, setup, teardown),
     };
 

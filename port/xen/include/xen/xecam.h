@@ -36,6 +36,11 @@ struct xecam_domain *xecam_xen_domain_state(struct domain *d);
 int xecam_xen_domain_quiesce(struct domain *d);
 /* hvm_domain_destroy(): free the state (idempotent). */
 void xecam_xen_domain_destroy(struct domain *d);
+/*
+ * XEN_DOMCTL_deassign_device, before the device changes owner: take it
+ * from the vPCI first; -ERESTART until done.
+ */
+int xecam_xen_release_device(struct domain *d, uint32_t machine_sbdf);
 /* hvm_do_resume(): true while the vCPU's deferred device work is pending. */
 bool xecam_xen_vcpu_resume(struct vcpu *v);
 /* do_hvm_op(): HVMOP_set_ecam_space and HVMOP_get_ecam_space. */
@@ -70,6 +75,12 @@ static inline int xecam_xen_domain_quiesce(struct domain *d)
 }
 
 static inline void xecam_xen_domain_destroy(struct domain *d) {}
+
+static inline int xecam_xen_release_device(struct domain *d,
+                                           uint32_t machine_sbdf)
+{
+    return 0;
+}
 
 static inline bool xecam_xen_vcpu_resume(struct vcpu *v)
 {
