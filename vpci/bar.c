@@ -390,23 +390,13 @@ static int bar_init(struct xecam_vpci *dev, const struct xecam_vf *vf,
  * A VF's BAR registers read 0: its BARs come from its PF (sriov.c).  The
  * guest sees them as any function's, at guest addresses of its own.
  */
-int xecam_vpci_bars_init(struct xecam_vpci *dev)
+int xecam_vpci_bars_init(struct xecam_vpci *dev, const struct xecam_vf *vf)
 {
-    struct xecam_vf vf;
-    const struct xecam_vf *v = NULL;
     unsigned int i;
-    uint32_t pf;
-    int rc = xecam_port_pci_physfn(dev->host_sbdf, &pf), regs;
+    int rc = 0, regs;
 
-    if ( !rc )
-    {
-        rc = xecam_vpci_vf_find(dev, pf, &vf);
-        v = &vf;
-    }
-    else if ( rc == -ENODEV )
-        rc = 0;
     for ( i = 0; !rc && i < 6; i += regs )
-        rc = bar_init(dev, v, i, &regs);
+        rc = bar_init(dev, vf, i, &regs);
 
-    return rc ? rc : bar_init(dev, v, XECAM_PORT_ROM_BAR, &regs);
+    return rc ? rc : bar_init(dev, vf, XECAM_PORT_ROM_BAR, &regs);
 }

@@ -21,6 +21,7 @@
 #define SRIOV_NUM_VFS   0x10U
 #define SRIOV_VF_OFFSET 0x14U
 #define SRIOV_VF_STRIDE 0x16U
+#define SRIOV_VF_DEVICE 0x1aU
 
 static void vf_log(const struct xecam_vpci *dev, uint32_t pf,
                    const char *why)
@@ -65,10 +66,10 @@ static int find_sriov(uint32_t pf)
     return 0;
 }
 
-int xecam_vpci_vf_find(const struct xecam_vpci *dev, uint32_t pf,
-                       struct xecam_vf *vf)
+static int vf_find(const struct xecam_vpci *dev, uint32_t pf,
+                   struct xecam_vf *vf)
 {
-    uint32_t num, offset, stride, first, rid, diff;
+    uint32_t num, offset, stride, first, rid, diff, vendor, device;
     int pos;
 
     vf->pf = pf;
@@ -116,8 +117,29 @@ int xecam_vpci_vf_find(const struct xecam_vpci *dev, uint32_t pf,
         vf_log(dev, pf, "PF's SR-IOV capability past the config space");
         return 0;
     }
+    if ( xecam_port_pci_read(pf, 0x00, 2, &vendor) ||
+         xecam_port_pci_read(pf, pos + SRIOV_VF_DEVICE, 2, &device) )
+        return -EIO;
+    vf->ids = vendor | (device << 16);
     vf->pos = pos;
     vf->ok = true;
 
     return 0;
+}
+
+int xecam_vpci_vf_lookup(const struct xecam_vpci *dev, struct xecam_vf *buf,
+                         const struct xecam_vf **vf)
+{
+    uint32_t pf;
+    int rc = xecam_port_pci_physfn(dev->host_sbdf, &pf);
+
+    *vf = NULL;
+    if ( rc == -ENODEV )
+        return 0;
+    if ( !rc )
+        rc = vf_find(dev, pf, buf);
+    if ( !rc )
+        *vf = buf;
+
+    return rc;
 }

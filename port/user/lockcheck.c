@@ -12,8 +12,9 @@
  *
  * and every port call that can take a host lock (the forbidden ones: BAR
  * map, MSI/MSI-X, power, reset, p2m query, ioreq send, domain lookup, guest
- * copies, XSM, SR-IOV lookups) fails if any module lock is held.  Releasing a lock the
- * thread does not hold, or destroying one it holds, is a violation too.
+ * copies, XSM, SR-IOV lookups) fails if any module lock is held.
+ * Releasing a lock the thread does not hold, or destroying one it holds, is
+ * a violation too.
  *
  * A violation prints what was held and what was attempted, and aborts: a
  * test that triggers one fails loudly.  Negative tests switch to counting
