@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * SR-IOV: where a Virtual Function's BARs are.
+ * SR-IOV: where a Virtual Function's BARs are, and what it is.
  *
- * A VF's BAR registers read 0.  Its Physical Function's SR-IOV capability
+ * A VF's BAR registers read 0, as do its Vendor and Device IDs (the PF's
+ * Vendor ID and the capability's VF Device ID stand for them).  Its Physical Function's SR-IOV capability
  * holds the VF BARn registers (type and base of VF 0's BAR n); VF i's BAR n
  * is at base + i * size, where size is one VF's (the host sized the VF
  * BARs: xecam_port_pci_vf_bar_size()).  i comes from the routing IDs:
