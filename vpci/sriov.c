@@ -3,18 +3,20 @@
  * SR-IOV: where a Virtual Function's BARs are, and what it is.
  *
  * A VF's BAR registers read 0, as do its Vendor and Device IDs (the PF's
- * Vendor ID and the capability's VF Device ID stand for them).  Its Physical Function's SR-IOV capability
- * holds the VF BARn registers (type and base of VF 0's BAR n); VF i's BAR n
- * is at base + i * size, where size is one VF's (the host sized the VF
- * BARs: xecam_port_pci_vf_bar_size()).  i comes from the routing IDs:
- * VF i is PF + First VF Offset + i * VF Stride.
+ * Vendor ID and the capability's VF Device ID stand for them).  Its
+ * Physical Function's SR-IOV capability holds the VF BARn registers (type
+ * and base of VF 0's BAR n); VF i's BAR n is at base + i * size, where
+ * size is one VF's (the host sized the VF BARs:
+ * xecam_port_pci_vf_bar_size()).  i comes from the routing IDs: VF i is
+ * PF + First VF Offset + i * VF Stride.
  *
  * The PF's capability is hostile: a chain that loops or ends early, no
- * SR-IOV capability, a VF that is not one of the PF's (another segment, a
- * routing ID below the first VF's, not on the stride, at or past NumVFs,
- * only reached by wrapping past bus 255), stride 0.  Any of these: the VF
- * gets no BARs, and one line says why.  The BARs themselves are checked by
- * bar.c.
+ * SR-IOV capability or one too near the end of the space, a VF that is not
+ * one of the PF's (another segment, First VF Offset 0, a routing ID below
+ * the first VF's, not on the stride, at or past NumVFs, only reached by
+ * wrapping past bus 255), stride 0 for any VF but the first.  Any of these:
+ * the VF gets no BARs and no IDs, and one line says why.  The BARs
+ * themselves are checked by bar.c.
  */
 #include "private.h"
 
