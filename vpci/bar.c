@@ -70,23 +70,28 @@ static enum xecam_bar_kind classify(unsigned int i, uint32_t lo,
     return BAR_NONE;
 }
 
-static uint64_t bar_gaddr(struct xecam_vpci *dev,
-                          const struct xecam_vpci_bar *b)
+/* The address a BAR of this kind holds, from its registers' values. */
+static uint64_t bar_addr(enum xecam_bar_kind kind, uint32_t lo, uint32_t hi)
 {
-    uint32_t lo = xecam_vpci_find_reg(dev, b->offset)->val;
-
-    switch ( b->kind )
+    switch ( kind )
     {
     case BAR_IO:
         return lo & ~3U;
     case BAR_ROM:
         return lo & ~0x7ffU;
     case BAR_MEM64:
-        return (lo & ~0xfU) |
-               ((uint64_t)xecam_vpci_find_reg(dev, b->offset + 4)->val << 32);
+        return (lo & ~0xfU) | ((uint64_t)hi << 32);
     default:
         return lo & ~0xfU;
     }
+}
+
+static uint64_t bar_gaddr(struct xecam_vpci *dev,
+                          const struct xecam_vpci_bar *b)
+{
+    return bar_addr(b->kind, xecam_vpci_find_reg(dev, b->offset)->val,
+                    b->kind == BAR_MEM64 ?
+                    xecam_vpci_find_reg(dev, b->offset + 4)->val : 0);
 }
 
 #define PAGE 0x1000ULL
@@ -264,20 +269,94 @@ static int add_bar_reg(struct xecam_vpci *dev, unsigned int i,
     return xecam_vpci_add_reg(dev, &r);
 }
 
-/* BAR i from the device; the number of registers it takes (1 or 2). */
-static int bar_init(struct xecam_vpci *dev, unsigned int i, int *regs)
+/*
+ * A VF's BAR i (sriov.c): its type from the PF's VF BARi register, its size
+ * as the host sized that, its address the register's base + index * size.
+ * Anything inconsistent (logged): size 0, so classify() leaves the BAR
+ * unimplemented.  VFs have no ROM.
+ */
+static int vf_bar(const struct xecam_vpci *dev, const struct xecam_vf *vf,
+                  unsigned int i, uint32_t *lo, uint64_t *size,
+                  uint64_t *addr)
+{
+    unsigned int reg = vf->pos + XECAM_SRIOV_VF_BAR(i);
+    uint64_t base, room, limit = 0xffffffffULL;
+    enum xecam_bar_kind kind;
+    const char *why;
+    uint32_t hi = 0;
+    int rc;
+
+    *lo = 0;
+    *size = 0;
+    *addr = 0;
+    if ( !vf->ok || i >= XECAM_PORT_VF_BARS )
+        return 0;
+    rc = xecam_port_pci_read(vf->pf, reg, 4, lo) ?:
+         xecam_port_pci_vf_bar_size(vf->pf, i, size);
+    if ( rc || !*size )
+        return rc;
+    kind = classify(i, *lo, *size);
+    if ( kind == BAR_MEM64 )
+    {
+        rc = xecam_port_pci_read(vf->pf, reg + 4, 4, &hi);
+        if ( rc )
+            return rc;
+        limit = ~0ULL;
+    }
+    base = bar_addr(BAR_MEM64, *lo, hi);
+    room = limit - base;
+    if ( kind != BAR_MEM32 && kind != BAR_MEM64 )
+        why = "a type or size a VF BAR cannot have";
+    else if ( !base || (base & (*size - 1)) )
+        why = "VF BAR not placed, or not aligned to its size";
+    else if ( *size - 1 > room ||
+              vf->index > (room - (*size - 1)) / *size )
+        why = "past the end of the VF BAR's address space";
+    else
+    {
+        *addr = base + vf->index * *size;
+        return 0;
+    }
+    xecam_port_log(XECAM_LOG_WARN, "vpci %04x:%02x:%02x.%u: VF %u BAR%u "
+                   "(VF BAR %#x, size %#llx): %s: unimplemented\n",
+                   XECAM_SBDF_SEG(dev->host_sbdf),
+                   XECAM_SBDF_BUS(dev->host_sbdf),
+                   XECAM_SBDF_DEV(dev->host_sbdf),
+                   XECAM_SBDF_FN(dev->host_sbdf), vf->index, i, *lo,
+                   (unsigned long long)*size, why);
+    *size = 0;
+
+    return 0;
+}
+
+/*
+ * BAR i from the device, or for a VF (vf) from its PF; the number of
+ * registers it takes (1 or 2).
+ */
+static int bar_init(struct xecam_vpci *dev, const struct xecam_vf *vf,
+                    unsigned int i, int *regs)
 {
     struct xecam_vpci_bar *b = &dev->bar[i];
     unsigned int off = bar_regs[i].off;
-    uint64_t size, mask;
-    uint32_t lo, hi;
+    uint64_t size, mask, addr = 0;
+    uint32_t lo, hi = 0;
     int rc;
 
-    rc = xecam_port_pci_read(dev->host_sbdf, off, 4, &lo) ?:
-         xecam_port_pci_bar_size(dev->host_sbdf, i, &size);
+    if ( vf )
+        rc = vf_bar(dev, vf, i, &lo, &size, &addr);
+    else
+        rc = xecam_port_pci_read(dev->host_sbdf, off, 4, &lo) ?:
+             xecam_port_pci_bar_size(dev->host_sbdf, i, &size);
     if ( rc )
         return rc;
     b->kind = classify(i, lo, size);
+    if ( !vf && b->kind == BAR_MEM64 )
+    {
+        rc = xecam_port_pci_read(dev->host_sbdf, off + 4, 4, &hi);
+        if ( rc )
+            return rc;
+    }
+    b->host_addr = vf ? addr : bar_addr(b->kind, lo, hi);
     b->offset = off;
     b->size = b->kind == BAR_NONE ? 0 : size;
     mask = b->size - 1;
@@ -287,25 +366,18 @@ static int bar_init(struct xecam_vpci *dev, unsigned int i, int *regs)
     case BAR_NONE:
         return add_bar_reg(dev, i, 0, ALL, NULL);
     case BAR_IO:
-        b->host_addr = lo & ~3U;
         /* Ports are 16 bits: the upper half of an I/O BAR is 0. */
         return add_bar_reg(dev, i, PCI_BAR_IO,
                            (uint32_t)mask | 3 | 0xffff0000U, b);
     case BAR_ROM:
-        b->host_addr = lo & ~0x7ffU;
         b->never_map = sub_page(dev, b);
         return add_bar_reg(dev, i, 0, ((uint32_t)mask & ~1U) | 0x7fe, b);
     case BAR_MEM32:
-        b->host_addr = lo & ~0xfU;
         b->never_map = sub_page(dev, b);
         return add_bar_reg(dev, i, lo & 0xf, (uint32_t)mask | 0xf, b);
     default:
         break;
     }
-    rc = xecam_port_pci_read(dev->host_sbdf, off + 4, 4, &hi);
-    if ( rc )
-        return rc;
-    b->host_addr = (lo & ~0xfU) | ((uint64_t)hi << 32);
     b->never_map = sub_page(dev, b);
     dev->bar[i + 1].kind = BAR_MEM64_HI;
     *regs = 2;
@@ -314,13 +386,17 @@ static int bar_init(struct xecam_vpci *dev, unsigned int i, int *regs)
            add_bar_reg(dev, i + 1, 0, mask >> 32, b);
 }
 
-int xecam_vpci_bars_init(struct xecam_vpci *dev)
+/*
+ * A VF's BAR registers read 0: its BARs come from its PF (sriov.c).  The
+ * guest sees them as any function's, at guest addresses of its own.
+ */
+int xecam_vpci_bars_init(struct xecam_vpci *dev, const struct xecam_vf *vf)
 {
     unsigned int i;
     int rc = 0, regs;
 
     for ( i = 0; !rc && i < 6; i += regs )
-        rc = bar_init(dev, i, &regs);
+        rc = bar_init(dev, vf, i, &regs);
 
-    return rc ? rc : bar_init(dev, XECAM_PORT_ROM_BAR, &regs);
+    return rc ? rc : bar_init(dev, vf, XECAM_PORT_ROM_BAR, &regs);
 }

@@ -113,17 +113,24 @@ static uint32_t xecam_cf_check hdr_type_read(struct xecam_vpci *dev,
 /*
  * -ENODEV: nothing there; -EOPNOTSUPP: not a type 0 function; a failed
  * device read fails the assignment rather than being emulated as all-ones.
+ * An SR-IOV VF's Vendor and Device IDs read 0xffff: the guest sees its
+ * PF's Vendor ID and the PF's VF Device ID instead (sriov.c).
  */
 int xecam_vpci_header_init(struct xecam_vpci *dev)
 {
+    struct xecam_vf buf;
+    const struct xecam_vf *vf;
     uint32_t vendor, type;
+    bool vf_ids;
     int rc;
 
     rc = xecam_port_pci_read(dev->host_sbdf, 0x00, 2, &vendor) ?:
-         xecam_port_pci_read(dev->host_sbdf, 0x0e, 1, &type);
+         xecam_port_pci_read(dev->host_sbdf, 0x0e, 1, &type) ?:
+         xecam_vpci_vf_lookup(dev, &buf, &vf);
     if ( rc )
         return rc;
-    if ( vendor == 0xffff )
+    vf_ids = vendor == 0xffff && vf && vf->ok && (vf->ids & 0xffff) != 0xffff;
+    if ( vendor == 0xffff && !vf_ids )
         return -ENODEV;
     if ( type & ~PCI_HDR_MF )
         return -EOPNOTSUPP;
@@ -135,6 +142,8 @@ int xecam_vpci_header_init(struct xecam_vpci *dev)
     dev->cmd0 = vendor;
     dev->cacheline0 = type;
     rc = xecam_vpci_add_table(dev, 0, header, 0);
+    if ( !rc && vf_ids )
+        xecam_vpci_set_reset(dev, 0x00, vf->ids);
 
-    return rc ? rc : xecam_vpci_bars_init(dev);
+    return rc ? rc : xecam_vpci_bars_init(dev, vf);
 }

@@ -300,7 +300,28 @@ bool xecam_cap_msi_enabled(struct xecam_vpci *dev);
 bool xecam_cap_msix_enabled(struct xecam_vpci *dev);
 
 /* bar.c: the guest's view (under the device lock); work.c makes it so. */
-int xecam_vpci_bars_init(struct xecam_vpci *dev);
+/*
+ * sriov.c: a VF as its PF's SR-IOV capability describes it.  'ok': the VF
+ * is the PF's VF 'index', the capability at 'pos', 'ids' the PF's Vendor
+ * ID and the capability's VF Device ID; otherwise (logged) it gets no BARs
+ * and no IDs.
+ */
+struct xecam_vf {
+    uint32_t pf;
+    unsigned int pos, index;
+    uint32_t ids;
+    bool ok;
+};
+#define XECAM_SRIOV_VF_BAR(i) (0x24U + 4 * (i))
+/*
+ * Is the function a VF (*vf NULL if not)?  0, or a negative errno if the
+ * host could not say or a read of the PF failed.
+ */
+int xecam_vpci_vf_lookup(const struct xecam_vpci *dev, struct xecam_vf *buf,
+                         const struct xecam_vf **vf);
+
+/* bar.c; vf: the function is a VF (sriov.c), its BARs are its PF's. */
+int xecam_vpci_bars_init(struct xecam_vpci *dev, const struct xecam_vf *vf);
 void xecam_vpci_bars_decode(struct xecam_vpci *dev, bool io, bool on);
 void xecam_vpci_bars_unmap_all(struct xecam_vpci *dev);
 /* The parts of a BAR outside its holes; returns how many (at most 5). */

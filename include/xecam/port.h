@@ -30,7 +30,7 @@ struct xecam_domain;
  * free, current_domid.  Never under them, as they can take host locks or
  * wait: bar_map, msi_bind, msix_control, power_state, reset_function,
  * gpa_range_free, ioreq_send, domain_get/put, copy_from/to_guest,
- * may_control.
+ * may_control, pci_physfn, pci_vf_bar_size.
  */
 struct xecam_lock;
 struct xecam_mutex;
@@ -139,6 +139,30 @@ int xecam_port_pci_owned(const struct xecam_domain *d, uint32_t host_sbdf);
 #define XECAM_PORT_ROM_BAR 6
 int xecam_port_pci_bar_size(uint32_t host_sbdf, unsigned int bar,
                             uint64_t *size);
+
+/*
+ * ---- SR-IOV. ----  A Virtual Function's BARs read 0: its memory is
+ * defined by its Physical Function's SR-IOV capability (docs/vpci.md).
+ *
+ * physfn: is host function 'host_sbdf' a VF?  0 and its PF in *pf_sbdf if
+ * it is; -ENODEV if it is not (a PF, an ordinary function, or none the host
+ * knows of), *pf_sbdf untouched.  Xen: the pdev's info.is_virtfn and
+ * info.physfn.
+ *
+ * vf_bar_size: the size of one VF's BAR 'bar' (0-5) of PF 'pf_sbdf', as
+ * the host sized the PF's VF BARn registers; 0 if unimplemented, the top
+ * half of a 64-bit VF BAR, or not sized (Xen: pci_add_device()'s vf_rlen[]
+ * sizes them only if the PF's VFs were disabled when it was added).
+ * -ENODEV if the host knows no such function, -EINVAL if 'bar' > 5.
+ *
+ * Both can take host locks (Xen: pcidevs_lock): never called under a
+ * module lock.  The core treats what they give, and the PF's capability,
+ * as hostile.                                                   fallible
+ */
+#define XECAM_PORT_VF_BARS 6
+int xecam_port_pci_physfn(uint32_t host_sbdf, uint32_t *pf_sbdf);
+int xecam_port_pci_vf_bar_size(uint32_t pf_sbdf, unsigned int bar,
+                               uint64_t *size);
 
 /*
  * Map (or unmap) a guest BAR: guest-physical 'gaddr' onto host 'haddr' for

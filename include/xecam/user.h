@@ -14,7 +14,7 @@
 #define XECAM_FAULT_LOCK   (1U << 1)   /* xecam_port_lock_create: -ENOMEM */
 #define XECAM_FAULT_COPY   (1U << 2)   /* copy to/from guest: -EFAULT */
 #define XECAM_FAULT_P2M    (1U << 3)   /* gpa_range_free: -ENOMEM */
-#define XECAM_FAULT_PCI    (1U << 4)   /* pci_read/write: -EIO */
+#define XECAM_FAULT_PCI    (1U << 4)   /* pci_*: -EIO */
 #define XECAM_FAULT_IOREQ  (1U << 5)   /* ioreq_send: -ENOMEM */
 #define XECAM_FAULT_MAP    (1U << 6)   /* bar_map: -ENOMEM */
 #define XECAM_FAULT_HOOK   (1U << 7)   /* msi/msix/power/reset: -EIO */
@@ -114,6 +114,19 @@ int xecam_user_pdev_bar(uint32_t sbdf, unsigned int bar, uint64_t size);
 int xecam_user_pdev_masks(uint32_t sbdf, unsigned int reg, unsigned int len,
                           uint8_t wmask, uint8_t w1c);
 void xecam_user_pdev_remove_all(void);
+/*
+ * SR-IOV: host function 'vf' is a Virtual Function of 'pf'
+ * (xecam_port_pci_physfn); both must have been added.  No function is a VF
+ * until a test says so.  Neither's config space changes: the test gives
+ * the PF its SR-IOV capability and the VF BARs that read 0.
+ */
+int xecam_user_pdev_vf(uint32_t vf, uint32_t pf);
+/*
+ * One VF's BAR 'bar' (0-5) of PF 'pf' is 'size' bytes, as the host sized
+ * it (xecam_port_pci_vf_bar_size; 0 by default).  Any size: the core must
+ * refuse what is not a power of two.
+ */
+int xecam_user_pdev_vf_bar(uint32_t pf, unsigned int bar, uint64_t size);
 /*
  * The domain that owns host function 'sbdf' through the IOMMU
  * (xecam_port_pci_owned); from its loading on, the hardware domain's (0).

@@ -12,8 +12,9 @@
  *
  * and every port call that can take a host lock (the forbidden ones: BAR
  * map, MSI/MSI-X, power, reset, p2m query, ioreq send, domain lookup, guest
- * copies, XSM) fails if any module lock is held.  Releasing a lock the
- * thread does not hold, or destroying one it holds, is a violation too.
+ * copies, XSM, SR-IOV lookups) fails if any module lock is held.
+ * Releasing a lock the thread does not hold, or destroying one it holds, is
+ * a violation too.
  *
  * A violation prints what was held and what was attempted, and aborts: a
  * test that triggers one fails loudly.  Negative tests switch to counting
@@ -116,6 +117,8 @@ static const char *const call_name[XECAM_LC_NR_CALLS] = {
     [XECAM_LC_COPY_FROM_GUEST] = "xecam_port_copy_from_guest",
     [XECAM_LC_COPY_TO_GUEST] = "xecam_port_copy_to_guest",
     [XECAM_LC_MAY_CONTROL] = "xecam_port_may_control",
+    [XECAM_LC_PCI_PHYSFN] = "xecam_port_pci_physfn",
+    [XECAM_LC_PCI_VF_BAR_SIZE] = "xecam_port_pci_vf_bar_size",
 };
 
 struct held {

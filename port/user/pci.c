@@ -27,6 +27,9 @@ struct pdev {
     uint8_t w1c[XECAM_CFG_SIZE];
     uint64_t bar_size[XECAM_PORT_ROM_BAR + 1];
     domid_t owner;                  /* through the IOMMU; 0 when loaded */
+    bool is_vf;                     /* an SR-IOV VF of 'pf' */
+    uint32_t pf;
+    uint64_t vf_bar_size[XECAM_PORT_VF_BARS];   /* of a PF: one VF's */
     unsigned int nr_log;
     struct xecam_user_pci_write log[MAX_LOG];
 };
@@ -169,6 +172,82 @@ int xecam_user_pdev_masks(uint32_t sbdf, unsigned int reg, unsigned int len,
     pthread_mutex_unlock(&pci_lock);
 
     return rc;
+}
+
+int xecam_user_pdev_vf(uint32_t vf, uint32_t pf)
+{
+    struct pdev *p;
+    int rc = -ENODEV;
+
+    pthread_mutex_lock(&pci_lock);
+    p = find(vf);
+    if ( p && find(pf) )
+    {
+        p->is_vf = true;
+        p->pf = pf;
+        rc = 0;
+    }
+    pthread_mutex_unlock(&pci_lock);
+
+    return rc;
+}
+
+int xecam_user_pdev_vf_bar(uint32_t pf, unsigned int bar, uint64_t size)
+{
+    struct pdev *p;
+    int rc = -ENODEV;
+
+    if ( bar >= XECAM_PORT_VF_BARS )
+        return -EINVAL;
+    pthread_mutex_lock(&pci_lock);
+    p = find(pf);
+    if ( p )
+    {
+        p->vf_bar_size[bar] = size;
+        rc = 0;
+    }
+    pthread_mutex_unlock(&pci_lock);
+
+    return rc;
+}
+
+int xecam_port_pci_physfn(uint32_t host_sbdf, uint32_t *pf_sbdf)
+{
+    const struct pdev *p;
+    int rc = -ENODEV;
+
+    xecam_user_lc_host(XECAM_LC_PCI_PHYSFN);
+    if ( xecam_user_fault(XECAM_FAULT_PCI) )
+        return -EIO;
+    pthread_mutex_lock(&pci_lock);
+    p = find(host_sbdf);
+    if ( p && p->is_vf )
+    {
+        *pf_sbdf = p->pf;
+        rc = 0;
+    }
+    pthread_mutex_unlock(&pci_lock);
+
+    return rc;
+}
+
+int xecam_port_pci_vf_bar_size(uint32_t pf_sbdf, unsigned int bar,
+                               uint64_t *size)
+{
+    const struct pdev *p;
+
+    xecam_user_lc_host(XECAM_LC_PCI_VF_BAR_SIZE);
+    if ( bar >= XECAM_PORT_VF_BARS )
+        return -EINVAL;
+    if ( xecam_user_fault(XECAM_FAULT_PCI) )
+        return -EIO;
+    pthread_mutex_lock(&pci_lock);
+    p = find(pf_sbdf);
+    if ( p )
+        *size = p->vf_bar_size[bar];
+    pthread_mutex_unlock(&pci_lock);
+
+    return p ? 0 : -ENODEV;
 }
 
 int xecam_user_pdev_owner(uint32_t sbdf, domid_t owner)

@@ -367,6 +367,50 @@ int xecam_port_pci_bar_size(uint32_t host_sbdf, unsigned int bar,
     return 0;
 }
 
+/* A VF's PF, as pci_add_device() recorded it when the VF was added. */
+int xecam_port_pci_physfn(uint32_t host_sbdf, uint32_t *pf_sbdf)
+{
+    const struct pci_dev *pdev;
+    int rc = -ENODEV;
+
+    pcidevs_lock();
+    pdev = pci_get_pdev(NULL, (pci_sbdf_t){ .sbdf = host_sbdf });
+    if ( pdev && pdev->info.is_virtfn )
+    {
+        pci_sbdf_t pf = { .seg = pdev->sbdf.seg,
+                          .bus = pdev->info.physfn.bus,
+                          .devfn = pdev->info.physfn.devfn };
+
+        *pf_sbdf = pf.sbdf;
+        rc = 0;
+    }
+    pcidevs_unlock();
+
+    return rc;
+}
+
+/*
+ * One VF's BAR as pci_add_device() sized the PF's VF BARn registers: only
+ * if the PF's VFs were disabled then; 0 otherwise, and for an I/O or the
+ * top half of a 64-bit VF BAR.
+ */
+int xecam_port_pci_vf_bar_size(uint32_t pf_sbdf, unsigned int bar,
+                               uint64_t *size)
+{
+    const struct pci_dev *pdev;
+
+    BUILD_BUG_ON(XECAM_PORT_VF_BARS != PCI_SRIOV_NUM_BARS);
+    if ( bar >= XECAM_PORT_VF_BARS )
+        return -EINVAL;
+    pcidevs_lock();
+    pdev = pci_get_pdev(NULL, (pci_sbdf_t){ .sbdf = pf_sbdf });
+    if ( pdev )
+        *size = pdev->vf_rlen[bar];
+    pcidevs_unlock();
+
+    return pdev ? 0 : -ENODEV;
+}
+
 /*
  * map_mmio_regions() does up to MAP_MMIO_MAX_ITER pages and then returns
  * how many it did when preemption is due; the caller goes on.  Between

@@ -247,7 +247,7 @@ static void test_self_deadlock(void **state)
 enum call {
     BAR_MAP, MSI_BIND, MSIX_CONTROL, POWER_STATE, RESET_FUNCTION,
     GPA_RANGE_FREE, IOREQ_SEND, DOMAIN_GET, DOMAIN_PUT, COPY_FROM_GUEST,
-    COPY_TO_GUEST, MAY_CONTROL, NR_CALLS
+    COPY_TO_GUEST, MAY_CONTROL, PCI_PHYSFN, PCI_VF_BAR_SIZE, NR_CALLS
 };
 
 static const char *const call_name[NR_CALLS] = {
@@ -257,6 +257,7 @@ static const char *const call_name[NR_CALLS] = {
     "xecam_port_ioreq_send()", "xecam_port_domain_get()",
     "xecam_port_domain_put()", "xecam_port_copy_from_guest()",
     "xecam_port_copy_to_guest()", "xecam_port_may_control()",
+    "xecam_port_pci_physfn()", "xecam_port_pci_vf_bar_size()",
 };
 
 /* Port calls host_call(c) makes: BAR_MAP maps and unmaps. */
@@ -271,6 +272,7 @@ static void host_call(enum call c)
     ioreq_t req = { .state = STATE_IOREQ_READY, .size = 4, .count = 1 };
     uint64_t buf = 0, done = 0, undone = 0;
     xecam_guest_handle_t h = { .p = &buf };
+    uint32_t pf;
 
     switch ( c )
     {
@@ -315,6 +317,12 @@ static void host_call(enum call c)
         break;
     case MAY_CONTROL:
         assert_int_equal(xecam_port_may_control(TOOLSTACK, d), 0);
+        break;
+    case PCI_PHYSFN:
+        assert_int_equal(xecam_port_pci_physfn(HOST, &pf), -ENODEV);
+        break;
+    case PCI_VF_BAR_SIZE:
+        assert_int_equal(xecam_port_pci_vf_bar_size(HOST, 0, &buf), 0);
         break;
     case NR_CALLS:
         break;
@@ -387,7 +395,7 @@ static void test_pending_list_bounded(void **state)
 {
     static const enum call never[] = {
         GPA_RANGE_FREE, IOREQ_SEND, DOMAIN_GET, DOMAIN_PUT, COPY_FROM_GUEST,
-        COPY_TO_GUEST, MAY_CONTROL,
+        COPY_TO_GUEST, MAY_CONTROL, PCI_PHYSFN, PCI_VF_BAR_SIZE,
     };
     unsigned int c, held;
 
