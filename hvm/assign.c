@@ -168,7 +168,7 @@ static bool guest_of(struct xecam_domain *d, uint32_t host, uint32_t *guest)
 
 int xecam_release_host(struct xecam_domain *d, uint32_t host_sbdf)
 {
-    uint32_t guest;
+    uint32_t guest = 0;
 
     if ( !guest_of(d, host_sbdf, &guest) )
         return 0;
