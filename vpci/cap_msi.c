@@ -7,7 +7,8 @@
  * back from the device later is acted on.
  *
  * - Control: ENABLE and Multiple Message Enable are the guest's.  Turning
- *   ENABLE on binds through the host (xecam_port_msi_bind) with 2^MME
+ *   ENABLE on binds through the host (xecam_port_msi_bind, a request the
+ *   device's deferred work sends with no lock held: hostop.c) with 2^MME
  *   vectors, MME clamped to what the device can; if the host refuses, or
  *   MSI-X is on (one interrupt type at a time), ENABLE stays off.  Writing
  *   ENABLE while it is on does not bind again (XSA-157/237): counted, and
@@ -80,41 +81,58 @@ static uint64_t msi_addr(struct xecam_vpci *dev, bool is64)
     return a;
 }
 
-/*
- * Bind what the registers say now; on success remember it.  Unbinding
- * always undoes exactly what was bound, whatever the registers say since.
- */
-static int msi_bind(struct xecam_vpci *dev, bool bind)
-{
-    uint32_t c = ctrl(dev)->val;
-    bool is64 = c & MSI_64BIT;
-    uint64_t addr = msi_addr(dev, is64);
-    uint32_t data = xecam_vpci_find_reg(dev, dev->msi_off +
-                                        (is64 ? 12 : 8))->val;
-    int rc;
-
-    if ( !dev->d )
-        return -ENODEV;
-    if ( !bind )
-        return xecam_port_msi_bind(dev->d, dev->host_sbdf, false,
-                                   dev->msi_addr, dev->msi_data,
-                                   dev->msi_vectors);
-    rc = xecam_port_msi_bind(dev->d, dev->host_sbdf, true, addr, data,
-                             1U << MSI_MME(c));
-    if ( !rc )
-    {
-        dev->msi_addr = addr;
-        dev->msi_data = data;
-        dev->msi_vectors = 1U << MSI_MME(c);
-    }
-
-    return rc;
-}
-
 static void refuse(struct xecam_vpci *dev, const char *why)
 {
     xecam_count(dev->irq_errors);
     vpci_warn(dev, "MSI %s", why);
+}
+
+/*
+ * The host's answer to a bind (hostop.c), under the device lock: on success
+ * it remembers exactly what it bound; a refused enable turns ENABLE back
+ * off, a refused rebind keeps the old binding.
+ */
+static void xecam_cf_check bind_done(struct xecam_vpci *dev,
+                                     const struct xecam_vpci_hostop *op,
+                                     int rc)
+{
+    if ( !rc )
+    {
+        dev->msi_host = true;
+        dev->msi_addr = op->addr;
+        dev->msi_data = op->data;
+        dev->msi_vectors = op->count;
+    }
+    else if ( op->rebind )
+        refuse(dev, "rebind with new address/data failed");
+    else
+    {
+        ctrl(dev)->val &= ~MSI_ENABLE;
+        dev->msi_bound = false;
+        refuse(dev, "enable refused: the host could not bind it");
+    }
+    /* INTx follows the host's answer: not forced off for a refusal. */
+    if ( !op->rebind )
+        xecam_vpci_irq_sync(dev);
+}
+
+/*
+ * Ask the host to bind what the registers say now (done later, with no
+ * lock held), or to unbind exactly what it has bound.  False: the request
+ * could not even be queued.
+ */
+static bool msi_bind(struct xecam_vpci *dev, bool bind, bool rebind)
+{
+    uint32_t c = ctrl(dev)->val;
+    bool is64 = c & MSI_64BIT;
+    struct xecam_vpci_hostop op = {
+        .kind = HOSTOP_MSI, .on = bind, .rebind = rebind,
+        .addr = msi_addr(dev, is64),
+        .data = xecam_vpci_find_reg(dev, dev->msi_off + (is64 ? 12 : 8))->val,
+        .count = 1U << MSI_MME(c), .done = bind ? bind_done : NULL,
+    };
+
+    return xecam_vpci_hostop_queue(dev, &op);
 }
 
 static void xecam_cf_check ctrl_write(struct xecam_vpci *dev,
@@ -134,7 +152,7 @@ static void xecam_cf_check ctrl_write(struct xecam_vpci *dev,
                 refuse(dev, "enabled again while enabled: ignored");
             return;
         }
-        msi_bind(dev, false);           /* exactly what was bound */
+        msi_bind(dev, false, false);    /* exactly what was bound */
         dev->msi_bound = false;
     }
     else if ( now && xecam_cap_msix_enabled(dev) )
@@ -142,13 +160,16 @@ static void xecam_cf_check ctrl_write(struct xecam_vpci *dev,
         reg->val &= ~MSI_ENABLE;
         refuse(dev, "enable refused: MSI-X is on");
     }
-    else if ( now && msi_bind(dev, true) )
+    else if ( now && !msi_bind(dev, true, false) )
     {
         reg->val &= ~MSI_ENABLE;
         refuse(dev, "enable refused: the host could not bind it");
     }
-    else
-        dev->msi_bound = now;
+    else if ( now )
+    {
+        dev->msi_bound = true;
+        return;                 /* INTx follows the host's answer */
+    }
     xecam_vpci_irq_sync(dev);
 }
 
@@ -156,14 +177,14 @@ static void xecam_cf_check addr_data_write(struct xecam_vpci *dev,
                                            struct xecam_vpci_reg *reg,
                                            uint32_t old, uint32_t bytes)
 {
-    if ( dev->msi_bound && reg->val != old && msi_bind(dev, true) )
+    if ( dev->msi_bound && reg->val != old && !msi_bind(dev, true, true) )
         refuse(dev, "rebind with new address/data failed");
 }
 
 void xecam_cap_msi_reset(struct xecam_vpci *dev)
 {
-    if ( dev->msi_bound )
-        msi_bind(dev, false);
+    if ( dev->msi_bound || dev->msi_host )
+        msi_bind(dev, false, false);
     dev->msi_bound = false;
 }
 

@@ -42,21 +42,37 @@ bool xecam_cap_msix_enabled(struct xecam_vpci *dev)
     return dev->msix_off && (ctrl(dev)->val & MSIX_ENABLE);
 }
 
-static int tell_host(struct xecam_vpci *dev, uint32_t c)
-{
-    if ( !dev->d )
-        return -ENODEV;
-
-    return xecam_port_msix_control(dev->d, dev->host_sbdf,
-                                   c & MSIX_ENABLE, c & MSIX_MASKALL);
-}
-
 static void refuse(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
                    uint32_t old, const char *why)
 {
     reg->val = old;
     xecam_count(dev->irq_errors);
     vpci_warn(dev, "MSI-X %s", why);
+}
+
+/* The host's answer (hostop.c), under the device lock. */
+static void xecam_cf_check control_done(struct xecam_vpci *dev,
+                                        const struct xecam_vpci_hostop *op,
+                                        int rc)
+{
+    if ( rc )
+    {
+        refuse(dev, ctrl(dev), op->old, "change refused by the host");
+        dev->msix_on = op->old & MSIX_ENABLE;
+    }
+    /* INTx follows the host's answer: untouched by a refused change. */
+    xecam_vpci_irq_sync(dev);
+}
+
+/* Tell the host the guest's enable and mask-all, once no lock is held. */
+static bool tell_host(struct xecam_vpci *dev, uint32_t c, uint32_t old)
+{
+    struct xecam_vpci_hostop op = {
+        .kind = HOSTOP_MSIX, .on = c & MSIX_ENABLE,
+        .maskall = c & MSIX_MASKALL, .old = old, .done = control_done,
+    };
+
+    return xecam_vpci_hostop_queue(dev, &op);
 }
 
 static void xecam_cf_check ctrl_write(struct xecam_vpci *dev,
@@ -71,17 +87,23 @@ static void xecam_cf_check ctrl_write(struct xecam_vpci *dev,
         refuse(dev, reg, old, "enabled again while enabled: ignored");
     else if ( !was && now && xecam_cap_msi_enabled(dev) )
         refuse(dev, reg, old, "enable refused: MSI is on");
-    else if ( reg->val != old && tell_host(dev, reg->val) )
+    else if ( reg->val != old && !tell_host(dev, reg->val, old) )
         refuse(dev, reg, old, "change refused by the host");
-    else
+    else if ( reg->val != old )
+    {
         dev->msix_on = now;
+        return;                 /* INTx follows the host's answer */
+    }
     xecam_vpci_irq_sync(dev);
 }
 
+/* Reset or deassignment: off, whatever the host says. */
 void xecam_cap_msix_reset(struct xecam_vpci *dev)
 {
+    const struct xecam_vpci_hostop off = { .kind = HOSTOP_MSIX };
+
     if ( dev->msix_on && dev->d )
-        xecam_port_msix_control(dev->d, dev->host_sbdf, false, false);
+        xecam_vpci_hostop_queue(dev, &off);
     dev->msix_on = false;
 }
 

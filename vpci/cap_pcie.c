@@ -107,17 +107,29 @@ static const struct xecam_vpci_regdesc pcie_regs[] = {
 #undef ZERO
 #undef NO_LINK
 
+/* The host's answer (hostop.c): a reset function starts afresh. */
+static void xecam_cf_check flr_done(struct xecam_vpci *dev,
+                                    const struct xecam_vpci_hostop *op,
+                                    int rc)
+{
+    if ( !rc )
+        xecam_vpci_reset_state(dev);
+}
+
 static void xecam_cf_check devctl_write(struct xecam_vpci *dev,
                                         struct xecam_vpci_reg *reg,
                                         uint32_t old, uint32_t bytes)
 {
+    const struct xecam_vpci_hostop op = {
+        .kind = HOSTOP_RESET, .done = flr_done,
+    };
+
     if ( !(reg->val & DEVCTL_FLR) )
         return;
     reg->val &= ~DEVCTL_FLR;    /* reads 0 */
-    /* Only a device that can do FLR gets one; nothing else is faked. */
-    if ( !dev->flr || xecam_port_reset_function(dev->host_sbdf) )
-        return;
-    xecam_vpci_reset_state(dev);
+    /* Only a device that can do FLR gets one (later, with no lock held). */
+    if ( dev->flr )
+        xecam_vpci_hostop_queue(dev, &op);
 }
 
 static bool as_rciep(const struct xecam_vpci *dev, uint32_t caps)

@@ -32,25 +32,45 @@ static const struct xecam_vpci_regdesc pm_regs[] = {
       .keep = PMCSR_NSR, .write = pmcsr_write, .name = "PMCSR" },
 };
 
+/*
+ * The host's answer (hostop.c), under the device lock: refused, PMCSR goes
+ * back; D3hot to D0 without No_Soft_Reset resets the function's state.
+ */
+static void xecam_cf_check power_done(struct xecam_vpci *dev,
+                                      const struct xecam_vpci_hostop *op,
+                                      int rc)
+{
+    struct xecam_vpci_reg *reg = xecam_vpci_find_reg(dev, dev->pm_off + 4);
+
+    if ( rc )
+    {
+        reg->val = op->old;
+        return;
+    }
+    if ( (op->old & PMCSR_STATE) == PM_D3HOT && op->count == PM_D0 &&
+         !(op->data & PMCSR_NSR) )
+    {
+        xecam_vpci_reset_state(dev);
+        reg->val = (reg->val & ~PMCSR_STATE) | PM_D0;
+    }
+}
+
 static void xecam_cf_check pmcsr_write(struct xecam_vpci *dev,
                                        struct xecam_vpci_reg *reg,
                                        uint32_t old, uint32_t bytes)
 {
     unsigned int from = old & PMCSR_STATE, to = reg->val & PMCSR_STATE;
+    struct xecam_vpci_hostop op = {
+        .kind = HOSTOP_POWER, .count = to, .old = old, .data = reg->val,
+        .done = power_done,
+    };
 
     if ( from == to )
         return;
+    /* The change happens later, with no lock held. */
     if ( (to != PM_D0 && to != PM_D3HOT) ||
-         xecam_port_power_state(dev->host_sbdf, to) )
-    {
+         !xecam_vpci_hostop_queue(dev, &op) )
         reg->val = old;
-        return;
-    }
-    if ( from == PM_D3HOT && to == PM_D0 && !(reg->val & PMCSR_NSR) )
-    {
-        xecam_vpci_reset_state(dev);
-        reg->val = (reg->val & ~PMCSR_STATE) | PM_D0;
-    }
 }
 
 int xecam_cf_check xecam_cap_pm_init(struct xecam_vpci *dev,

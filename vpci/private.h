@@ -90,6 +90,34 @@ struct xecam_vpci_bar {
 
 #define XECAM_NR_BARS 7             /* 0-5 and the ROM */
 
+/*
+ * A request to the host that a write hook queued (hostop.c): bind or unbind
+ * MSI, switch MSI-X, change the power state, reset the function.  'done'
+ * applies the outcome under the device lock.
+ */
+enum xecam_hostop_kind {
+    HOSTOP_MSI,                     /* on: bind addr/data/count; off: unbind */
+    HOSTOP_MSIX,                    /* on: enable; maskall */
+    HOSTOP_POWER,                   /* count: the D-state */
+    HOSTOP_RESET,                   /* a function-level reset */
+};
+
+struct xecam_vpci_hostop;
+typedef void xecam_hostop_done_t(struct xecam_vpci *dev,
+                                 const struct xecam_vpci_hostop *op, int rc);
+
+struct xecam_vpci_hostop {
+    enum xecam_hostop_kind kind;
+    bool on, maskall, rebind;
+    uint64_t addr;
+    uint32_t data;
+    unsigned int count;
+    uint32_t old;                   /* the register before the write */
+    xecam_hostop_done_t *done;      /* NULL: the outcome changes nothing */
+};
+
+#define XECAM_HOSTOPS 8
+
 /* A capability found in the device's chains (chain.c). */
 struct xecam_cap {
     uint16_t offset;
@@ -152,7 +180,11 @@ struct xecam_vpci {
      * doing the host work.  dying: deassigned, every BAR wants unmapping.
      */
     unsigned int refs;
-    bool work, busy, dying, quiesced;
+    bool work, busy, dying, quiesced, announced;
+    /* Queued requests to the host, oldest first (hostop.c). */
+    unsigned int nr_hostops;
+    struct xecam_vpci_hostop hostop[XECAM_HOSTOPS];
+    bool msi_host;                  /* the host has the MSI bound */
     unsigned long refused;
     unsigned long bar_writes_ignored;
     struct xecam_seq seq;           /* readers without the lock */
@@ -298,6 +330,11 @@ void xecam_cap_msi_reset(struct xecam_vpci *dev);
 void xecam_cap_msix_reset(struct xecam_vpci *dev);
 bool xecam_cap_msi_enabled(struct xecam_vpci *dev);
 bool xecam_cap_msix_enabled(struct xecam_vpci *dev);
+
+/* hostop.c: queue under the device lock; run with none (from work.c). */
+bool xecam_vpci_hostop_queue(struct xecam_vpci *dev,
+                             const struct xecam_vpci_hostop *op);
+void xecam_vpci_hostops_run(struct xecam_vpci *dev);
 
 /* bar.c: the guest's view (under the device lock); work.c makes it so. */
 /*

@@ -120,7 +120,11 @@ void xecam_vpci_reset_device(struct xecam_vpci *dev)
     clear_bits(dev, dev->irq_msix_off ? dev->irq_msix_off + 2 : 0, 0xc000);
     if ( dev->pm_off &&
          (xecam_vpci_find_reg(dev, dev->pm_off + 4)->val & 3) )
-        xecam_port_power_state(dev->host_sbdf, 0);
+    {
+        const struct xecam_vpci_hostop d0 = { .kind = HOSTOP_POWER };
+
+        xecam_vpci_hostop_queue(dev, &d0);  /* back in D0, later */
+    }
     restore(dev, 0x0c, 1, dev->cacheline0);
     restore(dev, 0x04, 2, dev->cmd0 & ~PCI_CMD_MASTER);
 }

@@ -237,6 +237,7 @@ static bool all_settled(struct xecam_vpci *dev)
     bool done = true;
 
     xecam_port_mutex_lock(dev->lock);
+    done = !dev->nr_hostops;
     for ( i = 0; i < XECAM_NR_BARS; i++ )
         done = done && bar_settled(dev, &dev->bar[i]);
     if ( done )
@@ -256,6 +257,8 @@ int xecam_vpci_work(struct xecam_vpci *dev, bool preempt)
     if ( xecam_xchg(dev->busy, true) )
         return -EBUSY;          /* someone else is at it */
     do {
+        /* Interrupts, power, reset first: a reset may unmap BARs. */
+        xecam_vpci_hostops_run(dev);
         for ( i = 0; !rc && i < XECAM_NR_BARS; i++ )
             if ( dev->d )
                 rc = settle_bar(dev, &dev->bar[i], preempt);
@@ -282,12 +285,18 @@ int xecam_vpci_quiesce(struct xecam_vpci *dev, bool preempt)
     xecam_write_once(dev->work, true);
     xecam_port_mutex_unlock(dev->lock);
     rc = xecam_vpci_work(dev, preempt);
-    if ( rc || dev->quiesced )
+    if ( !rc && !dev->quiesced )
+    {
+        xecam_vpci_lock(dev);
+        xecam_vpci_reset_device(dev);
+        dev->quiesced = true;
+        xecam_vpci_unlock(dev);
+        /* What the reset asks of the host (interrupts off, D0), now. */
+        rc = xecam_vpci_work(dev, preempt);
+    }
+    if ( rc || dev->announced )
         return rc;
-    xecam_vpci_lock(dev);
-    xecam_vpci_reset_device(dev);
-    dev->quiesced = true;
-    xecam_vpci_unlock(dev);
+    dev->announced = true;
     if ( dev->d && dev->was_routed && !dev->emulated )
         xecam_port_log(XECAM_LOG_INFO, "d%u: %04x:%02x:%02x.%u quiesced: "
                        "BARs unmapped, device quiet\n",

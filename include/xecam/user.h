@@ -34,10 +34,9 @@ bool xecam_user_fault_fired(void);
  * The port checks every module lock taken and every host call made against
  * the lock order.  A violation is printed (what was held, what was
  * attempted, the stack) and aborts, unless a negative test counts it.
- * xecam_user_reset() goes back to the defaults: abort, the temporary
- * pending list applied, or what XECAM_LOCKCHECK in the environment says
- * ("warn": print and go on; "strict": no pending list; "off": no checks,
- * for benchmarks only).
+ * xecam_user_reset() goes back to the defaults: abort, or what
+ * XECAM_LOCKCHECK in the environment says ("warn": print and go on; "off":
+ * no checks, for benchmarks only).
  */
 enum xecam_lockcheck_mode {
     XECAM_LOCKCHECK_ABORT,          /* print, abort() (the default) */
@@ -48,8 +47,6 @@ enum xecam_lockcheck_mode {
 void xecam_user_lockcheck_mode(enum xecam_lockcheck_mode mode);
 /* Violations counted since the mode was last set (any thread). */
 unsigned long xecam_user_lockcheck_violations(void);
-/* Ignore the pending list: calls the core will stop making under locks. */
-void xecam_user_lockcheck_strict(bool on);
 /* The last violation's report into buf (truncated); its full length. */
 size_t xecam_user_lockcheck_last(char *buf, size_t len);
 

@@ -25,8 +25,9 @@
  *
  * The environment can change the defaults (xecam_user_reset() goes back to
  * them): XECAM_LOCKCHECK=warn prints every violation with its stack and goes
- * on, =strict ignores the pending list below, =strict,warn both.  =off
- * checks nothing at all: for benchmarks (make bench), never for tests.
+ * on.  =off checks nothing at all: for benchmarks (make bench), never for
+ * tests.  No host call is allowed under any module lock: the core defers
+ * all of its host work (vpci/work.c, vpci/hostop.c).
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -51,58 +52,6 @@ static void stack_trace(void)
 
 /* What a thread holds: a small stack, innermost last. */
 #define LC_DEPTH 8
-
-/* Kinds of held sets, for the pending list. */
-#define HELD_DOM_READ   (1U << XECAM_LC_READ)
-#define HELD_DOM_WRITE  (1U << XECAM_LC_WRITE)
-#define HELD_DEV        (1U << XECAM_LC_MUTEX)
-
-/*
- * XECAM_USER_LOCKCHECK_PENDING: the host calls the core still makes under
- * a module lock, let through for now.  TEMPORARY: removed when the core's
- * deferred host work lands (issue 16); then the list is empty and goes.
- *
- * Each entry is a call and exactly the module locks held around it; only
- * calls under a device mutex may be listed.  Two paths make them:
- *
- *   G: a guest's config write (ECAM or CFC: hvm/dispatch.c
- *      xecam_dispatch_locked -> vpci/vpci.c xecam_vpci_write) reaches a
- *      register's write hook with the domain lock (read) and the device
- *      mutex held;
- *   D: vpci/work.c xecam_vpci_quiesce -> vpci/vpci.c
- *      xecam_vpci_reset_device, with the device mutex held, once the BARs
- *      are unmapped: deassignment, a refused assignment, domain teardown.
- *
- * BAR mappings left the list with the deferred work (vpci/work.c): no
- * bar_map under any module lock.  Interrupts, power and reset follow with
- * issue 17's deferred binding.
- *
- * XECAM_LOCKCHECK=strict in the environment (or
- * xecam_user_lockcheck_strict()) ignores the list: that is how the core's
- * fix is checked.
- */
-#define XECAM_USER_LOCKCHECK_PENDING                                        \
-    /* G: vpci/cap_msi.c ctrl_write, addr_data_write -> msi_bind; */        \
-    /* xecam_vpci_reset_state -> xecam_cap_msi_reset. */                    \
-    { XECAM_LC_MSI_BIND, HELD_DOM_READ | HELD_DEV },                        \
-    /* D: vpci_reset_device -> vpci/cap_msi.c xecam_cap_msi_reset. */       \
-    { XECAM_LC_MSI_BIND, HELD_DEV },                                        \
-    /* G: vpci/cap_msix.c ctrl_write -> tell_host; */                       \
-    /* xecam_vpci_reset_state -> xecam_cap_msix_reset. */                   \
-    { XECAM_LC_MSIX_CONTROL, HELD_DOM_READ | HELD_DEV },                    \
-    /* D: vpci_reset_device -> vpci/cap_msix.c xecam_cap_msix_reset. */     \
-    { XECAM_LC_MSIX_CONTROL, HELD_DEV },                                    \
-    /* G: vpci/cap_pm.c pmcsr_write (a D-state change). */                  \
-    { XECAM_LC_POWER_STATE, HELD_DOM_READ | HELD_DEV },                     \
-    /* D: vpci_reset_device (a device the guest left in D3hot). */          \
-    { XECAM_LC_POWER_STATE, HELD_DEV },                                     \
-    /* G: vpci/cap_pcie.c devctl_write (Initiate FLR). */                   \
-    { XECAM_LC_RESET_FUNCTION, HELD_DOM_READ | HELD_DEV },
-
-static const struct {
-    enum xecam_lc_call call;
-    unsigned int held;
-} pending[] = { XECAM_USER_LOCKCHECK_PENDING };
 
 static const char *const call_name[XECAM_LC_NR_CALLS] = {
     [XECAM_LC_BAR_MAP] = "xecam_port_bar_map",
@@ -133,7 +82,6 @@ static __thread struct {
 } mine;
 
 static enum xecam_lockcheck_mode mode, env_mode;
-static bool strict, env_strict;
 static bool disabled;                   /* set before main(), then read */
 static unsigned long violations;
 static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -145,10 +93,8 @@ static void __attribute__((constructor)) env_read(void)
 
     env_mode = e && strstr(e, "warn") ? XECAM_LOCKCHECK_WARN
                                       : XECAM_LOCKCHECK_ABORT;
-    env_strict = e && strstr(e, "strict");
     disabled = e && strstr(e, "off");
     mode = env_mode;
-    strict = env_strict;
 }
 
 void xecam_user_lockcheck_mode(enum xecam_lockcheck_mode m)
@@ -160,11 +106,6 @@ void xecam_user_lockcheck_mode(enum xecam_lockcheck_mode m)
 unsigned long xecam_user_lockcheck_violations(void)
 {
     return __atomic_load_n(&violations, __ATOMIC_RELAXED);
-}
-
-void xecam_user_lockcheck_strict(bool on)
-{
-    __atomic_store_n(&strict, on, __ATOMIC_RELAXED);
 }
 
 size_t xecam_user_lockcheck_last(char *buf, size_t len)
@@ -184,7 +125,6 @@ size_t xecam_user_lockcheck_last(char *buf, size_t len)
 void xecam_user_lockcheck_reset(void)
 {
     xecam_user_lockcheck_mode(env_mode);
-    xecam_user_lockcheck_strict(env_strict);
     pthread_mutex_lock(&report_lock);
     report[0] = '\0';
     pthread_mutex_unlock(&report_lock);
@@ -357,28 +297,9 @@ bool xecam_user_lc_destroy(const void *lock)
     return false;                       /* counted: leave it be */
 }
 
-/* Exactly which kinds of module lock this thread holds. */
-static unsigned int held_kinds(void)
-{
-    unsigned int i, k = 0;
-
-    for ( i = 0; i < mine.n; i++ )
-        k |= 1U << mine.h[i].how;
-
-    return k;
-}
-
 void xecam_user_lc_host(enum xecam_lc_call call)
 {
-    unsigned int i, k;
-
     if ( disabled || !mine.n )
         return;
-    k = held_kinds();
-    for ( i = 0; !__atomic_load_n(&strict, __ATOMIC_RELAXED) &&
-                 i < sizeof(pending) / sizeof(pending[0]); i++ )
-        if ( pending[i].call == call && pending[i].held == k &&
-             (k & HELD_DEV) )
-            return;
     violation("host call under a module lock", "%s()", call_name[call]);
 }

@@ -8,8 +8,7 @@
  *   mutexes, a lock already held: caught, and a counted self-deadlock does
  *   not hang;
  * - every host call that can take a host lock, under each set of module
- *   locks: caught; the temporary pending list covers none of them under a
- *   domain lock alone, nor any call it does not name;
+ *   locks: caught (the core makes none: its host work is deferred);
  * - releasing a lock not held, destroying a held one: caught, harmless;
  * - held locks are per thread;
  * - by default a violation aborts, saying what was held and attempted.
@@ -44,7 +43,6 @@ static int setup(void **state)
          xecam_port_mutex_create(&dev_a) || xecam_port_mutex_create(&dev_b) )
         return -1;
     xecam_user_lockcheck_mode(XECAM_LOCKCHECK_COUNT);
-    xecam_user_lockcheck_strict(false);
 
     return 0;
 }
@@ -368,12 +366,11 @@ static void test_host_calls_unlocked(void **state)
     assert_int_equal(taken(), 0);
 }
 
-/* Strict (no pending list): every call under every set is caught. */
+/* Every call under every set of module locks is caught. */
 static void test_host_calls_under_locks(void **state)
 {
     unsigned int c, held;
 
-    xecam_user_lockcheck_strict(true);
     for ( held = 0; held < NR_HELD; held++ )
         for ( c = 0; c < NR_CALLS; c++ )
         {
@@ -383,36 +380,6 @@ static void test_host_calls_under_locks(void **state)
                          held_name[held]);
             assert_report("host call under a module lock", call_name[c],
                           held_name[held]);
-        }
-}
-
-/*
- * The pending list only ever lets a call through under a device mutex:
- * under a domain lock alone every call is caught, with or without it.
- * And calls it does not name are caught under any lock.
- */
-static void test_pending_list_bounded(void **state)
-{
-    static const enum call never[] = {
-        GPA_RANGE_FREE, IOREQ_SEND, DOMAIN_GET, DOMAIN_PUT, COPY_FROM_GUEST,
-        COPY_TO_GUEST, MAY_CONTROL, PCI_PHYSFN, PCI_VF_BAR_SIZE,
-    };
-    unsigned int c, held;
-
-    for ( held = DOM_READ; held <= DOM_WRITE; held++ )
-        for ( c = 0; c < NR_CALLS; c++ )
-        {
-            call_under(held, c);
-            if ( taken() != nr_made(c) )
-                fail_msg("%s under a domain lock: not caught", call_name[c]);
-        }
-    for ( held = 0; held < NR_HELD; held++ )
-        for ( c = 0; c < XECAM_ARRAY_SIZE(never); c++ )
-        {
-            call_under(held, never[c]);
-            if ( taken() != 1 )
-                fail_msg("%s under %s: not caught", call_name[never[c]],
-                         held_name[held]);
         }
 }
 
@@ -558,7 +525,6 @@ int main(void)
         T(test_self_deadlock),
         T(test_host_calls_unlocked),
         T(test_host_calls_under_locks),
-        T(test_pending_list_bounded),
         T(test_release_not_held),
         T(test_destroy_held),
         T(test_per_thread),

@@ -77,6 +77,10 @@ static void host_add(void)
     h_put(cfg, 0x14, 4, H_BAR1);
     h_put(cfg, 0x18, 4, H_BAR2);
     h_put(cfg, 0x1c, 4, H_BAR2_HI);
+    /* Status: a capability list; PCI PM at 0x40, the only capability. */
+    h_put(cfg, 0x06, 2, 0x0010);
+    h_put(cfg, 0x34, 1, 0x40);
+    h_put(cfg, 0x40, 4, 0x00030001U);
     assert_int_equal(xecam_user_pdev_add(HOST, cfg, sizeof(cfg)), 0);
     assert_int_equal(xecam_user_pdev_bar(HOST, 0, SZ_BAR0), 0);
     assert_int_equal(xecam_user_pdev_bar(HOST, 1, SZ_BAR1), 0);
@@ -298,6 +302,40 @@ static void test_release_host(void **state)
     assert_int_equal(xecam_release_host(d, HOST), 0);
 }
 
+/*
+ * Power changes are requests the device's work sends with no lock held,
+ * oldest first; a write that finds the queue full (8) is refused at once.
+ */
+static void test_hostop_queue(void **state)
+{
+    struct xecam_user_event ev[16];
+    struct xecam_vpci *dev = xecam_route_vpci(d, G0);
+    unsigned int i, n;
+
+    assert_non_null(dev);
+    xecam_user_events_clear();
+    for ( i = 0; i < 9; i++ )
+        xecam_vpci_write_defer(dev, 0x44, 2, i & 1 ? 0 : 3);
+    /* The ninth (D3hot again) found the queue full: PMCSR kept D0. */
+    assert_int_equal(g_read(G0, 0x44, 2) & 3, 0);
+    assert_int_equal(xecam_user_events(ev, 16), 0);     /* nothing sent */
+    assert_true(xecam_vpci_has_work(dev));
+    assert_int_equal(xecam_vpci_work(dev, false), 0);
+    n = xecam_user_events(ev, 16);
+    assert_int_equal(n, 8);
+    for ( i = 0; i < n; i++ )
+    {
+        assert_int_equal(ev[i].kind, XECAM_EV_POWER);
+        assert_int_equal(ev[i].count, i & 1 ? 0 : 3);
+    }
+    assert_false(xecam_vpci_has_work(dev));
+    /* Refused by the host: PMCSR goes back. */
+    xecam_user_fault_arm(XECAM_FAULT_HOOK, 1);
+    g_write(G0, 0x44, 2, 3);
+    assert_true(xecam_user_fault_fired());
+    assert_int_equal(g_read(G0, 0x44, 2) & 3, 0);
+}
+
 /* Teardown quiesces preemptibly, then frees; a waiting vCPU's too. */
 static void test_domain_quiesce(void **state)
 {
@@ -336,6 +374,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deassign_preempted, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_release_host, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostop_queue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_domain_quiesce, setup, teardown),
     };
 
