@@ -136,32 +136,39 @@ int xecam_deassign_device(struct xecam_domain *d, uint32_t guest_sbdf)
     return rc ? -ERESTART : 0;
 }
 
+struct host_match {
+    uint32_t host, guest;
+};
+
+static bool xecam_cf_check is_host(struct xecam_vpci *dev, uint32_t sbdf,
+                                   void *arg)
+{
+    struct host_match *m = arg;
+
+    if ( xecam_vpci_host_of(dev) != m->host )
+        return false;
+    m->guest = sbdf;
+
+    return true;
+}
+
 /* The guest function where host function 'host' is routed, if any. */
 static bool guest_of(struct xecam_domain *d, uint32_t host, uint32_t *guest)
 {
-    unsigned int i, b, f;
-    bool found = false;
+    struct host_match m = { .host = host };
+    unsigned int i;
+    bool found;
 
     xecam_port_read_lock(d->lock);
-    for ( i = 0; !found && i < XECAM_MAX_SEGMENTS; i++ )
-        for ( b = 0; d->seg[i].used && !found && b < 256; b++ )
-        {
-            const struct xecam_route_bus *bus = d->seg[i].bus[b];
-
-            for ( f = 0; bus && !found && f < 256; f++ )
-                if ( bus->vpci[f] && xecam_vpci_host_of(bus->vpci[f]) == host )
-                {
-                    *guest = XECAM_SBDF(d->seg[i].seg, b, f >> 3, f & 7);
-                    found = true;
-                }
-        }
+    found = xecam_route_each_vpci(d, is_host, &m);
     for ( i = 0; !found && i < XECAM_MAX_LIMBO; i++ )
         if ( d->limbo[i] && xecam_vpci_host_of(d->limbo[i]) == host )
         {
-            *guest = d->limbo_sbdf[i];
+            m.guest = d->limbo_sbdf[i];
             found = true;
         }
     xecam_port_read_unlock(d->lock);
+    *guest = m.guest;
 
     return found;
 }

@@ -229,6 +229,10 @@ int xecam_route_prepare(struct xecam_domain *d, uint32_t start, uint32_t end);
 void xecam_route_trim(struct xecam_domain *d);
 void xecam_route_destroy(struct xecam_domain *d);
 int xecam_route_quiesce(struct xecam_domain *d);
+bool xecam_route_each_vpci(const struct xecam_domain *d,
+                           bool (*fn)(struct xecam_vpci *dev, uint32_t sbdf,
+                                      void *arg),
+                           void *arg);
 
 /*
  * dispatch.c: one config access.  _locked runs with d->lock held for

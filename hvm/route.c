@@ -173,11 +173,17 @@ void xecam_route_trim(struct xecam_domain *d)
     }
 }
 
-/* Teardown: quiesce the devices still routed; -ERESTART if preempted. */
-int xecam_route_quiesce(struct xecam_domain *d)
+/*
+ * Call fn for every routed vPCI device, with its guest SBDF, until it
+ * returns true; true if one did.  The caller holds the lock, or no one else
+ * can change the table (teardown).
+ */
+bool xecam_route_each_vpci(const struct xecam_domain *d,
+                           bool (*fn)(struct xecam_vpci *dev, uint32_t sbdf,
+                                      void *arg),
+                           void *arg)
 {
     unsigned int i, b, f;
-    int rc = 0;
 
     for ( i = 0; i < XECAM_MAX_SEGMENTS; i++ )
         for ( b = 0; d->seg[i].used && b < 256; b++ )
@@ -185,9 +191,30 @@ int xecam_route_quiesce(struct xecam_domain *d)
             const struct xecam_route_bus *bus = d->seg[i].bus[b];
 
             for ( f = 0; bus && f < 256; f++ )
-                if ( bus->vpci[f] && xecam_vpci_quiesce(bus->vpci[f], true) )
-                    rc = -ERESTART;
+                if ( bus->vpci[f] &&
+                     fn(bus->vpci[f],
+                        XECAM_SBDF(d->seg[i].seg, b, f >> 3, f & 7), arg) )
+                    return true;
         }
+
+    return false;
+}
+
+static bool xecam_cf_check quiesce_one(struct xecam_vpci *dev, uint32_t sbdf,
+                                       void *arg)
+{
+    if ( xecam_vpci_quiesce(dev, true) )
+        *(int *)arg = -ERESTART;
+
+    return false;                       /* every device, preempted or not */
+}
+
+/* Teardown: quiesce the devices still routed; -ERESTART if preempted. */
+int xecam_route_quiesce(struct xecam_domain *d)
+{
+    int rc = 0;
+
+    xecam_route_each_vpci(d, quiesce_one, &rc);
 
     return rc;
 }
