@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The MMCONFIG (ECAM) intercept over a domain's windows.
+ * The MMCONFIG (ECAM) intercept over a domain's windows, and over the
+ * MSI-X pages of mapped BARs (trap.c), which a window never overlaps.
  *
  * Decode: bus = start bus + ((gpa - base) >> 20), devfn = bits 19:12,
  * register = gpa & 0xfff.  Sizes 1, 2, 4 and 8, naturally aligned (so never
@@ -109,7 +110,7 @@ static int ecam_access(struct xecam_domain *d, unsigned int vcpu,
  */
 bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa)
 {
-    return xecam_window_hit(d, gpa);
+    return xecam_window_hit(d, gpa) || xecam_trap_hit(d, gpa);
 }
 
 bool xecam_mmio_decode(struct xecam_domain *d, uint64_t gpa, uint32_t *sbdf,
@@ -141,6 +142,8 @@ int xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
     int rc;
 
     xecam_work_drain(d, vcpu);
+    if ( xecam_trap_hit(d, gpa) )       /* no BAR is over a window */
+        return xecam_trap_read(d, vcpu, gpa, size, val);
     if ( ecam_small(gpa, size) )
     {
         part = xecam_ones(size);
@@ -164,6 +167,8 @@ int xecam_mmio_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
     uint32_t part = val & xecam_ones(size);
 
     xecam_work_drain(d, vcpu);
+    if ( xecam_trap_hit(d, gpa) )       /* no BAR is over a window */
+        return xecam_trap_write(d, vcpu, gpa, size, val);
     if ( ecam_small(gpa, size) )
         return ecam_part(d, vcpu, gpa, size, true, &part, true);
 

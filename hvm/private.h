@@ -49,6 +49,24 @@ struct xecam_windows {
     struct xecam_granule gran[XECAM_NR_GRANULES];
 };
 
+/*
+ * A trapped range of a mapped BAR (trap.c): guest [start, start + len) is
+ * BAR 'bar' of 'dev' from offset 'bar_off'.  dev NULL: the slot is free.
+ */
+struct xecam_trap {
+    uint64_t start, len, bar_off;
+    struct xecam_vpci *dev;
+    unsigned int bar;
+};
+
+#define XECAM_MAX_TRAPS 32
+
+struct xecam_traps {
+    struct xecam_seq  seq;        /* lock-free lookups (xecam_trap_hit) */
+    unsigned int      nr;         /* slots in use */
+    struct xecam_trap trap[XECAM_MAX_TRAPS];
+};
+
 /* Owners of the 256 functions of one guest bus. */
 struct xecam_route_bus {
     struct xecam_vpci *vpci[256];
@@ -117,6 +135,7 @@ struct xecam_domain {
     void *host;                   /* the host's own domain object */
     struct xecam_lock *lock;
     struct xecam_windows windows;
+    struct xecam_traps traps;
     struct xecam_route_seg seg[XECAM_MAX_SEGMENTS];
     struct xecam_ioreq_server *server[XECAM_MAX_SERVERS];
     unsigned long next_serial;
@@ -197,6 +216,13 @@ xecam_window_find(const struct xecam_domain *d, uint64_t gpa)
 
 /* Is gpa in a window?  Without the lock: may be stale, never torn. */
 bool xecam_window_hit(const struct xecam_domain *d, uint64_t gpa);
+
+/* trap.c: is gpa in a trapped BAR range (lock-free), and its accesses. */
+bool xecam_trap_hit(const struct xecam_domain *d, uint64_t gpa);
+int xecam_trap_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
+                    unsigned int size, uint64_t *val);
+int xecam_trap_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
+                     unsigned int size, uint64_t val);
 struct xecam_window *xecam_window_of_seg(struct xecam_domain *d, uint16_t seg);
 int xecam_window_add(struct xecam_domain *d, const struct xecam_window *w);
 void xecam_window_remove(struct xecam_domain *d, struct xecam_window *w);

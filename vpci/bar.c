@@ -101,14 +101,26 @@ void xecam_vpci_bar_hole(struct xecam_vpci *dev, unsigned int bar,
 {
     struct xecam_vpci_bar *b = &dev->bar[bar];
     uint64_t end = (off + len + PAGE - 1) & ~(PAGE - 1);
+    uint64_t start = off & ~(PAGE - 1);
+    unsigned int i;
 
+    end = end < b->size ? end : b->size;
+    for ( i = 0; i < b->nr_holes; i++ )
+        if ( start <= b->hole[i].end && b->hole[i].start <= end )
+        {
+            /* Touching or overlapping (a table and PBA sharing a page). */
+            b->hole[i].start = start < b->hole[i].start ? start
+                                                        : b->hole[i].start;
+            b->hole[i].end = end > b->hole[i].end ? end : b->hole[i].end;
+            return;
+        }
     if ( b->nr_holes == XECAM_BAR_HOLES )
     {
         b->never_map = true;    /* safe rather than mapped */
         return;
     }
-    b->hole[b->nr_holes].start = off & ~(PAGE - 1);
-    b->hole[b->nr_holes++].end = end < b->size ? end : b->size;
+    b->hole[b->nr_holes].start = start;
+    b->hole[b->nr_holes++].end = end;
 }
 
 /* The parts of a BAR outside its holes, in address order. */

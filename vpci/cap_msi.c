@@ -16,7 +16,9 @@
  * - Address/data written while enabled rebind with the new values; a
  *   failed rebind keeps the old binding, and unbinding always undoes
  *   exactly what was bound.
- * - Mask bits: the guest's; pending bits read from the device.
+ * - Mask bits: the guest's; the host masks the bound vectors the guest
+ *   masks (a request sent with no lock held, reading the bits as they are
+ *   then).  Pending bits read from the device.
  */
 #include "private.h"
 
@@ -28,7 +30,7 @@
 #define MSI_MASKABLE    0x0100U
 #define MSI_MMC_MASK    0x000eU
 
-static xecam_vpci_write_t ctrl_write, addr_data_write;
+static xecam_vpci_write_t ctrl_write, addr_data_write, mask_write;
 
 /* Layouts: a 32- or a 64-bit message address, per-vector masking or not. */
 #define A32     0x1
@@ -52,11 +54,11 @@ static const struct xecam_vpci_regdesc msi_regs[] = {
     { .off = 0x0c, .size = 2, .need = A64, .emu = ALL,
       .write = addr_data_write, .name = "Message Data" },
     { .off = 0x0c, .size = 4, .need = A32 | PVM, .emu = ALL,
-      .name = "Mask Bits" },
+      .write = mask_write, .name = "Mask Bits" },
     { .off = 0x10, .size = 4, .need = A32 | PVM, .ro = ALL,
       .name = "Pending Bits" },
     { .off = 0x10, .size = 4, .need = A64 | PVM, .emu = ALL,
-      .name = "Mask Bits" },
+      .write = mask_write, .name = "Mask Bits" },
     { .off = 0x14, .size = 4, .need = A64 | PVM, .ro = ALL,
       .name = "Pending Bits" },
 };
@@ -81,6 +83,18 @@ static uint64_t msi_addr(struct xecam_vpci *dev, bool is64)
     return a;
 }
 
+/* The guest's Mask Bits (0 without per-vector masking). */
+static uint32_t msi_masks(struct xecam_vpci *dev)
+{
+    uint32_t c = ctrl(dev)->val;
+
+    if ( !(c & MSI_MASKABLE) )
+        return 0;
+
+    return xecam_vpci_find_reg(dev, dev->msi_off +
+                                    (c & MSI_64BIT ? 0x10 : 0x0c))->val;
+}
+
 static void refuse(struct xecam_vpci *dev, const char *why)
 {
     xecam_count(dev->irq_errors);
@@ -102,6 +116,9 @@ static void xecam_cf_check bind_done(struct xecam_vpci *dev,
         dev->msi_addr = op->addr;
         dev->msi_data = op->data;
         dev->msi_vectors = op->count;
+        dev->msi_pirq = op->pirq;
+        if ( !op->rebind )
+            dev->msi_hmask = op->masks;
     }
     else if ( op->rebind )
         refuse(dev, "rebind with new address/data failed");
@@ -129,7 +146,8 @@ static bool msi_bind(struct xecam_vpci *dev, bool bind, bool rebind)
         .kind = HOSTOP_MSI, .on = bind, .rebind = rebind,
         .addr = msi_addr(dev, is64),
         .data = xecam_vpci_find_reg(dev, dev->msi_off + (is64 ? 12 : 8))->val,
-        .count = 1U << MSI_MME(c), .done = bind ? bind_done : NULL,
+        .count = 1U << MSI_MME(c), .masks = msi_masks(dev),
+        .done = bind ? bind_done : NULL,
     };
 
     return xecam_vpci_hostop_queue(dev, &op);
@@ -179,6 +197,50 @@ static void xecam_cf_check addr_data_write(struct xecam_vpci *dev,
 {
     if ( dev->msi_bound && reg->val != old && !msi_bind(dev, true, true) )
         refuse(dev, "rebind with new address/data failed");
+}
+
+static void xecam_cf_check mask_write(struct xecam_vpci *dev,
+                                      struct xecam_vpci_reg *reg,
+                                      uint32_t old, uint32_t bytes)
+{
+    if ( dev->msi_bound && reg->val != old &&
+         !xecam_vpci_hostop_queue_once(dev, HOSTOP_MSI_MASK) )
+        refuse(dev, "mask change not made: the host queue is full");
+}
+
+/*
+ * The host masks exactly the bound vectors the guest masks now.  No lock
+ * held; a refused change is counted and tried at the next change.
+ */
+int xecam_cap_msi_mask_sync(struct xecam_vpci *dev)
+{
+    unsigned int i, n;
+    uint32_t want, have;
+    int pirq, rc;
+
+    for ( i = 0; ; i++ )
+    {
+        xecam_vpci_lock(dev);
+        n = dev->msi_host ? dev->msi_vectors : 0;
+        want = msi_masks(dev);
+        have = dev->msi_hmask;
+        pirq = dev->msi_pirq;
+        while ( i < n && !((want ^ have) & (1U << i)) )
+            i++;
+        xecam_vpci_unlock(dev);
+        if ( i >= n )
+            return 0;
+
+        rc = xecam_port_irq_mask(dev->d, pirq + i, want & (1U << i));
+
+        xecam_vpci_lock(dev);
+        if ( rc )
+            xecam_count(dev->irq_errors);
+        else if ( dev->msi_host && dev->msi_pirq == pirq )
+            dev->msi_hmask = (dev->msi_hmask & ~(1U << i)) |
+                             (want & (1U << i));
+        xecam_vpci_unlock(dev);
+    }
 }
 
 void xecam_cap_msi_reset(struct xecam_vpci *dev)

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * MSI-X capability.  Enable and Function Mask are the guest's; a change
+ * binds or unbinds the table's entries as they say (msix_table.c), then
  * tells the host (xecam_port_msix_control), and is refused if the host
  * refuses, if MSI is on (one interrupt type at a time), or if it would
  * enable MSI-X again while enabled (XSA-157/237).  Table size, table and
  * PBA location are the device's, read once and checked against the BARs:
  * a BIR naming no memory BAR, or a table or PBA past the end of its BAR,
  * and the capability is not shown at all.  The pages holding the table and
- * the PBA are never mapped into the guest (bar.c).
+ * the PBA are never mapped into the guest (bar.c): they are trapped, and
+ * the table the guest sees is emulated (msix_table.c).
  */
 #include "private.h"
 
@@ -42,6 +44,11 @@ bool xecam_cap_msix_enabled(struct xecam_vpci *dev)
     return dev->msix_off && (ctrl(dev)->val & MSIX_ENABLE);
 }
 
+bool xecam_cap_msix_masked(struct xecam_vpci *dev)
+{
+    return dev->msix_off && (ctrl(dev)->val & MSIX_MASKALL);
+}
+
 static void refuse(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
                    uint32_t old, const char *why)
 {
@@ -59,12 +66,18 @@ static void xecam_cf_check control_done(struct xecam_vpci *dev,
     {
         refuse(dev, ctrl(dev), op->old, "change refused by the host");
         dev->msix_on = op->old & MSIX_ENABLE;
+        /* The entries follow the control the guest is left with. */
+        xecam_vpci_hostop_queue_once(dev, HOSTOP_MSIX_SYNC);
     }
     /* INTx follows the host's answer: untouched by a refused change. */
     xecam_vpci_irq_sync(dev);
 }
 
-/* Tell the host the guest's enable and mask-all, once no lock is held. */
+/*
+ * Tell the host the guest's enable and mask-all, once no lock is held:
+ * the entries first (bound before the function is enabled, unbound before
+ * it is disabled: what they need is read when sent), then the control.
+ */
 static bool tell_host(struct xecam_vpci *dev, uint32_t c, uint32_t old)
 {
     struct xecam_vpci_hostop op = {
@@ -72,7 +85,8 @@ static bool tell_host(struct xecam_vpci *dev, uint32_t c, uint32_t old)
         .maskall = c & MSIX_MASKALL, .old = old, .done = control_done,
     };
 
-    return xecam_vpci_hostop_queue(dev, &op);
+    return xecam_vpci_hostop_queue_once(dev, HOSTOP_MSIX_SYNC) &&
+           xecam_vpci_hostop_queue(dev, &op);
 }
 
 static void xecam_cf_check ctrl_write(struct xecam_vpci *dev,
@@ -97,11 +111,17 @@ static void xecam_cf_check ctrl_write(struct xecam_vpci *dev,
     xecam_vpci_irq_sync(dev);
 }
 
-/* Reset or deassignment: off, whatever the host says. */
+/*
+ * Reset or deassignment: off, whatever the host says; every entry back to
+ * masked and unbound (the sync reads the control the reset leaves, off).
+ */
 void xecam_cap_msix_reset(struct xecam_vpci *dev)
 {
     const struct xecam_vpci_hostop off = { .kind = HOSTOP_MSIX };
 
+    xecam_msix_table_reset(dev);
+    if ( dev->msix && dev->d )
+        xecam_vpci_hostop_queue_once(dev, HOSTOP_MSIX_SYNC);
     if ( dev->msix_on && dev->d )
         xecam_vpci_hostop_queue(dev, &off);
     dev->msix_on = false;
@@ -135,6 +155,9 @@ int xecam_cf_check xecam_cap_msix_init(struct xecam_vpci *dev,
          !in_bar(dev, MSIX_BIR(pba), MSIX_OFF(pba),
                  8ULL * ((MSIX_SIZE(c) + 63) / 64)) )
         return -EINVAL;
+    rc = xecam_msix_table_init(dev, c, table, pba);
+    if ( rc )
+        return rc;
     dev->msix_off = off;
 
     rc = xecam_vpci_add_table(dev, off, msix_regs, 0);

@@ -149,6 +149,8 @@ static int expose(struct xecam_vpci *dev, const struct xecam_cap *cap,
         dev->msi_off = offs[1];
         dev->msix_off = offs[2];
         dev->pcie_off = offs[3];
+        if ( !offs[2] )
+            xecam_msix_table_free(dev);     /* this capability's, if any */
         demote(seen, WHY_REFUSED);
     }
     if ( !cap->id )
@@ -456,6 +458,7 @@ void xecam_vpci_caps_free(struct xecam_vpci *dev)
 {
     unsigned int ext;
 
+    xecam_msix_table_free(dev);
     for ( ext = 0; ext < 2; ext++ )
     {
         xecam_port_free(dev->seen[ext]);

@@ -2,8 +2,9 @@
 /*
  * The type 0 configuration header as a table of registers (BARs: bar.c).
  *
- * - IDs, revision, class, subsystem IDs, interrupt pin: read-only copies
- *   taken from the device at assignment.
+ * - IDs, revision, class, subsystem IDs: read-only copies taken from the
+ *   device at assignment.  Interrupt Pin reads 0: INTx is not routed to
+ *   the guest (docs/interrupts.md says why), MSI and MSI-X are.
  * - Command: IO, MEM, PARITY, SERR and INTx-disable live in the guest's
  *   copy.  IO/MEM changes map or unmap the BARs; PARITY and SERR never reach
  *   the device (XSA-59); the device keeps its own IO/MEM decode whatever the
@@ -58,8 +59,9 @@ static const struct xecam_vpci_regdesc header[] = {
       .name = "Capabilities Pointer", .why = "follows the guest's chain" },
     { .off = 0x3c, .size = 1, .emu = ALL, .name = "Interrupt Line",
       .why = "the guest's own" },
-    { .off = 0x3d, .size = 1, .emu = ALL, .keep = ALL, .ro = ALL,
-      .name = "Interrupt Pin", .why = "a copy taken at assignment" },
+    { .off = 0x3d, .size = 1, .emu = ALL, .ro = ALL,
+      .name = "Interrupt Pin",
+      .why = "0: no INTx is routed, MSI and MSI-X are (docs/interrupts.md)" },
     { .off = 0x3e, .size = 1, .ro = ALL, .name = "Min_Gnt",
       .why = "read from the device, writes ignored" },
     { .off = 0x3f, .size = 1, .ro = ALL, .name = "Max_Lat",

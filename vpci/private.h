@@ -83,6 +83,8 @@ struct xecam_vpci_bar {
      */
     uint64_t at, lo, hi;
     bool failed;
+    bool placed;                    /* at is the host's, mapped or mapping */
+    bool trapped;                   /* its MSI-X pages trapped at 'at' */
     unsigned int nr_holes;
     bool never_map;                 /* more holes than XECAM_BAR_HOLES */
     struct { uint64_t start, end; } hole[XECAM_BAR_HOLES];  /* offsets */
@@ -97,7 +99,9 @@ struct xecam_vpci_bar {
  */
 enum xecam_hostop_kind {
     HOSTOP_MSI,                     /* on: bind addr/data/count; off: unbind */
+    HOSTOP_MSI_MASK,                /* the guest's Mask Bits, as they are */
     HOSTOP_MSIX,                    /* on: enable; maskall */
+    HOSTOP_MSIX_SYNC,               /* the table's entries, as they are */
     HOSTOP_POWER,                   /* count: the D-state */
     HOSTOP_RESET,                   /* a function-level reset */
 };
@@ -112,11 +116,36 @@ struct xecam_vpci_hostop {
     uint64_t addr;
     uint32_t data;
     unsigned int count;
+    uint32_t masks;                 /* MSI: the vectors masked at bind */
+    int pirq;                       /* MSI: the binding, made or undone */
     uint32_t old;                   /* the register before the write */
     xecam_hostop_done_t *done;      /* NULL: the outcome changes nothing */
 };
 
 #define XECAM_HOSTOPS 8
+
+/*
+ * One MSI-X table entry (msix_table.c).  The guest's words, under the
+ * device lock; the host's side (what is bound, changed only by whoever
+ * holds the device's 'busy'): its pirq (-1: none), the message bound and
+ * whether the host masks it.  'failed': binding what the guest wrote was
+ * refused; not tried again until the guest writes the entry.
+ */
+struct xecam_msix_entry {
+    uint32_t addr_lo, addr_hi, data, ctrl;
+    int pirq;
+    bool hmasked, failed;
+    uint64_t haddr;
+    uint32_t hdata;
+};
+
+/* The MSI-X table and PBA: where they are in the BARs, and the entries. */
+struct xecam_msix {
+    unsigned int nr;
+    uint8_t table_bar, pba_bar;
+    uint64_t table_off, pba_off;
+    struct xecam_msix_entry entry[];
+};
 
 /* A capability found in the device's chains (chain.c). */
 struct xecam_cap {
@@ -211,6 +240,9 @@ struct xecam_vpci {
     uint64_t msi_addr;
     uint32_t msi_data;
     unsigned int msi_vectors;
+    int msi_pirq;                   /* its first pirq */
+    uint32_t msi_hmask;             /* the vectors the host masks */
+    struct xecam_msix *msix;        /* the emulated table, if emulated */
     bool msi_active;                /* MSI or MSI-X on: INTx forced off */
     struct xecam_vpci_bar bar[XECAM_NR_BARS];
     /* Emulated capabilities: where they are (0: not there). */
@@ -330,10 +362,29 @@ void xecam_cap_msi_reset(struct xecam_vpci *dev);
 void xecam_cap_msix_reset(struct xecam_vpci *dev);
 bool xecam_cap_msi_enabled(struct xecam_vpci *dev);
 bool xecam_cap_msix_enabled(struct xecam_vpci *dev);
+bool xecam_cap_msix_masked(struct xecam_vpci *dev);
+/* cap_msi.c: the host's vector masks made the guest's (no lock held). */
+int xecam_cap_msi_mask_sync(struct xecam_vpci *dev);
+
+/*
+ * msix_table.c: the table and PBA (init from the capability's registers,
+ * under no lock; reset under the device lock); sync makes the host's
+ * bindings the guest's entries (no lock held, 'busy' held).
+ */
+int xecam_msix_table_init(struct xecam_vpci *dev, uint32_t ctrl,
+                          uint32_t table, uint32_t pba);
+void xecam_msix_table_reset(struct xecam_vpci *dev);
+void xecam_msix_table_free(struct xecam_vpci *dev);
+int xecam_msix_table_sync(struct xecam_vpci *dev);
+/* Has BAR 'bar' MSI-X pages to trap? */
+bool xecam_msix_in_bar(const struct xecam_vpci *dev, unsigned int bar);
 
 /* hostop.c: queue under the device lock; run with none (from work.c). */
 bool xecam_vpci_hostop_queue(struct xecam_vpci *dev,
                              const struct xecam_vpci_hostop *op);
+/* A request that reads the guest's state when sent: queued once. */
+bool xecam_vpci_hostop_queue_once(struct xecam_vpci *dev,
+                                  enum xecam_hostop_kind kind);
 void xecam_vpci_hostops_run(struct xecam_vpci *dev);
 
 /* bar.c: the guest's view (under the device lock); work.c makes it so. */

@@ -142,15 +142,48 @@ static int placement(struct xecam_vpci *dev, const struct xecam_vpci_bar *b,
     return xecam_port_gpa_range_free(dev->d, g, b->size, NULL);
 }
 
-/* Unmap what is mapped; a failure crashes the domain. */
+/* The BAR has MSI-X pages to trap while it is mapped (msix_table.c). */
+static bool needs_trap(const struct xecam_vpci *dev,
+                       const struct xecam_vpci_bar *b)
+{
+    return xecam_msix_in_bar(dev, b - dev->bar);
+}
+
+/* Trap the BAR's MSI-X pages at b->at; all of them or none. */
+static int trap_bar(struct xecam_vpci *dev, struct xecam_vpci_bar *b)
+{
+    unsigned int bar = b - dev->bar, i;
+    int rc = 0;
+
+    for ( i = 0; !rc && i < b->nr_holes; i++ )
+        rc = xecam_domain_trap_add(dev->d, dev, bar, b->at + b->hole[i].start,
+                                   b->hole[i].end - b->hole[i].start,
+                                   b->hole[i].start);
+    if ( rc )
+        xecam_domain_trap_del(dev->d, dev, bar);
+    b->trapped = !rc;
+
+    return rc;
+}
+
+/*
+ * Unmap what is mapped, its traps first; a failed unmap crashes the
+ * domain.
+ */
 static int unmap_step(struct xecam_vpci *dev, struct xecam_vpci_bar *b,
                       bool preempt)
 {
-    int rc;
+    int rc = 0;
 
+    if ( b->trapped )
+    {
+        xecam_domain_trap_del(dev->d, dev, b - dev->bar);
+        b->trapped = false;
+    }
     if ( !b->lo && b->kind == BAR_ROM )
         xecam_vpci_rom_enable(dev, false);
-    rc = pieces_call(dev, b, false, &b->lo, b->hi, preempt);
+    if ( b->hi > b->lo )
+        rc = pieces_call(dev, b, false, &b->lo, b->hi, preempt);
     if ( rc == -ERESTART )
         return rc;
     if ( rc )
@@ -163,16 +196,19 @@ static int unmap_step(struct xecam_vpci *dev, struct xecam_vpci_bar *b,
     return 0;
 }
 
+/* Place the BAR (its traps first), then map its pieces. */
 static int map_step(struct xecam_vpci *dev, struct xecam_vpci_bar *b,
                     uint64_t want_at, bool preempt)
 {
     uint64_t total = bar_total(b);
     int rc = 0;
 
-    if ( !b->hi )
+    if ( !b->hi && !b->trapped )
     {
         b->at = want_at;
         rc = placement(dev, b, want_at);
+        if ( !rc && needs_trap(dev, b) )
+            rc = trap_bar(dev, b);
     }
     if ( !rc )
         rc = pieces_call(dev, b, true, &b->hi, total, preempt);
@@ -187,20 +223,38 @@ static int map_step(struct xecam_vpci *dev, struct xecam_vpci_bar *b,
         xecam_port_mutex_unlock(dev->lock);
         return 0;
     }
+    b->placed = true;
     if ( b->kind == BAR_ROM )
         xecam_vpci_rom_enable(dev, true);
 
     return 0;
 }
 
-/* Bring one BAR's mapping to the guest's view; 0 when they agree. */
+/* Is the host's side of the BAR what the guest's view asks? */
+static bool bar_settled(struct xecam_vpci *dev,
+                        const struct xecam_vpci_bar *b)
+{
+    bool want = b->want && !b->failed && !dev->dying;
+
+    if ( !want )
+        return !b->hi && !b->trapped && !b->placed;
+
+    return b->placed && b->at == b->want_at && !b->lo &&
+           b->hi == bar_total(b) && b->trapped == needs_trap(dev, b);
+}
+
+/*
+ * Bring one BAR's mapping to the guest's view; 0 when they agree.
+ * 'placed': the host's side is at b->at, complete or on its way (a BAR of
+ * MSI-X pages alone has nothing else to map).
+ */
 static int settle_bar(struct xecam_vpci *dev, struct xecam_vpci_bar *b,
                       bool preempt)
 {
     for ( ; ; )
     {
-        uint64_t want_at, total = bar_total(b);
-        bool want;
+        uint64_t want_at;
+        bool want, there;
         int rc = 0;
 
         xecam_port_mutex_lock(dev->lock);
@@ -208,26 +262,19 @@ static int settle_bar(struct xecam_vpci *dev, struct xecam_vpci_bar *b,
         want_at = b->want_at;
         xecam_port_mutex_unlock(dev->lock);
 
-        if ( b->hi > b->lo && (!want || b->at != want_at || b->lo) )
+        there = b->hi || b->trapped || b->placed;
+        if ( there && (!want || b->at != want_at || b->lo) )
+        {
             rc = unmap_step(dev, b, preempt);
-        else if ( b->lo )
-            b->lo = b->hi = 0;  /* nothing left mapped */
-        else if ( want && b->hi < total )
+            b->placed = b->placed && rc;
+        }
+        else if ( want && (!b->placed || b->hi < bar_total(b)) )
             rc = map_step(dev, b, want_at, preempt);
         else
             return 0;
         if ( rc )
             return rc;
     }
-}
-
-static bool bar_settled(struct xecam_vpci *dev,
-                        const struct xecam_vpci_bar *b)
-{
-    bool want = b->want && !b->failed && !dev->dying;
-
-    return want ? b->at == b->want_at && !b->lo && b->hi == bar_total(b)
-                : !b->hi;
 }
 
 /* Nothing left to do: clear 'work' unless the guest changed its view. */

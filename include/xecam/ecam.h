@@ -155,6 +155,17 @@ int xecam_domain_quiesce(struct xecam_domain *d);
 bool xecam_domain_over_window(struct xecam_domain *d, uint64_t gpa,
                               uint64_t size);
 
+/*
+ * Trap guest [gaddr, gaddr + len), BAR 'bar' of dev from offset 'bar_off'
+ * (its MSI-X pages, while the BAR is mapped: vpci/work.c), or stop
+ * trapping every range of that BAR.  -ENOSPC: too many trapped ranges.
+ */
+int xecam_domain_trap_add(struct xecam_domain *d, struct xecam_vpci *dev,
+                          unsigned int bar, uint64_t gaddr, uint64_t len,
+                          uint64_t bar_off);
+void xecam_domain_trap_del(struct xecam_domain *d, struct xecam_vpci *dev,
+                           unsigned int bar);
+
 /* Guest SBDF -> vPCI device.  -EEXIST if one is there already. */
 int xecam_route_add_vpci(struct xecam_domain *d, uint32_t sbdf,
                          struct xecam_vpci *dev);             /* fallible */

@@ -28,7 +28,8 @@ struct xecam_domain;
  * locks, then one domain lock, then one device mutex.  Under either, only
  * leaf calls: config space (pci_read/write, pci_bar_size), log, zalloc,
  * free, current_domid.  Never under them, as they can take host locks or
- * wait: bar_map, msi_bind, msix_control, power_state, reset_function,
+ * wait: bar_map, msi_bind/unbind, msix_bind/unbind, irq_mask, msix_control,
+ * bar_read/write, power_state, reset_function,
  * gpa_range_free, ioreq_send, domain_get/put, copy_from/to_guest,
  * may_control, pci_physfn, pci_vf_bar_size.
  */
@@ -181,17 +182,48 @@ void xecam_port_domain_crash(const struct xecam_domain *d);
 
 /*
  * ---- Interrupts and power of a passed-through function. ----  fallible
- * msi_bind: bind (or unbind) the function's MSI for guest address/data with
- * 'vectors' vectors; the host programs the device itself.  msix_control:
- * the guest's MSI-X enable / mask-all.  power_state: move the function to
- * D0 (0) or D3hot (3).  reset_function: a function-level reset done by the
- * host (never a raw write of the device's FLR bit).
+ * The host binds each vector the guest programs to the guest's own vector
+ * (Xen: a pirq and pt_irq_create_bind) and programs the device itself; the
+ * module never writes a device's MSI registers or MSI-X table.
+ *
+ * msi_bind: bind the function's MSI, 'vectors' vectors for the guest's
+ * message (msg->masked: vector 0's mask; the others start as 'masks' bit
+ * i says).  *pirq < 0: a new binding, *pirq its first pirq on success;
+ * otherwise the binding *pirq made is changed to the new message.
+ * msi_unbind: undo exactly the binding *pirq made.  msix_bind/_unbind: the
+ * same for MSI-X table entry 'entry', one vector.  irq_mask: mask or
+ * unmask one bound vector at the host (a masked vector's interrupts stay
+ * pending in the device).  msix_control: the guest's MSI-X enable and
+ * function mask, as the host keeps them.  bar_read/bar_write: an access of
+ * 1, 2, 4 or 8 bytes, naturally aligned, to the function's memory at host
+ * address 'haddr' inside one of its BARs (the MSI-X PBA and what shares
+ * its pages with the table).  power_state: move the function to D0 (0) or
+ * D3hot (3).  reset_function: a function-level reset done by the host
+ * (never a raw write of the device's FLR bit).
  */
+struct xecam_msi_msg {
+    uint64_t addr;
+    uint32_t data;
+    bool masked;
+};
+
 int xecam_port_msi_bind(const struct xecam_domain *d, uint32_t host_sbdf,
-                        bool bind, uint64_t addr, uint32_t data,
-                        unsigned int vectors);
+                        const struct xecam_msi_msg *msg, unsigned int vectors,
+                        uint32_t masks, int *pirq);
+int xecam_port_msi_unbind(const struct xecam_domain *d, uint32_t host_sbdf,
+                          int pirq, unsigned int vectors);
+int xecam_port_msix_bind(const struct xecam_domain *d, uint32_t host_sbdf,
+                         unsigned int entry, const struct xecam_msi_msg *msg,
+                         int *pirq);
+int xecam_port_msix_unbind(const struct xecam_domain *d, uint32_t host_sbdf,
+                           unsigned int entry, int pirq);
+int xecam_port_irq_mask(const struct xecam_domain *d, int pirq, bool mask);
 int xecam_port_msix_control(const struct xecam_domain *d, uint32_t host_sbdf,
                             bool enable, bool maskall);
+int xecam_port_bar_read(uint32_t host_sbdf, uint64_t haddr,
+                        unsigned int size, uint64_t *val);
+int xecam_port_bar_write(uint32_t host_sbdf, uint64_t haddr,
+                         unsigned int size, uint64_t val);
 int xecam_port_power_state(uint32_t host_sbdf, unsigned int state);
 int xecam_port_reset_function(uint32_t host_sbdf);
 

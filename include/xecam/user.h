@@ -163,6 +163,11 @@ unsigned int xecam_user_pdev_list(uint32_t *sbdf, unsigned int max);
 enum xecam_user_event_kind {
     XECAM_EV_MSI_BIND, XECAM_EV_MSI_UNBIND, XECAM_EV_MSIX, XECAM_EV_POWER,
     XECAM_EV_RESET,
+    XECAM_EV_MSIX_BIND,             /* count: the entry */
+    XECAM_EV_MSIX_UNBIND,
+    XECAM_EV_IRQ_MASK,              /* count: the pirq; enable: masked */
+    XECAM_EV_IRQ,                   /* delivered: addr/data */
+    XECAM_EV_BAR_WRITE,             /* addr: host address; data; count: size */
 };
 struct xecam_user_event {
     enum xecam_user_event_kind kind;
@@ -175,6 +180,28 @@ struct xecam_user_event {
 unsigned int xecam_user_events(struct xecam_user_event *out,
                                unsigned int max);
 void xecam_user_events_clear(void);
+/* Events of one kind recorded so far. */
+unsigned int xecam_user_events_count(enum xecam_user_event_kind kind);
+
+/*
+ * ---- The host's side of interrupts (irq.c). ----
+ * The port binds what the core asks (a pirq per vector, from 1000 up) and
+ * behaves as a device with the host's interrupt setup: raising vector 'nr'
+ * (MSI vector or MSI-X entry) of host function 'sbdf' delivers the bound
+ * message (an XECAM_EV_IRQ event, and the sink if set) unless the host
+ * masks it (the vector, or MSI-X's function mask): then it stays pending
+ * (the PBA bit reads 1; xecam_port_bar_read()) and is delivered on unmask.
+ * 1: delivered, 0: left pending, -ENOENT: the function's interrupt type is
+ * not on at the host (nothing is sent).
+ */
+int xecam_user_irq_raise(uint32_t sbdf, bool msix, unsigned int nr);
+typedef void (*xecam_user_irq_sink_t)(void *opaque, domid_t domid,
+                                      uint64_t addr, uint32_t data);
+void xecam_user_irq_sink(xecam_user_irq_sink_t sink, void *opaque);
+/* Bound vectors of host function 'sbdf' (MSI vectors or MSI-X entries). */
+unsigned int xecam_user_irq_bound(uint32_t sbdf, bool msix);
+/* Host-masked? -ENOENT if 'nr' is not bound. */
+int xecam_user_irq_masked(uint32_t sbdf, bool msix, unsigned int nr);
 
 /* ---- BAR mappings the core asked for (xecam_port_bar_map). ---- */
 struct xecam_user_mapping {

@@ -535,6 +535,7 @@ void xecam_user_reset(void)
     xecam_user_dm_reset();
     xecam_user_pdev_remove_all();
     xecam_user_events_clear();
+    xecam_user_irq_reset();
     xecam_user_fault_arm(0, 0);
     xecam_user_lockcheck_reset();
     current_domid = 0;

@@ -27,6 +27,8 @@ enum xecam_lc_how {
 };
 enum xecam_lc_call {
     XECAM_LC_BAR_MAP, XECAM_LC_MSI_BIND, XECAM_LC_MSIX_CONTROL,
+    XECAM_LC_MSI_UNBIND, XECAM_LC_MSIX_BIND, XECAM_LC_MSIX_UNBIND,
+    XECAM_LC_IRQ_MASK, XECAM_LC_BAR_READ, XECAM_LC_BAR_WRITE,
     XECAM_LC_POWER_STATE, XECAM_LC_RESET_FUNCTION, XECAM_LC_GPA_RANGE_FREE,
     XECAM_LC_IOREQ_SEND, XECAM_LC_DOMAIN_GET, XECAM_LC_DOMAIN_PUT,
     XECAM_LC_COPY_FROM_GUEST, XECAM_LC_COPY_TO_GUEST, XECAM_LC_MAY_CONTROL,
@@ -37,6 +39,12 @@ bool xecam_user_lc_acquire(const void *lock, enum xecam_lc_how how);
 bool xecam_user_lc_release(const void *lock, enum xecam_lc_how how);
 bool xecam_user_lc_destroy(const void *lock);
 void xecam_user_lc_host(enum xecam_lc_call call);
+/* Record an event for xecam_user_events(); -EIO if a fault is armed. */
+int xecam_user_record(const struct xecam_user_event *e);
+/* The same, never failing (what the device did, not a port call). */
+void xecam_user_record_quiet(const struct xecam_user_event *e);
+/* Forget every binding and pending bit.  (irq.c) */
+void xecam_user_irq_reset(void);
 /* Back to the defaults.  (xecam_user_reset) */
 void xecam_user_lockcheck_reset(void);
 

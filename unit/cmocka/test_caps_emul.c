@@ -302,6 +302,7 @@ static struct xecam_user_event ev(enum xecam_user_event_kind kind,
 #define EV_MSIX(en, m)      ev(XECAM_EV_MSIX, 0, 0, 0, en, m)
 #define EV_POWER(s)         ev(XECAM_EV_POWER, 0, 0, s, false, false)
 #define EV_RESET()          ev(XECAM_EV_RESET, 0, 0, 0, false, false)
+#define EV_MASK(pirq, m)    ev(XECAM_EV_IRQ_MASK, 0, 0, pirq, m, false)
 
 static bool ev_equal(const struct xecam_user_event *a,
                      const struct xecam_user_event *b)
@@ -318,6 +319,8 @@ static bool ev_equal(const struct xecam_user_event *a,
         return a->enable == b->enable && a->maskall == b->maskall;
     case XECAM_EV_POWER:
         return a->count == b->count;
+    case XECAM_EV_IRQ_MASK:
+        return a->count == b->count && a->enable == b->enable;
     default:
         return true;
     }
@@ -327,7 +330,8 @@ static void ev_print(const char *what, const struct xecam_user_event *e,
                      unsigned int n)
 {
     static const char *const names[] = {
-        "msi bind", "msi unbind", "msix", "power", "reset",
+        "msi bind", "msi unbind", "msix", "power", "reset", "msix bind",
+        "msix unbind", "irq mask", "irq", "bar write",
     };
     unsigned int i;
 
@@ -753,7 +757,9 @@ static void test_msi_straddle_sweep(void **state)
                 assert_true(((g_read(G0, MSI_CTRL, 2) >> 4) & 7) <= 3);
                 n = xecam_user_events(evs, MAX_EVENTS);
                 for ( i = 0; i < n; i++ )
-                    if ( (evs[i].kind != XECAM_EV_MSI_BIND &&
+                    if ( evs[i].kind == XECAM_EV_IRQ_MASK ?
+                         evs[i].sbdf != HOST || evs[i].count < 1000 :
+                         (evs[i].kind != XECAM_EV_MSI_BIND &&
                           evs[i].kind != XECAM_EV_MSI_UNBIND) ||
                          evs[i].sbdf != HOST || evs[i].count > 8 ||
                          (evs[i].count & (evs[i].count - 1)) ||
@@ -893,10 +899,13 @@ static void test_msi_rebind(void **state)
     EXPECT_EVENTS(EV_BIND(0xfee02000U, 0x4042, 4));
     g_write(G0, MSI_ADDR + 1, 1, 0x30);
     EXPECT_EVENTS(EV_BIND(0xfee03000U, 0x4042, 4));
-    /* Mask bits are not part of the binding. */
+    /* Mask bits are not part of the binding: the host masks each vector. */
     g_write(G0, MSI_MASK, 4, 0xff);
     assert_int_equal(g_read(G0, MSI_MASK, 4) & 0xff, 0xff);
-    expect_no_events();
+    EXPECT_EVENTS(EV_MASK(1000, true), EV_MASK(1001, true),
+                  EV_MASK(1002, true), EV_MASK(1003, true));
+    g_write(G0, MSI_MASK, 4, 0xfd);
+    EXPECT_EVENTS(EV_MASK(1001, false));
 
     /* A rebind the host refuses: counted, guest's values kept. */
     errors = xecam_vpci_irq_errors(dev);

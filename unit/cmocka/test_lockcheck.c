@@ -245,7 +245,8 @@ static void test_self_deadlock(void **state)
 enum call {
     BAR_MAP, MSI_BIND, MSIX_CONTROL, POWER_STATE, RESET_FUNCTION,
     GPA_RANGE_FREE, IOREQ_SEND, DOMAIN_GET, DOMAIN_PUT, COPY_FROM_GUEST,
-    COPY_TO_GUEST, MAY_CONTROL, PCI_PHYSFN, PCI_VF_BAR_SIZE, NR_CALLS
+    COPY_TO_GUEST, MAY_CONTROL, PCI_PHYSFN, PCI_VF_BAR_SIZE, MSI_UNBIND,
+    MSIX_BIND, MSIX_UNBIND, IRQ_MASK, BAR_READ, BAR_WRITE, NR_CALLS
 };
 
 static const char *const call_name[NR_CALLS] = {
@@ -256,6 +257,9 @@ static const char *const call_name[NR_CALLS] = {
     "xecam_port_domain_put()", "xecam_port_copy_from_guest()",
     "xecam_port_copy_to_guest()", "xecam_port_may_control()",
     "xecam_port_pci_physfn()", "xecam_port_pci_vf_bar_size()",
+    "xecam_port_msi_unbind()", "xecam_port_msix_bind()",
+    "xecam_port_msix_unbind()", "xecam_port_irq_mask()",
+    "xecam_port_bar_read()", "xecam_port_bar_write()",
 };
 
 /* Port calls host_call(c) makes: BAR_MAP maps and unmaps. */
@@ -270,6 +274,8 @@ static void host_call(enum call c)
     ioreq_t req = { .state = STATE_IOREQ_READY, .size = 4, .count = 1 };
     uint64_t buf = 0, done = 0, undone = 0;
     xecam_guest_handle_t h = { .p = &buf };
+    const struct xecam_msi_msg msg = { .addr = 0xfee00000U, .data = 0x40 };
+    int pirq = -1;
     uint32_t pf;
 
     switch ( c )
@@ -283,7 +289,26 @@ static void host_call(enum call c)
                                             &undone), 0);
         break;
     case MSI_BIND:
-        assert_int_equal(xecam_port_msi_bind(d, HOST, false, 0, 0, 1), 0);
+        assert_int_equal(xecam_port_msi_bind(d, HOST, &msg, 1, 0, &pirq), 0);
+        break;
+    case MSI_UNBIND:
+        assert_int_equal(xecam_port_msi_unbind(d, HOST, 1000, 1), 0);
+        break;
+    case MSIX_BIND:
+        assert_int_equal(xecam_port_msix_bind(d, HOST, 0, &msg, &pirq), 0);
+        break;
+    case MSIX_UNBIND:
+        assert_int_equal(xecam_port_msix_unbind(d, HOST, 0, 1000), 0);
+        break;
+    case IRQ_MASK:
+        xecam_port_irq_mask(d, 1000, true);     /* -ENOENT: none bound */
+        break;
+    case BAR_READ:
+        assert_int_equal(xecam_port_bar_read(HOST, 0xfe000000ULL, 4, &buf),
+                         0);
+        break;
+    case BAR_WRITE:
+        assert_int_equal(xecam_port_bar_write(HOST, 0xfe000000ULL, 4, 1), 0);
         break;
     case MSIX_CONTROL:
         assert_int_equal(xecam_port_msix_control(d, HOST, false, false), 0);

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Trapped pages of passed-through BARs: the MSI-X table and PBA.
+ *
+ * Beside the ECAM windows, the second kind of guest range the module
+ * traps.  A device's deferred work (vpci/work.c) adds a BAR's MSI-X pages
+ * at the guest address it maps the BAR at, before mapping the rest, and
+ * removes them before unmapping: a trap lives exactly as long as the
+ * guest's mapping of its BAR.  Lookups are lock-free for the host's accept
+ * test, as the windows' are; the access itself looks the trap up again
+ * under the domain's read lock and takes a reference on its device, then
+ * goes to vpci/msix_table.c with no lock held.
+ */
+#include "private.h"
+#include <xecam/vpci.h>
+
+static const struct xecam_trap *trap_find(const struct xecam_domain *d,
+                                          uint64_t gpa)
+{
+    const struct xecam_traps *t = &d->traps;
+    unsigned int i;
+
+    for ( i = 0; i < XECAM_MAX_TRAPS; i++ )
+        if ( t->trap[i].dev && gpa >= t->trap[i].start &&
+             gpa - t->trap[i].start < t->trap[i].len )
+            return &t->trap[i];
+
+    return NULL;
+}
+
+bool xecam_trap_hit(const struct xecam_domain *d, uint64_t gpa)
+{
+    unsigned int tries, seq;
+    bool hit = false;
+
+    if ( !xecam_read_once(d->traps.nr) )
+        return false;
+    for ( tries = 0; XECAM_SEQ_READERS && tries < XECAM_SEQ_TRIES; tries++ )
+    {
+        seq = xecam_seq_begin(&d->traps.seq);
+        hit = trap_find(d, gpa);
+        if ( !xecam_seq_retry(&d->traps.seq, seq) )
+            return hit;
+    }
+    xecam_port_read_lock(d->lock);
+    hit = trap_find(d, gpa);
+    xecam_port_read_unlock(d->lock);
+
+    return hit;
+}
+
+int xecam_domain_trap_add(struct xecam_domain *d, struct xecam_vpci *dev,
+                          unsigned int bar, uint64_t gaddr, uint64_t len,
+                          uint64_t bar_off)
+{
+    struct xecam_traps *t = &d->traps;
+    unsigned int i;
+    int rc = -ENOSPC;
+
+    if ( !len || gaddr + len < gaddr )
+        return -EINVAL;
+    xecam_port_write_lock(d->lock);
+    for ( i = 0; i < XECAM_MAX_TRAPS && rc; i++ )
+    {
+        if ( t->trap[i].dev )
+            continue;
+        xecam_seq_write_begin(&t->seq);
+        t->trap[i].start = gaddr;
+        t->trap[i].len = len;
+        t->trap[i].bar = bar;
+        t->trap[i].bar_off = bar_off;
+        t->trap[i].dev = dev;
+        xecam_write_once(t->nr, t->nr + 1);
+        xecam_seq_write_end(&t->seq);
+        rc = 0;
+    }
+    xecam_port_write_unlock(d->lock);
+
+    return rc;
+}
+
+void xecam_domain_trap_del(struct xecam_domain *d, struct xecam_vpci *dev,
+                           unsigned int bar)
+{
+    struct xecam_traps *t = &d->traps;
+    unsigned int i;
+
+    xecam_port_write_lock(d->lock);
+    for ( i = 0; i < XECAM_MAX_TRAPS; i++ )
+    {
+        if ( t->trap[i].dev != dev || t->trap[i].bar != bar )
+            continue;
+        xecam_seq_write_begin(&t->seq);
+        t->trap[i].dev = NULL;
+        xecam_write_once(t->nr, t->nr - 1);
+        xecam_seq_write_end(&t->seq);
+    }
+    xecam_port_write_unlock(d->lock);
+}
+
+/*
+ * The device and BAR offset of a trapped access, with a reference; NULL if
+ * the trap went meanwhile (the access then reaches nothing).
+ */
+static struct xecam_vpci *trap_get(struct xecam_domain *d, uint64_t gpa,
+                                   unsigned int *bar, uint64_t *off)
+{
+    const struct xecam_trap *t;
+    struct xecam_vpci *dev = NULL;
+
+    xecam_port_read_lock(d->lock);
+    t = trap_find(d, gpa);
+    if ( t )
+    {
+        dev = t->dev;
+        *bar = t->bar;
+        *off = t->bar_off + (gpa - t->start);
+        xecam_vpci_get(dev);
+    }
+    xecam_port_read_unlock(d->lock);
+    if ( !dev )
+        xecam_count_stat(d->stats.unclaimed);
+
+    return dev;
+}
+
+int xecam_trap_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
+                    unsigned int size, uint64_t *val)
+{
+    struct xecam_vpci *dev;
+    unsigned int bar = 0;
+    uint64_t off = 0;
+
+    *val = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+    dev = trap_get(d, gpa, &bar, &off);
+    if ( !dev )
+        return XECAM_IO_OKAY;
+    xecam_vpci_msix_read(dev, bar, off, size, val);
+    xecam_vpci_put(dev);
+
+    return XECAM_IO_OKAY;
+}
+
+int xecam_trap_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
+                     unsigned int size, uint64_t val)
+{
+    struct xecam_vpci *dev;
+    unsigned int bar = 0;
+    uint64_t off = 0;
+
+    dev = trap_get(d, gpa, &bar, &off);
+    if ( !dev )
+        return XECAM_IO_OKAY;
+    xecam_vpci_msix_write(dev, bar, off, size, val);
+    if ( xecam_vpci_has_work(dev) )
+        xecam_work_after(d, vcpu, dev);     /* takes the reference */
+    else
+        xecam_vpci_put(dev);
+
+    return XECAM_IO_OKAY;
+}
