@@ -459,6 +459,7 @@ void run_checks(enum guest_kind kind, struct mbox *mb)
         .base = mb->arg[0], .end_bus = mb->arg[1],
     };
 
+    check_irq_selftest(&r);
     check_window_get(&r);
     check_sizes(&r);
     check_unclaimed(&r);

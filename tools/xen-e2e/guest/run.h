@@ -32,6 +32,9 @@ uint64_t ecam_read(const struct run *r, unsigned int bdf, unsigned int reg,
 /* Wait at mailbox step 'step' until dom0 says it is done; false: never. */
 bool handshake(struct run *r, unsigned int step);
 
+/* irq.c: the interrupt infrastructure's own check. */
+void check_irq_selftest(struct run *r);
+
 /* pt.c: functions dom0 passed through, served by the module's vPCI. */
 void check_passthrough(struct run *r);
 
