@@ -117,7 +117,7 @@ for kind in ${only:-pvh hvm}; do
     # The interrupt self-test and passthrough must run, not just pass when
     # they run.
     for c in irq-selftest pt-enumerate pt-bar-map pt-dma pt-bar-unmap \
-             pt-destroy; do
+             pt-intx pt-msi pt-msix pt-msix-mask pt-destroy; do
         grep -aq "e2e[-a-z]*: $kind\.$c \(ok\|FAIL\)" "$out/console-on.txt" ||
             check "$kind.$c" FAIL "never ran"
     done
