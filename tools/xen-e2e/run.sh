@@ -114,8 +114,10 @@ collect "$out/console-on.txt"
 for kind in ${only:-pvh hvm}; do
     grep -q ") e2e: $kind done" "$out/console-on.txt" ||
         check "$kind.finished" FAIL "the guest never reported done"
-    # Passthrough must run, not just pass when it runs.
-    for c in pt-enumerate pt-bar-map pt-dma pt-bar-unmap pt-destroy; do
+    # The interrupt self-test and passthrough must run, not just pass when
+    # they run.
+    for c in irq-selftest pt-enumerate pt-bar-map pt-dma pt-bar-unmap \
+             pt-intx pt-msi pt-msix pt-msix-mask pt-destroy; do
         grep -aq "e2e[-a-z]*: $kind\.$c \(ok\|FAIL\)" "$out/console-on.txt" ||
             check "$kind.$c" FAIL "never ran"
     done

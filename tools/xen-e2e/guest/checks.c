@@ -77,6 +77,12 @@ uint64_t ecam_read(const struct run *r, unsigned int bdf, unsigned int reg,
     return mmio_read(gpa_of(r, r->base, bdf, reg), size);
 }
 
+void ecam_write(const struct run *r, unsigned int bdf, unsigned int reg,
+                unsigned int size, uint32_t val)
+{
+    mmio_write(gpa_of(r, r->base, bdf, reg), size, val);
+}
+
 /* ---- window-get: the window dom0 placed, and what the guest may not do. */
 static void check_window_get(struct run *r)
 {
@@ -459,6 +465,7 @@ void run_checks(enum guest_kind kind, struct mbox *mb)
         .base = mb->arg[0], .end_bus = mb->arg[1],
     };
 
+    check_irq_selftest(&r);
     check_window_get(&r);
     check_sizes(&r);
     check_unclaimed(&r);

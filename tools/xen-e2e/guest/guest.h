@@ -36,8 +36,24 @@ void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d);
 /* ---- xen.c: the hypercall page and the calls the checks make. ---- */
 int xen_init(void);
 long hvm_op(unsigned int op, void *arg);
+uint32_t xen_tsc_khz(void);
 void xen_poweroff(void);
 const char *errname(long rc);
+
+/*
+ * ---- irq.c: the local APIC and the counted vectors (idt.S). ----
+ * Interrupts stay off (IF=0) except while one of these waits.
+ */
+#define IRQ_FIRST   0x40
+#define IRQ_LAST    0x4f
+extern volatile uint32_t irq_count[IRQ_LAST - IRQ_FIRST + 1];
+
+void lapic_enable(void);
+void lapic_self_ipi(unsigned int vector);
+uint32_t irq_seen(unsigned int vector);
+uint32_t irq_total(void);
+long irq_wait(unsigned int vector, uint32_t count, unsigned int ms);
+void irq_settle(unsigned int ms);
 
 /* ---- checks.c ---- */
 void run_checks(enum guest_kind kind, struct mbox *mb);

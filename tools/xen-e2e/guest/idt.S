@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * An IDT for the test guest: every vector reaches trap() with its number
- * and the interrupted RIP, so an exception or a stray interrupt is
- * reported instead of escalating to a triple fault.
+ * An IDT for the test guest.  Vectors IRQ_FIRST..IRQ_LAST (0x40..0x4f) are
+ * the interrupts the checks expect: each is counted in irq_count[] (irq.c)
+ * and acknowledged at the local APIC.  Every other vector reaches trap()
+ * with its number and the interrupted RIP, so an exception or a stray
+ * interrupt is reported instead of escalating to a triple fault.
  */
+#define IRQ_FIRST   0x40
+#define IRQ_LAST    0x4f
+#define LAPIC_EOI   0xfee000b0
+
     .code64
     .text
 
@@ -11,9 +17,9 @@
 #define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || \
                         (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
+/* Fatal stubs, 16 bytes apart: stubs + 16 * vector. */
     .macro stub v
     .align 16
-stub_\v:
     .if !HAS_ERRCODE(\v)
     push    $0
     .endif
@@ -23,14 +29,11 @@ stub_\v:
 
     .align 16
 stubs:
-    .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-    stub \v
+    .set    vec, 0
+    .rept   256
+    stub    vec
+    .set    vec, vec + 1
     .endr
-    .align 16
-stub_irq:
-    push    $0
-    mov     $255, %edi
-    jmp     trap_common
 
 trap_common:
     mov     (%rsp), %rsi            /* error code */
@@ -40,20 +43,55 @@ trap_common:
 1:  hlt
     jmp     1b
 
-/* idt_init(): fill the 256 gates (32 exceptions, the rest one stub). */
+/* Counted stubs, 16 bytes apart: irq_stubs + 16 * (vector - IRQ_FIRST). */
+    .macro irq_stub v
+    .align 16
+    push    %rax
+    mov     $(\v - IRQ_FIRST), %eax
+    jmp     irq_common
+    .endm
+
+    .align 16
+irq_stubs:
+    .set    vec, IRQ_FIRST
+    .rept   IRQ_LAST - IRQ_FIRST + 1
+    irq_stub vec
+    .set    vec, vec + 1
+    .endr
+
+/*
+ * No C is called, so only the registers used here are saved (RAX, RDX);
+ * iretq restores RFLAGS.  The count is bumped before the EOI so that a
+ * waiter never sees a vector acknowledged but not counted.
+ */
+irq_common:
+    push    %rdx
+    lea     irq_count(%rip), %rdx
+    lock incl (%rdx, %rax, 4)
+    mov     $LAPIC_EOI, %edx        /* zero-extends: no disp32 */
+    movl    $0, (%rdx)
+    pop     %rdx
+    pop     %rax
+    iretq
+
+/* idt_init(): fill the 256 gates. */
     .global idt_init
 idt_init:
     lea     idt(%rip), %rdi
     xor     %ecx, %ecx
-2:  cmp     $32, %ecx
-    jae     3f
-    mov     %ecx, %eax
+2:  mov     %ecx, %eax
+    cmp     $IRQ_FIRST, %ecx
+    jb      3f
+    cmp     $IRQ_LAST, %ecx
+    ja      3f
+    sub     $IRQ_FIRST, %eax
     shl     $4, %eax
-    lea     stubs(%rip), %rsi
-    add     %rax, %rsi
+    lea     irq_stubs(%rip), %rsi
     jmp     4f
-3:  lea     stub_irq(%rip), %rsi
-4:  mov     %rsi, %rax
+3:  shl     $4, %eax
+    lea     stubs(%rip), %rsi
+4:  add     %rax, %rsi
+    mov     %rsi, %rax
     mov     %ax, (%rdi)             /* offset 15:0 */
     movw    $0x08, 2(%rdi)          /* the 64-bit code segment */
     movw    $0x8e00, 4(%rdi)        /* present, DPL 0, interrupt gate */

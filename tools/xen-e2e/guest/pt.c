@@ -20,13 +20,9 @@
 #define EDU_DMA_RUN     0x1
 #define EDU_DMA_TO_RAM  0x2
 
-#define BAR_GPA         0xc0000000UL    /* where the guest puts edu's BAR0 */
 #define DMA_OUT         0x300000UL      /* guest RAM: what edu reads */
 #define DMA_IN          0x301000UL      /* guest RAM: what edu writes */
 #define DMA_LEN         256
-
-#define CMD_MEM         0x2
-#define CMD_MASTER      0x4
 
 /* Capability IDs the module's policy hides (vpci/cap_policy.c). */
 static const uint8_t hidden_std[] = {
@@ -38,13 +34,7 @@ static const uint16_t hidden_ext[] = {
     0x12, 0x13, 0x15,
 };
 
-static void ecam_write(const struct run *r, unsigned int bdf,
-                       unsigned int reg, unsigned int size, uint32_t val)
-{
-    mmio_write(r->base + ((uint64_t)bdf << 12) + reg, size, val);
-}
-
-static void bdf_name(char *buf, size_t len, unsigned int bdf)
+void bdf_name(char *buf, size_t len, unsigned int bdf)
 {
     snprint(buf, len, "%02x:%02x.%u", bdf >> 8, (bdf >> 3) & 31, bdf & 7);
 }
@@ -156,7 +146,7 @@ static uint64_t edu_bar_size(struct run *r)
 
 static uint32_t bar_read(unsigned int reg)
 {
-    return mmio_read(BAR_GPA + reg, 4);
+    return mmio_read(EDU_BAR_GPA + reg, 4);
 }
 
 static void check_bar_map(struct run *r)
@@ -166,19 +156,19 @@ static void check_bar_map(struct run *r)
 
     expect(r, size == 0x100000, "edu's BAR0 sizes as %#lx, not 1 MiB",
            (unsigned long)size);
-    ecam_write(r, PT_EDU_BDF, 0x10, 4, BAR_GPA);
-    expect(r, (ecam_read(r, PT_EDU_BDF, 0x10, 4) & ~0xfU) == BAR_GPA,
+    ecam_write(r, PT_EDU_BDF, 0x10, 4, EDU_BAR_GPA);
+    expect(r, (ecam_read(r, PT_EDU_BDF, 0x10, 4) & ~0xfU) == EDU_BAR_GPA,
            "BAR0 reads %#lx after programming",
            (unsigned long)ecam_read(r, PT_EDU_BDF, 0x10, 4));
     ecam_write(r, PT_EDU_BDF, 0x04, 2, CMD_MEM);
     expect(r, bar_read(0) == EDU_ID, "edu's ID reads %#x through the BAR",
            bar_read(0));
-    mmio_write(BAR_GPA + EDU_LIVE, 4, 0x12345678);
+    mmio_write(EDU_BAR_GPA + EDU_LIVE, 4, 0x12345678);
     live = bar_read(EDU_LIVE);
     expect(r, live == ~0x12345678U, "liveness reads %#x, not %#x", live,
            ~0x12345678U);
     print("e2e: %s.pt-bar-map: BAR0 1 MiB at %#lx, ID %#x\n", r->kname,
-          BAR_GPA, bar_read(0));
+          EDU_BAR_GPA, bar_read(0));
     report(r, "pt-bar-map");
 }
 
@@ -188,11 +178,11 @@ static bool dma(uint64_t src, uint64_t dst, uint32_t cmd)
 {
     unsigned long spins = 0;
 
-    mmio_write(BAR_GPA + EDU_DMA_SRC, 8, src);
-    mmio_write(BAR_GPA + EDU_DMA_DST, 8, dst);
-    mmio_write(BAR_GPA + EDU_DMA_CNT, 8, DMA_LEN);
-    mmio_write(BAR_GPA + EDU_DMA_CMD, 8, EDU_DMA_RUN | cmd);
-    while ( mmio_read(BAR_GPA + EDU_DMA_CMD, 8) & EDU_DMA_RUN )
+    mmio_write(EDU_BAR_GPA + EDU_DMA_SRC, 8, src);
+    mmio_write(EDU_BAR_GPA + EDU_DMA_DST, 8, dst);
+    mmio_write(EDU_BAR_GPA + EDU_DMA_CNT, 8, DMA_LEN);
+    mmio_write(EDU_BAR_GPA + EDU_DMA_CMD, 8, EDU_DMA_RUN | cmd);
+    while ( mmio_read(EDU_BAR_GPA + EDU_DMA_CMD, 8) & EDU_DMA_RUN )
         if ( ++spins > (1UL << 26) )
             return false;
 
@@ -229,7 +219,7 @@ static void check_bar_unmap(struct run *r)
     ecam_write(r, PT_EDU_BDF, 0x04, 2, 0);
     off = bar_read(0);
     expect(r, off != EDU_ID, "edu's ID still reads with decoding off");
-    mmio_write(BAR_GPA + EDU_LIVE, 4, 0x5a5a5a5a);
+    mmio_write(EDU_BAR_GPA + EDU_LIVE, 4, 0x5a5a5a5a);
     ecam_write(r, PT_EDU_BDF, 0x04, 2, CMD_MEM);
     expect(r, bar_read(0) == EDU_ID && bar_read(EDU_LIVE) == ~0x12345678U,
            "after decode on again: ID %#x, liveness %#x (a write with "
@@ -251,6 +241,7 @@ void check_passthrough(struct run *r)
     check_bar_map(r);
     check_dma(r);
     check_bar_unmap(r);
+    check_pt_irq(r);
     /* Leave with BAR0 mapped and bus mastering on: dom0's pt-destroy. */
     ecam_write(r, PT_EDU_BDF, 0x04, 2, CMD_MEM | CMD_MASTER);
 }

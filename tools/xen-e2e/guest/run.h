@@ -29,10 +29,23 @@ uint64_t ones(unsigned int size);
 void report(struct run *r, const char *name);
 uint64_t ecam_read(const struct run *r, unsigned int bdf, unsigned int reg,
                    unsigned int size);
+void ecam_write(const struct run *r, unsigned int bdf, unsigned int reg,
+                unsigned int size, uint32_t val);
 /* Wait at mailbox step 'step' until dom0 says it is done; false: never. */
 bool handshake(struct run *r, unsigned int step);
 
+/* irq.c: the interrupt infrastructure's own check. */
+void check_irq_selftest(struct run *r);
+
 /* pt.c: functions dom0 passed through, served by the module's vPCI. */
+#define EDU_BAR_GPA     0xc0000000UL    /* where the guest puts edu's BAR0 */
+#define CMD_MEM         0x2
+#define CMD_MASTER      0x4
+
 void check_passthrough(struct run *r);
+void bdf_name(char *buf, size_t len, unsigned int bdf);
+
+/* pt_irq.c: their interrupts (after pt.c's checks, which map edu's BAR). */
+void check_pt_irq(struct run *r);
 
 #endif /* XEN_E2E_RUN_H */

@@ -10,6 +10,7 @@
 #define SHUTDOWN_poweroff   0
 
 static uint8_t hypercall_page[4096] __attribute__((aligned(4096)));
+static uint32_t xen_base;           /* Xen's first CPUID leaf */
 
 static void wrmsr(uint32_t msr, uint64_t val)
 {
@@ -31,10 +32,26 @@ int xen_init(void)
     }
     if ( base >= XEN_CPUID_LAST )
         return -1;
+    xen_base = base;
     cpuid(base + 2, &a, &b, &c, &d);
     wrmsr(b, (uint64_t)(uintptr_t)hypercall_page);
 
     return 0;
+}
+
+/* The guest's TSC frequency, from Xen's time leaf (0 if none). */
+uint32_t xen_tsc_khz(void)
+{
+    uint32_t a, b, c, d;
+
+    if ( !xen_base )
+        return 0;
+    cpuid(xen_base, &a, &b, &c, &d);
+    if ( a < xen_base + 3 )
+        return 0;
+    cpuid(xen_base + 3, &a, &b, &c, &d);    /* subleaf 0: ECX, in kHz */
+
+    return c;
 }
 
 static long hypercall2(unsigned int op, unsigned long a1, unsigned long a2)
