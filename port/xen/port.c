@@ -24,6 +24,12 @@
 #include <xen/spinlock.h>
 #include <xen/xmalloc.h>
 #include <xsm/xsm.h>
+#include <xen/iommu.h>
+#include <xen/irq.h>
+#include <xen/vmap.h>
+#include <asm/io.h>
+#include <asm/irq.h>
+#include <asm/msi.h>
 #include <asm/p2m.h>
 #include <asm/paging.h>
 
@@ -451,17 +457,334 @@ void xecam_port_domain_crash(const struct xecam_domain *xd)
     domain_crash(xecam_domain_host(xd));
 }
 
-int xecam_port_msi_bind(const struct xecam_domain *d, uint32_t host_sbdf,
-                        bool bind, uint64_t addr, uint32_t data,
-                        unsigned int vectors)
+/*
+ * ---- Interrupts: a pirq per vector, bound to the guest's vector ----
+ *
+ * As Xen's own vPCI does for the hardware domain (arch/x86/hvm/vmsi.c):
+ * allocate_and_map_msi_pirq() has Xen program the device's MSI registers
+ * or MSI-X entry with a host vector, pt_irq_create_bind() routes that pirq
+ * to the guest's vector, always with gtable 0 so Xen's own MSI-X table
+ * intercept (msixtbl) never claims the guest's table: the module's is the
+ * one the guest sees.  Lock order, Xen's: pcidevs_lock, then the domain's
+ * event_lock, then the IRQ descriptor's lock; the module holds none of
+ * its own (docs/locking.md).  Called from the vCPU that wrote the
+ * register, or from the toolstack tearing down; create_irq() grants that
+ * caller's domain the IRQ until unmap_domain_pirq() frees it.
+ */
+
+/* The fields of a guest MSI message that Xen's bind flags carry. */
+static const struct {
+    bool in_data;
+    uint32_t from, to;
+} gflag_fields[] = {
+    { false, MSI_ADDR_DEST_ID_MASK, XEN_DOMCTL_VMSI_X86_DEST_ID_MASK },
+    { false, MSI_ADDR_REDIRECTION_MASK, XEN_DOMCTL_VMSI_X86_RH_MASK },
+    { false, MSI_ADDR_DESTMODE_MASK, XEN_DOMCTL_VMSI_X86_DM_MASK },
+    { true, MSI_DATA_DELIVERY_MODE_MASK, XEN_DOMCTL_VMSI_X86_DELIV_MASK },
+    { true, MSI_DATA_TRIGGER_MASK, XEN_DOMCTL_VMSI_X86_TRIG_MASK },
+};
+
+static uint32_t gflags(const struct xecam_msi_msg *m, bool masked)
 {
-    return -EOPNOTSUPP;         /* Xen: XEN_DOMCTL_bind_pt_irq, by the DM */
+    uint32_t f = masked ? 0 : XEN_DOMCTL_VMSI_X86_UNMASKED;
+    unsigned int i;
+
+    for ( i = 0; i < ARRAY_SIZE(gflag_fields); i++ )
+    {
+        uint32_t v = gflag_fields[i].in_data ? m->data : (uint32_t)m->addr;
+
+        f |= ((v & gflag_fields[i].from) / (gflag_fields[i].from &
+                                            -gflag_fields[i].from)) *
+             (gflag_fields[i].to & -gflag_fields[i].to);
+    }
+
+    return f;
 }
 
-int xecam_port_msix_control(const struct xecam_domain *d, uint32_t host_sbdf,
+/* Only messages to the local APICs are bound (Xen delivers no others). */
+static bool msg_ok(const struct xecam_msi_msg *m)
+{
+    return (m->addr & ~0xfffffULL) == MSI_ADDR_HEADER;
+}
+
+/*
+ * Route pirqs [pirq, pirq + n) to the guest's vectors (a bound pirq is
+ * updated in place).  Under pcidevs_lock; on failure none stays bound.
+ */
+static int bind_pirqs(struct domain *d, int pirq, const struct xecam_msi_msg *m,
+                      unsigned int n, uint32_t masks)
+{
+    unsigned int i, vec = m->data & MSI_DATA_VECTOR_MASK;
+    int rc = 0;
+
+    ASSERT(pcidevs_locked());
+    for ( i = 0; !rc && i < n; i++ )
+    {
+        struct xen_domctl_bind_pt_irq bind = {
+            .machine_irq = pirq + i,
+            .irq_type = PT_IRQ_TYPE_MSI,
+            .u.msi.gvec = (vec & ~(n - 1)) | i,
+            .u.msi.gflags = gflags(m, masks & (1U << i)),
+            .u.msi.gtable = 0,
+        };
+
+        rc = pt_irq_create_bind(d, &bind);
+    }
+    while ( rc && i-- > 1 )
+    {
+        struct xen_domctl_bind_pt_irq unbind = {
+            .machine_irq = pirq + i - 1, .irq_type = PT_IRQ_TYPE_MSI,
+        };
+
+        pt_irq_destroy_bind(d, &unbind);
+    }
+
+    return rc;
+}
+
+/* Unbind and free pirqs [pirq, pirq + n): Xen disables or masks them. */
+static int unmap_pirqs(struct domain *d, int pirq, unsigned int n)
+{
+    unsigned int i;
+    int rc;
+
+    pcidevs_lock();
+    for ( i = 0; i < n; i++ )
+    {
+        struct xen_domctl_bind_pt_irq unbind = {
+            .machine_irq = pirq + i, .irq_type = PT_IRQ_TYPE_MSI,
+        };
+
+        pt_irq_destroy_bind(d, &unbind);
+    }
+    write_lock(&d->event_lock);
+    rc = unmap_domain_pirq(d, pirq);
+    write_unlock(&d->event_lock);
+    pcidevs_unlock();
+
+    return rc;
+}
+
+/* A new pirq (or n, consecutive) for the function's MSI or an entry. */
+static int map_pirqs(struct domain *d, uint32_t sbdf, unsigned int n,
+                     uint64_t table_base, unsigned int entry, int *pirq)
+{
+    struct msi_info info = {
+        .sbdf.sbdf = sbdf, .table_base = table_base,
+        .entry_nr = table_base ? entry : n,
+    };
+
+    *pirq = -1;
+
+    return allocate_and_map_msi_pirq(d, -1, pirq,
+                                     table_base || n == 1 ? MAP_PIRQ_TYPE_MSI
+                                     : MAP_PIRQ_TYPE_MULTI_MSI, &info);
+}
+
+/* The function's MSI Control, with ENABLE as given. */
+static void set_msi_enable(struct domain *d, uint32_t sbdf, bool on)
+{
+    pci_sbdf_t s = { .sbdf = sbdf };
+    unsigned int pos;
+    uint16_t c;
+
+    pcidevs_lock();
+    pos = pci_get_pdev(d, s) ? pci_find_cap_offset(s.seg, s.bus, s.dev,
+                                                   s.fn, PCI_CAP_ID_MSI)
+                             : 0;
+    if ( pos )
+    {
+        c = pci_conf_read16(s, msi_control_reg(pos));
+        c = on ? c | PCI_MSI_FLAGS_ENABLE : c & ~PCI_MSI_FLAGS_ENABLE;
+        pci_conf_write16(s, msi_control_reg(pos), c);
+    }
+    pcidevs_unlock();
+}
+
+int xecam_port_msi_bind(const struct xecam_domain *xd, uint32_t host_sbdf,
+                        const struct xecam_msi_msg *msg, unsigned int vectors,
+                        uint32_t masks, int *pirq)
+{
+    struct domain *d = xecam_domain_host(xd);
+    bool fresh = *pirq < 0;
+    int p = *pirq, rc;
+
+    if ( !is_iommu_enabled(d) )
+        return -EOPNOTSUPP;
+    if ( !msg_ok(msg) || !vectors || vectors > 32 ||
+         (vectors & (vectors - 1)) )
+        return -EINVAL;
+    if ( fresh && (rc = map_pirqs(d, host_sbdf, vectors, 0, 0, &p)) )
+        return rc;
+    pcidevs_lock();
+    rc = bind_pirqs(d, p, msg, vectors, (masks & ~1U) | msg->masked);
+    pcidevs_unlock();
+    if ( rc && fresh )
+        unmap_pirqs(d, p, 0);
+    else if ( !rc && fresh )
+        set_msi_enable(d, host_sbdf, true);
+    if ( !rc )
+        *pirq = p;
+
+    return rc;
+}
+
+int xecam_port_msi_unbind(const struct xecam_domain *xd, uint32_t host_sbdf,
+                          int pirq, unsigned int vectors)
+{
+    struct domain *d = xecam_domain_host(xd);
+
+    set_msi_enable(d, host_sbdf, false);
+
+    return unmap_pirqs(d, pirq, vectors);
+}
+
+/*
+ * Where the host has the function's MSI-X table, or 0 if Xen has not
+ * been told (dom0's pciback calls PHYSDEVOP_prepare_msix when it takes the
+ * function): binding an entry then would make Xen crash the domain.
+ */
+static uint64_t msix_table(struct domain *d, uint32_t sbdf)
+{
+    const struct pci_dev *pdev;
+    uint64_t at = 0;
+
+    pcidevs_lock();
+    pdev = pci_get_pdev(d, (pci_sbdf_t){ .sbdf = sbdf });
+    if ( pdev && pdev->msix && pdev->msix->used_entries &&
+         pdev->msix->table.first )
+        at = pfn_to_paddr(pdev->msix->table.first);
+    pcidevs_unlock();
+
+    return at;
+}
+
+int xecam_port_msix_bind(const struct xecam_domain *xd, uint32_t host_sbdf,
+                         unsigned int entry, const struct xecam_msi_msg *msg,
+                         int *pirq)
+{
+    struct domain *d = xecam_domain_host(xd);
+    uint64_t table = msix_table(d, host_sbdf);
+    bool fresh = *pirq < 0;
+    int p = *pirq, rc;
+
+    if ( !is_iommu_enabled(d) )
+        return -EOPNOTSUPP;
+    if ( !table )
+        return -ENODATA;
+    if ( !msg_ok(msg) )
+        return -EINVAL;
+    if ( fresh && (rc = map_pirqs(d, host_sbdf, 1, table, entry, &p)) )
+        return rc;
+    pcidevs_lock();
+    rc = bind_pirqs(d, p, msg, 1, msg->masked);
+    pcidevs_unlock();
+    if ( rc && fresh )
+        unmap_pirqs(d, p, 0);
+    if ( !rc )
+        *pirq = p;
+
+    return rc;
+}
+
+int xecam_port_msix_unbind(const struct xecam_domain *xd, uint32_t host_sbdf,
+                           unsigned int entry, int pirq)
+{
+    return unmap_pirqs(xecam_domain_host(xd), pirq, 1);
+}
+
+int xecam_port_irq_mask(const struct xecam_domain *xd, int pirq, bool mask)
+{
+    unsigned long flags;
+    struct irq_desc *desc = domain_spin_lock_irq_desc(xecam_domain_host(xd),
+                                                      pirq, &flags);
+
+    if ( !desc )
+        return -ENOENT;
+    guest_mask_msi_irq(desc, mask);
+    spin_unlock_irqrestore(&desc->lock, flags);
+
+    return 0;
+}
+
+/* MSI-X Control as Xen keeps it: its own function mask stays in force. */
+int xecam_port_msix_control(const struct xecam_domain *xd, uint32_t host_sbdf,
                             bool enable, bool maskall)
 {
-    return -EOPNOTSUPP;
+    struct domain *d = xecam_domain_host(xd);
+    pci_sbdf_t s = { .sbdf = host_sbdf };
+    struct pci_dev *pdev;
+    unsigned int pos = 0;
+    uint32_t c;
+    int rc = -ENODEV;
+
+    pcidevs_lock();
+    pdev = pci_get_pdev(d, s);
+    if ( pdev && pdev->msix )
+        pos = pci_find_cap_offset(s.seg, s.bus, s.dev, s.fn,
+                                  PCI_CAP_ID_MSIX);
+    if ( pos )
+    {
+        c = pci_conf_read16(s, msix_control_reg(pos)) &
+            ~(PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+        c |= (enable ? PCI_MSIX_FLAGS_ENABLE : 0) |
+             (maskall ? PCI_MSIX_FLAGS_MASKALL : 0);
+        rc = pci_msi_conf_write_intercept(pdev, msix_control_reg(pos), 2, &c);
+        if ( rc >= 0 )
+            pci_conf_write16(s, msix_control_reg(pos), c);
+        rc = rc < 0 ? rc : 0;
+    }
+    pcidevs_unlock();
+
+    return rc;
+}
+
+/*
+ * The function's memory outside what the guest has mapped: the PBA, and
+ * what shares the table's pages.  A page mapped for the one access.
+ */
+static int bar_access(uint64_t haddr, unsigned int size, bool write,
+                      uint64_t *val)
+{
+    void __iomem *page;
+    void __iomem *va;
+
+    if ( !size || size > 8 || (size & (size - 1)) || (haddr & (size - 1)) )
+        return -EINVAL;
+    page = ioremap(haddr & PAGE_MASK, PAGE_SIZE);
+    if ( !page )
+        return -ENOMEM;
+    va = page + (haddr & ~PAGE_MASK);
+    switch ( size )
+    {
+    case 1:
+        write ? writeb(*val, va) : (void)(*val = readb(va));
+        break;
+    case 2:
+        write ? writew(*val, va) : (void)(*val = readw(va));
+        break;
+    case 4:
+        write ? writel(*val, va) : (void)(*val = readl(va));
+        break;
+    default:
+        write ? writeq(*val, va) : (void)(*val = readq(va));
+        break;
+    }
+    iounmap(page);
+
+    return 0;
+}
+
+int xecam_port_bar_read(uint32_t host_sbdf, uint64_t haddr,
+                        unsigned int size, uint64_t *val)
+{
+    return bar_access(haddr, size, false, val);
+}
+
+int xecam_port_bar_write(uint32_t host_sbdf, uint64_t haddr,
+                         unsigned int size, uint64_t val)
+{
+    return bar_access(haddr, size, true, &val);
 }
 
 int xecam_port_power_state(uint32_t host_sbdf, unsigned int state)
