@@ -177,7 +177,7 @@ static bool host_addr(struct xecam_vpci *dev, unsigned int bar, uint64_t off,
     const struct xecam_vpci_bar *b = bar < XECAM_NR_BARS ? &dev->bar[bar]
                                                          : NULL;
 
-    if ( !b || (b->kind != BAR_MEM32 && b->kind != BAR_MEM64) ||
+    if ( !b || !dev->d || (b->kind != BAR_MEM32 && b->kind != BAR_MEM64) ||
          off >= b->size || size > b->size - off )
         return false;
     *haddr = b->host_addr + off;
@@ -204,7 +204,7 @@ void xecam_vpci_msix_read(struct xecam_vpci *dev, unsigned int bar,
     else if ( r == R_BAD )
         bad_access(dev, "read of the wrong size or alignment", off, size);
     else if ( host_addr(dev, bar, off, size, &haddr) &&
-              xecam_port_bar_read(dev->host_sbdf, haddr, size, val) )
+              xecam_port_bar_read(dev->d, dev->host_sbdf, haddr, size, val) )
         *val = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
 }
 
@@ -228,7 +228,7 @@ void xecam_vpci_msix_write(struct xecam_vpci *dev, unsigned int bar,
     else if ( r == R_BAD )
         bad_access(dev, "write of the wrong size or alignment", off, size);
     else if ( host_addr(dev, bar, off, size, &haddr) )
-        xecam_port_bar_write(dev->host_sbdf, haddr, size, val);
+        xecam_port_bar_write(dev->d, dev->host_sbdf, haddr, size, val);
 }
 
 /* ---- The host's bindings follow the guest's entries ---- */

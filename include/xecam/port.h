@@ -197,7 +197,8 @@ void xecam_port_domain_crash(const struct xecam_domain *d);
  * function mask, as the host keeps them.  bar_read/bar_write: an access of
  * 1, 2, 4 or 8 bytes, naturally aligned, to the function's memory at host
  * address 'haddr' inside one of its BARs (the MSI-X PBA and what shares
- * its pages with the table).  power_state: move the function to D0 (0) or
+ * its pages with the table); refused (-EPERM) unless domain d may reach
+ * that memory, as for bar_map.  power_state: move the function to D0 (0) or
  * D3hot (3).  reset_function: a function-level reset done by the host
  * (never a raw write of the device's FLR bit).
  */
@@ -220,10 +221,10 @@ int xecam_port_msix_unbind(const struct xecam_domain *d, uint32_t host_sbdf,
 int xecam_port_irq_mask(const struct xecam_domain *d, int pirq, bool mask);
 int xecam_port_msix_control(const struct xecam_domain *d, uint32_t host_sbdf,
                             bool enable, bool maskall);
-int xecam_port_bar_read(uint32_t host_sbdf, uint64_t haddr,
-                        unsigned int size, uint64_t *val);
-int xecam_port_bar_write(uint32_t host_sbdf, uint64_t haddr,
-                         unsigned int size, uint64_t val);
+int xecam_port_bar_read(const struct xecam_domain *d, uint32_t host_sbdf,
+                        uint64_t haddr, unsigned int size, uint64_t *val);
+int xecam_port_bar_write(const struct xecam_domain *d, uint32_t host_sbdf,
+                         uint64_t haddr, unsigned int size, uint64_t val);
 int xecam_port_power_state(uint32_t host_sbdf, unsigned int state);
 int xecam_port_reset_function(uint32_t host_sbdf);
 

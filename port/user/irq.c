@@ -451,8 +451,8 @@ static uint64_t pending_bits(uint32_t sbdf, unsigned int bit,
     return v;
 }
 
-int xecam_port_bar_read(uint32_t host_sbdf, uint64_t haddr,
-                        unsigned int size, uint64_t *val)
+int xecam_port_bar_read(const struct xecam_domain *d, uint32_t host_sbdf,
+                        uint64_t haddr, unsigned int size, uint64_t *val)
 {
     unsigned int len, i;
     uint64_t pba;
@@ -476,8 +476,8 @@ int xecam_port_bar_read(uint32_t host_sbdf, uint64_t haddr,
     return 0;
 }
 
-int xecam_port_bar_write(uint32_t host_sbdf, uint64_t haddr,
-                         unsigned int size, uint64_t val)
+int xecam_port_bar_write(const struct xecam_domain *d, uint32_t host_sbdf,
+                         uint64_t haddr, unsigned int size, uint64_t val)
 {
     struct xecam_user_event e = {
         .kind = XECAM_EV_BAR_WRITE, .sbdf = host_sbdf, .addr = haddr,

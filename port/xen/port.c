@@ -743,14 +743,17 @@ int xecam_port_msix_control(const struct xecam_domain *xd, uint32_t host_sbdf,
  * The function's memory outside what the guest has mapped: the PBA, and
  * what shares the table's pages.  A page mapped for the one access.
  */
-static int bar_access(uint64_t haddr, unsigned int size, bool write,
-                      uint64_t *val)
+static int bar_access(const struct xecam_domain *xd, uint64_t haddr,
+                      unsigned int size, bool write, uint64_t *val)
 {
+    struct domain *d = xecam_domain_host(xd);
     void __iomem *page;
     void __iomem *va;
 
     if ( !size || size > 8 || (size & (size - 1)) || (haddr & (size - 1)) )
         return -EINVAL;
+    if ( !iomem_access_permitted(d, PFN_DOWN(haddr), PFN_DOWN(haddr)) )
+        return -EPERM;          /* not memory the toolstack gave it */
     page = ioremap(haddr & PAGE_MASK, PAGE_SIZE);
     if ( !page )
         return -ENOMEM;
@@ -775,16 +778,16 @@ static int bar_access(uint64_t haddr, unsigned int size, bool write,
     return 0;
 }
 
-int xecam_port_bar_read(uint32_t host_sbdf, uint64_t haddr,
-                        unsigned int size, uint64_t *val)
+int xecam_port_bar_read(const struct xecam_domain *d, uint32_t host_sbdf,
+                        uint64_t haddr, unsigned int size, uint64_t *val)
 {
-    return bar_access(haddr, size, false, val);
+    return bar_access(d, haddr, size, false, val);
 }
 
-int xecam_port_bar_write(uint32_t host_sbdf, uint64_t haddr,
-                         unsigned int size, uint64_t val)
+int xecam_port_bar_write(const struct xecam_domain *d, uint32_t host_sbdf,
+                         uint64_t haddr, unsigned int size, uint64_t val)
 {
-    return bar_access(haddr, size, true, &val);
+    return bar_access(d, haddr, size, true, &val);
 }
 
 int xecam_port_power_state(uint32_t host_sbdf, unsigned int state)

@@ -304,11 +304,13 @@ static void host_call(enum call c)
         xecam_port_irq_mask(d, 1000, true);     /* -ENOENT: none bound */
         break;
     case BAR_READ:
-        assert_int_equal(xecam_port_bar_read(HOST, 0xfe000000ULL, 4, &buf),
+        assert_int_equal(xecam_port_bar_read(d, HOST, 0xfe000000ULL, 4,
+                                             &buf),
                          0);
         break;
     case BAR_WRITE:
-        assert_int_equal(xecam_port_bar_write(HOST, 0xfe000000ULL, 4, 1), 0);
+        assert_int_equal(xecam_port_bar_write(d, HOST, 0xfe000000ULL, 4, 1),
+                         0);
         break;
     case MSIX_CONTROL:
         assert_int_equal(xecam_port_msix_control(d, HOST, false, false), 0);
