@@ -109,7 +109,11 @@ test: tests tools
 TSAN      := -fsanitize=thread -fno-omit-frame-pointer
 TSAN_BINS := $(CHECK_SRCS:unit/check/%.c=$(BUILD)/tsan/%)
 
-$(BUILD)/tsan/check_%: unit/check/check_%.c unit/helpers.h $(LIB_SRCS)
+LIB_HDRS  := $(wildcard include/xecam/*.h include/public/hvm/*.h hvm/*.h \
+                        vpci/*.h port/user/*.h port/user/include/xecam/*.h)
+
+$(BUILD)/tsan/check_%: unit/check/check_%.c unit/helpers.h $(LIB_SRCS) \
+                       $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) -O1 -g $(TSAN) $(INC) -Iunit -pthread $< \
 	    $(LIB_SRCS) $(CHECK_LIBS) -o $@

@@ -80,11 +80,13 @@ struct xecam_vpci_bar {
      * bytes [lo, hi) of the BAR's mappable pieces, laid end to end, are
      * mapped at guest address 'at'.  'failed': mapping want_at failed or was
      * refused; not tried again until the guest's view changes.
+     * 'placed': 'at' is the host's, mapped or being mapped; 'trapped': its
+     * MSI-X pages are trapped there.  (Kept apart from 'failed', which the
+     * guest's side writes: no word holds both sides' fields.)
      */
+    bool placed, trapped;
     uint64_t at, lo, hi;
     bool failed;
-    bool placed;                    /* at is the host's, mapped or mapping */
-    bool trapped;                   /* its MSI-X pages trapped at 'at' */
     unsigned int nr_holes;
     bool never_map;                 /* more holes than XECAM_BAR_HOLES */
     struct { uint64_t start, end; } hole[XECAM_BAR_HOLES];  /* offsets */
