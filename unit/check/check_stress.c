@@ -5,7 +5,9 @@
  *
  * - vCPU threads toggle assigned devices' Command.MEM (mapping and
  *   unmapping their BARs), program BARs and read config space through ECAM
- *   MMIO, and vCPU 0 through CF8/CFC as well;
+ *   MMIO, and vCPU 0 through CF8/CFC as well; they write the MSI-X table
+ *   (trapped while its BAR is mapped), read the PBA and switch MSI-X, so
+ *   entries are bound, masked and unbound by the devices' work;
  * - a toolstack thread moves segment 0's window between two bases and
  *   places and removes a segment 1 window (HVMOP_set_ecam_space);
  * - an assigner thread assigns and deassigns the host functions;
@@ -46,6 +48,10 @@
 #define HBAR(i)     (0xfe000000U + (i) * 0x100000U)
 #define GBAR(i)     (0x90000000U + (i) * 0x100000U)
 #define BAR_SIZE    0x10000U
+/* BAR2: the MSI-X table (4 entries) and PBA, one page each, all trapped. */
+#define HBAR2(i)    (HBAR(i) + 0x80000U)
+#define GBAR2(i)    (GBAR(i) + 0x80000U)
+#define MSIX_CAP    0x40
 
 /* The device model's functions: 00:10.0-7. */
 #define DM_LO       XECAM_SBDF(0, 0, 0x10, 0)
@@ -59,6 +65,7 @@ struct stress {
     unsigned long served;           /* atomic: requests the DM answered */
     unsigned long dispatched;       /* atomic: accesses the vCPUs made */
     unsigned long ids, answers;     /* atomic: non-all-ones results */
+    unsigned long trapped;          /* atomic: MSI-X reads served */
     unsigned int busy;              /* atomic: control threads before ROUNDS */
     bool assigned[NR_DEVS];         /* assigner only, then main */
 };
@@ -141,6 +148,26 @@ static uint32_t ecam(struct vcpu *v, uint64_t base, uint32_t sbdf,
     return r;
 }
 
+/* An MMIO access to a BAR: trapped (MSI-X), or reaching nothing. */
+static void bar_access(struct vcpu *v, uint64_t g, bool write, uint32_t val)
+{
+    uint64_t r;
+
+    count(&v->s->dispatched);
+    if ( !write )
+        count(&v->s->dispatched);   /* untrapped, two dwords */
+    if ( write )
+        ck_assert_int_eq(xecam_mmio_write(v->s->d, v->id, g, 4, val),
+                         XECAM_IO_OKAY);
+    else
+    {
+        ck_assert_int_eq(xecam_mmio_read(v->s->d, v->id, g & ~7ULL, 8, &r),
+                         XECAM_IO_OKAY);
+        if ( r != ~0ULL )
+            count(&v->s->trapped);
+    }
+}
+
 static void check_id(struct vcpu *v, unsigned int i, uint32_t val)
 {
     if ( val != ~0U )
@@ -172,12 +199,20 @@ static void *vcpu_thread(void *arg)
         i = (r >> 8) % NR_DEVS;
         fn = GUEST_FN(i);
         b = r & 0x70000 ? BASE : BASE2;
-        switch ( r % 8 )
+        switch ( r % 10 )
         {
         case 0:
             ecam(v, b, fn, 0x04, 2, true, 0);
             ecam(v, b, fn, 0x10, 4, true, GBAR(i));
+            ecam(v, b, fn, 0x18, 4, true, GBAR2(i));
             ecam(v, b, fn, 0x04, 2, true, CMD_MEM);
+            break;
+        case 8:                     /* an MSI-X entry's word, or the PBA */
+            bar_access(v, GBAR2(i) + ((r >> 12) & 0x1000) +
+                          ((r >> 14) & 0x3c), !(r & 0x100000), r >> 16);
+            break;
+        case 9:                     /* MSI-X enable and function mask */
+            ecam(v, b, fn, MSIX_CAP + 2, 2, true, (r >> 16) & 0xc000);
             break;
         case 1:
             ecam(v, b, fn, 0x04, 2, true, 0);
@@ -322,8 +357,15 @@ static void add_devices(void)
         h_put(cfg, 0x04, 2, CMD_MEM);           /* the host's decode */
         h_put(cfg, 0x08, 4, 0x02000000U);       /* a network controller */
         h_put(cfg, 0x10, 4, HBAR(i));           /* 32-bit memory */
+        h_put(cfg, 0x18, 4, HBAR2(i));
+        h_put(cfg, 0x06, 2, 0x0010);            /* a capability list */
+        h_put(cfg, 0x34, 1, MSIX_CAP);
+        h_put(cfg, MSIX_CAP, 4, 0x00030011U);   /* MSI-X, 4 entries */
+        h_put(cfg, MSIX_CAP + 4, 4, 0x2);       /* table: BAR2 + 0 */
+        h_put(cfg, MSIX_CAP + 8, 4, 0x1002);    /* PBA: BAR2 + 0x1000 */
         ck_assert_int_eq(xecam_user_pdev_add(HOST(i), cfg, sizeof(cfg)), 0);
         ck_assert_int_eq(xecam_user_pdev_bar(HOST(i), 0, BAR_SIZE), 0);
+        ck_assert_int_eq(xecam_user_pdev_bar(HOST(i), 2, 0x2000), 0);
     }
 }
 
@@ -409,6 +451,13 @@ START_TEST(test_everything_at_once)
         if ( s.assigned[i] )
             ck_assert_int_eq(deassign(s.d, GUEST_FN(i)), 0);
     ck_assert_uint_eq(xecam_user_mappings(GUEST, m, 1), 0);
+    /* The MSI-X pages were served; none stays bound or trapped. */
+    ck_assert_uint_gt(s.trapped, 0);
+    for ( i = 0; i < NR_DEVS; i++ )
+    {
+        ck_assert_uint_eq(xecam_user_irq_bound(HOST(i), true), 0);
+        ck_assert(!xecam_mmio_accept(s.d, GBAR2(i)));
+    }
 
     /* The devices' own decode never changed; mastering is off. */
     for ( i = 0; i < NR_DEVS; i++ )
