@@ -798,8 +798,8 @@ static void op_ctrl(struct input *in)
     off = cap[emu].off;
     switch ( (how >> 2) & 3 )
     {
-    case 0:
-    case 1:  cfg_wr(off + 2, 2, v); break;
+    case 0:  cfg_wr(off + 2, 2, v); break;
+    case 1:  cfg_wr(off + 2 + (v & 1), 1, v >> 8); break;
     case 2:  cfg_wr(off + 3, 1, v >> 8); break;
     default: cfg_wr(off, 4, v << 16 | 0x11); break;
     }
