@@ -677,7 +677,7 @@ static void access(uint64_t gpa, unsigned int size, bool write, uint64_t val)
         r = aligned && size >= 4 ? R_TABLE : R_BAD;
     else if ( bi == pbir && off >= poff && off - poff < plen )
         r = aligned && size >= 4 ? R_PBA : R_BAD;
-    else if ( aligned )
+    else if ( aligned && nr_caps == 1 )     /* a second table: nothing */
         r = off + size <= bar[bi].size ? R_DEVICE : R_BAD;
 
     if ( write )

@@ -105,6 +105,8 @@ static void xecam_cf_check ctrl_write(struct xecam_vpci *dev,
         refuse(dev, reg, old, "change refused by the host");
     else if ( reg->val != old )
     {
+        if ( !was && now )
+            xecam_msix_table_retry(dev);
         dev->msix_on = now;
         return;                 /* INTx follows the host's answer */
     }
@@ -179,6 +181,7 @@ int xecam_cap_msix_holes(struct xecam_vpci *dev, const struct xecam_cap *cap)
 {
     uint32_t c, table, pba;
 
+    dev->nr_msix_caps++;
     if ( !xecam_vpci_hw_read_ok(dev, cap->offset + 2, 2, &c) ||
          !xecam_vpci_hw_read_ok(dev, cap->offset + 4, 4, &table) ||
          !xecam_vpci_hw_read_ok(dev, cap->offset + 8, 4, &pba) )

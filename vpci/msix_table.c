@@ -76,6 +76,15 @@ void xecam_msix_table_reset(struct xecam_vpci *dev)
     }
 }
 
+/* MSI-X enabled again: entries the host refused are tried again. */
+void xecam_msix_table_retry(struct xecam_vpci *dev)
+{
+    unsigned int i;
+
+    for ( i = 0; dev->msix && i < dev->msix->nr; i++ )
+        dev->msix->entry[i].failed = false;
+}
+
 static uint64_t entry_addr(const struct xecam_msix_entry *e)
 {
     return ((uint64_t)e->addr_hi << 32) | e->addr_lo;
@@ -155,10 +164,16 @@ static void table_write(struct xecam_vpci *dev, uint64_t toff,
 
 enum region { R_TABLE, R_PBA, R_DEVICE, R_BAD };
 
-/* Where an access of 'size' at 'off' of BAR 'bar' lands. */
-static enum region region(const struct xecam_msix *m, unsigned int bar,
+/*
+ * Where an access of 'size' at 'off' of BAR 'bar' lands.  A device with
+ * more than one MSI-X capability (the spec allows one) may have another
+ * table in these pages: then nothing but the emulated table and PBA is
+ * served, and the rest reaches nothing.
+ */
+static enum region region(const struct xecam_vpci *dev, unsigned int bar,
                           uint64_t off, unsigned int size)
 {
+    const struct xecam_msix *m = dev->msix;
     bool aligned = (size == 1 || size == 2 || size == 4 || size == 8) &&
                    !(off & (size - 1));
 
@@ -167,7 +182,7 @@ static enum region region(const struct xecam_msix *m, unsigned int bar,
     if ( bar == m->pba_bar && in(off, m->pba_off, 8 * ((m->nr + 63) / 64)) )
         return aligned && size >= 4 ? R_PBA : R_BAD;
 
-    return aligned ? R_DEVICE : R_BAD;
+    return aligned && dev->nr_msix_caps == 1 ? R_DEVICE : R_BAD;
 }
 
 /* The host's address of BAR offset 'off'; false if it is not there. */
@@ -194,7 +209,7 @@ void xecam_vpci_msix_read(struct xecam_vpci *dev, unsigned int bar,
     *val = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
     if ( !dev->msix )
         return;
-    r = region(dev->msix, bar, off, size);
+    r = region(dev, bar, off, size);
     if ( r == R_TABLE )
     {
         xecam_vpci_lock(dev);
@@ -216,7 +231,7 @@ void xecam_vpci_msix_write(struct xecam_vpci *dev, unsigned int bar,
 
     if ( !dev->msix )
         return;
-    r = region(dev->msix, bar, off, size);
+    r = region(dev, bar, off, size);
     if ( r == R_TABLE )
     {
         xecam_vpci_lock(dev);

@@ -245,6 +245,7 @@ struct xecam_vpci {
     int msi_pirq;                   /* its first pirq */
     uint32_t msi_hmask;             /* the vectors the host masks */
     struct xecam_msix *msix;        /* the emulated table, if emulated */
+    unsigned int nr_msix_caps;      /* MSI-X capabilities the device has */
     bool msi_active;                /* MSI or MSI-X on: INTx forced off */
     struct xecam_vpci_bar bar[XECAM_NR_BARS];
     /* Emulated capabilities: where they are (0: not there). */
@@ -376,6 +377,7 @@ int xecam_cap_msi_mask_sync(struct xecam_vpci *dev);
 int xecam_msix_table_init(struct xecam_vpci *dev, uint32_t ctrl,
                           uint32_t table, uint32_t pba);
 void xecam_msix_table_reset(struct xecam_vpci *dev);
+void xecam_msix_table_retry(struct xecam_vpci *dev);
 void xecam_msix_table_free(struct xecam_vpci *dev);
 int xecam_msix_table_sync(struct xecam_vpci *dev);
 /* Has BAR 'bar' MSI-X pages to trap? */

@@ -14,7 +14,7 @@
 #include <xecam/port.h>
 #include "internal.h"
 
-#define MAX_VECS    512
+#define MAX_VECS    4096
 #define MAX_FUNCS   64
 #define FIRST_PIRQ  1000
 
@@ -185,6 +185,7 @@ static void unbind(uint32_t sbdf, bool msix, unsigned int nr)
     {
         v->pirq = -1;
         v->masked = true;
+        v->used = v->pending;       /* a pending bit stays with the device */
     }
 }
 

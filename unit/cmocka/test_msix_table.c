@@ -349,6 +349,60 @@ static void test_host_refuses_bind(void **state)
     assert_int_equal(xecam_user_irq_masked(HOST, true, 0), -ENOENT);
     wr(TABLE + 8, 4, 0x44);
     assert_int_equal(xecam_user_irq_bound(HOST, true), 2);
+
+    /* Enabling MSI-X again tries a refused entry again too. */
+    xecam_user_fault_arm(XECAM_FAULT_HOOK, 1);
+    entry(2, MSG, 0x45, 0);
+    assert_true(xecam_user_fault_fired());
+    xecam_user_fault_arm(0, 0);
+    assert_int_equal(xecam_user_irq_bound(HOST, true), 2);
+    cfg_write(CTRL, 2, 0);
+    cfg_write(CTRL, 2, ENABLE);
+    assert_int_equal(xecam_user_irq_bound(HOST, true), 3);
+}
+
+/*
+ * A device with two MSI-X capabilities (the spec allows one) may keep a
+ * second table in the same pages: only the emulated table and PBA are
+ * served there, the rest reaches nothing.
+ */
+static void test_second_capability(void **state)
+{
+    uint8_t cfg[XECAM_CFG_SIZE] = { 0x86, 0x80, 0x34, 0x12 };
+    uint32_t t2 = TABLE + 0x800, p2 = PBA + 0x800;
+    uint32_t table = TABLE, pba = PBA;
+    uint32_t g2 = XECAM_SBDF(0, 0, 4, 0);
+    uint64_t v = 0;
+
+    cfg[0x06] = 0x10;
+    cfg[0x10] = 0;
+    cfg[0x13] = (BAR0 >> 24) + 1;
+    cfg[0x34] = 0x40;
+    cfg[0x40] = 0x11;
+    cfg[0x41] = 0x50;
+    cfg[0x42] = NR - 1;
+    memcpy(&cfg[0x44], &table, 4);
+    memcpy(&cfg[0x48], &pba, 4);
+    cfg[0x50] = 0x11;
+    cfg[0x52] = NR - 1;
+    memcpy(&cfg[0x54], &t2, 4);
+    memcpy(&cfg[0x58], &p2, 4);
+    assert_int_equal(xecam_user_pdev_add(HOST + 8, cfg, sizeof(cfg)), 0);
+    assert_int_equal(xecam_user_pdev_bar(HOST + 8, 0, 0x10000), 0);
+    assert_int_equal(xecam_assign_device(d, g2, HOST + 8, 0), 0);
+    h_ecam_write(d, BASE, g2, 0x10, 4, GBAR0B);
+    h_ecam_write(d, BASE, g2, 0x04, 2, 0x0002);
+    assert_true(xecam_mmio_accept(d, GBAR0B + t2));
+    /* The emulated table answers; the second one is never reached. */
+    assert_int_equal(xecam_mmio_read(d, 0, GBAR0B + TABLE + 12, 4, &v),
+                     XECAM_IO_OKAY);
+    assert_int_equal(v, 1);
+    assert_int_equal(xecam_mmio_write(d, 0, GBAR0B + t2, 4, 0x1234),
+                     XECAM_IO_OKAY);
+    assert_int_equal(xecam_mmio_read(d, 0, GBAR0B + t2 + 12, 4, &v),
+                     XECAM_IO_OKAY);
+    assert_int_equal(v, 0xffffffffU);
+    assert_int_equal(count(XECAM_EV_BAR_WRITE), 0);
 }
 
 /* The trap follows the BAR; deassignment unbinds and untraps. */
@@ -405,6 +459,7 @@ int main(void)
         T(test_bad_accesses),
         T(test_rest_of_page_is_device),
         T(test_host_refuses_bind),
+        T(test_second_capability),
         T(test_bar_move_and_deassign),
         T(test_trap_table_full),
 #undef T
