@@ -227,7 +227,8 @@ KVMECAM_SHARED := $(addprefix tools/ecamctl/,guest.c dm.c xlcfg.c pcispec.c \
                     util.c replay.c access.c cli.c)
 KVM_GUEST      := $(BUILD)/kvmguest
 KVM_GUEST_DIR  := $(KVM_DIR)/tiny/guest
-KVM_GUEST_SRCS := $(KVM_GUEST_DIR)/entry.S $(wildcard $(KVM_GUEST_DIR)/*.c)
+KVM_GUEST_SRCS := $(KVM_GUEST_DIR)/entry.S $(KVM_GUEST_DIR)/idt.S \
+                  $(wildcard $(KVM_GUEST_DIR)/*.c)
 KVM_GUEST_FLAGS := $(STD) $(WARN) -O2 -m64 -ffreestanding -fno-builtin \
                    -nostdlib -static -fno-pic -fno-pie -no-pie -mno-red-zone \
                    -mgeneral-regs-only -fno-stack-protector \

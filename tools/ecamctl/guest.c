@@ -150,6 +150,10 @@ static int place(struct session *s, const struct xl_config *cfg,
                     XECAM_SBDF_DEV(host), f, strerror(-rc));
             return -1;
         }
+        if ( s->nr_placed < MAX_PLACED )
+            s->placed[s->nr_placed++] = (struct placed){
+                .guest = XECAM_SBDF(0, bus, slot, f), .host = host,
+            };
         n++;
     }
 
@@ -239,6 +243,20 @@ int guest_from_config(struct session *s, const char *path)
     xl_free(&cfg);
 
     return rc ? -1 : 0;
+}
+
+int guest_host_of(const struct session *s, uint32_t guest, uint32_t *host)
+{
+    unsigned int i;
+
+    for ( i = 0; i < s->nr_placed; i++ )
+        if ( s->placed[i].guest == guest )
+        {
+            *host = s->placed[i].host;
+            return 0;
+        }
+
+    return -1;
 }
 
 int load_hosts(const char *const *hosts, unsigned int nr)

@@ -37,6 +37,12 @@ unsigned int dm_ctx_take_log(struct dm_ctx *c, ioreq_t *out,
 
 #define GUEST_ID   1
 #define MAX_TOK    8
+#define MAX_PLACED 64
+
+/* A host function the config assigned, and where the guest sees it. */
+struct placed {
+    uint32_t guest, host;
+};
 
 struct session {
     struct src_pos pos;
@@ -45,6 +51,8 @@ struct session {
     unsigned int dom_flags;
     struct xecam_domain *d;
     struct dm_ctx dm[XECAM_MAX_SERVERS];
+    struct placed placed[MAX_PLACED];   /* the first ones (guest_from_config) */
+    unsigned int nr_placed;
     unsigned int nr_tok;
     char *tok[MAX_TOK];
     unsigned int col[MAX_TOK];
@@ -65,6 +73,8 @@ void say(struct session *s, const char *what, long rc);
 
 /* guest.c: the guest an xl config describes (hosts already loaded). */
 int guest_from_config(struct session *s, const char *path);
+/* The host function behind guest function 'guest', as the config put it. */
+int guest_host_of(const struct session *s, uint32_t guest, uint32_t *host);
 /* Host devices from lspci dumps, or "sysfs" (read-only); 0 or -1, said. */
 int load_hosts(const char *const *hosts, unsigned int nr);
 /* view.c: print what the guest sees; the exit status. */

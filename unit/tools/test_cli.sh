@@ -17,7 +17,7 @@ asked "$top" "$kvmecam" help
 grep -q '^Exit status: 0 done, 1 failed or mismatched, 2 usage or input' \
     "$tmp/o" && grep -q KVMECAM_LOG "$tmp/o" && ok ||
     bad "kvmecam's usage: no exit status, KVMECAM_LOG"
-for c in walk bench spin linux help; do
+for c in walk bench spin irq linux help; do
     asked "usage: kvmecam $c" "$kvmecam" help $c
     cp "$tmp/o" "$tmp/help.$c"
     asked "usage: kvmecam $c" "$kvmecam" $c --help

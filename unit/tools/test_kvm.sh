@@ -5,7 +5,8 @@
 # through ECAM and CF8/CFC, the module serving every exit.  What the guest
 # read must match `ecamctl replay` of the recorded trace, it must find the
 # functions `ecamctl view` shows, and its misaligned reads must read
-# all-ones.  Exits 77 ("skipped: ...") without a usable /dev/kvm.
+# all-ones.  Then MSI and MSI-X from a simulated function reach the guest.
+# Exits 77 ("skipped: ...") without a usable /dev/kvm.
 . "$(dirname "$0")/lib.sh"
 kvmecam=${KVMECAM:-build/kvmecam}
 q=examples/q35
@@ -67,5 +68,23 @@ start=$SECONDS
 if "$kvmecam" spin --timeout 1 > "$tmp/spin" 2> "$tmp/err" &&
    grep -q 'timeout' "$tmp/err" && [ $((SECONDS - start)) -lt 10 ]; then ok
 else bad "spin: $(cat "$tmp/spin" "$tmp/err")"; fi
+
+# 7. Interrupts, one named check each (kvmecam irq): the guest programs
+#    00:03.0's MSI, then its MSI-X (table and PBA in BAR3), has the device
+#    raise, and its vector arrives once (msi, msix); a masked entry's raise
+#    stays pending with its PBA bit set until the unmask delivers it
+#    (msix-mask).  A check without its "ok" line, run or not, fails; so
+#    does the run if it fails otherwise (a message KVM refused, a trap).
+"$kvmecam" irq --timeout 50 > "$tmp/irq" 2> "$tmp/err"
+rc=$?
+for c in msi msix msix-mask; do
+    line=$(grep "^irq $c: " "$tmp/irq")
+    if [ "${line#irq $c: ok }" != "$line" ]; then
+        ok
+        echo "kvm: $line"
+    else bad "irq $c: ${line:-no result, status $rc} $(cat "$tmp/err")"; fi
+done
+if [ $rc = 0 ]; then ok
+else bad "irq: status $rc: $(head -1 "$tmp/irq") $(cat "$tmp/err")"; fi
 
 finish kvm

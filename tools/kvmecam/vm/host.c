@@ -47,6 +47,7 @@ int host_init(struct host *h, const struct opts *o, uint32_t mode)
         return 1;
     if ( domain_setup(&h->s, o) )
         return 2;
+    irq_attach(h);
 
     return load_guest(h, mode, o) ? 1 : 0;
 }
@@ -55,6 +56,7 @@ void host_fini(struct host *h)
 {
     unsigned int i;
 
+    irq_detach(h);
     vm_close(&h->vm);
     domain_teardown(&h->s);
     for ( i = 0; i < EX_NR; i++ )

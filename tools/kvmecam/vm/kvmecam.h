@@ -28,16 +28,19 @@ struct vm {
     size_t ram_size;
 };
 
-/* What a VM has: RAM at GPA 0, and the in-kernel PIC, IOAPIC and PIT. */
+/*
+ * What a VM has: RAM at GPA 0, the in-kernel irqchip (PIC, IOAPIC and a
+ * local APIC per vCPU, which MSIs need), and the in-kernel PIT.
+ */
 struct vm_spec {
     size_t ram_size;
-    bool irqchip;
+    bool irqchip, pit;
 };
 
 /* 0; KVMECAM_SKIP (no KVM here: 'why' says why); -1 on other failures. */
 int  vm_open_spec(struct vm *vm, const struct vm_spec *spec, char *why,
                   size_t len);
-/* The tiny guest's: KG_RAM_SIZE, no irqchip. */
+/* The tiny guest's: KG_RAM_SIZE, the irqchip, no PIT. */
 int  vm_open(struct vm *vm, char *why, size_t len);
 void vm_close(struct vm *vm);
 
@@ -76,6 +79,7 @@ enum exit_kind {
     EX_REPORT,                      /* the guest's report port */
     EX_NONE,                        /* no access (KVM_EXIT_INTR) */
     EX_CONSOLE,                     /* the serial console (linux) */
+    EX_IRQ,                         /* the doorbell, handler, clock ports */
     EX_NR
 };
 
@@ -92,6 +96,20 @@ int tally_add(struct tally *t, uint64_t wall, uint64_t module, bool keep);
 uint32_t tally_median(struct tally *t, bool module);
 void tally_free(struct tally *t);
 
+/* Interrupts into the guest (irq.c). */
+struct irqs {
+    unsigned long signalled;        /* KVM_SIGNAL_MSI took it */
+    unsigned long blocked;          /* ... answered 0 (APIC disabled...) */
+    unsigned long failed;           /* ... failed */
+    unsigned long foreign;          /* for another domain: dropped */
+    unsigned long raises, handled;  /* doorbell rings, handler reports */
+    unsigned long wrong_vector;     /* ... not at the last vector sent */
+    int32_t last_raise;             /* what the last ring's raise returned */
+    uint32_t sent_data, handled_vector;
+    uint64_t sent_ns;               /* the last message's sending */
+    uint32_t deliver_ns;            /* ... to the handler's report */
+};
+
 struct host {
     struct vm vm;
     struct session s;               /* the guest's domain */
@@ -105,6 +123,7 @@ struct host {
     struct kg_rec *glog;            /* the guest's log, handed over */
     size_t nr_glog, max_glog;
     bool done;
+    struct irqs irq;
     /*
      * Optional, served before the module (linux.c): a port's exit kind or
      * HOOK_PASS; a stopped guest's way on (0) or -1.
@@ -119,6 +138,14 @@ struct host {
 
 /* Serve the exit in vm.run; its kind, or -1 if the guest cannot go on. */
 int serve_exit(struct host *h);
+
+/* ---- irq.c: interrupts into the guest. ---- */
+/* Simulated functions' messages become the VM's MSIs (KVM_SIGNAL_MSI). */
+void irq_attach(struct host *h);
+void irq_detach(struct host *h);
+/* The doorbell, handler and clock ports: EX_IRQ, or HOOK_PASS. */
+int irq_port(struct host *h, unsigned int port, unsigned int size,
+             bool write, uint8_t *data);
 
 /* ---- report.c: the report port. ---- */
 int report_port(struct host *h, uint32_t val);
@@ -182,6 +209,7 @@ void host_fini(struct host *h);
 int cmd_walk(const struct opts *o);
 int cmd_bench(const struct opts *o);
 int cmd_spin(const struct opts *o);
+int cmd_irq(const struct opts *o);
 int cmd_linux(const struct opts *o);
 
 #endif /* KVMECAM_H */

@@ -110,6 +110,27 @@ static const struct cli_cmd cmds[] = {
         EXIT_STATUS,
     },
     {
+        .name = "irq",
+        .summary = "MSI and MSI-X from a simulated function into the guest",
+        .opts = BIT(OPT_HOST) | BIT(OPT_TIMEOUT),
+        .max_args = 1,
+        .usage =
+        "usage: kvmecam irq [--host FILE|sysfs]... [--timeout S] [CFG]\n"
+        "\n"
+        "The tiny guest programs the MSI and MSI-X of the first function on\n"
+        "its first bus that has both, makes the simulated device raise (a\n"
+        "doorbell port), and counts the vectors its IDT receives: msi,\n"
+        "msix, and msix-mask (a masked entry stays pending in the PBA until\n"
+        "unmasked).  One line per check.\n"
+        "\n"
+        HOST_HELP
+        TIMEOUT_HELP
+        "  -h, --help         this text\n"
+        "\n"
+        CFG_HELP
+        EXIT_STATUS,
+    },
+    {
         .name = "linux",
         .summary = "boot a Linux vmlinux, and check what it saw",
         .opts = BIT(OPT_KERNEL) | BIT(OPT_HOST) | BIT(OPT_NO_PCIEXBAR) |
@@ -264,6 +285,8 @@ static int run(const struct cli_args *a)
         return cmd_bench(&o);
     if ( !strcmp(name, "spin") )
         return cmd_spin(&o);
+    if ( !strcmp(name, "irq") )
+        return cmd_irq(&o);
 
     return cmd_linux(&o);
 }

@@ -89,6 +89,8 @@ static int serve_pio(struct host *h, unsigned int port, unsigned int size,
     bool taken;
     uint64_t ns;
 
+    if ( hooked == HOOK_PASS )
+        hooked = irq_port(h, port, size, write, data);
     if ( hooked != HOOK_PASS )
         return hooked;
     if ( port == KG_PORT_REPORT )

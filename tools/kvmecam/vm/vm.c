@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * kvmecam: the KVM VM: /dev/kvm, KVM_CREATE_VM, RAM at GPA 0 (KG_RAM_SIZE
- * bytes for the tiny guest), optionally the in-kernel PIC, IOAPIC and PIT
- * (created before the vCPU, as KVM requires), and one vCPU with the CPUID
+ * bytes for the tiny guest), optionally the in-kernel PIC, IOAPIC and local
+ * APIC, and the PIT (created before the vCPU, as KVM requires), and one
+ * vCPU with the CPUID
  * KVM supports.  Nothing else is backed: the ECAM window exits to us
  * (KVM_EXIT_MMIO).
  */
@@ -97,13 +98,13 @@ static int add_vcpu(struct vm *vm)
     return set_cpuid(vm);
 }
 
-static int add_irqchip(struct vm *vm)
+static int add_irqchip(struct vm *vm, bool with_pit)
 {
     struct kvm_pit_config pit = { .flags = 0 };
 
     if ( ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0) < 0 )
         return fail("KVM_CREATE_IRQCHIP");
-    if ( ioctl(vm->fd, KVM_CREATE_PIT2, &pit) < 0 )
+    if ( with_pit && ioctl(vm->fd, KVM_CREATE_PIT2, &pit) < 0 )
         return fail("KVM_CREATE_PIT2");
 
     return 0;
@@ -127,12 +128,14 @@ int vm_open_spec(struct vm *vm, const struct vm_spec *spec, char *why,
         return skip(why, len, "KVM_CREATE_VM");
 
     return add_ram(vm, spec->ram_size) ?:
-           (spec->irqchip ? add_irqchip(vm) : 0) ?: add_vcpu(vm);
+           (spec->irqchip ? add_irqchip(vm, spec->pit) : 0) ?: add_vcpu(vm);
 }
 
 int vm_open(struct vm *vm, char *why, size_t len)
 {
-    static const struct vm_spec tiny = { .ram_size = KG_RAM_SIZE };
+    static const struct vm_spec tiny = {
+        .ram_size = KG_RAM_SIZE, .irqchip = true,
+    };
 
     return vm_open_spec(vm, &tiny, why, len);
 }

@@ -83,6 +83,7 @@ static int domain(struct lx_run *r)
 
     if ( domain_setup(s, r->o) )
         return 2;
+    irq_attach(&r->h);
     if ( lx_bridge_add(s, !r->o->no_pciexbar, &r->bridge) ||
          lx_dm_setup(s, r->o->cfg, &r->dm) ||
          lx_view_take(s->d, b->base, b->start_bus, b->end_bus, &r->before) )
@@ -95,7 +96,7 @@ static int domain(struct lx_run *r)
 static int setup(struct lx_run *r, char *cmdline, size_t len)
 {
     static const struct vm_spec spec = {
-        .ram_size = LX_RAM_SIZE, .irqchip = true,
+        .ram_size = LX_RAM_SIZE, .irqchip = true, .pit = true,
     };
     char why[256];
     int rc = vm_open_spec(&r->h.vm, &spec, why, sizeof(why));

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * kvmecam guest: MMIO and port accessors of each size, one instruction per
- * access (so one exit), and the log of what each access returned.
+ * access (so one exit), and the log of what each access returned.  The
+ * raw ones (mmio_in...) are for what is not config space: the local APIC,
+ * the host's ports.
  */
 #include "guest.h"
 
@@ -36,7 +38,7 @@ static void log_add(enum kg_space space, bool write, uint64_t addr,
     r->size = size;
 }
 
-static uint64_t mmio_in(uint64_t gpa, unsigned int size)
+uint64_t mmio_in(uint64_t gpa, unsigned int size)
 {
     uint64_t v = 0;
 
@@ -52,7 +54,7 @@ static uint64_t mmio_in(uint64_t gpa, unsigned int size)
     return v;
 }
 
-static void mmio_out(uint64_t gpa, unsigned int size, uint64_t v)
+void mmio_out(uint64_t gpa, unsigned int size, uint64_t v)
 {
     if ( size == 1 )
         asm volatile ( "movb %b0, (%1)" : : "q" (v), "r" (gpa) : "memory" );
@@ -64,7 +66,7 @@ static void mmio_out(uint64_t gpa, unsigned int size, uint64_t v)
         asm volatile ( "movq %0, (%1)" : : "r" (v), "r" (gpa) : "memory" );
 }
 
-static uint32_t port_in(unsigned int port, unsigned int size)
+uint32_t port_in(unsigned int port, unsigned int size)
 {
     uint32_t v = 0;
 
@@ -78,7 +80,7 @@ static uint32_t port_in(unsigned int port, unsigned int size)
     return v;
 }
 
-static void port_out(unsigned int port, unsigned int size, uint32_t v)
+void port_out(unsigned int port, unsigned int size, uint32_t v)
 {
     if ( size == 1 )
         asm volatile ( "outb %b0, %w1" : : "a" (v), "Nd" (port) );

@@ -12,6 +12,8 @@ void guest_main(void)
         guest_bench(p);
     else if ( p->mode == KG_MODE_SPIN )
         guest_spin();
+    else if ( p->mode == KG_MODE_IRQ )
+        guest_irq(p);
     else
     {
         report(KG_REP_FAIL, KG_FAIL_MODE);
