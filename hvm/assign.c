@@ -17,8 +17,8 @@ static bool in_limbo(const struct xecam_domain *d, uint32_t host)
     return false;
 }
 
-int xecam_assign_device(struct xecam_domain *d, uint32_t guest_sbdf,
-                        uint32_t host_sbdf, unsigned int flags)
+int xecam_assign_hot(struct xecam_domain *d, uint32_t guest_sbdf,
+                     uint32_t host_sbdf, unsigned int flags, bool hot)
 {
     struct xecam_vpci *dev;
     bool busy;
@@ -37,9 +37,12 @@ int xecam_assign_device(struct xecam_domain *d, uint32_t guest_sbdf,
         return rc;
     rc = xecam_route_assign_vpci(d, guest_sbdf, dev);
     if ( rc )
+    {
         xecam_vpci_destroy(dev);
-    else
-        xecam_port_log(XECAM_LOG_INFO, "d%u: %04x:%02x:%02x.%u assigned at "
+        return rc;
+    }
+    xecam_hotplug_assigned(d, guest_sbdf, dev, hot);
+    xecam_port_log(XECAM_LOG_INFO, "d%u: %04x:%02x:%02x.%u assigned at "
                        "%04x:%02x:%02x.%u%s%s\n", d->id,
                        XECAM_SBDF_SEG(host_sbdf), XECAM_SBDF_BUS(host_sbdf),
                        XECAM_SBDF_DEV(host_sbdf), XECAM_SBDF_FN(host_sbdf),
@@ -48,7 +51,13 @@ int xecam_assign_device(struct xecam_domain *d, uint32_t guest_sbdf,
                        flags & XECAM_ASSIGN_PERMISSIVE ? ", permissive" : "",
                        flags & XECAM_ASSIGN_HIDDEN ? ", hidden" : "");
 
-    return rc;
+    return 0;
+}
+
+int xecam_assign_device(struct xecam_domain *d, uint32_t guest_sbdf,
+                        uint32_t host_sbdf, unsigned int flags)
+{
+    return xecam_assign_hot(d, guest_sbdf, host_sbdf, flags, false);
 }
 
 /*
@@ -106,6 +115,7 @@ int xecam_deassign_device(struct xecam_domain *d, uint32_t guest_sbdf)
         dev = xecam_route_remove_vpci(d, guest_sbdf);
         if ( !dev )
             return -ENOENT;
+        xecam_hotplug_gone(d, guest_sbdf, dev);
         xecam_port_write_lock(d->lock);
         slot = limbo_add(d, guest_sbdf, dev);
         xecam_port_write_unlock(d->lock);

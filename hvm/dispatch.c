@@ -176,7 +176,7 @@ bool xecam_dispatch_locked(struct xecam_domain *d, uint32_t sbdf,
     fwd->work = NULL;
     if ( b && b->vpci[devfn] )
     {
-        if ( !b->shown[devfn] )
+        if ( !b->shown[devfn] || xecam_vpci_off(b->vpci[devfn]) )
         {
             nobody(d, size, write, val);
             return true;

@@ -217,6 +217,14 @@ xecam_window_find(const struct xecam_domain *d, uint64_t gpa)
 /* Is gpa in a window?  Without the lock: may be stale, never torn. */
 bool xecam_window_hit(const struct xecam_domain *d, uint64_t gpa);
 
+/* hotplug.c: a function assigned (hot: added to a running guest), gone. */
+void xecam_hotplug_assigned(struct xecam_domain *d, uint32_t sbdf,
+                            struct xecam_vpci *dev, bool hot);
+void xecam_hotplug_gone(struct xecam_domain *d, uint32_t sbdf,
+                        struct xecam_vpci *dev);
+int xecam_assign_hot(struct xecam_domain *d, uint32_t guest_sbdf,
+                     uint32_t host_sbdf, unsigned int flags, bool hot);
+
 /* trap.c: is gpa in a trapped BAR range (lock-free), and its accesses. */
 bool xecam_trap_hit(const struct xecam_domain *d, uint64_t gpa);
 int xecam_trap_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,

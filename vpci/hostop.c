@@ -71,6 +71,12 @@ static int send(struct xecam_vpci *dev, struct xecam_vpci_hostop *op)
                       : -ENODEV;
     case HOSTOP_POWER:
         return xecam_port_power_state(dev->host_sbdf, op->count);
+    case HOSTOP_INJECT:
+        return dev->d ? xecam_port_msi_inject(dev->d, op->addr, op->data)
+                      : -ENODEV;
+    case HOSTOP_SLOT_POWER:
+        xecam_slot_power_off(dev);
+        return 0;
     case HOSTOP_RESET:
         return xecam_port_reset_function(dev->host_sbdf);
     }

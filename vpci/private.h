@@ -106,6 +106,8 @@ enum xecam_hostop_kind {
     HOSTOP_MSIX_SYNC,               /* the table's entries, as they are */
     HOSTOP_POWER,                   /* count: the D-state */
     HOSTOP_RESET,                   /* a function-level reset */
+    HOSTOP_INJECT,                  /* an emulated MSI: addr/data */
+    HOSTOP_SLOT_POWER,              /* a Root Port's slot lost power */
 };
 
 struct xecam_vpci_hostop;
@@ -253,6 +255,10 @@ struct xecam_vpci {
     /* Read-only MSI / MSI-X whose enable bits the guest drives. */
     uint16_t irq_msi_off, irq_msix_off;
     bool msi_bound;                 /* the host bound the guest's MSI */
+    /* A Root Port's slot (slot.c): its function, with a reference. */
+    struct xecam_vpci *child;
+    bool slot_irq;                  /* its interrupt condition, last seen */
+    bool off;                       /* behind a powered-off slot (atomic) */
     bool msix_on;                   /* the host was told MSI-X is on */
     unsigned long irq_errors;       /* refused interrupt changes */
     /* The device's capabilities, standard [0] and extended [1]. */
@@ -390,6 +396,10 @@ bool xecam_vpci_hostop_queue(struct xecam_vpci *dev,
 bool xecam_vpci_hostop_queue_once(struct xecam_vpci *dev,
                                   enum xecam_hostop_kind kind);
 void xecam_vpci_hostops_run(struct xecam_vpci *dev);
+
+/* slot.c: a Root Port's hot-plug slot; xecam_slot_* under its lock. */
+int xecam_slot_init(struct xecam_vpci *port);
+void xecam_slot_power_off(struct xecam_vpci *port);
 
 /* bar.c: the guest's view (under the device lock); work.c makes it so. */
 /*

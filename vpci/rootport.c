@@ -6,8 +6,9 @@
  * ignore writes.
  *
  * Type 1 header, class 0x060400, with a PCI Express capability of type 4
- * (Root Port, version 2, slot implemented, link up at 2.5 GT/s x1) at 0x40
- * and no extended capabilities.  Bus numbers, windows, bridge control and
+ * (Root Port, version 2, a hot-plug slot: slot.c; 2.5 GT/s x1) at 0x40, an
+ * MSI capability for the slot's events at 0x80, and no extended
+ * capabilities.  Bus numbers, windows, bridge control and
  * the PCI Express control registers are the guest's; nothing here routes:
  * the endpoint placed on the secondary bus stays there whatever the guest
  * programs (a static topology, as firmware sets it up).
@@ -17,10 +18,12 @@
 #define RP_VENDOR       0x5853U     /* XenSource */
 #define RP_DEVICE       0xc0deU     /* xen-ecam Root Port */
 #define RP_ID           ((RP_DEVICE << 16) | RP_VENDOR)
-#define RP_LNKCAP       0x00100011U /* 2.5 GT/s x1 */
+#define RP_LNKCAP       0x00100011U /* 2.5 GT/s x1, DLL Link Active reported */
 /* What xecam_vpci_root_port() numbers: port, slot, buses. */
 #define LNKCAP_PORT(n)  ((uint32_t)(n) << 24)
 #define SLTCAP_SLOT(n)  ((uint32_t)(n) << 19)
+/* Attention button, power controller, both indicators, hot-plug capable. */
+#define SLTCAP_HP       0x0000005bU
 #define BUSES(sec)      (((uint32_t)(sec) << 8) | ((uint32_t)(sec) << 16))
 
 /* Every bit is emulated: there is no device behind the port. */
@@ -68,7 +71,7 @@ static const struct xecam_vpci_regdesc port_regs[] = {
     { .off = 0x3e, .size = 2, .emu = ALL, .ro = ~0x007fU,
       .name = "Bridge Control" },
     /* PCI Express capability, type 4 (Root Port), version 2, slot. */
-    { .off = 0x40, .size = 4, .emu = ALL, .reset = 0x01420010, .ro = ALL,
+    { .off = 0x40, .size = 4, .emu = ALL, .reset = 0x01428010, .ro = ALL,
       .name = "PCI Express Capability header, Capabilities" },
     { .off = 0x44, .size = 4, .emu = ALL, .reset = 0x00008000, .ro = ALL,
       .name = "Device Capabilities" },
@@ -79,14 +82,13 @@ static const struct xecam_vpci_regdesc port_regs[] = {
     { .off = 0x4c, .size = 4, .emu = ALL, .reset = RP_LNKCAP, .ro = ALL,
       .name = "Link Capabilities" },
     { .off = 0x50, .size = 2, .emu = ALL, .name = "Link Control" },
-    { .off = 0x52, .size = 2, .emu = ALL, .reset = 0x2011, .ro = ALL,
+    /* Data Link Layer Link Active: slot.c. */
+    { .off = 0x52, .size = 2, .emu = ALL, .reset = 0x0011, .ro = ALL,
       .name = "Link Status" },
     /* Physical slot number: SLTCAP_SLOT(). */
     { .off = 0x54, .size = 4, .emu = ALL, .ro = ALL,
       .name = "Slot Capabilities" },
-    { .off = 0x58, .size = 2, .emu = ALL, .name = "Slot Control" },
-    { .off = 0x5a, .size = 2, .emu = ALL, .reset = 0x0040, .ro = ~0x011fU,
-      .rw1c = 0x011f, .name = "Slot Status" },
+    /* Slot Control, Slot Status: slot.c. */
     { .off = 0x5c, .size = 2, .emu = ALL, .ro = ~0x001fU,
       .name = "Root Control" },
     { .off = 0x5e, .size = 2, .emu = ALL, .ro = ALL,
@@ -120,9 +122,9 @@ static int add_port_regs(struct xecam_vpci *dev, uint8_t secondary,
         return rc;
     xecam_vpci_set_reset(dev, 0x18, BUSES(secondary));
     xecam_vpci_set_reset(dev, 0x4c, RP_LNKCAP | LNKCAP_PORT(port));
-    xecam_vpci_set_reset(dev, 0x54, SLTCAP_SLOT(port));
+    xecam_vpci_set_reset(dev, 0x54, SLTCAP_SLOT(port) | SLTCAP_HP);
 
-    return 0;
+    return xecam_slot_init(dev);
 }
 
 int xecam_vpci_root_port(struct xecam_domain *d, uint32_t port_sbdf,

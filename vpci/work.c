@@ -36,6 +36,8 @@ void xecam_vpci_put(struct xecam_vpci *dev)
 {
     if ( xecam_fetch_dec(dev->refs) != 1 )
         return;
+    if ( dev->child )
+        xecam_vpci_put(dev->child);     /* a Root Port's slot */
     xecam_vpci_regs_free(dev);
     xecam_vpci_caps_free(dev);
     xecam_port_mutex_destroy(dev->lock);

@@ -205,6 +205,24 @@ int xecam_release_host(struct xecam_domain *d, uint32_t host_sbdf);
 int xecam_add_root_port(struct xecam_domain *d, uint32_t port_sbdf,
                         uint8_t secondary);
 
+/*
+ * Hot-plug through the slot of the Root Port at 'port_sbdf'
+ * (docs/hotplug.md).  add: host function 'host_sbdf' appears behind the
+ * empty slot (device 0 of the port's secondary bus) and the guest is told;
+ * -ENODEV no port there, -EPERM/-ENODEV not the domain's function, -EBUSY
+ * the slot is occupied, -EAGAIN the guest has not acknowledged the last
+ * event; then xecam_assign_device()'s errors.  button: ask the guest to
+ * let the function go (its attention button); -ENOENT empty, -EAGAIN the
+ * last press unacknowledged.  remove: release the function once the guest
+ * powered the slot off (-EBUSY until then), or at once if 'surprise';
+ * -ENOENT empty; -ERESTART as xecam_deassign_device().
+ */
+int xecam_hotplug_add(struct xecam_domain *d, uint32_t port_sbdf,
+                      uint32_t host_sbdf, unsigned int flags);
+int xecam_hotplug_button(struct xecam_domain *d, uint32_t port_sbdf);
+int xecam_hotplug_remove(struct xecam_domain *d, uint32_t port_sbdf,
+                         bool surprise);
+
 /* Ioreq servers, as the XEN_DMOP_*_ioreq_server operations drive them. */
 int xecam_ioreq_server_create(struct xecam_domain *d, unsigned int id);
 int xecam_ioreq_server_destroy(struct xecam_domain *d, unsigned int id);

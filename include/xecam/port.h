@@ -219,6 +219,9 @@ int xecam_port_msix_bind(const struct xecam_domain *d, uint32_t host_sbdf,
 int xecam_port_msix_unbind(const struct xecam_domain *d, uint32_t host_sbdf,
                            unsigned int entry, int pirq);
 int xecam_port_irq_mask(const struct xecam_domain *d, int pirq, bool mask);
+/* An emulated device's MSI (a Root Port's slot event) into the guest. */
+int xecam_port_msi_inject(const struct xecam_domain *d, uint64_t addr,
+                          uint32_t data);
 int xecam_port_msix_control(const struct xecam_domain *d, uint32_t host_sbdf,
                             bool enable, bool maskall);
 int xecam_port_bar_read(const struct xecam_domain *d, uint32_t host_sbdf,

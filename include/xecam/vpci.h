@@ -134,6 +134,29 @@ int xecam_vpci_assign_opts(struct xecam_domain *d, uint32_t guest_sbdf,
  * and subordinate bus is 'secondary' (non-zero): the parent an endpoint on
  * that bus needs.  -EINVAL otherwise.                          fallible
  */
+/*
+ * A Root Port's hot-plug slot (slot.c), each under the port's lock
+ * (xecam_vpci_slot_lock).  attach: the function is behind the slot now
+ * (hot: an event for the guest; otherwise present from the start).
+ * detach: it is gone; returns it with the port's reference, or NULL.
+ * button: the attention button is pressed (-ENOENT empty, -EAGAIN the last
+ * press unacknowledged).  may_add: -EBUSY occupied, -EAGAIN an event
+ * unacknowledged.  released: the guest powered the slot off.
+ */
+void xecam_vpci_slot_lock(struct xecam_vpci *port);
+void xecam_vpci_slot_unlock(struct xecam_vpci *port);
+void xecam_slot_attach(struct xecam_vpci *port, struct xecam_vpci *fn,
+                       bool hot);
+struct xecam_vpci *xecam_slot_detach(struct xecam_vpci *port);
+int xecam_slot_button(struct xecam_vpci *port);
+int xecam_slot_may_add(struct xecam_vpci *port);
+bool xecam_slot_released(struct xecam_vpci *port);
+/* Is the function behind a powered-off slot (reads all-ones)? */
+bool xecam_vpci_off(const struct xecam_vpci *dev);
+/* Is it an emulated Root Port, and its slot's function (no reference). */
+bool xecam_vpci_is_port(const struct xecam_vpci *dev);
+struct xecam_vpci *xecam_vpci_slot_child(struct xecam_vpci *port);
+
 int xecam_vpci_root_port(struct xecam_domain *d, uint32_t port_sbdf,
                          uint8_t secondary, struct xecam_vpci **out);
 

@@ -353,6 +353,27 @@ int xecam_port_msix_control(const struct xecam_domain *d, uint32_t host_sbdf,
     return f ? 0 : -ENOSPC;
 }
 
+/* An emulated device's MSI (a Root Port's slot): delivered as it is. */
+int xecam_port_msi_inject(const struct xecam_domain *d, uint64_t addr,
+                          uint32_t data)
+{
+    struct xecam_user_event e = {
+        .kind = XECAM_EV_IRQ, .addr = addr, .data = data, .count = ~0U,
+    };
+    int rc;
+
+    xecam_user_lc_host(XECAM_LC_MSI_INJECT);
+    rc = xecam_user_record(&e);
+    if ( rc )
+        return rc;
+    pthread_mutex_lock(&irq_lock);
+    if ( sink )
+        sink(sink_opaque, xecam_domain_id(d), addr, data);
+    pthread_mutex_unlock(&irq_lock);
+
+    return 0;
+}
+
 int xecam_user_irq_raise(uint32_t sbdf, bool msix, unsigned int nr)
 {
     const struct func *f;

@@ -63,6 +63,7 @@ static const char *const call_name[XECAM_LC_NR_CALLS] = {
     [XECAM_LC_IRQ_MASK] = "xecam_port_irq_mask",
     [XECAM_LC_BAR_READ] = "xecam_port_bar_read",
     [XECAM_LC_BAR_WRITE] = "xecam_port_bar_write",
+    [XECAM_LC_MSI_INJECT] = "xecam_port_msi_inject",
     [XECAM_LC_POWER_STATE] = "xecam_port_power_state",
     [XECAM_LC_RESET_FUNCTION] = "xecam_port_reset_function",
     [XECAM_LC_GPA_RANGE_FREE] = "xecam_port_gpa_range_free",

@@ -707,6 +707,13 @@ int xecam_port_irq_mask(const struct xecam_domain *xd, int pirq, bool mask)
     return 0;
 }
 
+/* An emulated device's MSI (a Root Port's slot event), as a DM's would. */
+int xecam_port_msi_inject(const struct xecam_domain *xd, uint64_t addr,
+                          uint32_t data)
+{
+    return hvm_inject_msi(xecam_domain_host(xd), addr, data);
+}
+
 /* MSI-X Control as Xen keeps it: its own function mask stays in force. */
 int xecam_port_msix_control(const struct xecam_domain *xd, uint32_t host_sbdf,
                             bool enable, bool maskall)

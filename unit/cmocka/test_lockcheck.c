@@ -246,7 +246,8 @@ enum call {
     BAR_MAP, MSI_BIND, MSIX_CONTROL, POWER_STATE, RESET_FUNCTION,
     GPA_RANGE_FREE, IOREQ_SEND, DOMAIN_GET, DOMAIN_PUT, COPY_FROM_GUEST,
     COPY_TO_GUEST, MAY_CONTROL, PCI_PHYSFN, PCI_VF_BAR_SIZE, MSI_UNBIND,
-    MSIX_BIND, MSIX_UNBIND, IRQ_MASK, BAR_READ, BAR_WRITE, NR_CALLS
+    MSIX_BIND, MSIX_UNBIND, IRQ_MASK, BAR_READ, BAR_WRITE, MSI_INJECT,
+    NR_CALLS
 };
 
 static const char *const call_name[NR_CALLS] = {
@@ -260,6 +261,7 @@ static const char *const call_name[NR_CALLS] = {
     "xecam_port_msi_unbind()", "xecam_port_msix_bind()",
     "xecam_port_msix_unbind()", "xecam_port_irq_mask()",
     "xecam_port_bar_read()", "xecam_port_bar_write()",
+    "xecam_port_msi_inject()",
 };
 
 /* Port calls host_call(c) makes: BAR_MAP maps and unmaps. */
@@ -307,6 +309,9 @@ static void host_call(enum call c)
         assert_int_equal(xecam_port_bar_read(d, HOST, 0xfe000000ULL, 4,
                                              &buf),
                          0);
+        break;
+    case MSI_INJECT:
+        assert_int_equal(xecam_port_msi_inject(d, 0xfee00000U, 0x40), 0);
         break;
     case BAR_WRITE:
         assert_int_equal(xecam_port_bar_write(d, HOST, 0xfe000000ULL, 4, 1),

@@ -83,13 +83,20 @@ static void test_identity(void **state)
     assert_int_equal(rd(PORT, 0x34, 1), 0x40);
     /* Bus numbers: primary 0, secondary and subordinate 1. */
     assert_int_equal(rd(PORT, 0x18, 4), 0x00010100);
-    /* PCI Express capability: ID 0x10, end of chain, v2 Root Port, slot. */
-    assert_int_equal(rd(PORT, 0x40, 4), 0x01420010);
+    /* PCI Express capability: ID 0x10, then MSI, v2 Root Port, slot. */
+    assert_int_equal(rd(PORT, 0x40, 4), 0x01428010);
+    assert_int_equal(rd(PORT, 0x80, 4), 0x00800005);   /* MSI, 64-bit, end */
     assert_int_equal((rd(PORT, 0x42, 2) >> 4) & 0xf, 4);
-    /* Port number 0x1c in LNKCAP, slot number in SLTCAP, link up. */
+    /*
+     * Port number 0x1c in LNKCAP, slot number in SLTCAP; a hot-plug slot,
+     * empty: no presence, powered off, link down.
+     */
     assert_int_equal(rd(PORT, 0x4c, 4) >> 24, 0x1c);
     assert_int_equal(rd(PORT, 0x54, 4) >> 19, 0x1c);
-    assert_int_equal(rd(PORT, 0x52, 2) & 0x2000, 0x2000);
+    assert_int_equal(rd(PORT, 0x54, 4) & 0x7f, 0x5b);
+    assert_int_equal(rd(PORT, 0x5a, 2) & 0x40, 0);
+    assert_int_equal(rd(PORT, 0x58, 2) & 0x400, 0x400);
+    assert_int_equal(rd(PORT, 0x52, 2) & 0x2000, 0);
     /* No BARs, no ROM, no extended capabilities. */
     assert_int_equal(rd(PORT, 0x10, 4), 0);
     wr(PORT, 0x10, 4, 0xffffffff);
@@ -125,7 +132,7 @@ static void test_guest_registers(void **state)
     wr(PORT, 0x44, 4, 0);
     assert_int_equal(rd(PORT, 0x44, 4), 0x00008000);
     wr(PORT, 0x40, 4, 0);
-    assert_int_equal(rd(PORT, 0x40, 4), 0x01420010);
+    assert_int_equal(rd(PORT, 0x40, 4), 0x01428010);
     /* RW1C status bits: nothing sets them, 1s leave them 0. */
     wr(PORT, 0x1e, 2, 0xffff);
     assert_int_equal(rd(PORT, 0x1e, 2), 0);
@@ -141,6 +148,8 @@ static void test_unclaimed_bytes(void **state)
     assert_int_equal(xecam_add_root_port(d, PORT, 1), 0);
     for ( reg = 0x7c; reg < XECAM_CFG_SIZE; reg += 4 )
     {
+        if ( reg >= 0x80 && reg < 0x90 )
+            continue;           /* the MSI capability */
         wr(PORT, reg, 4, 0xffffffff);
         assert_int_equal(rd(PORT, reg, 4), 0);
     }
@@ -159,6 +168,10 @@ static void test_endpoint_behind(void **state)
     assert_int_equal((rd(EP, 0x42, 2) >> 4) & 0xf, 0);
     assert_int_equal(rd(EP, 0x52, 2), 0x11);
     assert_int_equal(rd(EP, 0x00, 4), 0x12348086);
+    /* Cold-plugged: present, powered, link up, indicator on, no event. */
+    assert_int_equal(rd(PORT, 0x5a, 2), 0x0040);
+    assert_int_equal(rd(PORT, 0x58, 2) & 0x7c0, 0x01c0);
+    assert_int_equal(rd(PORT, 0x52, 2) & 0x2000, 0x2000);
     /* The same endpoint on bus 0 would be an RCiEP. */
     assert_int_equal(xecam_deassign_device(d, EP), 0);
     assert_int_equal(xecam_assign_device(d, XECAM_SBDF(0, 0, 4, 0), HOST, 0),
