@@ -37,6 +37,10 @@ XECAM_BUILD_BUG_ON(OFF(assign, flags) != 8 || OFF(assign, root_port) != 12);
 XECAM_BUILD_BUG_ON(OFF(assign, pad) != 13);
 XECAM_BUILD_BUG_ON(sizeof(struct xen_dm_op_ecam_deassign) != 8);
 XECAM_BUILD_BUG_ON(OFF(deassign, guest_sbdf) != 0 || OFF(deassign, pad) != 4);
+XECAM_BUILD_BUG_ON(sizeof(struct xen_dm_op_ecam_hotplug) != 20);
+XECAM_BUILD_BUG_ON(OFF(hotplug, op) != 0 || OFF(hotplug, port_sbdf) != 4);
+XECAM_BUILD_BUG_ON(OFF(hotplug, host_sbdf) != 8 || OFF(hotplug, flags) != 12);
+XECAM_BUILD_BUG_ON(OFF(hotplug, secondary) != 16 || OFF(hotplug, pad) != 17);
 #undef OFF
 XECAM_BUILD_BUG_ON(sizeof(struct xen_dm_op_ecam_window) >
                    sizeof(((struct xen_dm_op *)0)->u));
@@ -100,11 +104,10 @@ static int get_window(struct xecam_domain *d,
                       XEN_DMOP_ECAM_ASSIGN_IRQ_CONTROL | \
                       XEN_DMOP_ECAM_ASSIGN_ROOT_PORT)
 
-/* The assignment itself (assign.c): its one call, whatever its options. */
-static int assign_device(struct xecam_domain *d, uint32_t guest,
-                         uint32_t host, uint32_t dmop_flags)
+/* The module's options for an assignment's DMOP flags. */
+static unsigned int assign_flags(uint32_t dmop_flags)
 {
-    unsigned int flags =
+    return
         (dmop_flags & XEN_DMOP_ECAM_ASSIGN_PERMISSIVE ?
          XECAM_ASSIGN_PERMISSIVE : 0) |
         (dmop_flags & XEN_DMOP_ECAM_ASSIGN_HIDDEN ? XECAM_ASSIGN_HIDDEN : 0) |
@@ -112,8 +115,13 @@ static int assign_device(struct xecam_domain *d, uint32_t guest,
          XECAM_ASSIGN_NO_RCIEP : 0) |
         (dmop_flags & XEN_DMOP_ECAM_ASSIGN_IRQ_CONTROL ?
          XECAM_ASSIGN_IRQ_CONTROL : 0);
+}
 
-    return xecam_assign_device(d, guest, host, flags);
+/* The assignment itself (assign.c): its one call, whatever its options. */
+static int assign_device(struct xecam_domain *d, uint32_t guest,
+                         uint32_t host, uint32_t dmop_flags)
+{
+    return xecam_assign_device(d, guest, host, assign_flags(dmop_flags));
 }
 
 /* Root Port records (d->dmop_port), under the write lock. */
@@ -313,6 +321,64 @@ static int deassign(struct xecam_domain *d,
     return rc;
 }
 
+/* A port an XEN_DMOP_ecam_assign brought: its deassignment's alone. */
+static bool dmop_port(struct xecam_domain *d, uint32_t port)
+{
+    unsigned int i;
+    bool found = false;
+
+    xecam_port_read_lock(d->lock);
+    for ( i = 0; i < XECAM_MAX_DMOP_PORTS; i++ )
+        found |= d->dmop_port[i].state != XECAM_DMOP_PORT_FREE &&
+                 d->dmop_port[i].port_sbdf == port;
+    xecam_port_read_unlock(d->lock);
+
+    return found;
+}
+
+static int hotplug_args(const struct xen_dm_op_ecam_hotplug *op)
+{
+    bool add = op->op == XEN_DMOP_ECAM_HOTPLUG_ADD;
+    bool port = op->op == XEN_DMOP_ECAM_HOTPLUG_PORT;
+
+    if ( op->op > XEN_DMOP_ECAM_HOTPLUG_SURPRISE || op->pad[0] ||
+         op->pad[1] || op->pad[2] || XECAM_SBDF_BUS(op->port_sbdf) ||
+         (!add && (op->host_sbdf || op->flags)) ||
+         (add && (op->flags & ~(ASSIGN_FLAGS &
+                                ~XEN_DMOP_ECAM_ASSIGN_ROOT_PORT))) ||
+         (port != !!op->secondary) )
+        return -EINVAL;
+
+    return 0;
+}
+
+static int hotplug(struct xecam_domain *d,
+                   const struct xen_dm_op_ecam_hotplug *op)
+{
+    int rc = hotplug_args(op);
+
+    if ( !rc )
+        rc = may_assign(d);
+    if ( !rc && op->op != XEN_DMOP_ECAM_HOTPLUG_PORT &&
+         dmop_port(d, op->port_sbdf) )
+        rc = -EBUSY;
+    if ( rc )
+        return rc;
+    switch ( op->op )
+    {
+    case XEN_DMOP_ECAM_HOTPLUG_PORT:
+        return xecam_add_root_port(d, op->port_sbdf, op->secondary);
+    case XEN_DMOP_ECAM_HOTPLUG_ADD:
+        return xecam_hotplug_add(d, op->port_sbdf, op->host_sbdf,
+                                 assign_flags(op->flags));
+    case XEN_DMOP_ECAM_HOTPLUG_BUTTON:
+        return xecam_hotplug_button(d, op->port_sbdf);
+    default:
+        return xecam_hotplug_remove(d, op->port_sbdf,
+                                    op->op == XEN_DMOP_ECAM_HOTPLUG_SURPRISE);
+    }
+}
+
 size_t xecam_dm_op_size(unsigned int op)
 {
     switch ( op )
@@ -324,6 +390,8 @@ size_t xecam_dm_op_size(unsigned int op)
         return sizeof(struct xen_dm_op_ecam_assign);
     case XEN_DMOP_ecam_deassign:
         return sizeof(struct xen_dm_op_ecam_deassign);
+    case XEN_DMOP_ecam_hotplug:
+        return sizeof(struct xen_dm_op_ecam_hotplug);
     }
 
     return 0;
@@ -343,6 +411,8 @@ int xecam_dm_op(struct xecam_domain *d, unsigned int op, void *arg,
         return assign(d, arg);
     case XEN_DMOP_ecam_deassign:
         return deassign(d, arg);
+    case XEN_DMOP_ecam_hotplug:
+        return hotplug(d, arg);
     }
 
     return -EOPNOTSUPP;

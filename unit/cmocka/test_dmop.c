@@ -100,6 +100,12 @@ static uint64_t gpa(uint32_t sbdf, unsigned int reg)
            ((uint64_t)XECAM_SBDF_DEVFN(sbdf) << 12) + reg;
 }
 
+static void wr(uint32_t sbdf, unsigned int reg, unsigned int size,
+               uint32_t v)
+{
+    xecam_mmio_write(d, 0, gpa(sbdf, reg), size, v);
+}
+
 /* What the guest reads through its window. */
 static uint32_t rd(uint32_t sbdf, unsigned int reg, unsigned int size)
 {
@@ -228,9 +234,9 @@ static void test_dm_op_refusals(void **state)
     /* dm_op's pad. */
     buf.pad = 1;
     assert_int_equal(xecam_user_dm_op(GUEST, &buf, sizeof(buf)), -EINVAL);
-    /* Other ops are not ours: 4.17's, and 25 on. */
+    /* Other ops are not ours: 4.17's, and 26 on. */
     for ( op = 0; op < 64; op++ )
-        if ( op < XEN_DMOP_ecam_set_window || op > XEN_DMOP_ecam_deassign )
+        if ( op < XEN_DMOP_ecam_set_window || op > XEN_DMOP_ecam_hotplug )
         {
             struct xen_dm_op other = { .op = op };
 
@@ -447,6 +453,84 @@ static void test_assign_options(void **state)
                                         XEN_DMOP_ECAM_ASSIGN_IRQ_CONTROL, 0)),
                      0);
     assert_int_equal(deassign(DM_DOM, G_EP0), 0);
+}
+
+static long hp(domid_t caller, uint32_t op, uint32_t port, uint32_t host,
+              uint32_t flags, uint8_t secondary)
+{
+    struct xen_dm_op_ecam_hotplug h = {
+        .op = op, .port_sbdf = port, .host_sbdf = host, .flags = flags,
+        .secondary = secondary,
+    };
+
+    return dmop(caller, GUEST, XEN_DMOP_ecam_hotplug, &h, sizeof(h));
+}
+
+/* XEN_DMOP_ecam_hotplug: an empty port, add, button, remove. */
+static void test_hotplug(void **state)
+{
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_PORT, G_PORT, 0, 0, 1),
+                     0);
+    assert_int_equal(rd(G_PORT, 0x00, 4), 0xc0de5853);
+    assert_int_equal(rd(G_PORT, 0x5a, 2) & 0x40, 0);      /* empty */
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_ADD, G_PORT, HOST,
+                        XEN_DMOP_ECAM_ASSIGN_PERMISSIVE, 0), 0);
+    assert_int_equal(rd(G_PORT, 0x5a, 2), 0x48);          /* PDS, PDC */
+    wr(G_PORT, 0x58, 2, 0);                               /* powered on */
+    assert_int_equal(rd(G_EP1, 0x00, 4), 0x12348086);
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_BUTTON, G_PORT, 0, 0,
+                        0), 0);
+    /* Not powered off by the guest: still its. */
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_REMOVE, G_PORT, 0, 0,
+                        0), -EBUSY);
+    wr(G_PORT, 0x58, 2, 0x0400);
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_REMOVE, G_PORT, 0, 0,
+                        0), 0);
+    nothing_at(G_EP1, G_EP1);
+    /* Surprise, and the empty port goes with a deassignment. */
+    wr(G_PORT, 0x5a, 2, 0xffff);
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_ADD, G_PORT, HOST, 0,
+                        0), 0);
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_SURPRISE, G_PORT, 0,
+                        0, 0), 0);
+    assert_int_equal(deassign(DM_DOM, G_PORT), 0);
+    nothing_at(G_PORT, G_EP1);
+}
+
+/* Every argument the op does not use is zero; the caller needs rights. */
+static void test_hotplug_refusals(void **state)
+{
+    struct xen_dm_op_ecam_hotplug h = { .op = XEN_DMOP_ECAM_HOTPLUG_PORT,
+                                        .port_sbdf = G_PORT, .secondary = 1 };
+
+    assert_int_equal(hp(DM_DOM, 5, G_PORT, 0, 0, 0), -EINVAL);
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_PORT, G_PORT, 0, 0, 0),
+                     -EINVAL);
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_PORT, G_EP1, 0, 0, 1),
+                     -EINVAL);
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_BUTTON, G_PORT, HOST,
+                        0, 0), -EINVAL);
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_ADD, G_PORT, HOST,
+                        XEN_DMOP_ECAM_ASSIGN_ROOT_PORT, 0), -EINVAL);
+    h.pad[2] = 1;
+    assert_int_equal(dmop(DM_DOM, GUEST, XEN_DMOP_ecam_hotplug, &h,
+                          sizeof(h)), -EINVAL);
+    /* The guest itself may not. */
+    assert_int_equal(hp(GUEST, XEN_DMOP_ECAM_HOTPLUG_PORT, G_PORT, 0, 0, 1),
+                     -EPERM);
+    /* No port; then a port, and a function the domain does not own. */
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_BUTTON, G_PORT, 0, 0,
+                        0), -ENODEV);
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_PORT, G_PORT, 0, 0, 1),
+                     0);
+    host_endpoint(XECAM_SBDF(0, 7, 0, 0), NO_DOM);
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_ADD, G_PORT,
+                        XECAM_SBDF(0, 7, 0, 0), 0, 0), -EPERM);
+    /* A port an assignment brought is that assignment's alone. */
+    assert_int_equal(assign_port(HOST, XECAM_SBDF(0, 2, 0, 0),
+                                 (0x1d << 3)), 0);
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_BUTTON,
+                        XECAM_SBDF(0, 0, 0x1d, 0), 0, 0, 0), -EBUSY);
 }
 
 static void test_assign_root_port(void **state)
@@ -767,6 +851,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_root_ports_full, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_assign_faults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hotplug, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hotplug_refusals, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests_name("dmop", tests, NULL, NULL);

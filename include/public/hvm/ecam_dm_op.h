@@ -29,13 +29,14 @@
 /*
  * Op numbers.  Xen 4.17's public/hvm/dm_op.h ends at 20 (XEN_DMOP_nr_vcpus),
  * and a released branch never gains an op, so nothing written for 4.17 uses
- * 21-24.  They are numbers of this series only: a later upstream op may take
+ * 21-25.  They are numbers of this series only: a later upstream op may take
  * 21, and upstreaming these would renumber them after whatever is last then.
  */
 #define XEN_DMOP_ecam_set_window 21
 #define XEN_DMOP_ecam_get_window 22
 #define XEN_DMOP_ecam_assign     23
 #define XEN_DMOP_ecam_deassign   24
+#define XEN_DMOP_ecam_hotplug    25
 
 /*
  * XEN_DMOP_ecam_set_window: place (or, with XEN_DMOP_ECAM_REMOVE, remove)
@@ -117,5 +118,45 @@ struct xen_dm_op_ecam_deassign {
     uint32_t pad;               /*  4 */
 };
 typedef struct xen_dm_op_ecam_deassign xen_dm_op_ecam_deassign_t;
+
+/*
+ * XEN_DMOP_ecam_hotplug: hot-plug through the slot of an emulated PCI
+ * Express Root Port (docs/hotplug.md).
+ *
+ *   op         IN   XEN_DMOP_ECAM_HOTPLUG_*
+ *   port_sbdf  IN   the Root Port: bus 0 of its segment
+ *   host_sbdf  IN   ADD: the host function, which the domain owns through
+ *                   the IOMMU; otherwise must be zero
+ *   flags      IN   ADD: XEN_DMOP_ECAM_ASSIGN_* but ROOT_PORT; otherwise
+ *                   must be zero
+ *   secondary  IN   PORT: the port's secondary bus (not 0); otherwise must
+ *                   be zero
+ *   pad        IN   must be zero
+ *
+ * PORT places an empty Root Port (XEN_DMOP_ecam_deassign at port_sbdf
+ * takes it away again while it is empty).  ADD: the host function appears
+ * at device 0 of the port's secondary bus and the guest is told (-EBUSY
+ * the slot is occupied, -EAGAIN the guest has not acknowledged the last
+ * event).  BUTTON: the slot's attention button, asking the guest to let
+ * the function go (-ENOENT empty, -EAGAIN the last press unacknowledged).
+ * REMOVE: the function leaves the domain's vPCI once the guest powered
+ * the slot off (-EBUSY before); SURPRISE: at once.  A port that came with
+ * an XEN_DMOP_ecam_assign goes with its deassignment: -EBUSY here.
+ */
+struct xen_dm_op_ecam_hotplug {
+    uint32_t op;                /*  0 */
+    uint32_t port_sbdf;         /*  4 */
+    uint32_t host_sbdf;         /*  8 */
+    uint32_t flags;             /* 12 */
+    uint8_t  secondary;         /* 16 */
+    uint8_t  pad[3];            /* 17 */
+};
+typedef struct xen_dm_op_ecam_hotplug xen_dm_op_ecam_hotplug_t;
+
+#define XEN_DMOP_ECAM_HOTPLUG_PORT      0
+#define XEN_DMOP_ECAM_HOTPLUG_ADD       1
+#define XEN_DMOP_ECAM_HOTPLUG_BUTTON    2
+#define XEN_DMOP_ECAM_HOTPLUG_REMOVE    3
+#define XEN_DMOP_ECAM_HOTPLUG_SURPRISE  4
 
 #endif /* __XEN_PUBLIC_HVM_ECAM_DM_OP_H__ */
