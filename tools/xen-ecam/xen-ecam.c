@@ -4,9 +4,10 @@
  * from dom0, through the real HVMOP_set_ecam_space and HVMOP_get_ecam_space
  * (libxencall) or, with --dmop, the window DMOPs; and give a host function
  * the domain owns to its vPCI, or take it back, through XEN_DMOP_ecam_assign
- * and XEN_DMOP_ecam_deassign (libxecamdm, tools/libxecamdm/).  The
- * hypervisor's answer is printed as it came: an error is its -errno name
- * and text, exactly as docs/abi.md lists them.
+ * and XEN_DMOP_ecam_deassign, or hot-plug it through an emulated Root
+ * Port's slot with XEN_DMOP_ecam_hotplug (libxecamdm, tools/libxecamdm/).
+ * The hypervisor's answer is printed as it came: an error is its -errno
+ * name and text, exactly as docs/abi.md lists them.
  *
  * Exit status: 0 done, 1 the hypervisor refused, 2 usage error.
  */
@@ -44,7 +45,21 @@ struct args {
     uint32_t assign_flags;          /* XEN_DMOP_ECAM_ASSIGN_* */
     uint8_t root_port;
     bool iommu;                     /* assign: XEN_DOMCTL_assign_device first */
+    int hotplug;                    /* XEN_DMOP_ECAM_HOTPLUG_*, or -1 */
+    uint8_t secondary;              /* hotplug port: its secondary bus */
 };
+
+/* hotplug's actions, in XEN_DMOP_ECAM_HOTPLUG_* order. */
+static const char *const hp_actions[] = {
+    "port", "add", "button", "remove", "surprise",
+};
+
+/* Does this command take assign's options (flags, --iommu)? */
+static bool assigns(const struct args *a)
+{
+    return !strcmp(a->cmd, "assign") ||
+           a->hotplug == XEN_DMOP_ECAM_HOTPLUG_ADD;
+}
 
 static void usage(FILE *f)
 {
@@ -57,6 +72,10 @@ static void usage(FILE *f)
             "                [--hidden] [--no-rciep] [--irq-control]\n"
             "                [--root-port DD.F] [--iommu]\n"
             "       xen-ecam deassign DOMID GUEST\n"
+            "       xen-ecam hotplug DOMID port PORT SECONDARY\n"
+            "       xen-ecam hotplug DOMID add PORT HOST [--permissive]\n"
+            "                [--irq-control] [--iommu]\n"
+            "       xen-ecam hotplug DOMID button|remove|surprise PORT\n"
             "       xen-ecam --help | --version\n"
             "\n"
             "The ECAM (MMCONFIG) windows of a running HVM or PVH domain, by\n"
@@ -72,6 +91,13 @@ static void usage(FILE *f)
             "the IOMMU (xl pci-attach, XEN_DOMCTL_assign_device), to its vPCI\n"
             "at guest function GUEST, by XEN_DMOP_ecam_assign; deassign takes\n"
             "it back.  HOST and GUEST are [SSSS:]BB:DD.F, in hex.\n"
+            "\n"
+            "hotplug, by XEN_DMOP_ecam_hotplug: port places an empty Root\n"
+            "Port with a hot-plug slot at PORT (00:DD.F) in front of bus\n"
+            "SECONDARY; add puts HOST behind it while the guest runs (device\n"
+            "0 of SECONDARY) and tells the guest; button asks the guest to\n"
+            "let it go; remove releases it once the guest powered the slot\n"
+            "off (-EBUSY before: call again); surprise releases it at once.\n"
             "\n"
             "  --dmop               the window DMOPs instead of the HVMOPs\n"
             "  --permissive         config writes reach the device\n"
@@ -101,6 +127,7 @@ static const char *errno_name(int e)
         { EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { EINVAL, "EINVAL" },
         { ENOSPC, "ENOSPC" }, { ENOSYS, "ENOSYS" }, { ENODEV, "ENODEV" },
         { EOPNOTSUPP, "EOPNOTSUPP" }, { E2BIG, "E2BIG" }, { ENOTTY, "ENOTTY" },
+        { EAGAIN, "EAGAIN" },
     };
     size_t i;
 
@@ -225,12 +252,12 @@ static int flag(const char *o, struct args *a)
         a->dmop = true;
         return 1;
     }
-    if ( !strcmp(a->cmd, "assign") && !strcmp(o, "--iommu") )
+    if ( assigns(a) && !strcmp(o, "--iommu") )
     {
         a->iommu = true;
         return 1;
     }
-    for ( i = 0; !strcmp(a->cmd, "assign") &&
+    for ( i = 0; assigns(a) &&
                  i < sizeof(assign) / sizeof(assign[0]); i++ )
         if ( !strcmp(o, assign[i].name) )
         {
@@ -247,8 +274,9 @@ static bool takes(const struct args *a, const char *o)
         return true;
     if ( !a->assign )
         return !strcmp(o, "-s") || !strcmp(o, "-b") || !strcmp(o, "--flags");
-    return !strcmp(a->cmd, "assign") &&
-           (!strcmp(o, "--root-port") || !strcmp(o, "--flags"));
+    return (!strcmp(a->cmd, "assign") &&
+            (!strcmp(o, "--root-port") || !strcmp(o, "--flags"))) ||
+           (a->hotplug >= 0 && !strcmp(o, "--flags"));
 }
 
 /* Options after the command; 0 or a usage exit status. */
@@ -291,10 +319,45 @@ static int parse_opts(int argc, char **argv, int i, struct args *a)
     return 0;
 }
 
+/* hotplug DOMID ACTION PORT [HOST | SECONDARY] [options] */
+static int parse_hotplug(int argc, char **argv, struct args *a)
+{
+    unsigned long long v;
+    size_t i;
+
+    for ( i = 0; argc > 3 && i < sizeof(hp_actions) / sizeof(hp_actions[0]);
+          i++ )
+        if ( !strcmp(argv[3], hp_actions[i]) )
+            a->hotplug = i;
+    if ( a->hotplug < 0 )
+        return bad_usage("'%s' needs port, add, button, remove or surprise",
+                         a->cmd);
+    a->assign = true;
+    if ( argc < 5 || !sbdf(argv[4], &a->guest_sbdf) )
+        return bad_usage("'%s' needs a Root Port, [SSSS:]00:DD.F", a->cmd);
+    if ( a->hotplug == XEN_DMOP_ECAM_HOTPLUG_PORT )
+    {
+        if ( argc < 6 || !number(argv[5], 255, &v) || !v )
+            return bad_usage("'%s port' needs a secondary bus (1-255)",
+                             a->cmd);
+        a->secondary = v;
+        return parse_opts(argc, argv, 6, a);
+    }
+    if ( a->hotplug == XEN_DMOP_ECAM_HOTPLUG_ADD )
+    {
+        if ( argc < 6 || !sbdf(argv[5], &a->host_sbdf) )
+            return bad_usage("'%s add' needs a host function, "
+                             "[SSSS:]BB:DD.F", a->cmd);
+        return parse_opts(argc, argv, 6, a);
+    }
+
+    return parse_opts(argc, argv, 5, a);
+}
+
 static int parse(int argc, char **argv, struct args *a)
 {
     static const char *const cmds[] = {
-        "get", "set", "move", "remove", "assign", "deassign",
+        "get", "set", "move", "remove", "assign", "deassign", "hotplug",
     };
     unsigned long long v;
     bool known = false;
@@ -310,6 +373,9 @@ static int parse(int argc, char **argv, struct args *a)
         return bad_usage("'%s' needs a domain id", a->cmd);
     a->domid = v;
     a->end_bus = 255;
+    a->hotplug = -1;
+    if ( !strcmp(a->cmd, "hotplug") )
+        return parse_hotplug(argc, argv, a);
     a->assign = !strcmp(a->cmd, "assign") || !strcmp(a->cmd, "deassign");
     if ( !strcmp(a->cmd, "set") || !strcmp(a->cmd, "move") )
     {
@@ -405,6 +471,31 @@ static void put_sbdf(char *buf, size_t len, uint32_t s)
              (s >> 3) & 0x1f, s & 7);
 }
 
+static int hotplug(const struct conn *c, const struct args *a)
+{
+    struct xen_dm_op_ecam_hotplug op = {
+        .op = a->hotplug, .port_sbdf = a->guest_sbdf,
+        .host_sbdf = a->host_sbdf, .flags = a->assign_flags | a->flags,
+        .secondary = a->secondary,
+        .pad = { a->rsvd, a->rsvd >> 8, a->rsvd >> 16 },
+    };
+    char port[16];
+    int rc;
+
+    put_sbdf(port, sizeof(port), a->guest_sbdf);
+    if ( a->iommu && iommu_give(a->domid, a->host_sbdf) )
+        return 1;
+    if ( !xecamdm_op(c->dm, a->domid, XEN_DMOP_ecam_hotplug, &op,
+                     sizeof(op)) )
+        return 0;
+    rc = errno;
+    fprintf(stderr, "xen-ecam: hotplug %s d%lu %s: -%s (%s)\n",
+            hp_actions[a->hotplug], a->domid, port, errno_name(rc),
+            strerror(rc));
+
+    return 1;
+}
+
 static int assignment(const struct conn *c, const struct args *a)
 {
     char host[16], guest[16];
@@ -455,6 +546,8 @@ static int run(const struct conn *c, const struct args *a)
     }, old;
     int e;
 
+    if ( a->hotplug >= 0 )
+        return hotplug(c, a);
     if ( a->assign )
         return assignment(c, a);
     if ( !strcmp(a->cmd, "get") )

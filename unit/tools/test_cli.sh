@@ -126,12 +126,28 @@ refused "unknown option '--root-port'" "" \
 refused "unknown option '--hidden'" "" "$xen_ecam" deassign 1 00:03.0 --hidden
 refused "unknown option '--flags'" "" "$xen_ecam" deassign 1 00:03.0 --flags 1
 refused "unknown option '-s'" "" "$xen_ecam" assign 1 05:00.0 00:03.0 -s 0
+# hotplug: an action, a port, and what the action needs.
+hp="'hotplug' needs port, add, button, remove or surprise"
+refused "$hp" "" "$xen_ecam" hotplug 1
+refused "$hp" "" "$xen_ecam" hotplug 1 plug 00:1c.0
+refused "'hotplug' needs a Root Port, [SSSS:]00:DD.F" "" \
+        "$xen_ecam" hotplug 1 button
+refused "'hotplug port' needs a secondary bus (1-255)" "" \
+        "$xen_ecam" hotplug 1 port 00:1c.0 0
+refused "'hotplug add' needs a host function, $bdf" "" \
+        "$xen_ecam" hotplug 1 add 00:1c.0
+refused "unknown option '--permissive'" "" \
+        "$xen_ecam" hotplug 1 remove 00:1c.0 --permissive
+refused "unknown option '--root-port'" "" \
+        "$xen_ecam" hotplug 1 add 00:1c.0 05:00.0 --root-port 1c.0
 # Not on Xen: the hypercall interface cannot be opened, status 1, by the
 # HVMOPs (libxencall) or the DMOPs (libxecamdm) alike.
 if [ ! -e /dev/xen/privcmd ]; then
     for c in "get 1" "get 1 --dmop" "remove 1 -s 2 --dmop" \
              "assign 1 0000:05:00.0 01:00.0 --permissive --hidden --no-rciep \
-              --irq-control --root-port 1c.0" "deassign 1 1:0.7"; do
+              --irq-control --root-port 1c.0" "deassign 1 1:0.7" \
+             "hotplug 1 port 00:1c.0 2" "hotplug 1 add 0:1c.0 5:0.0 --iommu" \
+             "hotplug 1 surprise 00:1c.0"; do
         # shellcheck disable=SC2086
         "$xen_ecam" $c > "$tmp/o" 2> "$tmp/e"
         rc=$?
