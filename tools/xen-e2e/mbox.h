@@ -18,6 +18,9 @@
 #define MBOX_STEP_MOVE  1               /* dom0 moves the window */
 #define MBOX_STEP_SAVE  2               /* dom0 saves and restores the guest */
 #define MBOX_STEP_PT    3               /* dom0 passes the devices through */
+#define MBOX_STEP_HP_ADD    4           /* dom0 hot-adds behind the port */
+#define MBOX_STEP_HP_BUTTON 5           /* dom0 presses its button */
+#define MBOX_STEP_HP_REMOVE 6           /* dom0 releases the function */
 
 /*
  * Passthrough (arg[2] != 0 at init): where dom0 puts the functions it
@@ -27,6 +30,9 @@
 #define PT_PORT_BDF     0x0030          /* 00:06.0: an emulated Root Port */
 #define PT_NIC_BUS      2               /* its secondary bus */
 #define PT_NIC_BDF      0x0200          /* 02:00.0: QEMU's e1000e */
+#define PT_HP_PORT_BDF  0x0038          /* 00:07.0: an empty Root Port */
+#define PT_HP_BUS       3               /* its secondary bus */
+#define PT_HP_BDF       0x0300          /* 03:00.0: a second edu, hot-added */
 
 struct mbox {
     volatile uint32_t magic;            /* guest: MBOX_MAGIC once set up */

@@ -66,12 +66,14 @@ overlay() {
     cat "$dom0/base.cpio.gz" "$out/overlay.cpio.gz" > "$out/initrd.cpio.gz"
 }
 
-# Devices to pass through, behind QEMU's AMD IOMMU: edu at 00:03.0 and an
-# e1000e behind a Root Port (01:00.0), as dom0's init expects them.  The
+# Devices to pass through, behind QEMU's AMD IOMMU: edu at 00:03.0, an
+# e1000e behind a Root Port (01:00.0), and a second edu at 00:05.0 to
+# hot-plug, as dom0's init expects them.  The
 # negative control gets them too: the guests' configurations ask for the
 # IOMMU (passthrough = "sync_pt"), which libxl refuses without one.
 PT_DEVICES="-device amd-iommu -device edu,addr=3 \
-    -device pcie-root-port,id=rp1,chassis=1,addr=4 -device e1000e,bus=rp1"
+    -device pcie-root-port,id=rp1,chassis=1,addr=4 -device e1000e,bus=rp1 \
+    -device edu,addr=5"
 
 # boot XEN_GZ MODE CONSOLE_LOG [QEMU ARGS]: one run of QEMU, 400 s at most.
 boot() {
@@ -117,7 +119,8 @@ for kind in ${only:-pvh hvm}; do
     # The interrupt self-test and passthrough must run, not just pass when
     # they run.
     for c in irq-selftest pt-enumerate pt-bar-map pt-dma pt-bar-unmap \
-             pt-intx pt-msi pt-msix pt-msix-mask pt-destroy; do
+             pt-intx pt-msi pt-msix pt-msix-mask pt-hotplug \
+             pt-hotplug-dom0 pt-destroy; do
         grep -aq "e2e[-a-z]*: $kind\.$c \(ok\|FAIL\)" "$out/console-on.txt" ||
             check "$kind.$c" FAIL "never ran"
     done

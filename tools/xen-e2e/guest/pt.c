@@ -242,6 +242,7 @@ void check_passthrough(struct run *r)
     check_dma(r);
     check_bar_unmap(r);
     check_pt_irq(r);
+    check_pt_hotplug(r);
     /* Leave with BAR0 mapped and bus mastering on: dom0's pt-destroy. */
     ecam_write(r, PT_EDU_BDF, 0x04, 2, CMD_MEM | CMD_MASTER);
 }

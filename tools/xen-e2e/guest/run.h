@@ -48,4 +48,7 @@ void bdf_name(char *buf, size_t len, unsigned int bdf);
 /* pt_irq.c: their interrupts (after pt.c's checks, which map edu's BAR). */
 void check_pt_irq(struct run *r);
 
+/* pt_hotplug.c: a function hot-added behind a Root Port, and removed. */
+void check_pt_hotplug(struct run *r);
+
 #endif /* XEN_E2E_RUN_H */
