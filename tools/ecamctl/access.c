@@ -174,22 +174,66 @@ static void print_ioreqs(struct session *s)
     }
 }
 
-/* What the module asked the host to do (bind MSI, power, reset...). */
-static void print_events(const struct session *s, unsigned int from)
+/*
+ * A Root Port's slot event reached the guest: the port's own MSI (the
+ * userspace port records it as a delivered interrupt of no host function).
+ */
+static bool port_msi(const struct xecam_user_event *e)
+{
+    return e->kind == XECAM_EV_IRQ && e->count == ~0U;
+}
+
+static void print_event(const struct xecam_user_event *e)
 {
     static const char *const kinds[] = {
-        "msi-bind", "msi-unbind", "msix-control", "power-state", "reset",
+        [XECAM_EV_MSI_BIND] = "msi-bind",
+        [XECAM_EV_MSI_UNBIND] = "msi-unbind",
+        [XECAM_EV_MSIX] = "msix-control",
+        [XECAM_EV_POWER] = "power-state",
+        [XECAM_EV_RESET] = "reset",
+        [XECAM_EV_MSIX_BIND] = "msix-bind",
+        [XECAM_EV_MSIX_UNBIND] = "msix-unbind",
+        [XECAM_EV_IRQ_MASK] = "irq-mask",
+        [XECAM_EV_IRQ] = "irq",
+        [XECAM_EV_BAR_WRITE] = "bar-write",
     };
+    uint32_t f = e->sbdf;
+
+    if ( port_msi(e) )
+    {
+        printf("      port msi addr %#llx data %#x\n",
+               (unsigned long long)e->addr, e->data);
+        return;
+    }
+    printf("      host %s %04x:%02x:%02x.%u addr %#llx data %#x count %u%s%s\n",
+           e->kind < XECAM_ARRAY_SIZE(kinds) && kinds[e->kind]
+           ? kinds[e->kind] : "?", XECAM_SBDF_SEG(f), XECAM_SBDF_BUS(f),
+           XECAM_SBDF_DEV(f), XECAM_SBDF_FN(f), (unsigned long long)e->addr,
+           e->data, e->count, e->enable ? " enable" : "",
+           e->maskall ? " maskall" : "");
+}
+
+void report_events(const struct session *s)
+{
     struct xecam_user_event ev[16];
     unsigned int i, n = xecam_user_events(ev, 16);
+    const char *sep = "";
 
-    for ( i = from; i < n && !s->json; i++ )
-        printf("      host %s %04x:%02x:%02x.%u addr %#llx data %#x "
-               "count %u%s%s\n", kinds[ev[i].kind],
-               XECAM_SBDF_SEG(ev[i].sbdf), XECAM_SBDF_BUS(ev[i].sbdf),
-               XECAM_SBDF_DEV(ev[i].sbdf), XECAM_SBDF_FN(ev[i].sbdf),
-               (unsigned long long)ev[i].addr, ev[i].data, ev[i].count,
-               ev[i].enable ? " enable" : "", ev[i].maskall ? " maskall" : "");
+    if ( s->json )
+        printf(",\"msis\":[");
+    for ( i = 0; i < n; i++ )
+    {
+        if ( !s->json )
+            print_event(&ev[i]);
+        else if ( port_msi(&ev[i]) )
+        {
+            printf("%s{\"addr\":\"%#llx\",\"data\":\"%#x\"}", sep,
+                   (unsigned long long)ev[i].addr, ev[i].data);
+            sep = ",";
+        }
+    }
+    if ( s->json )
+        printf("]");
     xecam_user_events_clear();
 }
 
@@ -207,7 +251,9 @@ static void report(struct session *s, const struct access *a, bool taken,
                a->addr, a->size, a->val, taken ? "true" : "false", route,
                host_writes);
         print_ioreqs(s);
-        printf("]}\n");
+        printf("]");
+        report_events(s);
+        printf("}\n");
         return;
     }
     printf("L%-4u %-5s %-4s 0x%-12" PRIx64 " /%u  %s 0x%0*" PRIx64 "  %s",
@@ -218,7 +264,7 @@ static void report(struct session *s, const struct access *a, bool taken,
         printf("  host-writes %lu", host_writes);
     printf("\n");
     print_ioreqs(s);
-    print_events(s, 0);
+    report_events(s);
 }
 
 static int do_access(struct session *s, bool write)

@@ -7,7 +7,9 @@
  * free slot on bus 0 from 1 on, as QEMU places them (0 is the host bridge,
  * 0x1f the ICH9 functions).  All functions of a device ("BB:DD.*") share
  * one slot and keep their numbers.  rootport=1 puts the device on a new bus
- * behind an emulated Root Port in that slot instead.
+ * behind an emulated Root Port in that slot instead.  ecam_root_ports lists
+ * slots for empty Root Ports, whose slots take functions hot-added later
+ * (docs/hotplug.md); their secondary buses follow those of the devices.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -101,8 +103,8 @@ static int dm_claims(struct session *s, const struct xl_config *cfg,
     for ( i = 0; i < set->val.nr; i++ )
     {
         v = &set->val.items[i];
-        if ( v->kind != XL_STRING || xecam_user_parse_bdf(v->str, &sbdf, &end) ||
-             *end )
+        if ( v->kind != XL_STRING ||
+             xecam_user_parse_bdf(v->str, &sbdf, &end) || *end )
             return cfg_error(cfg, v->line, v->col, "expected a BDF string");
         if ( xecam_ioreq_map_range(s->d, 1, sbdf, sbdf) )
             return cfg_error(cfg, v->line, v->col, "function claimed twice");
@@ -161,12 +163,13 @@ static int place(struct session *s, const struct xl_config *cfg,
                              "no such host device (see --host)");
 }
 
+/* The Root Ports' secondary buses, from 1 on, in the order made. */
 static int devices(struct session *s, const struct xl_config *cfg,
-                   bool *used)
+                   bool *used, unsigned int *bus)
 {
     const struct xl_setting *set = xl_get(cfg, "pci");
     struct pci_spec specs[MAX_SPECS];
-    unsigned int i, n, pass, bus = 1;
+    unsigned int i, n, pass;
     int slot;
 
     if ( !set )
@@ -197,14 +200,59 @@ static int devices(struct session *s, const struct xl_config *cfg,
                                  "no free slot on bus 0");
             used[slot] = true;
             if ( specs[i].rootport &&
-                 xecam_add_root_port(s->d, XECAM_SBDF(0, 0, slot, 0), bus) )
+                 xecam_add_root_port(s->d, XECAM_SBDF(0, 0, slot, 0), *bus) )
                 return cfg_error(cfg, specs[i].line, specs[i].col,
                                  "the root port cannot be created");
-            if ( place(s, cfg, &specs[i], specs[i].rootport ? bus : 0,
+            if ( place(s, cfg, &specs[i], specs[i].rootport ? *bus : 0,
                        specs[i].rootport ? 0 : slot) )
                 return -1;
-            bus += specs[i].rootport;
+            *bus += specs[i].rootport;
         }
+
+    return 0;
+}
+
+/* ecam_root_ports = [ SLOT, ... ]: their slots, before any device's. */
+static int port_slots(const struct xl_config *cfg, bool *used)
+{
+    const struct xl_setting *set = xl_get(cfg, "ecam_root_ports");
+    const struct xl_value *v;
+    unsigned int i;
+
+    if ( !set )
+        return 0;
+    if ( set->val.kind != XL_LIST )
+        return cfg_error(cfg, set->val.line, set->val.col,
+                         "expected a list of slots");
+    for ( i = 0; i < set->val.nr; i++ )
+    {
+        v = &set->val.items[i];
+        if ( v->kind != XL_NUMBER || v->num < 1 || v->num > 0x1e )
+            return cfg_error(cfg, v->line, v->col, "expected a slot 1-0x1e");
+        if ( used[v->num] )
+            return cfg_error(cfg, v->line, v->col, "this slot is taken");
+        used[v->num] = true;
+    }
+
+    return 0;
+}
+
+/* The empty Root Ports, on the buses after the devices' ports. */
+static int empty_ports(struct session *s, const struct xl_config *cfg,
+                       unsigned int bus)
+{
+    const struct xl_setting *set = xl_get(cfg, "ecam_root_ports");
+    const struct xl_value *v;
+    unsigned int i;
+
+    for ( i = 0; set && i < set->val.nr; i++, bus++ )
+    {
+        v = &set->val.items[i];
+        if ( bus > 255 ||
+             xecam_add_root_port(s->d, XECAM_SBDF(0, 0, v->num, 0), bus) )
+            return cfg_error(cfg, v->line, v->col,
+                             "the root port cannot be created");
+    }
 
     return 0;
 }
@@ -214,6 +262,7 @@ int guest_from_config(struct session *s, const char *path)
     struct xl_config cfg;
     unsigned long long perm;
     bool used[32] = { [0] = true, [0x1f] = true };
+    unsigned int bus = 1;
     char *text = NULL;
     size_t len = 0;
     FILE *f = input_open(path);
@@ -239,7 +288,8 @@ int guest_from_config(struct session *s, const char *path)
     }
     if ( !rc )
         rc = window(s, &cfg) ?: dm_claims(s, &cfg, used) ?:
-             devices(s, &cfg, used);
+             port_slots(&cfg, used) ?: devices(s, &cfg, used, &bus) ?:
+             empty_ports(s, &cfg, bus);
     xl_free(&cfg);
 
     return rc ? -1 : 0;

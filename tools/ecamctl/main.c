@@ -68,7 +68,10 @@ static const struct cli_cmd cmds[] = {
         "of the xl config CFG.  Each access prints the value read, where it\n"
         "went, the ioreqs sent and the writes that reached a host device.\n"
         "A TRACE alone sets up its own guest (host, window, vpci lines; see\n"
-        "examples/q35-basic).  TRACE '-' is standard input.\n"
+        "examples/q35-basic).  TRACE '-' is standard input.  'hotplug add\n"
+        "PORT HOST', 'hotplug button PORT' and 'hotplug remove PORT\n"
+        "[surprise]' act on a Root Port's slot (examples/q35-hotplug), each\n"
+        "printing 0 or the -errno name, and the port's MSIs it caused.\n"
         "\n"
         HOST_HELP
         "                     (with a CFG only)\n"

@@ -13,7 +13,11 @@
  *   rootport PORT SECONDARY            emulated PCIe Root Port on bus 0
  *   server ID                          ioreq server with ecamctl's DM
  *   claim ID SBDF[-SBDF]               the server claims those functions
- *   emulate ID GUEST HOST              its DM answers for GUEST from HOST's dump
+ *   emulate ID GUEST HOST              its DM answers for GUEST from HOST's
+ *                                      dump
+ *   hotplug add PORT HOST [permissive] [hidden] [norciep]
+ *   hotplug button PORT | remove PORT [surprise]
+ *                                      the toolstack's side of PORT's slot
  *   read  ecam GPA SIZE | pio PORT SIZE | cfg SBDF REG SIZE
  *   write ecam GPA SIZE VAL | pio PORT SIZE VAL | cfg SBDF REG SIZE VAL
  *
@@ -58,9 +62,7 @@ int bdf_arg(struct session *s, unsigned int t, uint32_t *sbdf)
     return 0;
 }
 
-/* A loaded host function; its config space into cfg if asked. */
-static int host_arg(struct session *s, unsigned int t, uint32_t *sbdf,
-                    uint8_t *cfg)
+int host_arg(struct session *s, unsigned int t, uint32_t *sbdf, uint8_t *cfg)
 {
     uint8_t dummy[4];
 
@@ -181,22 +183,31 @@ static const struct {
     { "norciep",    XECAM_ASSIGN_NO_RCIEP },
 };
 
-static int do_vpci(struct session *s)
+int assign_opts(struct session *s, unsigned int t, unsigned int *flags)
 {
-    unsigned int t, o, flags = 0;
-    uint32_t guest, host;
+    unsigned int o;
 
-    if ( bdf_arg(s, 1, &guest) || host_arg(s, 2, &host, NULL) )
-        return -1;
-    for ( t = 3; t < s->nr_tok; t++ )
+    for ( *flags = 0; t < s->nr_tok; t++ )
     {
         for ( o = 0; o < XECAM_ARRAY_SIZE(vpci_opts); o++ )
             if ( !strcmp(s->tok[t], vpci_opts[o].name) )
                 break;
         if ( o == XECAM_ARRAY_SIZE(vpci_opts) )
             return bad(s, t, "unknown option (permissive, hidden, norciep)");
-        flags |= vpci_opts[o].flag;
+        *flags |= vpci_opts[o].flag;
     }
+
+    return 0;
+}
+
+static int do_vpci(struct session *s)
+{
+    unsigned int flags;
+    uint32_t guest, host;
+
+    if ( bdf_arg(s, 1, &guest) || host_arg(s, 2, &host, NULL) ||
+         assign_opts(s, 3, &flags) )
+        return -1;
     say(s, "vpci", xecam_assign_device(s->d, guest, host, flags));
 
     return 0;
@@ -282,6 +293,7 @@ static const struct directive directives[] = {
     { "server",  1, 1, do_server },
     { "claim",   2, 2, do_claim },
     { "emulate", 3, 3, do_emulate },
+    { "hotplug", 2, 6, do_hotplug },
     { "read",    2, 4, do_read },
     { "write",   3, 5, do_write },
 };

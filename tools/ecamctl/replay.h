@@ -68,6 +68,10 @@ struct directive {
 int bad(struct session *s, unsigned int t, const char *what);
 int num_arg(struct session *s, unsigned int t, uint64_t *v);
 int bdf_arg(struct session *s, unsigned int t, uint32_t *sbdf);
+/* A loaded host function; its config space into cfg (4 KiB) if asked. */
+int host_arg(struct session *s, unsigned int t, uint32_t *sbdf, uint8_t *cfg);
+/* Assignment options (permissive, hidden, norciep) from token t on. */
+int assign_opts(struct session *s, unsigned int t, unsigned int *flags);
 /* Print the outcome of a set-up directive. */
 void say(struct session *s, const char *what, long rc);
 
@@ -92,5 +96,14 @@ bool module_perform(struct xecam_domain *d, bool pio, bool write,
                     uint64_t addr, unsigned int size, uint64_t *val);
 int do_read(struct session *s);
 int do_write(struct session *s);
+/*
+ * What the module asked of the host since the last call, and the MSIs the
+ * guest got from a Root Port's slot: lines (text), or a ,"msis":[...]
+ * member (JSON, inside the caller's object).
+ */
+void report_events(const struct session *s);
+
+/* hotplug.c: hotplug add|button|remove, through a Root Port's slot. */
+int do_hotplug(struct session *s);
 
 #endif /* ECAMCTL_REPLAY_H */

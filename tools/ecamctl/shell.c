@@ -19,6 +19,8 @@ static const char help[] =
     "  vpci GUEST HOST [permissive] [hidden] [norciep]\n"
     "  rootport PORT SECONDARY, server ID, claim ID SBDF[-SBDF],\n"
     "  emulate ID GUEST HOST, window SEG FIRST-LAST BASE\n"
+    "  hotplug add PORT HOST [permissive] [hidden] [norciep]\n"
+    "  hotplug button PORT, hotplug remove PORT [surprise]\n"
     "  help, quit (or end of input)\n";
 
 static char *next_line(bool tty)

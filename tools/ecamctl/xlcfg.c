@@ -8,7 +8,8 @@
  *
  * Keys used: pci (xl-pci-configuration strings), pci_permissive,
  * ecam_base, ecam_segment, ecam_buses ("first-last"), device_model_pci (the
- * guest functions an emulated device model claims).  Any other key is xl's
+ * guest functions an emulated device model claims), ecam_root_ports (slots
+ * of empty Root Ports, for hot-plug).  Any other key is xl's
  * business and is skipped, but its value must still parse.  Errors are
  * "file:line:column: reason".
  */

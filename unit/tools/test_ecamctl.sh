@@ -97,6 +97,73 @@ if "$ecamctl" replay "$tmp/rp.trace" > "$tmp/o" 2>&1 &&
    grep -q '= *0x06040000' "$tmp/o"; then ok
 else bad "root port trace: $(cat "$tmp/o")"; fi
 
+# Hot-plug directives: malformed ones are errors at their place; what the
+# module refuses is an outcome (below).
+expect_error 'hotplug'                            "$tmp/t.trace:1:1: wrong number"
+expect_error 'hotplug frob 00:1c.0'               "$tmp/t.trace:1:9: expected add, button or remove"
+expect_error 'hotplug add 00:1c.0'                "$tmp/t.trace:1:1: wrong number"
+expect_error 'hotplug add 00:1c.9 03:00.0'        "$tmp/t.trace:1:13: expected a PCI address"
+expect_error 'hotplug add 00:1c.0 09:00.0'        "$tmp/t.trace:1:21: no such host device"
+expect_error "host $PWD/unit/data/pcie-4k.lspci"$'\nhotplug add 00:1c.0 03:00.0 hidden turbo' \
+             "$tmp/t.trace:2:36: unknown option"
+expect_error 'hotplug remove 00:1c.0 now'         "$tmp/t.trace:1:24: unknown option (surprise)"
+expect_error 'hotplug remove 00:1c.0 surprise x'  "$tmp/t.trace:1:33: wrong number"
+expect_error 'hotplug button 00:1c.0 x'           "$tmp/t.trace:1:24: wrong number"
+
+# The PCI Express hot-plug model from the toolstack's side, against expected
+# outputs compared exactly: the example (empty ports from an xl config, a
+# pciehp-like add, power-on, button, power-off and removal, each port MSI
+# said where it was sent), and the hostile traces of unit/tools/hotplug:
+# refusals (-EBUSY, -EAGAIN, -ENOENT, -ENODEV), read-only and RW1C bits,
+# edge against level, a surprise removal of a function in use.
+e=examples/q35-hotplug
+if "$ecamctl" replay --host $e/hosts.lspci $e/hotplug.cfg $e/hotplug.trace \
+       2>/dev/null | diff -u $e/hotplug.replay.expected - > "$tmp/d1" &&
+   "$ecamctl" view --host $e/hosts.lspci $e/hotplug.cfg 2>/dev/null |
+       diff -u $e/hotplug.view.expected - > "$tmp/d2"; then ok
+else bad "q35-hotplug golden outputs differ: $(head -20 "$tmp/d1" "$tmp/d2")"; fi
+for t in refusals registers edge surprise; do
+    h=unit/tools/hotplug/$t
+    if "$ecamctl" replay $h.trace 2>/dev/null | diff -u $h.expected - > "$tmp/d"
+    then ok
+    else bad "hotplug $t: $(head -30 "$tmp/d")"; fi
+done
+# The same, said as facts rather than bytes: the outcomes in order, and
+# which lines sent the port's MSI (level, not edge, would send more).
+outcomes() { awk '/^L[0-9]+ +hotplug/ { printf "%s ", $NF }' "$1"; }
+msi_lines() {
+    awk '/^L/ { l = $1 }
+         /port msi addr 0xfee01000 data 0x4044/ { printf "%s ", l }' "$1"
+}
+"$ecamctl" replay unit/tools/hotplug/refusals.trace > "$tmp/o" 2>&1
+want="-ENOENT -ENOENT -ENOENT -ENODEV -ENODEV 0 -EBUSY -EBUSY -EBUSY -EBUSY"
+want="$want 0 -EAGAIN 0 -EAGAIN 0 "
+[ "$(outcomes "$tmp/o")" = "$want" ] &&
+    ok || bad "hotplug refusals: $(outcomes "$tmp/o")"
+"$ecamctl" replay unit/tools/hotplug/edge.trace > "$tmp/o" 2>&1
+[ "$(msi_lines "$tmp/o")" = "L17 L28 L33 L36 L46 L53 " ] &&
+    ok || bad "hotplug edges: MSIs after $(msi_lines "$tmp/o")"
+"$ecamctl" replay --host $e/hosts.lspci $e/hotplug.cfg $e/hotplug.trace \
+    > "$tmp/o" 2>&1
+[ "$(msi_lines "$tmp/o")" = "L31 L41 L53 L56 L64 " ] &&
+    grep -q '^L42 .*=  0x0150  vpci' "$tmp/o" &&
+    grep -q '^L43 .*=  0x2011  vpci' "$tmp/o" &&
+    grep -q '^L44 .*=  0x4b4babcd  vpci' "$tmp/o" &&
+    grep -q '^L65 .*=  0x0008  vpci' "$tmp/o" &&
+    ok || bad "hotplug example: MSIs after $(msi_lines "$tmp/o")"
+# JSON: each directive's rc and error name, the MSIs in a "msis" member.
+"$ecamctl" replay --json --host $e/hosts.lspci $e/hotplug.cfg \
+    $e/hotplug.trace > "$tmp/j" 2>&1
+msi='"msis":[{"addr":"0xfee01000","data":"0x4044"}]'
+[ "$(grep -cF "$msi" "$tmp/j")" = 5 ] &&
+    grep -qF '{"line":31,"setup":"hotplug add 00:1c.0 03:00.0","rc":0,' \
+        "$tmp/j" &&
+    ok || bad "hotplug --json: $(grep hotplug "$tmp/j")"
+"$ecamctl" replay --json unit/tools/hotplug/refusals.trace > "$tmp/j" 2>&1
+grep -qF '"setup":"hotplug add 00:1c.0 04:00.0","rc":-16,"error":"EBUSY","msis":[]}' \
+    "$tmp/j" &&
+    ok || bad "hotplug --json refusal: $(grep hotplug "$tmp/j" | head -8)"
+
 # Nothing after a malformed line runs.
 printf 'bogus\nwindow 0 0-0 0xe0000000\n' > "$tmp/t.trace"
 "$ecamctl" replay "$tmp/t.trace" > "$tmp/o" 2> /dev/null
@@ -131,6 +198,14 @@ cfg_error "memory 2048"                           "1:8: expected '='"
 cfg_error "name = 'unterminated"                  "1:8: unterminated string"
 cfg_error "pci = [ 'bdf=00:03.0x' ]"              "1:21: junk after the BDF"
 cfg_error "x = $(printf '[%.0s' $(seq 20))"        "1:21: lists nested too deeply"
+cfg_error "ecam_root_ports = 5"                   "1:19: expected a list of slots"
+cfg_error "ecam_root_ports = [ 0x1f ]"            "1:21: expected a slot 1-0x1e"
+cfg_error "ecam_root_ports = [ 'x' ]"             "1:22: expected a slot 1-0x1e"
+cfg_error "ecam_root_ports = [ 4, 4 ]"            "1:24: this slot is taken"
+cfg_error $'ecam_root_ports = [ 4 ]\npci = [ \'00:03.0,vslot=4\' ]' \
+                                                  "2:10: this slot is taken"
+cfg_error $'device_model_pci = [ \'00:04.0\' ]\necam_root_ports = [ 4 ]' \
+                                                  "2:21: this slot is taken"
 printf "pci = [ '00:03.0,seize=1' ]\n" > "$tmp/n.cfg"
 if "$ecamctl" view --host "$hosts" "$tmp/n.cfg" > /dev/null 2> "$tmp/e" &&
    grep -qF "n.cfg:1:18: note: seize is not applicable" "$tmp/e"; then ok
@@ -198,6 +273,29 @@ if [ $rc = 2 ] && [ "$(grep -c ' vpci' "$tmp/o")" = 2 ] &&
    grep -q '= *0x10411af4' "$tmp/o" && grep -q '= *0x1af4' "$tmp/o" &&
    grep -qF 'shell:2:1: unknown directive' "$tmp/e"; then ok
 else bad "shell: rc=$rc $(cat "$tmp/o" "$tmp/e")"; fi
+
+# shell: hot-plug at run time; empty ports take the buses after those of
+# the devices behind Root Ports.  The removal's Presence Detect Changed
+# joins the add's, unacknowledged: one MSI for both.
+printf "pci = [ '00:03.0,rootport=1' ]\necam_root_ports = [ 0x1c ]\n" \
+    > "$tmp/hp.cfg"
+printf '%s\n' "host $PWD/examples/q35-hotplug/nvme.lspci" \
+    'read cfg 00:1c.0 0x18 4' 'write cfg 00:1c.0 0x84 4 0xfee01000' \
+    'write cfg 00:1c.0 0x82 2 1' 'write cfg 00:1c.0 0x58 2 0x17e9' \
+    'write cfg 00:1c.0 0x5a 2 0x10' 'hotplug add 00:1c.0 03:00.0' \
+    'hotplug add 00:1c.0 03:00.0' 'hotplug bogus 00:1c.0' \
+    'hotplug remove 00:1c.0' \
+    'read cfg 00:1c.0 0x5a 2' |
+    "$ecamctl" shell --host "$hosts" "$tmp/hp.cfg" > "$tmp/o" 2> "$tmp/e"
+rc=$?
+if [ $rc = 2 ] && grep -q '^L2 .*= *0x00020200' "$tmp/o" &&
+   grep -q '^L7 .*hotplug add 00:1c.0 03:00.0 *0$' "$tmp/o" &&
+   grep -q '^L8 .*hotplug add 00:1c.0 03:00.0 *-EBUSY$' "$tmp/o" &&
+   grep -q '^L10 .*hotplug remove 00:1c.0 *0$' "$tmp/o" &&
+   grep -q '^L11 .*= *0x0008' "$tmp/o" &&
+   [ "$(grep -c 'port msi addr 0xfee01000 data 0' "$tmp/o")" = 1 ] &&
+   grep -qF 'shell:9:9: expected add, button or remove' "$tmp/e"; then ok
+else bad "shell hotplug: rc=$rc $(cat "$tmp/o" "$tmp/e")"; fi
 
 # 5. docs/permissive.md holds exactly what 'ecamctl rules' prints.
 sed -n '/<!-- rules:begin -->/,/<!-- rules:end -->/p' docs/permissive.md |
