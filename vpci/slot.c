@@ -73,6 +73,16 @@ static bool irq_condition(struct xecam_vpci *port)
 }
 
 /*
+ * Only a message to the local APICs with a vector is sent: anything else
+ * (an address never programmed, vectors 0-15) means nothing to a CPU, and
+ * Xen reads vector 0 as a pirq.
+ */
+static bool msg_ok(uint64_t addr, uint32_t data)
+{
+    return (addr & ~0xfffffULL) == 0xfee00000ULL && (data & 0xff) >= 0x10;
+}
+
+/*
  * Under the port's lock: fire the port's MSI on a false-to-true edge of
  * the condition, if the guest enabled it (its delivery is host work).
  */
@@ -88,7 +98,7 @@ static void irq_update(struct xecam_vpci *port)
     };
 
     if ( now && !port->slot_irq && (c & 1) &&
-         !xecam_vpci_hostop_queue(port, &op) )
+         (!msg_ok(op.addr, op.data) || !xecam_vpci_hostop_queue(port, &op)) )
         xecam_count(port->irq_errors);
     port->slot_irq = now;
 }

@@ -176,6 +176,18 @@ static void test_command_completed(void **state)
     assert_int_equal(irqs(), 1);
 }
 
+/* A message that is no interrupt (never programmed) is not sent. */
+static void test_no_address(void **state)
+{
+    struct xecam_vpci *port = xecam_route_vpci(d, PORT);
+    unsigned long errors = xecam_vpci_irq_errors(port);
+
+    wr(PORT, MSI + 2, 2, 1);
+    wr(PORT, SLTCTL, 2, HPIE | CCIE | IND_OFF | PCC);
+    assert_int_equal(xecam_user_events_count(XECAM_EV_IRQ), 0);
+    assert_int_equal(xecam_vpci_irq_errors(port), errors + 1);
+}
+
 /* Orderly removal: the button, the guest powers off, then release. */
 static void test_orderly_removal(void **state)
 {
@@ -323,6 +335,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         T(test_add_and_power_on),
         T(test_command_completed),
+        T(test_no_address),
         T(test_orderly_removal),
         T(test_surprise_removal),
         T(test_refusals),

@@ -281,7 +281,7 @@ printf "pci = [ '00:03.0,rootport=1' ]\necam_root_ports = [ 0x1c ]\n" \
     > "$tmp/hp.cfg"
 printf '%s\n' "host $PWD/examples/q35-hotplug/nvme.lspci" \
     'read cfg 00:1c.0 0x18 4' 'write cfg 00:1c.0 0x84 4 0xfee01000' \
-    'write cfg 00:1c.0 0x82 2 1' 'write cfg 00:1c.0 0x58 2 0x17e9' \
+    'write cfg 00:1c.0 0x8c 2 0x41' 'write cfg 00:1c.0 0x82 2 1' 'write cfg 00:1c.0 0x58 2 0x17e9' \
     'write cfg 00:1c.0 0x5a 2 0x10' 'hotplug add 00:1c.0 03:00.0' \
     'hotplug add 00:1c.0 03:00.0' 'hotplug bogus 00:1c.0' \
     'hotplug remove 00:1c.0' \
@@ -289,12 +289,12 @@ printf '%s\n' "host $PWD/examples/q35-hotplug/nvme.lspci" \
     "$ecamctl" shell --host "$hosts" "$tmp/hp.cfg" > "$tmp/o" 2> "$tmp/e"
 rc=$?
 if [ $rc = 2 ] && grep -q '^L2 .*= *0x00020200' "$tmp/o" &&
-   grep -q '^L7 .*hotplug add 00:1c.0 03:00.0 *0$' "$tmp/o" &&
-   grep -q '^L8 .*hotplug add 00:1c.0 03:00.0 *-EBUSY$' "$tmp/o" &&
-   grep -q '^L10 .*hotplug remove 00:1c.0 *0$' "$tmp/o" &&
-   grep -q '^L11 .*= *0x0008' "$tmp/o" &&
-   [ "$(grep -c 'port msi addr 0xfee01000 data 0' "$tmp/o")" = 1 ] &&
-   grep -qF 'shell:9:9: expected add, button or remove' "$tmp/e"; then ok
+   grep -q '^L8 .*hotplug add 00:1c.0 03:00.0 *0$' "$tmp/o" &&
+   grep -q '^L9 .*hotplug add 00:1c.0 03:00.0 *-EBUSY$' "$tmp/o" &&
+   grep -q '^L11 .*hotplug remove 00:1c.0 *0$' "$tmp/o" &&
+   grep -q '^L12 .*= *0x0008' "$tmp/o" &&
+   [ "$(grep -c 'port msi addr 0xfee01000 data 0x41' "$tmp/o")" = 1 ] &&
+   grep -qF 'shell:10:9: expected add, button or remove' "$tmp/e"; then ok
 else bad "shell hotplug: rc=$rc $(cat "$tmp/o" "$tmp/e")"; fi
 
 # 5. docs/permissive.md holds exactly what 'ecamctl rules' prints.
