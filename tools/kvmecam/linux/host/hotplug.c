@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include <xecam/pci.h>
+#include <xecam/port.h>
 #include <xecam/vpci.h>
 
 #include "linux.h"
@@ -99,6 +100,20 @@ static int model_of(const struct session *s, uint32_t *guest, uint32_t *host)
     return -1;
 }
 
+/* The model's BAR sizes, as the host's PCI code sized them, the copy's. */
+static int copy_bars(uint32_t model, uint32_t host)
+{
+    uint64_t size;
+    unsigned int bar;
+    int rc = 0;
+
+    for ( bar = 0; !rc && bar <= XECAM_PORT_ROM_BAR; bar++ )
+        rc = xecam_port_pci_bar_size(model, bar, &size) ?:
+             xecam_user_pdev_bar(host, bar, size);
+
+    return rc;
+}
+
 int lx_hp_setup(struct session *s, const struct lx_bridge *b, struct lx_hp *hp)
 {
     uint8_t cfg[LX_CFG_SIZE];
@@ -122,6 +137,7 @@ int lx_hp_setup(struct session *s, const struct lx_bridge *b, struct lx_hp *hp)
     rc = hp->secondary > b->end_bus ? -ENOSPC
          : hp->host == XECAM_NO_HOST ? -ENOSPC
          : xecam_user_pdev_add(hp->host, cfg, sizeof(cfg));
+    rc = rc ?: copy_bars(hp->model, hp->host);
     rc = rc ?: xecam_user_pdev_owner(hp->host, GUEST_ID);
     rc = rc ?: xecam_add_root_port(s->d, hp->port, hp->secondary);
     if ( rc )
@@ -199,7 +215,15 @@ void lx_hp_line(struct lx_hp *hp, const char *line)
             hp->t_gone = now_ns();
     }
     else if ( strcmp(l, "watching") )
-        lx_dump_line(&hp->dump, l);
+    {
+        char buf[sizeof(((struct lx_console *)0)->line) + 16];
+        size_t n = strspn(l, "0123456789abcdef");
+
+        /* The boot's report's shape: hex lines bare, the rest tagged. */
+        snprintf(buf, sizeof(buf), "%s%s",
+                 (n == 2 || n == 3) && l[n] == ':' ? "" : "xecam-dump: ", l);
+        lx_dump_line(&hp->dump, buf);
+    }
 }
 
 uint32_t lx_hp_poll(struct lx_hp *hp, const struct irqs *irq)
