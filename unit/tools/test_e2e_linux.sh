@@ -22,7 +22,16 @@
 #     host functions have some; the chains and PCIe types (RCiEPs: 9) are
 #     ecamctl view's; PCIEXBAR reads as kvmecam placed it;
 #  6. negative runs, PCIEXBAR disabled or the window not e820-reserved:
-#     Linux does not use MMCONFIG and gives every function 256 bytes.
+#     Linux does not use MMCONFIG and gives every function 256 bytes;
+#  7. hot-plug (the first boot runs with --hotplug: an empty Root Port
+#     beside the config's, docs/hotplug.md): hotplug-add, once Linux has
+#     booted kvmecam adds a function behind it and presses the attention
+#     button, Linux's pciehp powers the slot on and enumerates it, its
+#     chains and IDs are those of the function whose bytes it has, its dump
+#     is the module's view; hotplug-remove, the button again, pciehp takes
+#     it down and powers the slot off, xecam_hotplug_remove then succeeds
+#     and the function is gone from Linux.  Linux's pciehp lines are
+#     printed as they came.
 #
 # The kernel comes from tools/kvmecam/linux/guest/build-kernel.sh (cached in
 # $BUILD/linux), or $VMLINUX.  Exits 77 ("skipped: ...") without /dev/kvm
@@ -184,7 +193,7 @@ run()   # name, kvmecam options...
 }
 
 # ---- 1. the boot ----
-run boot --trace "$tmp/boot.trace"
+run boot --trace "$tmp/boot.trace" --hotplug
 rc=$?
 [ $rc = 77 ] && skip "$(sed -n 's/^kvmecam: skipped: //p' "$tmp/boot.out")"
 grep -v '^guest|' "$tmp/boot.out" | sed -n '/^kvmecam linux/,/^functions in/p'
@@ -204,12 +213,13 @@ written "$base" "$tmp/boot.trace" > "$tmp/written"
 
 # ---- 2. the functions ----
 dm_fns=$(sed -n 's/^device model: \([0-9a-f:.]*\) .*/\1/p' "$tmp/boot.out")
-{ cut -d' ' -f1 "$tmp/view.flat"; echo 00:00.0; printf '%s\n' $dm_fns; } |
-    sort > "$tmp/want.fns"
+hp_port=$(sed -n 's/^hotplug port: \([0-9a-f:.]*\),.*/\1/p' "$tmp/boot.out")
+{ cut -d' ' -f1 "$tmp/view.flat"; echo 00:00.0; printf '%s\n' $dm_fns;
+  printf '%s\n' $hp_port; } | sort > "$tmp/want.fns"
 cut -d' ' -f1 "$tmp/guest.flat" > "$tmp/guest.fns"
 if [ "$(wc -l < "$tmp/view.flat")" -ge 5 ] &&
    diff "$tmp/want.fns" "$tmp/guest.fns" > "$tmp/d"; then ok
-else bad "functions: ecamctl view + 00:00.0 + DM against Linux:" \
+else bad "functions: ecamctl view + 00:00.0 + DM + hot-plug port against Linux:" \
          "$(cat "$tmp/d")"; fi
 
 # ---- 3. byte for byte against ecamctl view ----
@@ -402,5 +412,80 @@ negative()   # name, option, what
 }
 negative nobar --no-pciexbar "PCIEXBAR disabled"
 negative noreserve --no-reserve "window not e820-reserved"
+
+# ---- 7. hot-plug, on the first boot ----
+# "hotplug port: 00:1c.0, ... secondary bus 06; kept aside for 06:00.0: host
+# ... (the bytes of host ..., guest 01:00.0)"
+hp_line=$(grep '^hotplug port: ' "$tmp/boot.out")
+hp_fn=$(echo "$hp_line" | sed -n 's/.* kept aside for \([0-9a-f:.]*\):.*/\1/p')
+hp_model=$(echo "$hp_line" | sed -n 's/.*, guest \([0-9a-f:.]*\))$/\1/p')
+hp_slot=$(echo "$hp_line" | sed -n 's/.*(slot \([0-9]*\)).*/\1/p')
+tr -d '\r' < "$tmp/boot.console" > "$tmp/hp.console"
+# Linux's pciehp lines about the slot, as they came.
+grep -E "pciehp.*Slot\(?${hp_slot:-none}\)?" "$tmp/hp.console" \
+    > "$tmp/pciehp" 2> /dev/null
+echo "hot-plug: ${hp_line:-no hot-plug port}"
+grep '^hotplug: ' "$tmp/boot.out"
+echo "Linux's pciehp lines for slot ${hp_slot:-?}:"
+sed 's/^/  /' "$tmp/pciehp"
+# Lines of the watch: up to the function's "added", and after it.
+sed -n '/^xecam-hp: watching$/,/^xecam-hp: added /p' "$tmp/hp.console" \
+    > "$tmp/hp.add"
+sed -n '/^xecam-hp: added /,$p' "$tmp/hp.console" > "$tmp/hp.remove"
+# The added function's dump, in the boot dump's format, and its chains.
+sed -n 's/^xecam-hp: \([0-9a-f][0-9a-f]*:\)/\1/p' "$tmp/hp.console" |
+    sed 's/^\([0-9a-f]*:[0-9a-f]*:[0-9a-f]*\.[0-7] cfg_size\)/xecam-dump: \1/' \
+    > "$tmp/hp.dump"
+flat "$tmp/hp.dump" > "$tmp/hp.flat"
+chains "$tmp/hp.flat" | cut -d' ' -f2- > "$tmp/hp.chains"
+grep "^${hp_model:-none} " "$tmp/view.chains" | cut -d' ' -f2- \
+    > "$tmp/model.chains"
+hp_ids=$(cut -d' ' -f2 "$tmp/hp.flat" | cut -c1-8)
+model_ids=$(grep "^${hp_model:-none} " "$tmp/view.flat" | cut -d' ' -f2 |
+            cut -c1-8)
+step()   # file, pattern...: each pattern on a later line than the last
+{
+    awk -v pats="$(printf '%s\n' "${@:2}")" '
+    BEGIN { n = split(pats, p, "\n"); i = 1 }
+    i <= n && index($0, p[i]) { i++ }
+    END { exit i <= n }' "$1"
+}
+slot="Slot(${hp_slot:-?})"
+if [ -n "$hp_fn" ] &&
+   grep -q "^hotplug: add $hp_fn behind $hp_port: 0, attention button: 0$" \
+       "$tmp/boot.out" &&
+   grep -q "^hotplug: Linux added $hp_fn .* its dump is the module's view: \([0-9]*\) of \1 dwords$" \
+       "$tmp/boot.out" &&
+   grep -q "^hotplug: the port's MSIs: [1-9][0-9]* signalled" "$tmp/boot.out" &&
+   step "$tmp/hp.add" "$slot: Attention button pressed" \
+       "$slot Powering on due to button press" "$slot: Card present" \
+       "xecam-hp: 0000:$hp_fn cfg_size 4096" "xecam-hp: added 0000:$hp_fn" &&
+   [ -s "$tmp/model.chains" ] && cmp -s "$tmp/hp.chains" "$tmp/model.chains" &&
+   [ -n "$hp_ids" ] && [ "$hp_ids" = "$model_ids" ]; then
+    ok
+    echo "hotplug-add: ok: Linux enumerated $hp_fn behind $hp_port, IDs" \
+         "$hp_ids and chains '$(cat "$tmp/hp.chains")' as $hp_model's"
+else
+    bad "hotplug-add: $hp_fn behind ${hp_port:-?}: chains" \
+        "'$(cat "$tmp/hp.chains" 2> /dev/null)', $hp_model's" \
+        "'$(cat "$tmp/model.chains" 2> /dev/null)'; the watch:" \
+        "$(grep -v '^xecam-hp: [0-9a-f]*: ' "$tmp/hp.add" | tail -8)"
+fi
+if [ -n "$hp_fn" ] &&
+   grep -q "^hotplug: attention button: 0; remove: 0 after .* $hp_fn then reads ffffffff$" \
+       "$tmp/boot.out" &&
+   grep -q "^hotplug: Linux removed $hp_fn " "$tmp/boot.out" &&
+   step "$tmp/hp.remove" "xecam-hp: added 0000:$hp_fn" \
+       "$slot: Attention button pressed" \
+       "$slot: Powering off due to button press" \
+       "xecam-hp: removed 0000:$hp_fn" "xecam-hp: watch end"; then
+    ok
+    echo "hotplug-remove: ok: Linux let $hp_fn go, the slot powered off," \
+         "xecam_hotplug_remove took it"
+else
+    bad "hotplug-remove: $hp_fn behind ${hp_port:-?}:" \
+        "$(grep '^hotplug: ' "$tmp/boot.out" | tail -4)" \
+        "$(tail -8 "$tmp/hp.remove" 2> /dev/null)"
+fi
 
 finish e2e-linux

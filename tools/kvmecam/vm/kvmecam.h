@@ -169,6 +169,7 @@ struct opts {
     const char *dump;               /* the guest's console, all of it */
     const char *append;             /* more kernel command line */
     bool no_pciexbar, no_reserve, check;
+    bool hotplug;                   /* a function added and removed */
 };
 
 int  domain_setup(struct session *s, const struct opts *o);

@@ -18,6 +18,7 @@
 enum {
     OPT_HOST, OPT_TRACE, OPT_LAST_BUS, OPT_TIMEOUT, OPT_COUNT, OPT_KERNEL,
     OPT_DUMP, OPT_APPEND, OPT_NO_PCIEXBAR, OPT_NO_RESERVE, OPT_CHECK,
+    OPT_HOTPLUG,
 };
 
 static const struct cli_opt opts[] = {
@@ -32,6 +33,7 @@ static const struct cli_opt opts[] = {
     [OPT_NO_PCIEXBAR] = { "--no-pciexbar", false },
     [OPT_NO_RESERVE]  = { "--no-reserve", false },
     [OPT_CHECK]       = { "--check", false },
+    [OPT_HOTPLUG]     = { "--hotplug", false },
 };
 
 #define BIT(o) (1UL << (o))
@@ -135,14 +137,15 @@ static const struct cli_cmd cmds[] = {
         .summary = "boot a Linux vmlinux, and check what it saw",
         .opts = BIT(OPT_KERNEL) | BIT(OPT_HOST) | BIT(OPT_NO_PCIEXBAR) |
                 BIT(OPT_NO_RESERVE) | BIT(OPT_DUMP) | BIT(OPT_TRACE) |
-                BIT(OPT_APPEND) | BIT(OPT_CHECK) | BIT(OPT_TIMEOUT),
+                BIT(OPT_APPEND) | BIT(OPT_CHECK) | BIT(OPT_TIMEOUT) |
+                BIT(OPT_HOTPLUG),
         .max_args = 1,
         .usage =
         "usage: kvmecam linux --kernel VMLINUX [--host FILE|sysfs]... "
         "[--no-pciexbar]\n"
         "                     [--no-reserve] [--dump OUT] [--trace OUT] "
         "[--append ARGS]\n"
-        "                     [--check] [--timeout S] [CFG]\n"
+        "                     [--check] [--hotplug] [--timeout S] [CFG]\n"
         "\n"
         "Boot an ELF vmlinux built with tools/kvmecam/linux/ (make\n"
         "e2e-linux builds one).  An Intel 945 host bridge at 00:00.0 names\n"
@@ -159,6 +162,9 @@ static const struct cli_cmd cmds[] = {
         "  --append ARGS      more kernel command line\n"
         "  --check            what Linux saw against the module, before and\n"
         "                     after the boot\n"
+        "  --hotplug          an empty Root Port beside the config's; once\n"
+        "                     Linux booted, a function is hot-added behind\n"
+        "                     it, then taken back (attention button)\n"
         TIMEOUT_HELP
         "  -h, --help         this text\n"
         "\n"
@@ -202,7 +208,7 @@ static int set(void *ctx, const struct cli_cmd *cmd, unsigned int i,
     };
     static bool *const flag[XECAM_ARRAY_SIZE(opts)] = {
         [OPT_NO_PCIEXBAR] = &o.no_pciexbar, [OPT_NO_RESERVE] = &o.no_reserve,
-        [OPT_CHECK] = &o.check,
+        [OPT_CHECK] = &o.check, [OPT_HOTPLUG] = &o.hotplug,
     };
 
     if ( str[i] )

@@ -24,8 +24,11 @@ static bool end_line(struct lx_console *c)
     c->line[c->len] = '\0';
     c->len = 0;
     c->lines++;
-    if ( c->echo && !is_hex_line(c->line) )
+    if ( c->echo && !is_hex_line(c->line) &&
+         !(!strncmp(c->line, "xecam-hp: ", 10) && is_hex_line(c->line + 10)) )
         printf("guest| %s\n", c->line);
+    if ( c->hp )
+        lx_hp_line(c->hp, c->line);
 
     return lx_dump_line(&c->dump, c->line);
 }

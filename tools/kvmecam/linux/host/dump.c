@@ -90,6 +90,8 @@ bool lx_dump_line(struct lx_dump *d, const char *line)
 {
     const char *l;
 
+    if ( d->ended )                 /* the boot's report is complete */
+        return true;
     if ( strncmp(line, TAG, strlen(TAG)) )
     {
         if ( d->begun )

@@ -42,11 +42,14 @@ static void com1(struct lx_run *r, unsigned int off, bool write, uint8_t *b)
         return;
     }
     uart_write(&r->uart, off, *b, &tx);
-    if ( tx >= 0 && lx_console_putc(&r->cons, tx) && !r->h.done )
+    if ( tx < 0 || !lx_console_putc(&r->cons, tx) || r->h.done )
+        return;
+    if ( !r->boot_over )
     {
-        r->h.done = true;
-        r->boot_ns = now_ns() - r->boot_ns;
+        lx_boot_over(r);
+        lx_hp_start(&r->hp, &r->h.irq);
     }
+    r->h.done = !r->hp.on || r->hp.ended;
 }
 
 static int pio_hook(struct host *h, unsigned int port, unsigned int size,
@@ -57,6 +60,13 @@ static int pio_hook(struct host *h, unsigned int port, unsigned int size,
 
     if ( port >= XECAM_PCI_CF8 && port < XECAM_PCI_CFC + 4 )
         return HOOK_PASS;
+    if ( port == LX_HP_PORT && size == 4 && !write && r->hp.on )
+    {
+        uint32_t v = lx_hp_poll(&r->hp, &h->irq);
+
+        memcpy(data, &v, 4);
+        return EX_PEER_PIO;
+    }
     if ( port >= COM1 && port + size <= COM1 + 8 )
     {
         for ( i = 0; i < size; i++ )

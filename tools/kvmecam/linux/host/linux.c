@@ -86,6 +86,7 @@ static int domain(struct lx_run *r)
     irq_attach(&r->h);
     if ( lx_bridge_add(s, !r->o->no_pciexbar, &r->bridge) ||
          lx_dm_setup(s, r->o->cfg, &r->dm) ||
+         (r->o->hotplug && lx_hp_setup(s, &r->bridge, &r->hp)) ||
          lx_view_take(s->d, b->base, b->start_bus, b->end_bus, &r->before) )
         return 1;
     r->dm.base_requests = lx_dm_requests(s);
@@ -112,6 +113,7 @@ static int setup(struct lx_run *r, char *cmdline, size_t len)
     if ( !r->cons.dump.fn )
         return 1;
     r->cons.echo = true;
+    r->cons.hp = &r->hp;
     r->cons.out = r->o->dump ? fopen(r->o->dump, "w") : NULL;
     if ( r->o->dump && !r->cons.out )
     {
@@ -122,27 +124,43 @@ static int setup(struct lx_run *r, char *cmdline, size_t len)
     return load(r, cmdline, len) ? 1 : 0;
 }
 
-/* Boot; afterwards, the module's view again and what the guest wrote. */
-static int boot(struct lx_run *r)
+/*
+ * The boot is over: the module's view again, what the guest wrote; the
+ * accesses recorded so far are the boot's (the trace's).  --hotplug's
+ * run goes on, unrecorded.
+ */
+int lx_boot_over(struct lx_run *r)
 {
     const struct lx_bridge *b = &r->bridge;
+
+    r->boot_over = true;
+    r->h.record = false;
+    r->boot_ns = now_ns() - r->boot_ns;
+    r->dm_requests = lx_dm_requests(&r->h.s) - r->dm.base_requests;
+    if ( r->cons.out )
+        fflush(r->cons.out);
+    lx_writes_collect(&r->h, &r->writes);
+    r->view_failed = lx_view_take(r->h.s.d, b->base, b->start_bus,
+                                  b->end_bus, &r->after) != 0;
+
+    return r->view_failed ? -1 : 0;
+}
+
+/* Boot (and hot-plug); the boot's figures once its report is complete. */
+static int boot(struct lx_run *r)
+{
     int rc;
 
     lx_hooks(r);
     r->h.record = true;
     r->boot_ns = now_ns();
     rc = run_guest(&r->h, r->o->timeout_s);
-    if ( !r->h.done )
-        r->boot_ns = now_ns() - r->boot_ns;
-    r->dm_requests = lx_dm_requests(&r->h.s) - r->dm.base_requests;
     if ( r->cons.out )
         fflush(r->cons.out);
-    lx_writes_collect(&r->h, &r->writes);
-    if ( lx_view_take(r->h.s.d, b->base, b->start_bus, b->end_bus,
-                      &r->after) )
-        return -1;
+    if ( !r->boot_over )
+        lx_boot_over(r);
 
-    return rc;
+    return r->view_failed ? -1 : rc;
 }
 
 static void teardown(struct lx_run *r)

@@ -89,6 +89,7 @@ struct lx_console {
     size_t len;
     FILE *out;                      /* --dump, every byte */
     bool echo;                      /* log lines (not hex) to stdout */
+    struct lx_hp *hp;               /* --hotplug's lines */
     unsigned long bytes, lines;
     struct lx_dump dump;
 };
@@ -175,6 +176,40 @@ const char *lx_bdf(uint32_t sbdf, char *buf);
 /* ---- io.c: the hooks: COM1 (IRQ 4), idle ports, quirks. ---- */
 void lx_hooks(struct lx_run *r);
 
+/* ---- hotplug.c: --hotplug, a function added and removed. ---- */
+#define LX_HP_PORT      0x518U      /* the initcall watches while 0 */
+enum { HP_BOOT, HP_ADDING, HP_REMOVING, HP_REMOVED, HP_DONE };
+struct lx_hp {
+    bool on, ended;                 /* --hotplug; "xecam-hp: watch end" */
+    int state;
+    struct xecam_domain *d;
+    uint64_t base;
+    uint32_t port, fn;              /* guest: the Root Port, its function */
+    unsigned int secondary;
+    uint32_t host;                  /* kept aside for the slot */
+    uint32_t model, model_guest;    /* whose bytes it has */
+    int add_rc, button_rc[2], remove_rc;
+    unsigned long busy;             /* remove's -EBUSY answers */
+    unsigned long polls;            /* the guest's reads of LX_HP_PORT */
+    uint64_t t_add, t_added, t_button, t_removed, t_gone;
+    uint32_t after_remove;          /* the function's ID dword then */
+    unsigned int dw_equal, dw_total, cfg_size;
+    unsigned long msi_before, msi, msi_blocked, msi_failed;
+    struct lx_dump dump;            /* the "xecam-hp: " lines */
+    struct lx_fn fns[LX_MAX_FNS];
+};
+/* The empty port and the function kept aside (before the first view). */
+int  lx_hp_setup(struct session *s, const struct lx_bridge *b,
+                 struct lx_hp *hp);
+/* The boot's report is complete: add, press the button. */
+void lx_hp_start(struct lx_hp *hp, const struct irqs *irq);
+/* A console line. */
+void lx_hp_line(struct lx_hp *hp, const char *line);
+/* The guest reads LX_HP_PORT: 0 while the watch goes on. */
+uint32_t lx_hp_poll(struct lx_hp *hp, const struct irqs *irq);
+void lx_hp_report_setup(const struct lx_hp *hp);
+void lx_hp_report(const struct lx_hp *hp);
+
 /* ---- linux.c: the run. ---- */
 struct lx_run {
     struct host h;
@@ -191,6 +226,11 @@ struct lx_run {
     unsigned long other_ports;
     uint64_t boot_ns;
     unsigned long dm_requests;
+    bool boot_over;                 /* the boot's figures are taken */
+    bool view_failed;
+    struct lx_hp hp;
 };
+/* The boot is over (the report complete, or the run ended): its figures. */
+int lx_boot_over(struct lx_run *r);
 
 #endif /* KVMECAM_LINUX_H */

@@ -39,6 +39,7 @@ void lx_report_setup(const struct lx_run *r, const char *cmdline)
            (unsigned long long)r->k.entry, (unsigned long long)r->k.start,
            (unsigned long long)r->k.end);
     printf("command line: %s\n", cmdline);
+    lx_hp_report_setup(&r->hp);
     printf("functions in the module's view: %u\n", r->before.nr);
 }
 
@@ -90,7 +91,7 @@ void lx_report(const struct lx_run *r)
     const struct lx_dump *d = &r->cons.dump;
     unsigned int i;
 
-    if ( r->h.done )
+    if ( d->ended )
         printf("boot: Linux's report was complete after %.1f s\n",
                r->boot_ns / 1e9);
     else
@@ -104,4 +105,5 @@ void lx_report(const struct lx_run *r)
     accesses(r);
     printf("config registers Linux wrote (dword offsets):\n");
     written(&r->writes);
+    lx_hp_report(&r->hp);
 }

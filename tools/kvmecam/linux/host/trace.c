@@ -74,6 +74,9 @@ static void header(FILE *f, const struct lx_run *r, const struct opts *o,
     fprintf(f, "vpci 00:00.0 %04x:%02x:%02x.%u\n", r->bridge.host >> 16,
             (r->bridge.host >> 8) & 0xff, (r->bridge.host >> 3) & 0x1f,
             r->bridge.host & 7);
+    if ( r->hp.on )
+        fprintf(f, "rootport %s %u\n", lx_bdf(r->hp.port, bdf),
+                r->hp.secondary);
     for ( i = 0; i < r->dm.nr; i++ )
         fprintf(f, "emulate 1 %s %04x:%02x:%02x.%u\n",
                 lx_bdf(r->dm.guest[i], bdf), r->dm.host >> 16,
