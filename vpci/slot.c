@@ -60,16 +60,24 @@ static void set_reg(struct xecam_vpci *port, unsigned int off, uint32_t v)
     xecam_vpci_find_reg(port, off)->val = v;
 }
 
-/* The OR of the enabled events (7.8.10), gated by HPIE. */
-static bool irq_condition(struct xecam_vpci *port)
+/* The events the guest asked to be interrupted for, and has pending. */
+static uint32_t enabled_events(struct xecam_vpci *port)
 {
     uint32_t c = reg(port, SLTCTL), s = reg(port, SLTSTA);
 
-    return (c & SLTCTL_HPIE) &&
-           (((s & SLTSTA_ABP) && (c & SLTCTL_ABPE)) ||
-            ((s & SLTSTA_PDC) && (c & SLTCTL_PDCE)) ||
-            ((s & SLTSTA_CC) && (c & SLTCTL_CCIE)) ||
-            ((s & SLTSTA_DLLSC) && (c & SLTCTL_DLLSCE)));
+    if ( !(c & SLTCTL_HPIE) )
+        return 0;
+
+    return s & ((c & SLTCTL_ABPE ? SLTSTA_ABP : 0) |
+                (c & SLTCTL_PDCE ? SLTSTA_PDC : 0) |
+                (c & SLTCTL_CCIE ? SLTSTA_CC : 0) |
+                (c & SLTCTL_DLLSCE ? SLTSTA_DLLSC : 0));
+}
+
+/* The OR of the enabled events (7.8.10), gated by HPIE. */
+static bool irq_condition(struct xecam_vpci *port)
+{
+    return enabled_events(port);
 }
 
 /*
@@ -194,7 +202,9 @@ int xecam_slot_init(struct xecam_vpci *port)
  * Under the port's lock.  A function present from the start (cold-plug:
  * the toolstack assigned it with its port): powered, link up, indicator
  * on, no event.  Hot-added: present, a Presence Detect Changed event; the
- * link comes up when the guest powers the slot.
+ * link comes up when the guest powers the slot.  (Linux's pciehp takes no
+ * presence interrupt on a slot with a button: it powers the slot on when
+ * the toolstack then presses it, docs/hotplug.md.)
  */
 void xecam_slot_attach(struct xecam_vpci *port, struct xecam_vpci *fn,
                        bool hot)
@@ -244,13 +254,18 @@ int xecam_slot_button(struct xecam_vpci *port)
     return 0;
 }
 
-/* May a function be hot-added?  -EBUSY occupied, -EAGAIN unacknowledged. */
+/*
+ * May a function be hot-added?  -EBUSY occupied, -EAGAIN an event the
+ * guest asked to be told of is not acknowledged (one it disabled, such as
+ * pciehp's Presence Detect Changed on a slot with a button, is not waited
+ * for: it would never be).
+ */
 int xecam_slot_may_add(struct xecam_vpci *port)
 {
     if ( port->child )
         return -EBUSY;
 
-    return reg(port, SLTSTA) & SLTSTA_EVENTS ? -EAGAIN : 0;
+    return enabled_events(port) ? -EAGAIN : 0;
 }
 
 /* Has the guest let the function go (powered the slot off)? */

@@ -264,6 +264,7 @@ static void test_refusals(void **state)
     assert_int_equal(xecam_hotplug_add(d, PORT, XECAM_SBDF(0, 9, 0, 0), 0),
                      -ENODEV);
     /* Occupied; then the guest's unacknowledged event. */
+    guest_enables(PDCE | HPIE | IND_OFF | PCC);
     assert_int_equal(xecam_hotplug_add(d, PORT, HOST, 0), 0);
     assert_int_equal(xecam_hotplug_add(d, PORT, XECAM_SBDF(0, 6, 0, 0), 0),
                      -EBUSY);
@@ -316,6 +317,24 @@ static void test_hostile_writes(void **state)
     assert_int_equal(xecam_hotplug_remove(d, PORT, false), 0);
 }
 
+/*
+ * An event the guest disabled is not waited for: Linux's pciehp enables
+ * no Presence Detect Changed interrupt on a slot with a button, so it
+ * never acknowledges one, and the slot must still take the next function.
+ */
+static void test_disabled_event_not_waited_for(void **state)
+{
+    guest_enables(ABPE | DLLSCE | HPIE | IND_OFF | PCC);
+    assert_int_equal(xecam_hotplug_add(d, PORT, HOST, 0), 0);
+    assert_int_equal(xecam_hotplug_remove(d, PORT, false), 0);
+    assert_int_equal(rd(PORT, SLTSTA, 2) & PDC, PDC);
+    assert_int_equal(xecam_hotplug_add(d, PORT, HOST, 0), 0);
+    /* Enabled and pending: that one is waited for. */
+    assert_int_equal(xecam_hotplug_button(d, PORT), 0);
+    assert_int_equal(xecam_hotplug_remove(d, PORT, true), 0);
+    assert_int_equal(xecam_hotplug_add(d, PORT, HOST, 0), -EAGAIN);
+}
+
 /* A plain deassignment empties the slot, as a surprise removal. */
 static void test_deassign_empties(void **state)
 {
@@ -340,6 +359,7 @@ int main(void)
         T(test_surprise_removal),
         T(test_refusals),
         T(test_hostile_writes),
+        T(test_disabled_event_not_waited_for),
         T(test_deassign_empties),
 #undef T
     };
