@@ -100,15 +100,37 @@ static void section(const char *title)
            "ours/Xen");
 }
 
+/* A CSV field (RFC 4180): quoted, quotes doubled, when it needs it. */
+static void csv_field(const char *s)
+{
+    if ( !strpbrk(s, ",\"\r\n") )
+    {
+        fputs(s, csv);
+        return;
+    }
+    fputc('"', csv);
+    for ( ; *s; s++ )
+    {
+        if ( *s == '"' )
+            fputc('"', csv);
+        fputc(*s, csv);
+    }
+    fputc('"', csv);
+}
+
 static void row(const char *sect, const char *name, double ours, double xen)
 {
     if ( xen > 0 )
         printf("%-44s %9.1f %9.1f %9.3f\n", name, ours, xen, ours / xen);
     else
         printf("%-44s %9.1f %9s %9s\n", name, ours, "-", "-");
-    if ( csv )
-        fprintf(csv, "%s,%s,%.2f,%.2f,%.4f\n", sect, name, ours,
-                xen > 0 ? xen : 0, xen > 0 ? ours / xen : 0);
+    if ( !csv )
+        return;
+    csv_field(sect);
+    fputc(',', csv);
+    csv_field(name);
+    fprintf(csv, ",%.2f,%.2f,%.4f\n", ours, xen > 0 ? xen : 0,
+            xen > 0 ? ours / xen : 0);
 }
 
 /* ---- Loops, ours ---- */
