@@ -143,7 +143,7 @@ int xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
 
     xecam_work_drain(d, vcpu);
     if ( xecam_trap_hit(d, gpa) )       /* no BAR is over a window */
-        return xecam_trap_read(d, vcpu, gpa, size, val);
+        return xecam_trap_access(d, vcpu, gpa, size, false, val);
     if ( ecam_small(gpa, size) )
     {
         part = xecam_ones(size);
@@ -168,7 +168,7 @@ int xecam_mmio_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
 
     xecam_work_drain(d, vcpu);
     if ( xecam_trap_hit(d, gpa) )       /* no BAR is over a window */
-        return xecam_trap_write(d, vcpu, gpa, size, val);
+        return xecam_trap_access(d, vcpu, gpa, size, true, &val);
     if ( ecam_small(gpa, size) )
         return ecam_part(d, vcpu, gpa, size, true, &part, true);
 

@@ -51,7 +51,7 @@ struct xecam_windows {
 
 /*
  * A trapped range of a mapped BAR (trap.c): guest [start, start + len) is
- * BAR 'bar' of 'dev' from offset 'bar_off'.  dev NULL: the slot is free.
+ * BAR 'bar' of 'dev' from offset 'bar_off'.
  */
 struct xecam_trap {
     uint64_t start, len, bar_off;
@@ -63,7 +63,7 @@ struct xecam_trap {
 
 struct xecam_traps {
     struct xecam_seq  seq;        /* lock-free lookups (xecam_trap_hit) */
-    unsigned int      nr;         /* slots in use */
+    unsigned int      nr;         /* trap[0, nr) in use */
     struct xecam_trap trap[XECAM_MAX_TRAPS];
 };
 
@@ -227,10 +227,9 @@ int xecam_assign_hot(struct xecam_domain *d, uint32_t guest_sbdf,
 
 /* trap.c: is gpa in a trapped BAR range (lock-free), and its accesses. */
 bool xecam_trap_hit(const struct xecam_domain *d, uint64_t gpa);
-int xecam_trap_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
-                    unsigned int size, uint64_t *val);
-int xecam_trap_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
-                     unsigned int size, uint64_t val);
+int xecam_trap_access(struct xecam_domain *d, unsigned int vcpu,
+                      uint64_t gpa, unsigned int size, bool write,
+                      uint64_t *val);
 struct xecam_window *xecam_window_of_seg(struct xecam_domain *d, uint16_t seg);
 int xecam_window_add(struct xecam_domain *d, const struct xecam_window *w);
 void xecam_window_remove(struct xecam_domain *d, struct xecam_window *w);

@@ -14,14 +14,18 @@
 #include "private.h"
 #include <xecam/vpci.h>
 
+/*
+ * The traps in use are trap[0, nr): every ECAM access asks, so a domain
+ * with one MSI-X device pays two compares, not XECAM_MAX_TRAPS.
+ */
 static const struct xecam_trap *trap_find(const struct xecam_domain *d,
                                           uint64_t gpa)
 {
     const struct xecam_traps *t = &d->traps;
-    unsigned int i;
+    unsigned int i, nr = xecam_read_once(t->nr);
 
-    for ( i = 0; i < XECAM_MAX_TRAPS; i++ )
-        if ( t->trap[i].dev && gpa >= t->trap[i].start &&
+    for ( i = 0; i < nr && i < XECAM_MAX_TRAPS; i++ )
+        if ( gpa >= t->trap[i].start &&
              gpa - t->trap[i].start < t->trap[i].len )
             return &t->trap[i];
 
@@ -54,22 +58,18 @@ int xecam_domain_trap_add(struct xecam_domain *d, struct xecam_vpci *dev,
                           uint64_t bar_off)
 {
     struct xecam_traps *t = &d->traps;
-    unsigned int i;
     int rc = -ENOSPC;
 
     if ( !len || gaddr + len < gaddr )
         return -EINVAL;
     xecam_port_write_lock(d->lock);
-    for ( i = 0; i < XECAM_MAX_TRAPS && rc; i++ )
+    if ( t->nr < XECAM_MAX_TRAPS )
     {
-        if ( t->trap[i].dev )
-            continue;
         xecam_seq_write_begin(&t->seq);
-        t->trap[i].start = gaddr;
-        t->trap[i].len = len;
-        t->trap[i].bar = bar;
-        t->trap[i].bar_off = bar_off;
-        t->trap[i].dev = dev;
+        t->trap[t->nr] = (struct xecam_trap){
+            .start = gaddr, .len = len, .bar_off = bar_off, .dev = dev,
+            .bar = bar,
+        };
         xecam_write_once(t->nr, t->nr + 1);
         xecam_seq_write_end(&t->seq);
         rc = 0;
@@ -86,12 +86,16 @@ void xecam_domain_trap_del(struct xecam_domain *d, struct xecam_vpci *dev,
     unsigned int i;
 
     xecam_port_write_lock(d->lock);
-    for ( i = 0; i < XECAM_MAX_TRAPS; i++ )
+    for ( i = 0; i < t->nr; )
     {
         if ( t->trap[i].dev != dev || t->trap[i].bar != bar )
+        {
+            i++;
             continue;
+        }
+        /* The last one fills the hole: trap[0, nr) stays dense. */
         xecam_seq_write_begin(&t->seq);
-        t->trap[i].dev = NULL;
+        t->trap[i] = t->trap[t->nr - 1];
         xecam_write_once(t->nr, t->nr - 1);
         xecam_seq_write_end(&t->seq);
     }
@@ -124,35 +128,25 @@ static struct xecam_vpci *trap_get(struct xecam_domain *d, uint64_t gpa,
     return dev;
 }
 
-int xecam_trap_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
-                    unsigned int size, uint64_t *val)
+/*
+ * One access to a trapped page: the device's MSI-X pages with no module
+ * lock held; a write may leave it host work, done before the vCPU goes on.
+ */
+int xecam_trap_access(struct xecam_domain *d, unsigned int vcpu,
+                      uint64_t gpa, unsigned int size, bool write,
+                      uint64_t *val)
 {
     struct xecam_vpci *dev;
     unsigned int bar = 0;
     uint64_t off = 0;
 
-    *val = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+    if ( !write )
+        *val = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
     dev = trap_get(d, gpa, &bar, &off);
     if ( !dev )
         return XECAM_IO_OKAY;
-    xecam_vpci_msix_read(dev, bar, off, size, val);
-    xecam_vpci_put(dev);
-
-    return XECAM_IO_OKAY;
-}
-
-int xecam_trap_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
-                     unsigned int size, uint64_t val)
-{
-    struct xecam_vpci *dev;
-    unsigned int bar = 0;
-    uint64_t off = 0;
-
-    dev = trap_get(d, gpa, &bar, &off);
-    if ( !dev )
-        return XECAM_IO_OKAY;
-    xecam_vpci_msix_write(dev, bar, off, size, val);
-    if ( xecam_vpci_has_work(dev) )
+    xecam_vpci_msix_access(dev, bar, off, size, write, val);
+    if ( write && xecam_vpci_has_work(dev) )
         xecam_work_after(d, vcpu, dev);     /* takes the reference */
     else
         xecam_vpci_put(dev);

@@ -148,8 +148,9 @@ static void table_read(struct xecam_vpci *dev, uint64_t toff,
 }
 
 static void table_write(struct xecam_vpci *dev, uint64_t toff,
-                        unsigned int size, uint64_t val)
+                        unsigned int size, uint64_t *v)
 {
+    uint64_t val = *v;
     struct xecam_msix_entry *e = &dev->msix->entry[toff / ENTRY_SIZE];
     unsigned int w = (toff % ENTRY_SIZE) / 4;
     bool sync = entry_write(e, w, val);
@@ -200,50 +201,35 @@ static bool host_addr(struct xecam_vpci *dev, unsigned int bar, uint64_t off,
     return true;
 }
 
-void xecam_vpci_msix_read(struct xecam_vpci *dev, unsigned int bar,
-                          uint64_t off, unsigned int size, uint64_t *val)
+void xecam_vpci_msix_access(struct xecam_vpci *dev, unsigned int bar,
+                            uint64_t off, unsigned int size, bool write,
+                            uint64_t *val)
 {
     uint64_t haddr;
     enum region r;
 
-    *val = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
     if ( !dev->msix )
         return;
     r = region(dev, bar, off, size);
     if ( r == R_TABLE )
     {
         xecam_vpci_lock(dev);
-        table_read(dev, off - dev->msix->table_off, size, val);
+        (write ? table_write : table_read)(dev, off - dev->msix->table_off,
+                                           size, val);
         xecam_vpci_unlock(dev);
     }
     else if ( r == R_BAD )
-        bad_access(dev, "read of the wrong size or alignment", off, size);
-    else if ( host_addr(dev, bar, off, size, &haddr) &&
-              xecam_port_bar_read(dev->d, dev->host_sbdf, haddr, size, val) )
-        *val = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
-}
-
-void xecam_vpci_msix_write(struct xecam_vpci *dev, unsigned int bar,
-                           uint64_t off, unsigned int size, uint64_t val)
-{
-    uint64_t haddr;
-    enum region r;
-
-    if ( !dev->msix )
-        return;
-    r = region(dev, bar, off, size);
-    if ( r == R_TABLE )
-    {
-        xecam_vpci_lock(dev);
-        table_write(dev, off - dev->msix->table_off, size, val);
-        xecam_vpci_unlock(dev);
-    }
-    else if ( r == R_PBA )
+        bad_access(dev, write ? "write of the wrong size or alignment"
+                              : "read of the wrong size or alignment",
+                   off, size);
+    else if ( r == R_PBA && write )
         return;                 /* read-only: dropped */
-    else if ( r == R_BAD )
-        bad_access(dev, "write of the wrong size or alignment", off, size);
-    else if ( host_addr(dev, bar, off, size, &haddr) )
-        xecam_port_bar_write(dev->d, dev->host_sbdf, haddr, size, val);
+    else if ( !host_addr(dev, bar, off, size, &haddr) )
+        return;
+    else if ( write )
+        xecam_port_bar_write(dev->d, dev->host_sbdf, haddr, size, *val);
+    else if ( xecam_port_bar_read(dev->d, dev->host_sbdf, haddr, size, val) )
+        *val = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
 }
 
 /* ---- The host's bindings follow the guest's entries ---- */

@@ -236,6 +236,8 @@ struct xecam_vpci {
     bool was_routed;                /* a guest could have reached it */
     bool emulated;                  /* no device behind it (a root port) */
     bool no_ext;                    /* no PCIe capability: 256 bytes only */
+    /* Behind a powered-off slot (slot.c; atomic): read with no_ext. */
+    bool off;
     bool warned;                    /* the refused-write warning was given */
     bool flr;                       /* the device can do FLR */
     uint16_t cmd0;                  /* Command as the host left it */
@@ -258,7 +260,6 @@ struct xecam_vpci {
     /* A Root Port's slot (slot.c): its function, with a reference. */
     struct xecam_vpci *child;
     bool slot_irq;                  /* its interrupt condition, last seen */
-    bool off;                       /* behind a powered-off slot (atomic) */
     bool msix_on;                   /* the host was told MSI-X is on */
     unsigned long irq_errors;       /* refused interrupt changes */
     /* The device's capabilities, standard [0] and extended [1]. */

@@ -74,12 +74,12 @@ void xecam_vpci_destroy(struct xecam_vpci *dev);
 bool xecam_vpci_has_work(const struct xecam_vpci *dev);
 /*
  * A guest access to the trapped MSI-X pages of BAR 'bar', 'off' bytes in
- * (msix_table.c), with no module lock held.  A write may leave work.
+ * (msix_table.c), with no module lock held; a read's *val comes in as
+ * all-ones.  A write may leave work.
  */
-void xecam_vpci_msix_read(struct xecam_vpci *dev, unsigned int bar,
-                          uint64_t off, unsigned int size, uint64_t *val);
-void xecam_vpci_msix_write(struct xecam_vpci *dev, unsigned int bar,
-                           uint64_t off, unsigned int size, uint64_t val);
+void xecam_vpci_msix_access(struct xecam_vpci *dev, unsigned int bar,
+                            uint64_t off, unsigned int size, bool write,
+                            uint64_t *val);
 int  xecam_vpci_work(struct xecam_vpci *dev, bool preempt);
 int  xecam_vpci_quiesce(struct xecam_vpci *dev, bool preempt);
 void xecam_vpci_get(struct xecam_vpci *dev);

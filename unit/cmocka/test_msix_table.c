@@ -445,6 +445,26 @@ static void test_trap_table_full(void **state)
     assert_int_equal(xecam_user_mappings(GUEST, m, 4), 2);
 }
 
+/* Removing a BAR's traps leaves every other trap, wherever it was. */
+static void test_trap_remove_keeps_others(void **state)
+{
+    const uint64_t g = 0x100000000ULL;
+
+    assert_int_equal(xecam_domain_trap_add(d, dev, 5, g, 0x1000, 0), 0);
+    assert_int_equal(xecam_domain_trap_add(d, dev, 6, g + 0x1000, 0x1000, 0),
+                     0);
+    assert_int_equal(xecam_domain_trap_add(d, dev, 5, g + 0x2000, 0x1000, 0),
+                     0);
+    xecam_domain_trap_del(d, dev, 5);
+    assert_false(xecam_mmio_accept(d, g));
+    assert_true(xecam_mmio_accept(d, g + 0x1000));
+    assert_false(xecam_mmio_accept(d, g + 0x2000));
+    assert_true(xecam_mmio_accept(d, GBAR0 + TABLE));  /* BAR0's own */
+    xecam_domain_trap_del(d, dev, 6);
+    assert_false(xecam_mmio_accept(d, g + 0x1000));
+    assert_true(xecam_mmio_accept(d, GBAR0 + PBA));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -462,6 +482,7 @@ int main(void)
         T(test_second_capability),
         T(test_bar_move_and_deassign),
         T(test_trap_table_full),
+        T(test_trap_remove_keeps_others),
 #undef T
     };
 
