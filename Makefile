@@ -55,7 +55,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 .PHONY: all lib tools tests test test-tsan freestanding m32 style cppcheck \
-        fuzz fuzz-smoke fuzz-campaign coverage bench bench-kvm e2e-linux \
+        fuzz fuzz-smoke fuzz-campaign coverage bench bench-count bench-kvm e2e-linux \
         e2e-xen xen-intree clean install uninstall FORCE
 all: lib tools tests
 
@@ -210,6 +210,10 @@ $(BUILD)/bench/bench_vpci: bench/bench_vpci.c $(wildcard bench/xen/*) \
 bench: $(BUILD)/bench/bench_vpci
 	XECAM_LOCKCHECK=off $< $(BUILD)/bench/vpci.csv
 	@echo "rows also in $(BUILD)/bench/vpci.csv"
+
+# The same rows in instructions per access (callgrind): load-independent.
+bench-count: $(BUILD)/bench/bench_vpci
+	scripts/bench-count.sh $< $(BUILD)/bench
 
 # kvmecam: a KVM host whose guests' ECAM and CF8/CFC exits the module
 # serves.  vm/ is the host side every guest shares; tiny/ is the tiny test

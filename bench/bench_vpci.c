@@ -7,6 +7,8 @@
  * shared and noisy: read the ratio ours/Xen of a row, not the nanoseconds.
  *
  * usage: bench_vpci [CSV]      (the table goes to stdout, rows to CSV)
+ *        bench_vpci --count    (under callgrind: instructions, not time;
+ *                               scripts/bench-count.sh, `make bench-count`)
  */
 #define _GNU_SOURCE
 #include <malloc.h>
@@ -25,6 +27,13 @@
 #include "xen/peer.h"
 #endif
 
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define HAVE_CALLGRIND 1
+#endif
+#endif
+
 #define REPS        7
 #define TARGET_NS   20e6            /* one timed run */
 #define HOST        XECAM_SBDF(0, 0x40, 0, 0)
@@ -32,8 +41,11 @@
 #define BASE        0xe0000000ULL
 #define NR_DEVS     32
 #define NR_RAND     4096
+#define COUNT_ITERS NR_RAND         /* --count: every random offset once */
 
 static FILE *csv;
+static bool counting;               /* --count */
+static unsigned int nr_counted;
 static volatile uint64_t sink;
 
 /* ---- Timing ---- */
@@ -56,6 +68,7 @@ struct op {
     void *dev;                      /* ours: vPCI device or domain */
     uint32_t sbdf;                  /* Xen: device */
     const uint32_t *sbdfs;          /* per-offset device (full path) */
+    unsigned int per_iter;          /* accesses per iteration (0: 1) */
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -65,12 +78,40 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/*
+ * --count: COUNT_ITERS iterations counted by callgrind alone, dumped as
+ * "<n> <accesses>" for scripts/bench-count.sh; returns n, which row() prints.
+ */
+static double count(const struct op *op)
+{
+#ifdef HAVE_CALLGRIND
+    unsigned long iters = op->per_iter ? 1 : COUNT_ITERS;
+    char label[64];
+
+    op->run(op, iters);             /* warm: first-touch paths not counted */
+    snprintf(label, sizeof(label), "%u %lu", ++nr_counted,
+             iters * (op->per_iter ?: 1));
+    CALLGRIND_ZERO_STATS;
+    op->run(op, iters);
+    CALLGRIND_DUMP_STATS_AT(label);
+
+    return nr_counted;
+#else
+    (void)op;
+    fprintf(stderr, "bench_vpci: --count needs <valgrind/callgrind.h>\n");
+    exit(1);
+#endif
+}
+
 /* Median ns per access of REPS runs, after a calibrating warm-up. */
 static double measure(const struct op *op)
 {
     unsigned long iters = 1000;
     double t[REPS], t0;
     unsigned int r;
+
+    if ( counting )
+        return count(op);
 
     for ( ;; )                      /* warm-up and calibration */
     {
@@ -89,7 +130,7 @@ static double measure(const struct op *op)
     }
     qsort(t, REPS, sizeof(t[0]), cmp_double);
 
-    return t[REPS / 2];
+    return t[REPS / 2] / (op->per_iter ?: 1);
 }
 
 /* ---- Output ---- */
@@ -118,8 +159,25 @@ static void csv_field(const char *s)
     fputc('"', csv);
 }
 
+/*
+ * --count: which counts make the row, for scripts/bench-count.sh (rows
+ * derived from other rows are left out: it derives nothing).
+ */
+static void count_row(const char *sect, const char *name, double ours,
+                      double xen)
+{
+    if ( !strcmp(sect, "growth") || !strcmp(name, "scan, us") )
+        return;
+    printf("count\t%.0f\t%.0f\t%s\t%s\n", ours, xen, sect, name);
+}
+
 static void row(const char *sect, const char *name, double ours, double xen)
 {
+    if ( counting )
+    {
+        count_row(sect, name, ours, xen);
+        return;
+    }
     if ( xen > 0 )
         printf("%-44s %9.1f %9.1f %9.3f\n", name, ours, xen, ours / xen);
     else
@@ -558,21 +616,23 @@ static void scan(const struct op *op, unsigned long iters)
         o.run(&o, 65536);
 }
 
+/* Per read: measure() divides by the 65536 reads of a scan. */
 static void bench_scan(struct xecam_domain *d, void *xd)
 {
     struct op o = { .run = ours_ecam_read, .size = 2, .base = BASE, .dev = d };
-    double ours = measure(&(struct op){ .run = scan, .dev = &o }), xen = 0;
+    double ours = measure(&(struct op){ .run = scan, .dev = &o,
+                                        .per_iter = 65536 }), xen = 0;
 
 #ifdef XECAM_BENCH_XEN
     struct op x = { .run = xen_ecam_read, .size = 2, .base = BASE, .dev = xd };
 
-    xen = measure(&(struct op){ .run = scan, .dev = &x });
+    xen = measure(&(struct op){ .run = scan, .dev = &x, .per_iter = 65536 });
 #else
     (void)xd;
 #endif
     section("Full bus scan: 65536 vendor-ID reads, 32 devices (us per scan)");
-    row("bus scan", "scan, us", ours / 1e3, xen / 1e3);
-    row("bus scan", "scan, ns per read", ours / 65536, xen / 65536);
+    row("bus scan", "scan, us", ours * 65536 / 1e3, xen * 65536 / 1e3);
+    row("bus scan", "scan, ns per read", ours, xen);
 }
 
 static void memory(void)
@@ -646,7 +706,9 @@ int main(int argc, char **argv)
     unsigned int nr_regs;
     void *xd = NULL;
 
-    if ( argc > 1 && !(csv = fopen(argv[1], "w")) )
+    if ( argc > 1 && !strcmp(argv[1], "--count") )
+        counting = true;
+    else if ( argc > 1 && !(csv = fopen(argv[1], "w")) )
         die(argv[1], 0);
     if ( csv )
         fprintf(csv, "section,case,ours_ns,xen_ns,ours_over_xen\n");
