@@ -202,10 +202,13 @@ static inline const struct xecam_window *
 xecam_window_find(const struct xecam_domain *d, uint64_t gpa)
 {
     const struct xecam_windows *t = &d->windows;
-    const struct xecam_granule *g =
-        xecam_granule_slot(t, gpa >> XECAM_GRANULE_SHIFT);
+    const struct xecam_granule *g;
     unsigned int idx;
 
+    /* A domain mostly has one window, the first: no table needed. */
+    if ( t->win[0].used && gpa - t->win[0].base < t->win[0].size )
+        return &t->win[0];
+    g = xecam_granule_slot(t, gpa >> XECAM_GRANULE_SHIFT);
     if ( !g || !g->nr )
         return NULL;
     idx = g->slot[(gpa >> XECAM_MIB_SHIFT) & 0xff];
@@ -256,8 +259,37 @@ int xecam_window_set(struct xecam_domain *d,
 int xecam_window_get(struct xecam_domain *d, struct xen_hvm_ecam_space *a);
 
 /* route.c: the SBDF table; callers hold d->lock for writing. */
-struct xecam_route_bus *xecam_route_bus(const struct xecam_domain *d,
-                                        uint32_t sbdf);
+static inline unsigned int xecam_seg_home(uint16_t seg)
+{
+    return (seg * 0x9e37U >> 8) % XECAM_MAX_SEGMENTS;
+}
+
+static inline struct xecam_route_seg *
+xecam_seg_find(const struct xecam_domain *d, uint16_t seg)
+{
+    unsigned int i = xecam_seg_home(seg), n;
+
+    for ( n = 0; n < XECAM_MAX_SEGMENTS; n++ )
+    {
+        const struct xecam_route_seg *s = &d->seg[i];
+
+        if ( !s->used )
+            return NULL;
+        if ( s->seg == seg )
+            return (struct xecam_route_seg *)s;
+        i = (i + 1) % XECAM_MAX_SEGMENTS;
+    }
+
+    return NULL;
+}
+
+static inline struct xecam_route_bus *
+xecam_route_bus(const struct xecam_domain *d, uint32_t sbdf)
+{
+    const struct xecam_route_seg *s = xecam_seg_find(d, XECAM_SBDF_SEG(sbdf));
+
+    return s ? s->bus[XECAM_SBDF_BUS(sbdf)] : NULL;
+}
 int xecam_route_prepare(struct xecam_domain *d, uint32_t start, uint32_t end);
 void xecam_route_trim(struct xecam_domain *d);
 void xecam_route_destroy(struct xecam_domain *d);

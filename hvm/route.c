@@ -9,33 +9,9 @@
 #include "private.h"
 #include <xecam/vpci.h>
 
-static unsigned int seg_home(uint16_t seg)
-{
-    return (seg * 0x9e37U >> 8) % XECAM_MAX_SEGMENTS;
-}
-
-static struct xecam_route_seg *seg_find(const struct xecam_domain *d,
-                                        uint16_t seg)
-{
-    unsigned int i = seg_home(seg), n;
-
-    for ( n = 0; n < XECAM_MAX_SEGMENTS; n++ )
-    {
-        const struct xecam_route_seg *s = &d->seg[i];
-
-        if ( !s->used )
-            return NULL;
-        if ( s->seg == seg )
-            return (struct xecam_route_seg *)s;
-        i = (i + 1) % XECAM_MAX_SEGMENTS;
-    }
-
-    return NULL;
-}
-
 static struct xecam_route_seg *seg_insert(struct xecam_domain *d, uint16_t seg)
 {
-    unsigned int i = seg_home(seg), n;
+    unsigned int i = xecam_seg_home(seg), n;
 
     for ( n = 0; n < XECAM_MAX_SEGMENTS; n++ )
     {
@@ -78,20 +54,12 @@ static void seg_delete(struct xecam_domain *d, struct xecam_route_seg *s)
         j = (j + 1) % XECAM_MAX_SEGMENTS;
         if ( !d->seg[j].used )
             break;
-        if ( stays(hole, j, seg_home(d->seg[j].seg)) )
+        if ( stays(hole, j, xecam_seg_home(d->seg[j].seg)) )
             continue;
         d->seg[hole] = d->seg[j];
         xecam_memset(&d->seg[j], 0, sizeof(d->seg[j]));
         hole = j;
     }
-}
-
-struct xecam_route_bus *xecam_route_bus(const struct xecam_domain *d,
-                                        uint32_t sbdf)
-{
-    const struct xecam_route_seg *s = seg_find(d, XECAM_SBDF_SEG(sbdf));
-
-    return s ? s->bus[XECAM_SBDF_BUS(sbdf)] : NULL;
 }
 
 static unsigned int free_segs(const struct xecam_domain *d)
@@ -110,7 +78,7 @@ static unsigned int new_segs(const struct xecam_domain *d, uint32_t start,
     unsigned int seg, n = 0;
 
     for ( seg = start >> 16; seg <= end >> 16; seg++ )
-        if ( !seg_find(d, seg) && ++n > XECAM_MAX_SEGMENTS )
+        if ( !xecam_seg_find(d, seg) && ++n > XECAM_MAX_SEGMENTS )
             break;
 
     return n;
@@ -118,7 +86,7 @@ static unsigned int new_segs(const struct xecam_domain *d, uint32_t start,
 
 static int prepare_bus(struct xecam_domain *d, uint16_t seg, uint8_t bus)
 {
-    struct xecam_route_seg *s = seg_find(d, seg);
+    struct xecam_route_seg *s = xecam_seg_find(d, seg);
 
     if ( !s )
         s = seg_insert(d, seg);

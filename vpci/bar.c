@@ -234,11 +234,21 @@ static void rom_write(struct xecam_vpci *dev, struct xecam_vpci_reg *reg,
         bar_map(dev, b, reg->val & PCI_ROM_ENABLE);
 }
 
+/* The BAR a register is of (the top half of a 64-bit BAR: its low one). */
+static struct xecam_vpci_bar *bar_of(struct xecam_vpci *dev,
+                                     const struct xecam_vpci_reg *reg)
+{
+    unsigned int i = reg->offset == bar_regs[XECAM_PORT_ROM_BAR].off
+                     ? XECAM_PORT_ROM_BAR : (reg->offset - 0x10U) / 4;
+
+    return dev->bar[i].kind == BAR_MEM64_HI ? &dev->bar[i - 1] : &dev->bar[i];
+}
+
 static void xecam_cf_check bar_write(struct xecam_vpci *dev,
                                      struct xecam_vpci_reg *reg, uint32_t old,
                                      uint32_t bytes)
 {
-    struct xecam_vpci_bar *b = reg->priv;
+    struct xecam_vpci_bar *b = bar_of(dev, reg);
     bool io = b->kind == BAR_IO;
     bool decode = xecam_vpci_command(dev) & (io ? PCI_CMD_IO : PCI_CMD_MEM);
 
@@ -274,7 +284,6 @@ static int add_bar_reg(struct xecam_vpci *dev, unsigned int i,
     xecam_vpci_reg_from(&r, 0, &bar_regs[i]);
     r.reset = reset;
     r.ro = ro;
-    r.priv = b;
     if ( !b )
         r.write = NULL;
 

@@ -162,7 +162,24 @@ struct xecam_cap {
 #define XECAM_MAX_STD_CAPS 48       /* (0x100 - 0x40) / 4 */
 #define XECAM_MAX_EXT_CAPS 960      /* (0x1000 - 0x100) / 4 */
 
-#define XECAM_REG_CHUNK 32
+/*
+ * Registers live in chunks that never move: chunk 0 holds 24 (a header's
+ * worth), chunk k > 0 holds 24 << (k - 1), so nine cover 4096 registers.
+ * The map refers to register number i as i + 1; 0 is none.
+ */
+#define XECAM_REG_CHUNK0    24
+#define XECAM_REG_CHUNKS    9
+
+/*
+ * The map: for each dword of config space, the lowest register in it; the
+ * others follow through 'next', in offset order (a register never crosses
+ * a dword, so at most four).  Pages of 64 dwords; page 0 (the header and
+ * the standard capabilities) is part of the device, the others are
+ * allocated with their first register and kept until the device goes.
+ */
+#define XECAM_MAP_PAGE      256         /* bytes of config space */
+#define XECAM_MAP_PAGES     (XECAM_CFG_SIZE / XECAM_MAP_PAGE)
+#define XECAM_MAP_DWORDS    (XECAM_MAP_PAGE / 4)
 
 /* Capability policy (cap_policy.c). */
 enum xecam_cap_action {
@@ -223,10 +240,12 @@ struct xecam_vpci {
     struct xecam_seq seq;           /* readers without the lock */
     unsigned int nr_regs;
     /*
-     * Registers, in chunks that never move while the device lives, so a
-     * reader without the lock never follows a stale pointer.
+     * Registers and the map (regmap.c): neither moves while the device
+     * lives, so a reader without the lock never follows a stale pointer.
      */
-    struct xecam_vpci_reg *chunk[XECAM_CFG_SIZE / XECAM_REG_CHUNK];
+    struct xecam_vpci_reg *chunk[XECAM_REG_CHUNKS];
+    uint16_t *map[XECAM_MAP_PAGES];     /* map[0] is map0 */
+    uint16_t map0[XECAM_MAP_DWORDS];
     /* Set by assignment; NULL/0 for a device no domain sees. */
     struct xecam_domain *d;
     uint32_t guest_sbdf;
@@ -265,14 +284,32 @@ struct xecam_vpci {
     /* The device's capabilities, standard [0] and extended [1]. */
     struct xecam_cap_seen *seen[2];
     unsigned int nr_seen[2];
-    uint16_t map[XECAM_CFG_SIZE];   /* register index + 1 per byte; 0: none */
 };
+
+/* The first register number of chunk k, and how many it holds. */
+static inline unsigned int xecam_reg_chunk_base(unsigned int k)
+{
+    return k ? XECAM_REG_CHUNK0 << (k - 1) : 0;
+}
+
+static inline unsigned int xecam_reg_chunk_size(unsigned int k)
+{
+    return k ? XECAM_REG_CHUNK0 << (k - 1) : XECAM_REG_CHUNK0;
+}
+
+/* The chunk of register number i. */
+static inline unsigned int xecam_reg_chunk(unsigned int i)
+{
+    return i < XECAM_REG_CHUNK0 ? 0 : xecam_fls(i / XECAM_REG_CHUNK0);
+}
 
 /* Register i (0-based, below nr_regs). */
 static inline struct xecam_vpci_reg *
 xecam_vpci_reg(const struct xecam_vpci *dev, unsigned int i)
 {
-    return &dev->chunk[i / XECAM_REG_CHUNK][i % XECAM_REG_CHUNK];
+    unsigned int k = xecam_reg_chunk(i);
+
+    return &dev->chunk[k][i - xecam_reg_chunk_base(k)];
 }
 
 /* Changes readers must not see half done: under the lock, in the count. */
@@ -297,13 +334,7 @@ static inline void xecam_vpci_unlock(struct xecam_vpci *dev)
                    XECAM_SBDF_DEV((dev)->host_sbdf),                        \
                    XECAM_SBDF_FN((dev)->host_sbdf), ##__VA_ARGS__)
 
-/* regmap.c: accesses, with dev->lock held (_unlocked: without it). */
-uint32_t xecam_vpci_access_read_unlocked(struct xecam_vpci *dev,
-                                         unsigned int off, unsigned int size);
-uint32_t xecam_vpci_access_read(struct xecam_vpci *dev, unsigned int off,
-                                unsigned int size);
-bool xecam_vpci_access_write(struct xecam_vpci *dev, unsigned int off,
-                             unsigned int size, uint32_t val);
+/* regmap.c */
 void xecam_vpci_regs_free(struct xecam_vpci *dev);
 
 /* regdesc.c: registers from table rows (at 'base'). */

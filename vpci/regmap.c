@@ -2,20 +2,31 @@
 /*
  * The register map of a vPCI device and the dispatch of accesses over it.
  *
- * map[] names the register covering each of the 4096 bytes, so finding the
- * owner of a byte is one load, whatever the number of registers.  An access
- * (at most 4 bytes) is walked byte run by byte run: each run inside a
- * register is served by that register, each run in a gap by the rule for
- * unclaimed bytes.  Registers and accesses are naturally aligned powers of
- * two, so their intersection is too: every piece that reaches the device is
- * itself a valid 1-, 2- or 4-byte config access of exactly the bytes the
- * guest wrote.  No byte is dropped because a neighbour is handled.
+ * The map names, for each dword of the 4096 bytes, the lowest register in
+ * it; a register never crosses a dword, so the others in the same dword
+ * (at most three) follow it through 'next'.  Finding the owner of a byte is
+ * a load or two whatever the number of registers, and costs two bytes per
+ * dword of the pages in use (private.h).  An access (at most 4 bytes) is
+ * walked byte run by byte run: each run inside a register is served by that
+ * register, each run in a gap by the rule for unclaimed bytes.  Registers
+ * and accesses are naturally aligned powers of two, so their intersection
+ * is too: every piece that reaches the device is itself a valid 1-, 2- or
+ * 4-byte config access of exactly the bytes the guest wrote.  No byte is
+ * dropped because a neighbour is handled.
  */
 #include "private.h"
+
+/* The fast path's pieces: no call on the way to a register. */
+#define fast_inline inline __attribute__((always_inline))
 
 static uint32_t bytes_mask(unsigned int first, unsigned int n)
 {
     return xecam_ones(n) << (8 * first);
+}
+
+static unsigned int reg_end(const struct xecam_vpci_reg *r)
+{
+    return (unsigned int)r->offset + r->size;
 }
 
 static bool masks_ok(const struct xecam_vpci_reg *r)
@@ -26,67 +37,191 @@ static bool masks_ok(const struct xecam_vpci_reg *r)
            !(r->rw1c & fixed);
 }
 
+/* The map entry of the dword holding byte o, if its page exists. */
+static fast_inline uint16_t *map_slot(const struct xecam_vpci *dev,
+                                      unsigned int o)
+{
+    uint16_t *page = xecam_load_acquire(dev->map[o / XECAM_MAP_PAGE]);
+
+    return page ? &page[(o % XECAM_MAP_PAGE) / 4] : NULL;
+}
+
+/*
+ * Register ref - 1, or NULL if a reader without the lock caught the map
+ * mid-change: a number past the chunks, or in one not yet published.
+ */
+static fast_inline struct xecam_vpci_reg *
+reg_of_ref(const struct xecam_vpci *dev, unsigned int ref)
+{
+    unsigned int i = ref - 1, k = xecam_reg_chunk(i);
+    struct xecam_vpci_reg *c;
+
+    if ( k >= XECAM_REG_CHUNKS )
+        return NULL;
+    c = xecam_load_acquire(dev->chunk[k]);
+
+    return c ? &c[i - xecam_reg_chunk_base(k)] : NULL;
+}
+
+/*
+ * The register covering byte o, or NULL.  A reader without the lock may
+ * find the map mid-change; *torn is then set and it must read again.
+ */
+static struct xecam_vpci_reg *reg_at(const struct xecam_vpci *dev,
+                                     unsigned int o, bool *torn)
+{
+    const uint16_t *e = map_slot(dev, o);
+    unsigned int ref = e ? xecam_read_once(*e) : 0, n;
+    struct xecam_vpci_reg *r;
+
+    for ( n = 0; ref && n < 4; n++ )
+    {
+        r = reg_of_ref(dev, ref);
+        if ( !r )
+            break;
+        if ( r->offset > o )
+            return NULL;            /* in offset order: nothing covers o */
+        if ( o < reg_end(r) )
+            return r;
+        ref = r->next;
+    }
+    if ( ref )
+        *torn = true;
+
+    return NULL;
+}
+
+/*
+ * The common case, lock-free: the register covering all of [off, off +
+ * size), or NULL for anything else (no register, several, a map caught
+ * mid-change), which the general walk then handles.
+ */
+static fast_inline struct xecam_vpci_reg *
+reg_within(const struct xecam_vpci *dev, unsigned int off, unsigned int size)
+{
+    const uint16_t *e = map_slot(dev, off);
+    unsigned int ref = e ? xecam_read_once(*e) : 0, n, rel;
+    struct xecam_vpci_reg *r;
+
+    for ( n = 0; ref && n < 4; n++ )
+    {
+        r = reg_of_ref(dev, ref);
+        if ( !r )
+            return NULL;
+        rel = off - r->offset;          /* huge if the register is past off */
+        if ( rel < r->size )
+            return rel + size <= r->size ? r : NULL;
+        if ( r->offset > off )
+            return NULL;
+        ref = r->next;
+    }
+
+    return NULL;
+}
+
 static int check_reg(const struct xecam_vpci *dev,
                      const struct xecam_vpci_reg *r)
 {
     unsigned int i;
+    bool torn = false;
 
     if ( (r->size != 1 && r->size != 2 && r->size != 4) ||
          (r->offset & (r->size - 1)) || !masks_ok(r) )
         return -EINVAL;
-    if ( r->offset + r->size > XECAM_CFG_SIZE )
+    if ( reg_end(r) > XECAM_CFG_SIZE )
         return -ERANGE;
     for ( i = 0; i < r->size; i++ )
-        if ( dev->map[r->offset + i] )
+        if ( reg_at(dev, r->offset + i, &torn) )
             return -EEXIST;
 
     return 0;
 }
 
-/* Room for one more register: a new chunk when the last one is full. */
-static int grow(struct xecam_vpci *dev)
+/* Room for register number nr_regs: its chunk, and its page of the map. */
+static int grow(struct xecam_vpci *dev, unsigned int offset)
 {
-    unsigned int c = dev->nr_regs / XECAM_REG_CHUNK;
-    struct xecam_vpci_reg *n;
+    unsigned int k = xecam_reg_chunk(dev->nr_regs);
+    unsigned int p = offset / XECAM_MAP_PAGE;
+    struct xecam_vpci_reg *c;
+    uint16_t *page;
 
     if ( dev->nr_regs >= XECAM_CFG_SIZE )
         return -ENOSPC;
-    if ( dev->chunk[c] )
-        return 0;
-    n = xecam_port_zalloc(XECAM_REG_CHUNK * sizeof(*n));
-    if ( !n )
-        return -ENOMEM;
-    /* Published whole: see reg_for_read(). */
-    xecam_store_release(dev->chunk[c], n);
+    if ( !dev->chunk[k] )
+    {
+        c = xecam_port_zalloc(xecam_reg_chunk_size(k) * sizeof(*c));
+        if ( !c )
+            return -ENOMEM;
+        xecam_store_release(dev->chunk[k], c);  /* published whole */
+    }
+    if ( !dev->map[p] )
+    {
+        page = xecam_port_zalloc(XECAM_MAP_DWORDS * sizeof(*page));
+        if ( !page )
+            return -ENOMEM;
+        xecam_store_release(dev->map[p], page);
+    }
 
     return 0;
 }
 
-static void map_set(struct xecam_vpci *dev, const struct xecam_vpci_reg *r,
-                    uint16_t idx)
+/* Writer's side: register ref - 1, which exists. */
+static struct xecam_vpci_reg *reg_ref(const struct xecam_vpci *dev,
+                                      unsigned int ref)
 {
-    unsigned int i;
+    return xecam_vpci_reg(dev, ref - 1);
+}
 
-    for ( i = 0; i < r->size; i++ )
-        xecam_write_once(dev->map[r->offset + i], idx);
+/*
+ * In the list of the dword holding 'offset', the link that reads 'old' (0:
+ * the end of the list) now reads 'ref'.  Writer's side, under the lock.
+ */
+static void relink(struct xecam_vpci *dev, unsigned int offset,
+                   unsigned int old, unsigned int ref)
+{
+    uint16_t *e = map_slot(dev, offset);
+    struct xecam_vpci_reg *r;
+
+    if ( *e == old )
+    {
+        xecam_write_once(*e, ref);
+        return;
+    }
+    for ( r = reg_ref(dev, *e); r->next != old;
+          r = reg_ref(dev, r->next) )
+        continue;
+    r->next = ref;
+}
+
+/* The register after which one at 'offset' goes in its list: its next. */
+static unsigned int successor(const struct xecam_vpci *dev,
+                              unsigned int offset)
+{
+    unsigned int ref = *map_slot(dev, offset);
+
+    while ( ref && reg_ref(dev, ref)->offset < offset )
+        ref = reg_ref(dev, ref)->next;
+
+    return ref;
 }
 
 int xecam_vpci_add_reg(struct xecam_vpci *dev,
                        const struct xecam_vpci_reg *reg)
 {
     struct xecam_vpci_reg *r;
+    unsigned int ref;
     int rc;
 
     xecam_vpci_lock(dev);
-    rc = check_reg(dev, reg);
-    if ( !rc )
-        rc = grow(dev);
+    rc = check_reg(dev, reg) ?: grow(dev, reg->offset);
     if ( !rc )
     {
-        r = xecam_vpci_reg(dev, dev->nr_regs++);
+        ref = ++dev->nr_regs;
+        r = xecam_vpci_reg(dev, ref - 1);
         *r = *reg;
         r->val = r->reset;
-        map_set(dev, r, dev->nr_regs);
+        r->next = successor(dev, r->offset);
+        relink(dev, r->offset, r->next, ref);
     }
     xecam_vpci_unlock(dev);
 
@@ -96,22 +231,24 @@ int xecam_vpci_add_reg(struct xecam_vpci *dev,
 int xecam_vpci_remove_reg(struct xecam_vpci *dev, unsigned int offset,
                           unsigned int size)
 {
-    struct xecam_vpci_reg *r;
-    unsigned int idx;
+    struct xecam_vpci_reg *r, *last;
+    unsigned int ref, last_ref;
+    bool torn = false;
     int rc = -ENOENT;
 
     xecam_vpci_lock(dev);
-    idx = offset < XECAM_CFG_SIZE ? dev->map[offset] : 0;
-    r = idx ? xecam_vpci_reg(dev, idx - 1) : NULL;
+    r = offset < XECAM_CFG_SIZE ? reg_at(dev, offset, &torn) : NULL;
     if ( r && r->offset == offset && r->size == size )
     {
-        map_set(dev, r, 0);
-        if ( idx != dev->nr_regs )  /* the last register fills the hole */
+        ref = successor(dev, offset);       /* r's own reference */
+        relink(dev, offset, ref, r->next);
+        last_ref = dev->nr_regs--;
+        last = xecam_vpci_reg(dev, last_ref - 1);
+        if ( last != r )            /* the last register fills the hole */
         {
-            *r = *xecam_vpci_reg(dev, dev->nr_regs - 1);
-            map_set(dev, r, idx);
+            *r = *last;
+            relink(dev, r->offset, last_ref, ref);
         }
-        dev->nr_regs--;
         rc = 0;
     }
     xecam_vpci_unlock(dev);
@@ -122,9 +259,9 @@ int xecam_vpci_remove_reg(struct xecam_vpci *dev, unsigned int offset,
 struct xecam_vpci_reg *xecam_vpci_find_reg(struct xecam_vpci *dev,
                                            unsigned int offset)
 {
-    unsigned int idx = offset < XECAM_CFG_SIZE ? dev->map[offset] : 0;
+    bool torn = false;
 
-    return idx ? xecam_vpci_reg(dev, idx - 1) : NULL;
+    return offset < XECAM_CFG_SIZE ? reg_at(dev, offset, &torn) : NULL;
 }
 
 unsigned int xecam_vpci_nr_regs(const struct xecam_vpci *dev)
@@ -134,37 +271,29 @@ unsigned int xecam_vpci_nr_regs(const struct xecam_vpci *dev)
 
 void xecam_vpci_regs_free(struct xecam_vpci *dev)
 {
-    unsigned int c;
+    unsigned int i;
 
-    for ( c = 0; c < XECAM_ARRAY_SIZE(dev->chunk); c++ )
+    for ( i = 0; i < XECAM_REG_CHUNKS; i++ )
     {
-        xecam_port_free(dev->chunk[c]);
-        dev->chunk[c] = NULL;
+        xecam_port_free(dev->chunk[i]);
+        dev->chunk[i] = NULL;
     }
+    for ( i = 1; i < XECAM_MAP_PAGES; i++ )
+    {
+        xecam_port_free(dev->map[i]);
+        dev->map[i] = NULL;
+    }
+    xecam_memset(dev->map0, 0, sizeof(dev->map0));
     dev->nr_regs = 0;
 }
 
 /* ---- Reads ---- */
 
-/*
- * Register idx (1-based, from the map).  A reader without the lock may see
- * a map entry before the chunk it points into: NULL then.
- */
-static const struct xecam_vpci_reg *reg_for_read(const struct xecam_vpci *dev,
-                                                 unsigned int idx)
-{
-    const struct xecam_vpci_reg *c;
-
-    c = xecam_load_acquire(dev->chunk[(idx - 1) / XECAM_REG_CHUNK]);
-
-    return c ? &c[(idx - 1) % XECAM_REG_CHUNK] : NULL;
-}
-
 /* The whole register as the guest sees it. */
-static uint32_t reg_read(struct xecam_vpci *dev,
+static fast_inline uint32_t reg_read(struct xecam_vpci *dev,
                          const struct xecam_vpci_reg *r)
 {
-    uint32_t hw = xecam_ones(r->size) & ~r->emu & ~r->rsvdz;
+    uint32_t hw = ~r->emu & ~r->rsvdz & xecam_ones(r->size);
     uint32_t v = r->val & r->emu & ~r->rsvdz;
 
     if ( hw )
@@ -173,36 +302,37 @@ static uint32_t reg_read(struct xecam_vpci *dev,
     return r->read ? r->read(dev, r, v) : v;
 }
 
-uint32_t xecam_vpci_access_read(struct xecam_vpci *dev, unsigned int off,
-                                unsigned int size)
+/* Any read, with the lock held or in the seqcount. */
+static uint32_t access_read(struct xecam_vpci *dev, unsigned int off,
+                            unsigned int size)
 {
-    unsigned int o = off, end = off + size, hi, idx;
+    unsigned int o = off, end = off + size, hi;
     uint32_t val = 0, part, hw = 0;
-    bool have_hw = false;
+    const struct xecam_vpci_reg *r;
+    bool have_hw = false, torn = false;
 
     while ( o < end )
     {
-        idx = xecam_read_once(dev->map[o]);
-        if ( idx )
+        r = reg_at(dev, o, &torn);
+        if ( r )
         {
-            const struct xecam_vpci_reg *r = reg_for_read(dev, idx);
-
-            /* Only a reader racing a writer sees these; it reads again. */
-            if ( !r || r->offset > o || r->size > 4 ||
-                 r->offset + r->size <= o )
+            /* Only a reader racing a writer sees this; it reads again. */
+            if ( r->size > 4 )
                 return xecam_ones(size);
-            hi = end < r->offset + r->size ? end : r->offset + r->size;
+            hi = end < reg_end(r) ? end : reg_end(r);
             part = reg_read(dev, r) >> (8 * (o - r->offset));
         }
         else
         {
-            for ( hi = o + 1; hi < end && !dev->map[hi]; hi++ )
+            for ( hi = o + 1; hi < end && !reg_at(dev, hi, &torn); hi++ )
                 continue;
             if ( !have_hw )     /* one device read serves every gap */
                 hw = xecam_vpci_hw_read(dev, off, size);
             have_hw = true;
             part = hw >> (8 * (o - off));
         }
+        if ( torn )
+            return xecam_ones(size);
         val |= (part & xecam_ones(hi - o)) << (8 * (o - off));
         o = hi;
     }
@@ -211,14 +341,12 @@ uint32_t xecam_vpci_access_read(struct xecam_vpci *dev, unsigned int off,
 }
 
 /* The common case: the access lies within one register. */
-static bool read_within(struct xecam_vpci *dev, unsigned int off,
-                        unsigned int size, uint32_t *val)
+static fast_inline bool read_within(struct xecam_vpci *dev, unsigned int off,
+                               unsigned int size, uint32_t *val)
 {
-    unsigned int idx = xecam_read_once(dev->map[off]);
-    const struct xecam_vpci_reg *r = idx ? reg_for_read(dev, idx) : NULL;
+    const struct xecam_vpci_reg *r = reg_within(dev, off, size);
 
-    if ( !r || r->offset > off || r->size > 4 ||
-         off + size > r->offset + r->size )
+    if ( !r )
         return false;
     *val = (reg_read(dev, r) >> (8 * (off - r->offset))) & xecam_ones(size);
 
@@ -228,31 +356,33 @@ static bool read_within(struct xecam_vpci *dev, unsigned int off,
 /*
  * A read without the lock, inside the device's seqcount; the lock after
  * XECAM_SEQ_TRIES collisions with writers (whose hooks may take long).
- * Everything a read touches is the device's own memory and its register
- * chunks, and read hooks only compute, so a read that saw a writer is
- * simply done again.
+ * Everything a read touches is the device's own memory, its map pages and
+ * its register chunks, and read hooks only compute, so a read that saw a
+ * writer is simply done again.
  */
-uint32_t xecam_vpci_access_read_unlocked(struct xecam_vpci *dev,
-                                         unsigned int off, unsigned int size)
+void xecam_vpci_read(struct xecam_vpci *dev, unsigned int off,
+                     unsigned int size, uint32_t *val)
 {
     unsigned int tries, seq;
-    uint32_t val;
 
+    if ( off >= XECAM_CFG_LEGACY && dev->no_ext )
+    {
+        *val = xecam_ones(size);
+        return;
+    }
     for ( tries = 0; XECAM_SEQ_READERS && tries < XECAM_SEQ_TRIES; tries++ )
     {
         seq = xecam_seq_begin(&dev->seq);
         if ( seq & 1 )
             continue;
-        if ( !read_within(dev, off, size, &val) )
-            val = xecam_vpci_access_read(dev, off, size);
+        if ( !read_within(dev, off, size, val) )
+            *val = access_read(dev, off, size);
         if ( !xecam_seq_retry(&dev->seq, seq) )
-            return val;
+            return;
     }
     xecam_port_mutex_lock(dev->lock);
-    val = xecam_vpci_access_read(dev, off, size);
+    *val = access_read(dev, off, size);
     xecam_port_mutex_unlock(dev->lock);
-
-    return val;
 }
 
 /* ---- Writes ---- */
@@ -266,21 +396,20 @@ uint32_t xecam_vpci_access_read_unlocked(struct xecam_vpci *dev,
  * accident).  Nothing is written if the guest can change nothing, or if the
  * device's current value is needed and cannot be read.
  */
-static void reg_write_hw(struct xecam_vpci *dev,
+static inline void reg_write_hw(struct xecam_vpci *dev,
                          const struct xecam_vpci_reg *r, uint32_t g,
-                         uint32_t bytes)
+                         uint32_t bytes, unsigned int first, unsigned int n)
 {
     /* Permissive: reserved bits that live in the device are the guest's. */
     uint32_t rsvd = dev->flags & XECAM_ASSIGN_PERMISSIVE ? 0
                                                          : r->rsvdp | r->rsvdz;
     uint32_t fixed = r->ro | rsvd, hw = ~r->emu & bytes;
     uint32_t pass = hw & ~fixed & ~r->rw1c, clear = hw & r->rw1c & g;
-    uint32_t keep = bytes & ~pass & ~r->rw1c & ~(rsvd & r->rsvdz), v, cur;
-    unsigned int first = xecam_ctz(bytes) / 8;
-    unsigned int n = xecam_popcount(bytes) / 8;
+    uint32_t keep, v, cur;
 
     if ( !pass && !clear )
         return;
+    keep = bytes & ~pass & ~r->rw1c & ~(rsvd & r->rsvdz);
     v = (g & pass) | clear;
     if ( keep )
     {
@@ -292,15 +421,22 @@ static void reg_write_hw(struct xecam_vpci *dev,
     xecam_vpci_hw_write(dev, r->offset + first, n, v >> (8 * first));
 }
 
-static void reg_write(struct xecam_vpci *dev, struct xecam_vpci_reg *r,
-                      uint32_t g, uint32_t bytes)
+/*
+ * Bytes [first, first + n) of register r (first counted from its start)
+ * written with the guest's 'val' (its low bytes).
+ */
+static fast_inline void reg_write(struct xecam_vpci *dev,
+                                  struct xecam_vpci_reg *r, unsigned int first,
+                                  unsigned int n, uint32_t val)
 {
+    uint32_t g = val << (8 * first), bytes = bytes_mask(first, n);
     uint32_t fixed = r->ro | r->rsvdp | r->rsvdz, old = r->val;
     uint32_t set = r->emu & bytes & ~fixed & ~r->rw1c;
 
     r->val = (r->val & ~set) | (g & set);
     r->val &= ~(g & bytes & r->emu & r->rw1c);
-    reg_write_hw(dev, r, g, bytes);
+    if ( ~r->emu & bytes )
+        reg_write_hw(dev, r, g, bytes, first, n);
     if ( r->write )
         r->write(dev, r, old, bytes);
 }
@@ -342,27 +478,25 @@ static void refuse(struct xecam_vpci *dev, unsigned int off,
                    XECAM_SBDF_FN(dev->host_sbdf), off, size);
 }
 
-bool xecam_vpci_access_write(struct xecam_vpci *dev, unsigned int off,
-                             unsigned int size, uint32_t val)
+/* Any write, with the lock held: true if refused in part or whole. */
+static bool access_write(struct xecam_vpci *dev, unsigned int off,
+                         unsigned int size, uint32_t val)
 {
-    unsigned int o = off, end = off + size, hi, idx, shift;
-    bool refused = false;
+    unsigned int o = off, end = off + size, hi;
+    struct xecam_vpci_reg *r;
+    bool refused = false, torn = false;
 
     while ( o < end )
     {
-        idx = dev->map[o];
-        if ( idx )
+        r = reg_at(dev, o, &torn);
+        if ( r )
         {
-            struct xecam_vpci_reg *r = xecam_vpci_reg(dev, idx - 1);
-
-            hi = end < r->offset + r->size ? end : r->offset + r->size;
-            shift = 8 * (o - r->offset);
-            reg_write(dev, r, (val >> (8 * (o - off))) << shift,
-                      bytes_mask(o - r->offset, hi - o));
+            hi = end < reg_end(r) ? end : reg_end(r);
+            reg_write(dev, r, o - r->offset, hi - o, val >> (8 * (o - off)));
         }
         else
         {
-            for ( hi = o + 1; hi < end && !dev->map[hi]; hi++ )
+            for ( hi = o + 1; hi < end && !reg_at(dev, hi, &torn); hi++ )
                 continue;
             /* Unknown bytes: the device's only in permissive mode. */
             if ( dev->flags & XECAM_ASSIGN_PERMISSIVE )
@@ -374,6 +508,25 @@ bool xecam_vpci_access_write(struct xecam_vpci *dev, unsigned int off,
     }
     if ( refused )
         refuse(dev, off, size);
+
+    return refused;
+}
+
+bool xecam_vpci_write_defer(struct xecam_vpci *dev, unsigned int off,
+                            unsigned int size, uint32_t val)
+{
+    struct xecam_vpci_reg *r;
+    bool refused = false;
+
+    if ( off >= XECAM_CFG_LEGACY && dev->no_ext )
+        return false;           /* nothing there: dropped, not refused */
+    xecam_vpci_lock(dev);
+    r = reg_within(dev, off, size);
+    if ( r )
+        reg_write(dev, r, off - r->offset, size, val);
+    else
+        refused = access_write(dev, off, size, val);
+    xecam_vpci_unlock(dev);
 
     return refused;
 }

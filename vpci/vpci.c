@@ -23,6 +23,7 @@ int xecam_vpci_create(uint32_t host_sbdf, struct xecam_vpci **out)
     }
     dev->host_sbdf = host_sbdf;
     dev->refs = 1;
+    dev->map[0] = dev->map0;
     *out = dev;
 
     return 0;
@@ -140,31 +141,6 @@ void xecam_vpci_destroy(struct xecam_vpci *dev)
     while ( xecam_vpci_quiesce(dev, false) )
         xecam_cpu_relax();
     xecam_vpci_put(dev);
-}
-
-void xecam_vpci_read(struct xecam_vpci *dev, unsigned int reg,
-                     unsigned int size, uint32_t *val)
-{
-    if ( reg >= XECAM_CFG_LEGACY && dev->no_ext )
-    {
-        *val = xecam_ones(size);
-        return;
-    }
-    *val = xecam_vpci_access_read_unlocked(dev, reg, size);
-}
-
-bool xecam_vpci_write_defer(struct xecam_vpci *dev, unsigned int reg,
-                            unsigned int size, uint32_t val)
-{
-    bool refused;
-
-    if ( reg >= XECAM_CFG_LEGACY && dev->no_ext )
-        return false;           /* nothing there: dropped, not refused */
-    xecam_vpci_lock(dev);
-    refused = xecam_vpci_access_write(dev, reg, size, val);
-    xecam_vpci_unlock(dev);
-
-    return refused;
 }
 
 bool xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,

@@ -34,8 +34,51 @@ struct xpeer_dev {
     struct { uint16_t offset, size; } regs[1024 + 64];
 };
 
+/*
+ * Xen's rwlock_t as its read side costs: a reader adds to the count with an
+ * atomic and backs out if a writer holds it; the unlock subtracts with an
+ * atomic.  Writers wait for readers to drain.
+ */
+#define XRW_WRITER  1U
+#define XRW_READER  2U
+
+typedef struct { unsigned int cnts; } xrwlock_t;
+
+static void xread_lock(xrwlock_t *l)
+{
+    while ( __atomic_add_fetch(&l->cnts, XRW_READER, __ATOMIC_ACQUIRE) &
+            XRW_WRITER )
+    {
+        __atomic_sub_fetch(&l->cnts, XRW_READER, __ATOMIC_RELAXED);
+        while ( __atomic_load_n(&l->cnts, __ATOMIC_RELAXED) & XRW_WRITER )
+            __builtin_ia32_pause();
+    }
+}
+
+static void xread_unlock(xrwlock_t *l)
+{
+    __atomic_sub_fetch(&l->cnts, XRW_READER, __ATOMIC_RELEASE);
+}
+
+static void xwrite_lock(xrwlock_t *l)
+{
+    unsigned int zero = 0;
+
+    while ( !__atomic_compare_exchange_n(&l->cnts, &zero, XRW_WRITER, false,
+                                         __ATOMIC_ACQUIRE, __ATOMIC_RELAXED) )
+    {
+        zero = 0;
+        __builtin_ia32_pause();
+    }
+}
+
+static void xwrite_unlock(xrwlock_t *l)
+{
+    __atomic_store_n(&l->cnts, 0, __ATOMIC_RELEASE);
+}
+
 struct xpeer_dom {
-    pthread_rwlock_t mmcfg_lock;        /* d->arch.hvm.mmcfg_lock */
+    xrwlock_t mmcfg_lock;               /* d->arch.hvm.mmcfg_lock */
     struct list_head mmcfg;             /* d->arch.hvm.mmcfg_regions */
     struct pci_dev *pdevs;              /* d->pdev_list */
 };
@@ -46,16 +89,9 @@ struct vcpu *current = &vcpu0;
 struct xpeer_dom *xpeer_domain(void)
 {
     struct xpeer_dom *d = calloc(1, sizeof(*d));
-    pthread_rwlockattr_t attr;
 
     if ( !d )
         abort();
-    /* The same lock flavour as the module's userspace port. */
-    pthread_rwlockattr_init(&attr);
-    pthread_rwlockattr_setkind_np(&attr,
-                                  PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-    pthread_rwlock_init(&d->mmcfg_lock, &attr);
-    pthread_rwlockattr_destroy(&attr);
     INIT_LIST_HEAD(&d->mmcfg);
     current->domain = (struct domain *)d;
 
@@ -81,7 +117,6 @@ void xpeer_domain_free(struct xpeer_dom *d)
                 abort();
         free(x);
     }
-    pthread_rwlock_destroy(&d->mmcfg_lock);
     if ( current->domain == (struct domain *)d )
         current->domain = NULL;
     free(d);
@@ -215,9 +250,9 @@ int xpeer_mmcfg_add(struct xpeer_dom *d, uint64_t base, uint16_t seg,
     m->size = (uint64_t)buses << 20;
     m->seg = seg;
     m->start_bus = start_bus;
-    pthread_rwlock_wrlock(&d->mmcfg_lock);
+    xwrite_lock(&d->mmcfg_lock);
     list_add(&m->next, &d->mmcfg);
-    pthread_rwlock_unlock(&d->mmcfg_lock);
+    xwrite_unlock(&d->mmcfg_lock);
 
     return 0;
 }
@@ -238,9 +273,9 @@ bool xpeer_mmcfg_accept(struct xpeer_dom *d, uint64_t gpa)
 {
     bool found;
 
-    pthread_rwlock_rdlock(&d->mmcfg_lock);
+    xread_lock(&d->mmcfg_lock);
     found = mmcfg_find(d, gpa);
-    pthread_rwlock_unlock(&d->mmcfg_lock);
+    xread_unlock(&d->mmcfg_lock);
 
     return found;
 }
@@ -251,7 +286,7 @@ static bool mmcfg_decode(struct xpeer_dom *d, uint64_t gpa, pci_sbdf_t *sbdf,
 {
     const struct xpeer_mmcfg *m;
 
-    pthread_rwlock_rdlock(&d->mmcfg_lock);
+    xread_lock(&d->mmcfg_lock);
     m = mmcfg_find(d, gpa);
     if ( m )
     {
@@ -262,7 +297,7 @@ static bool mmcfg_decode(struct xpeer_dom *d, uint64_t gpa, pci_sbdf_t *sbdf,
         sbdf->seg = m->seg;
         *reg = off & (PCI_CFG_SPACE_EXP_SIZE - 1);
     }
-    pthread_rwlock_unlock(&d->mmcfg_lock);
+    xread_unlock(&d->mmcfg_lock);
 
     return m;
 }

@@ -65,6 +65,8 @@ enum xecam_errno {
  *   xecam_cf_check              on functions called through a pointer
  *   xecam_popcount(x)           set bits of 32-bit x
  *   xecam_ctz(x)                lowest set bit of 32-bit x, x != 0
+ *   xecam_fls(x)                highest set bit of 32-bit x, plus 1;
+ *                               x != 0
  *   xecam_memset(d, c, n), xecam_memcpy(d, s, n)
  *   xecam_cpu_relax()           in a wait for another CPU: a compiler
  *                               barrier, so the wait reloads what it reads

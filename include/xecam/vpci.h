@@ -36,7 +36,8 @@ typedef void xecam_vpci_write_t(struct xecam_vpci *dev,
 
 struct xecam_vpci_reg {
     uint16_t offset;            /* naturally aligned to size */
-    uint8_t  size;              /* 1, 2 or 4 */
+    uint16_t size : 3;          /* 1, 2 or 4 */
+    uint16_t next : 13;         /* the map's: the next register in its dword */
     uint32_t reset;             /* value of the emulated bits at reset */
     uint32_t emu;               /* bits held in val; the rest in the device */
     uint32_t ro;                /* guest writes leave these bits alone */
@@ -46,7 +47,6 @@ struct xecam_vpci_reg {
     uint32_t val;               /* the emulated bits now */
     xecam_vpci_read_t *read;
     xecam_vpci_write_t *write;
-    void *priv;
     /* The table row it was made from (names, mirrored bits), or NULL. */
     const struct xecam_vpci_regdesc *desc;
 };

@@ -22,6 +22,11 @@
  *
  * Every acquire, release and destroy is checked against the lock order
  * first (lockcheck.c).
+ *
+ * Built with XECAM_USER_XEN_LOCKS (`make bench`'s library), the locks cost
+ * what port/xen/port.c's cost in Xen: the mutex is a spinlock (an atomic to
+ * take, a store to drop), a reader's store is a full barrier (as
+ * percpu_read_lock()'s smp_mb()), and nothing checks the lock order.
  */
 #include <errno.h>
 #include <linux/membarrier.h>
@@ -57,6 +62,16 @@ static pthread_once_t slot_once = PTHREAD_ONCE_INIT;
 static __thread struct slot *my_slot;
 static bool asymmetric;                 /* membarrier orders for readers */
 
+#ifdef XECAM_USER_XEN_LOCKS
+#define lc_acquire(lock, how)   true
+#define lc_release(lock, how)   true
+#define lc_destroy(lock)        true
+#else
+#define lc_acquire(lock, how)   xecam_user_lc_acquire(lock, how)
+#define lc_release(lock, how)   xecam_user_lc_release(lock, how)
+#define lc_destroy(lock)        xecam_user_lc_destroy(lock)
+#endif
+
 #if defined(__SANITIZE_THREAD__)
 #define TSAN 1
 #elif defined(__has_feature)
@@ -67,7 +82,7 @@ static bool asymmetric;                 /* membarrier orders for readers */
 
 static void membarrier_init(void)
 {
-#ifndef TSAN
+#if !defined(TSAN) && !defined(XECAM_USER_XEN_LOCKS)
     asymmetric = !syscall(__NR_membarrier,
                           MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0);
 #endif
@@ -138,7 +153,7 @@ int xecam_port_lock_create(struct xecam_lock **lock)
 
 void xecam_port_lock_destroy(struct xecam_lock *lock)
 {
-    if ( !lock || !xecam_user_lc_destroy(lock) )
+    if ( !lock || !lc_destroy(lock) )
         return;
     pthread_mutex_destroy(&lock->writers);
     pthread_mutex_destroy(&lock->wait);
@@ -162,7 +177,7 @@ void xecam_port_read_lock(struct xecam_lock *lock)
     struct slot *s;
     unsigned int i;
 
-    if ( !xecam_user_lc_acquire(lock, XECAM_LC_READ) )
+    if ( !lc_acquire(lock, XECAM_LC_READ) )
         return;
     s = slot_get();
     i = held_index(s, NULL);
@@ -194,7 +209,7 @@ void xecam_port_read_unlock(struct xecam_lock *lock)
 {
     struct slot *s = my_slot;
 
-    if ( !xecam_user_lc_release(lock, XECAM_LC_READ) )
+    if ( !lc_release(lock, XECAM_LC_READ) )
         return;
     __atomic_store_n(&s->held[held_index(s, lock)], NULL, __ATOMIC_RELEASE);
 }
@@ -203,7 +218,7 @@ void xecam_port_write_lock(struct xecam_lock *lock)
 {
     unsigned int i, j, n;
 
-    if ( !xecam_user_lc_acquire(lock, XECAM_LC_WRITE) )
+    if ( !lc_acquire(lock, XECAM_LC_WRITE) )
         return;
     pthread_mutex_lock(&lock->writers);
     __atomic_store_n(&lock->writer, 1, __ATOMIC_SEQ_CST);
@@ -219,7 +234,7 @@ void xecam_port_write_lock(struct xecam_lock *lock)
 
 void xecam_port_write_unlock(struct xecam_lock *lock)
 {
-    if ( !xecam_user_lc_release(lock, XECAM_LC_WRITE) )
+    if ( !lc_release(lock, XECAM_LC_WRITE) )
         return;
     pthread_mutex_lock(&lock->wait);
     __atomic_store_n(&lock->writer, 0, __ATOMIC_RELEASE);
@@ -228,9 +243,57 @@ void xecam_port_write_unlock(struct xecam_lock *lock)
     pthread_mutex_unlock(&lock->writers);
 }
 
+#ifdef XECAM_USER_XEN_LOCKS
+struct xecam_mutex {
+    unsigned int taken;
+};
+
+static void mutex_init(struct xecam_mutex *m)
+{
+    m->taken = 0;
+}
+
+static void mutex_fini(struct xecam_mutex *m)
+{
+    (void)m;
+}
+
+static void mutex_take(struct xecam_mutex *m)
+{
+    while ( __atomic_exchange_n(&m->taken, 1, __ATOMIC_ACQUIRE) )
+        while ( __atomic_load_n(&m->taken, __ATOMIC_RELAXED) )
+            __builtin_ia32_pause();
+}
+
+static void mutex_drop(struct xecam_mutex *m)
+{
+    __atomic_store_n(&m->taken, 0, __ATOMIC_RELEASE);
+}
+#else
 struct xecam_mutex {
     pthread_mutex_t m;
 };
+
+static void mutex_init(struct xecam_mutex *m)
+{
+    pthread_mutex_init(&m->m, NULL);
+}
+
+static void mutex_fini(struct xecam_mutex *m)
+{
+    pthread_mutex_destroy(&m->m);
+}
+
+static void mutex_take(struct xecam_mutex *m)
+{
+    pthread_mutex_lock(&m->m);
+}
+
+static void mutex_drop(struct xecam_mutex *m)
+{
+    pthread_mutex_unlock(&m->m);
+}
+#endif
 
 int xecam_port_mutex_create(struct xecam_mutex **m)
 {
@@ -239,27 +302,27 @@ int xecam_port_mutex_create(struct xecam_mutex **m)
     *m = calloc(1, sizeof(**m));
     if ( !*m )
         return -ENOMEM;
-    pthread_mutex_init(&(*m)->m, NULL);
+    mutex_init(*m);
 
     return 0;
 }
 
 void xecam_port_mutex_destroy(struct xecam_mutex *m)
 {
-    if ( !m || !xecam_user_lc_destroy(m) )
+    if ( !m || !lc_destroy(m) )
         return;
-    pthread_mutex_destroy(&m->m);
+    mutex_fini(m);
     free(m);
 }
 
 void xecam_port_mutex_lock(struct xecam_mutex *m)
 {
-    if ( xecam_user_lc_acquire(m, XECAM_LC_MUTEX) )
-        pthread_mutex_lock(&m->m);
+    if ( lc_acquire(m, XECAM_LC_MUTEX) )
+        mutex_take(m);
 }
 
 void xecam_port_mutex_unlock(struct xecam_mutex *m)
 {
-    if ( xecam_user_lc_release(m, XECAM_LC_MUTEX) )
-        pthread_mutex_unlock(&m->m);
+    if ( lc_release(m, XECAM_LC_MUTEX) )
+        mutex_drop(m);
 }

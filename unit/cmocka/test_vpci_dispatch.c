@@ -128,10 +128,13 @@ static void model_sync_device(void)
     assert_int_equal(xecam_user_pdev_peek(HOST, 0, m.cfg, XECAM_CFG_SIZE), 0);
 }
 
+/* What xor_hook flips in the register at each offset. */
+static uint32_t xor_at[XECAM_CFG_SIZE];
+
 static uint32_t xor_hook(struct xecam_vpci *d, const struct xecam_vpci_reg *r,
                          uint32_t val)
 {
-    return val ^ (uint32_t)(uintptr_t)r->priv;
+    return val ^ xor_at[r->offset];
 }
 
 /* Register 'r' in the device and in the model. */
@@ -150,7 +153,7 @@ static void add_both(const struct xecam_vpci_reg *r)
     mr->rsvdz = r->rsvdz;
     mr->val = r->reset;
     mr->hooked = r->read != NULL;
-    mr->xor = (uint32_t)(uintptr_t)r->priv;
+    mr->xor = r->read ? xor_at[r->offset] : 0;
     for ( i = 0; i < r->size; i++ )
         m.owner[r->offset + i] = m.nr;
     m.nr++;
@@ -1157,7 +1160,7 @@ static void random_layout(unsigned int base, unsigned int len, bool hooks)
         if ( hooks && rnd() % 4 == 0 )
         {
             r.read = xor_hook;
-            r.priv = (void *)(uintptr_t)(rnd() | 1);
+            xor_at[p] = rnd() | 1;
         }
         add_both(&r);
         p += size;
@@ -1230,10 +1233,13 @@ struct hook_rec {
     struct xecam_vpci *dev;
 };
 
+/* The record of the register at each offset. */
+static struct hook_rec *rec_at[XECAM_CFG_SIZE];
+
 static uint32_t rec_read(struct xecam_vpci *d, const struct xecam_vpci_reg *r,
                          uint32_t val)
 {
-    struct hook_rec *h = r->priv;
+    struct hook_rec *h = rec_at[r->offset];
 
     h->reads++;
     h->got = val;
@@ -1246,7 +1252,7 @@ static uint32_t rec_read(struct xecam_vpci *d, const struct xecam_vpci_reg *r,
 static void rec_write(struct xecam_vpci *d, struct xecam_vpci_reg *r,
                       uint32_t old, uint32_t bytes)
 {
-    struct hook_rec *h = r->priv;
+    struct hook_rec *h = rec_at[r->offset];
     struct xecam_user_pci_write log[LOG_MAX];
 
     h->writes++;
@@ -1265,19 +1271,22 @@ static void test_hooks(void **state)
     struct xecam_vpci_reg a = {
         .offset = 0x40, .size = 4, .emu = 0x0000ffff, .ro = 0x000000ff,
         .rsvdz = 0x00f000f0, .reset = 0xdeadbeef, .read = rec_read,
-        .write = rec_write, .priv = &ra,
+        .write = rec_write,
     }, b = {
         .offset = 0x44, .size = 2, .emu = 0xffff, .rw1c = 0xff00,
-        .reset = 0xa5c3, .read = rec_read, .write = rec_write, .priv = &rb,
+        .reset = 0xa5c3, .read = rec_read, .write = rec_write,
     }, c = {
         .offset = 0x46, .size = 2,
     }, d = {
         .offset = 0x48, .size = 1, .emu = 0xff, .reset = 0x77,
-        .read = rec_read, .write = rec_write, .priv = &rd,
+        .read = rec_read, .write = rec_write,
     };
     struct xecam_user_pci_write log[LOG_MAX];
     uint32_t v, va;
 
+    rec_at[0x40] = &ra;
+    rec_at[0x44] = &rb;
+    rec_at[0x48] = &rd;
     assert_int_equal(xecam_vpci_add_reg(dev, &a), 0);
     assert_int_equal(xecam_vpci_add_reg(dev, &b), 0);
     assert_int_equal(xecam_vpci_add_reg(dev, &c), 0);

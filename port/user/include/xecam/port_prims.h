@@ -18,6 +18,7 @@
 
 #define xecam_popcount(x)         __builtin_popcount(x)
 #define xecam_ctz(x)              __builtin_ctz(x)
+#define xecam_fls(x)              (32 - __builtin_clz(x))
 #define xecam_memset(d, c, n)     __builtin_memset(d, c, n)
 #define xecam_memcpy(d, s, n)     __builtin_memcpy(d, s, n)
 

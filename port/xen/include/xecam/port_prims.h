@@ -39,6 +39,7 @@
 /* Xen's bit operations: it links no libgcc (__builtin_popcount() calls it). */
 #define xecam_popcount(x)         hweight32(x)
 #define xecam_ctz(x)              find_first_set_bit(x)
+#define xecam_fls(x)              fls(x)
 #define xecam_memset(d, c, n)     memset(d, c, n)
 #define xecam_memcpy(d, s, n)     memcpy(d, s, n)
 
