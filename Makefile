@@ -182,6 +182,8 @@ cppcheck: $(BUILD)/xenpub/xen
 # vPCI dispatcher is measured beside ours: its source package is fetched into
 # $(BUILD)/xen-src at bench time and vpci.c built as tools/tests/vpci does
 # (includes stripped, our environment header first); never committed.
+# header.c, msix.c and rangeset.c likewise, with __XEN__ (bench/xen/env_hv.h),
+# for the MSI-X table and BAR mapping rows.
 XEN_SRC    ?= $(BUILD)/xen-src
 BENCH_XEN  := $(BUILD)/bench/xen
 BENCH_FLAGS = $(STD) $(WARN) -O2 -g $(INC) -pthread
@@ -206,12 +208,27 @@ $(BUILD)/bench/bench_vpci: bench/bench_vpci.c $(wildcard bench/xen/*) \
 	    echo "  XEN  $$tree/xen/drivers/vpci/vpci.c"; \
 	    sed -e '/#include/d' $$tree/xen/include/xen/list.h >$(BENCH_XEN)/list.h; \
 	    sed -e '/#include/d' $$tree/xen/include/xen/vpci.h >$(BENCH_XEN)/vpci.h; \
+	    sed -e '/#include/d' $$tree/xen/include/xen/rangeset.h \
+	        >$(BENCH_XEN)/rangeset.h; \
 	    { printf '#include "env.h"\n#include "list.h"\n#include "vpci.h"\n'; \
+	      printf '#include "env_late.h"\n'; \
 	      sed -e '/#include/d' $$tree/xen/drivers/vpci/vpci.c; } >$(BENCH_XEN)/vpci.c; \
 	    $(CC) -std=gnu99 -O2 -g -Ibench/xen -I$(BENCH_XEN) \
 	        -c $(BENCH_XEN)/vpci.c -o $(BENCH_XEN)/vpci.o; \
+	    for f in drivers/vpci/header.c drivers/vpci/msix.c common/rangeset.c; do \
+	        b=$(BENCH_XEN)/$$(basename $$f .c); \
+	        { printf '#include "env.h"\n#include "env_hv.h"\n#include "list.h"\n'; \
+	          printf '#include "rangeset.h"\n#include "vpci.h"\n#include "env_late.h"\n'; \
+	          sed -e '/#include/d' $$tree/xen/$$f; } >$$b.c; \
+	        $(CC) -std=gnu99 -O2 -g -D__XEN__ -Ibench/xen -I$(BENCH_XEN) \
+	            -c $$b.c -o $$b.o; \
+	    done; \
+	    $(CC) $(BENCH_FLAGS) -D__XEN__ -Ibench/xen -I$(BENCH_XEN) \
+	        -c bench/xen/peer_dev.c -o $(BENCH_XEN)/peer_dev.o; \
 	    $(CC) $(BENCH_FLAGS) -DXECAM_BENCH_XEN -Ibench/xen -I$(BENCH_XEN) \
-	        $< bench/xen/peer.c $(BENCH_XEN)/vpci.o $(BENCH_LIB) -o $@; \
+	        $< bench/xen/peer.c $(BENCH_XEN)/peer_dev.o $(BENCH_XEN)/vpci.o \
+	        $(BENCH_XEN)/header.o $(BENCH_XEN)/msix.o $(BENCH_XEN)/rangeset.o \
+	        $(BENCH_LIB) -o $@; \
 	else \
 	    echo "  bench: no Xen source ($(BENCH_XEN)/fetch.log); ours only"; \
 	    $(CC) $(BENCH_FLAGS) -DXECAM_BENCH_NO_XEN='"xen source package unavailable"' \

@@ -244,6 +244,26 @@ static void ours_ecam_write(const struct op *op, unsigned long iters)
     }
 }
 
+/*
+ * Command writes that each turn memory decode on or off (op->size: the
+ * Memory Space bit; 0: write op->mask every time), then what the host does
+ * before the vCPU runs again.
+ */
+static void ours_cmd_toggle(const struct op *op, unsigned long iters)
+{
+    static uint32_t cmd;
+    unsigned long i;
+
+    for ( i = 0; i < iters; i++ )
+    {
+        cmd = op->size ? cmd ^ op->size : op->mask;
+        if ( xecam_mmio_accept(op->dev, op->base) )
+            xecam_mmio_write(op->dev, 0, op->base, 2, cmd);
+        while ( xecam_vcpu_resume(op->dev, 0) )
+            continue;
+    }
+}
+
 /* ---- Loops, Xen ---- */
 
 #ifdef XECAM_BENCH_XEN
@@ -291,6 +311,51 @@ static void xen_ecam_write(const struct op *op, unsigned long iters)
 
         if ( xpeer_mmcfg_accept(op->dev, gpa) )
             xpeer_mmcfg_write(op->dev, gpa, op->size, i & 0xff);
+    }
+}
+
+/* msix.c's MMIO handler: its check, then its read or write. */
+static void xen_msix_read(const struct op *op, unsigned long iters)
+{
+    uint64_t v = 0, sum = 0;
+    unsigned long i;
+
+    for ( i = 0; i < iters; i++ )
+    {
+        uint64_t gpa = op->base + op->offs[i & op->mask];
+
+        if ( xpeer_msix_accept(gpa) )
+            xpeer_msix_read(gpa, op->size, &v);
+        sum += v;
+    }
+    sink += sum;
+}
+
+static void xen_msix_write(const struct op *op, unsigned long iters)
+{
+    unsigned long i;
+
+    for ( i = 0; i < iters; i++ )
+    {
+        uint64_t gpa = op->base + op->offs[i & op->mask];
+
+        if ( xpeer_msix_accept(gpa) )
+            xpeer_msix_write(gpa, op->size, i & 0xff);
+    }
+}
+
+static void xen_cmd_toggle(const struct op *op, unsigned long iters)
+{
+    static uint32_t cmd;
+    unsigned long i;
+
+    for ( i = 0; i < iters; i++ )
+    {
+        cmd = op->size ? cmd ^ op->size : op->mask;
+        if ( xpeer_mmcfg_accept(op->dev, op->base) )
+            xpeer_mmcfg_write(op->dev, op->base, 2, cmd);
+        while ( xpeer_vcpu_resume() )
+            continue;
     }
 }
 #endif
@@ -413,7 +478,10 @@ static void bench_registers(void)
     }
 }
 
-/* Registers of mixed sizes: 1+1+2 at 0x40, 2 at 0x44 (0x46 unhandled), 4 at 0x48. */
+/*
+ * Registers of mixed sizes: 1+1+2 at 0x40, 2 at 0x44 (0x46 unhandled), 4 at
+ * 0x48.
+ */
 static const struct { unsigned int offset, size; } mixed[] = {
     { 0x40, 1 }, { 0x41, 1 }, { 0x42, 2 }, { 0x44, 2 }, { 0x48, 4 },
 };
@@ -635,6 +703,258 @@ static void bench_scan(struct xecam_domain *d, void *xd)
     row("bus scan", "scan, ns per read", ours, xen);
 }
 
+/*
+ * Two passed-through functions in a fresh domain on each side, on host
+ * functions of their own with the same config space: PT_MSIX with MSI-X
+ * (PT_NR entries, table and PBA in its 64 KiB BAR0), PT_MAP with two
+ * 64 KiB memory BARs that are not adjacent (two ranges to map on both
+ * sides).  Guest addresses are the host's, as Xen 4.17 maps BARs.  Ours:
+ * guest PT_MSIX and PT_MAP on hosts at bus 0x41; Xen's: identity, on the
+ * host functions of the same numbers, its p2m changes made on our port's
+ * domain XEN_P2M.
+ */
+#define PT_MSIX     XECAM_SBDF(0, 0, 3, 0)
+#define PT_MAP      XECAM_SBDF(0, 0, 4, 0)
+#define PT_HOST(s)  ((s) | XECAM_SBDF(0, 0x41, 0, 0))
+#define PT_BAR      0xf4000000U
+#define PT_TABLE    0x2000U
+#define PT_PBA      0x3000U
+#define PT_NR       8U
+#define PT_MAP0     0xf5000000U
+#define PT_MAP1     0xf5100000U
+#define PT_SIZE     0x10000U
+#define XEN_P2M     2
+#define CMD_MEM     0x0002U
+#define ECAM(s, r)  (BASE + ((uint64_t)(s) << 12) + (r))
+
+static void put32(uint8_t *cfg, unsigned int reg, uint32_t v)
+{
+    memcpy(&cfg[reg], &v, 4);
+}
+
+static void pt_hosts(uint32_t msix, uint32_t map)
+{
+    uint8_t cfg[XECAM_CFG_SIZE] = { 0x86, 0x80, 0xd3, 0x10 };
+    long rc;
+
+    cfg[0x06] = 0x10;                           /* a capability list */
+    cfg[0x0b] = 0x02;
+    put32(cfg, 0x10, PT_BAR);
+    cfg[0x34] = 0x40;
+    cfg[0x40] = 0x11;                           /* MSI-X */
+    cfg[0x42] = PT_NR - 1;
+    put32(cfg, 0x44, PT_TABLE);                 /* BIR 0 */
+    put32(cfg, 0x48, PT_PBA);
+    if ( (rc = xecam_user_pdev_add(msix, cfg, sizeof(cfg))) ||
+         (rc = xecam_user_pdev_bar(msix, 0, PT_SIZE)) )
+        die("MSI-X host device", rc);
+    memset(cfg + 4, 0, sizeof(cfg) - 4);
+    cfg[0x0b] = 0x02;
+    put32(cfg, 0x10, PT_MAP0);
+    put32(cfg, 0x14, PT_MAP1);
+    if ( (rc = xecam_user_pdev_add(map, cfg, sizeof(cfg))) ||
+         (rc = xecam_user_pdev_bar(map, 0, PT_SIZE)) ||
+         (rc = xecam_user_pdev_bar(map, 1, PT_SIZE)) )
+        die("BAR host device", rc);
+}
+
+static void ours_cfg_write(struct xecam_domain *d, uint32_t sbdf,
+                           unsigned int reg, unsigned int size, uint32_t v)
+{
+    long rc = xecam_mmio_write(d, 0, ECAM(sbdf, reg), size, v);
+
+    if ( rc != XECAM_IO_OKAY )
+        die("config write", rc);
+    while ( xecam_vcpu_resume(d, 0) )
+        continue;
+}
+
+/* Ours: PT_MSIX's BAR placed and decoding, PT_MAP's placed, not decoding. */
+static struct xecam_domain *pt_ours(void)
+{
+    struct xecam_domain *d;
+    long rc;
+
+    pt_hosts(PT_HOST(PT_MSIX), PT_HOST(PT_MAP));
+    d = ours_domain_empty();
+    if ( (rc = xecam_assign_device(d, PT_MSIX, PT_HOST(PT_MSIX), 0)) ||
+         (rc = xecam_assign_device(d, PT_MAP, PT_HOST(PT_MAP), 0)) )
+        die("xecam_assign_device", rc);
+    ours_cfg_write(d, PT_MSIX, 0x10, 4, PT_BAR);
+    ours_cfg_write(d, PT_MSIX, 0x04, 2, CMD_MEM);
+    ours_cfg_write(d, PT_MAP, 0x10, 4, PT_MAP0);
+    ours_cfg_write(d, PT_MAP, 0x14, 4, PT_MAP1);
+    if ( !xecam_mmio_accept(d, PT_BAR + PT_TABLE) )
+        die("MSI-X table trap", 0);
+
+    return d;
+}
+
+#ifdef XECAM_BENCH_XEN
+/* Xen: the same, header.c and msix.c handling them. */
+static struct xpeer_dom *pt_xen(void)
+{
+    struct xecam_domain *p2m;
+    struct xpeer_dom *xd;
+    long rc;
+
+    pt_hosts(PT_MSIX, PT_MAP);
+    if ( (rc = xecam_user_domain_add(XEN_P2M, 0, &p2m)) )
+        die("p2m domain", rc);
+    xd = xpeer_domain();
+    if ( xpeer_mmcfg_add(xd, BASE, 0, 0, 256) ||
+         (rc = xpeer_pdev(xd, PT_MSIX, p2m)) ||
+         (rc = xpeer_pdev(xd, PT_MAP, p2m)) )
+        die("xpeer_pdev", rc);
+    xpeer_mmcfg_write(xd, ECAM(PT_MSIX, 0x04), 2, CMD_MEM);
+    while ( xpeer_vcpu_resume() )
+        continue;
+    if ( !xpeer_msix_accept(PT_BAR + PT_TABLE) )
+        die("Xen's MSI-X table handler", 0);
+
+    return xd;
+}
+#endif
+
+/*
+ * Before measuring, that each side does what the rows say: a masked entry
+ * reads masked, and one MEM on/off pair of PT_MAP makes two p2m calls each
+ * way and leaves the p2m as it was.
+ */
+static void pt_check(const struct op *o, domid_t id, uint64_t vctl)
+{
+    struct xecam_user_mapping m[16];
+    unsigned int n = xecam_user_mappings(id, m, 16);
+    unsigned long calls = xecam_user_map_calls(id);
+
+    if ( vctl != 1 )
+        die("masked entry's Vector Control", vctl);
+    o->run(o, 1);
+    if ( xecam_user_mappings(id, m, 16) != n + 2 )
+        die("Command MEM on: two BARs mapped", id);
+    o->run(o, 1);
+    if ( xecam_user_mappings(id, m, 16) != n ||
+         xecam_user_map_calls(id) - calls != 4 )
+        die("Command MEM off: two BARs unmapped", id);
+}
+
+static void pt_checks(struct xecam_domain *d, void *xd)
+{
+    struct op o = {
+        .run = ours_cmd_toggle, .base = ECAM(PT_MAP, 0x04), .dev = d,
+        .size = CMD_MEM,
+    };
+    uint64_t v = 0;
+
+    xecam_mmio_read(d, 0, PT_BAR + PT_TABLE + 16 * 7 + 12, 4, &v);
+    pt_check(&o, GUEST, v);
+#ifdef XECAM_BENCH_XEN
+    o.run = xen_cmd_toggle;
+    o.dev = xd;
+    xpeer_msix_read(PT_BAR + PT_TABLE + 16 * 7 + 12, 4, &v);
+    pt_check(&o, XEN_P2M, v);
+#else
+    (void)xd;
+#endif
+}
+
+static void bench_msix(struct xecam_domain *d, void *xd)
+{
+    static const unsigned int data1 = PT_TABLE + 16 + 8,
+                              vctl7 = PT_TABLE + 16 * 7 + 12, pba = PT_PBA;
+    static const struct {
+        const char *name;
+        const unsigned int *off;
+        unsigned int size;
+        bool write;
+    } cases[] = {
+        { "read4 entry 1 Message Data", &data1, 4, false },
+        { "read4 entry 7 Vector Control", &vctl7, 4, false },
+        { "write4 entry 1 Message Data (masked)", &data1, 4, true },
+        { "read8 PBA (the device's)", &pba, 8, false },
+    };
+    unsigned int i;
+
+    section("MSI-X table: a guest access through the MMIO intercept\n"
+            "(its check, then the access; entries masked, MSI-X off)");
+    for ( i = 0; i < XECAM_ARRAY_SIZE(cases); i++ )
+    {
+        struct op o = {
+            .run = cases[i].write ? ours_ecam_write : ours_ecam_read,
+            .offs = cases[i].off, .size = cases[i].size, .base = PT_BAR,
+            .dev = d,
+        };
+        double ours = measure(&o), xen = 0;
+
+#ifdef XECAM_BENCH_XEN
+        o.run = cases[i].write ? xen_msix_write : xen_msix_read;
+        o.dev = xd;
+        xen = measure(&o);
+#else
+        (void)xd;
+#endif
+        row("msix table", cases[i].name, ours, xen);
+    }
+}
+
+static void bench_cmd_map(struct xecam_domain *d, void *xd)
+{
+    struct op o = {
+        .run = ours_cmd_toggle, .base = ECAM(PT_MAP, 0x04), .dev = d,
+        .size = CMD_MEM,
+    };
+    double ours, xen = 0;
+
+    section("Command writes through the ECAM intercept, then the deferred "
+            "work\n(mapping or unmapping two 64 KiB BARs) before the vCPU "
+            "runs again");
+    ours = measure(&o);
+#ifdef XECAM_BENCH_XEN
+    o.run = xen_cmd_toggle;
+    o.dev = xd;
+    xen = measure(&o);
+#else
+    (void)xd;
+#endif
+    row("bar mapping", "Command MEM on/off, alternating, per write", ours,
+        xen);
+    /* The same write with nothing to change: the mapping's share. */
+    o.run = ours_cmd_toggle;
+    o.dev = d;
+    o.base = ECAM(PT_MSIX, 0x04);
+    o.size = 0;
+    o.mask = CMD_MEM;
+    ours_cfg_write(d, PT_MSIX, 0x04, 2, CMD_MEM);
+    ours = measure(&o);
+#ifdef XECAM_BENCH_XEN
+    o.run = xen_cmd_toggle;
+    o.dev = xd;
+    xen = measure(&o);
+#endif
+    row("bar mapping", "Command write, MEM unchanged (nothing to map)",
+        ours, xen);
+}
+
+static void bench_passthrough(void)
+{
+    struct xecam_domain *d;
+    void *xd = NULL;
+
+    xecam_user_reset();
+    xecam_user_domain_privileged(0);
+    d = pt_ours();
+#ifdef XECAM_BENCH_XEN
+    xd = pt_xen();
+#endif
+    pt_checks(d, xd);
+    bench_msix(d, xd);
+    bench_cmd_map(d, xd);
+#ifdef XECAM_BENCH_XEN
+    xpeer_domain_free(xd);
+#endif
+    xecam_user_reset();
+}
+
 static void memory(void)
 {
     size_t m0, m1, m2;
@@ -733,6 +1053,7 @@ int main(int argc, char **argv)
 #ifdef XECAM_BENCH_XEN
     xpeer_domain_free(xd);
 #endif
+    bench_passthrough();
     memory();
     if ( csv )
         fclose(csv);

@@ -6,7 +6,10 @@
  * what vpci.c and its list.h/vpci.h (also stripped) use outside __XEN__ is
  * provided, with the same costs as the hypervisor's where they matter: a
  * real spinlock per device, malloc for xmalloc, and a walk of the domain's
- * device list for pci_get_pdev() (what Xen does for a domU).
+ * device list for pci_get_pdev() (what Xen does for a domU).  struct vcpu
+ * and struct domain need vpci.h's and list.h's types: env_late.h, put after
+ * them.  header.c, msix.c and rangeset.c (built with __XEN__) get more:
+ * env_hv.h.
  *
  * Xen's code is fetched at bench time (scripts/fetch-xen-source.sh) and never
  * committed; everything here is ours.
@@ -36,8 +39,10 @@
 #define ASSERT(x)               do { if ( !(x) ) abort(); } while ( 0 )
 #define ASSERT_UNREACHABLE()    abort()
 
-#define min(a, b) ({ typeof(a) a_ = (a); typeof(b) b_ = (b); a_ < b_ ? a_ : b_; })
-#define max(a, b) ({ typeof(a) a_ = (a); typeof(b) b_ = (b); a_ > b_ ? a_ : b_; })
+#define min(a, b) \
+    ({ typeof(a) a_ = (a); typeof(b) b_ = (b); a_ < b_ ? a_ : b_; })
+#define max(a, b) \
+    ({ typeof(a) a_ = (a); typeof(b) b_ = (b); a_ > b_ ? a_ : b_; })
 
 #define PCI_CFG_SPACE_EXP_SIZE  4096
 #define ARRAY_SIZE(a)           (sizeof(a) / sizeof((a)[0]))
@@ -76,14 +81,22 @@ struct domain;
 struct vpci;
 
 struct pci_dev {
-    pci_sbdf_t sbdf;
+    union {
+        pci_sbdf_t sbdf;
+        struct {
+            uint8_t devfn;
+            uint8_t bus;
+            uint16_t seg;
+        };
+    };
     struct vpci *vpci;
+    struct domain *domain;
+    bool ignore_bars;
+    bool xpeer_full;                    /* ours: a peer_dev.c device */
     struct pci_dev *next_in_domain;     /* d->pdev_list, in order */
 };
 
-struct vcpu {
-    struct domain *domain;
-};
+struct vcpu;
 extern struct vcpu *current;
 
 struct pci_dev *pci_get_pdev(const struct domain *d, pci_sbdf_t sbdf);

@@ -9,6 +9,7 @@
 #include "env.h"
 #include "list.h"
 #include "vpci.h"
+#include "env_late.h"
 #include "peer.h"
 
 #include <xecam/port.h>
@@ -77,10 +78,11 @@ static void xwrite_unlock(xrwlock_t *l)
     __atomic_store_n(&l->cnts, 0, __ATOMIC_RELEASE);
 }
 
+/* Xen's struct domain first: peer_dev.c's devices are added to it. */
 struct xpeer_dom {
+    struct domain d;                    /* d.pdev_list: the devices */
     xrwlock_t mmcfg_lock;               /* d->arch.hvm.mmcfg_lock */
     struct list_head mmcfg;             /* d->arch.hvm.mmcfg_regions */
-    struct pci_dev *pdevs;              /* d->pdev_list */
 };
 
 static struct vcpu vcpu0;
@@ -93,7 +95,10 @@ struct xpeer_dom *xpeer_domain(void)
     if ( !d )
         abort();
     INIT_LIST_HEAD(&d->mmcfg);
-    current->domain = (struct domain *)d;
+    INIT_LIST_HEAD(&d->d.arch.hvm.msix_tables);
+    INIT_LIST_HEAD(&d->d.rangesets);
+    d->d.domain_id = 1;
+    current->domain = &d->d;
 
     return d;
 }
@@ -105,29 +110,33 @@ void xpeer_domain_free(struct xpeer_dom *d)
 
     list_for_each_entry_safe ( m, tm, &d->mmcfg, next )
         free(m);
-    for ( p = d->pdevs; p; p = next )
+    for ( p = d->d.pdev_list; p; p = next )
     {
         struct xpeer_dev *x = container_of(p, struct xpeer_dev, pdev);
         unsigned int i;
 
         next = p->next_in_domain;
+        if ( p->xpeer_full )
+        {
+            xpeer_pdev_free(p);
+            continue;
+        }
         for ( i = 0; i < x->nr_regs; i++ )
             if ( vpci_remove_register(&x->vpci, x->regs[i].offset,
                                       x->regs[i].size) )
                 abort();
         free(x);
     }
-    if ( current->domain == (struct domain *)d )
+    if ( current->domain == &d->d )
         current->domain = NULL;
     free(d);
 }
 
-struct pci_dev *pci_get_pdev(const struct domain *dom, pci_sbdf_t sbdf)
+struct pci_dev *pci_get_pdev(const struct domain *d, pci_sbdf_t sbdf)
 {
-    const struct xpeer_dom *d = (const struct xpeer_dom *)dom;
     struct pci_dev *p;
 
-    for ( p = d->pdevs; p; p = p->next_in_domain )
+    for ( p = d->pdev_list; p; p = p->next_in_domain )
         if ( p->sbdf.sbdf == sbdf.sbdf )
             return p;
 
@@ -218,7 +227,7 @@ unsigned long xpeer_vpci_bytes(void)
 int xpeer_device(struct xpeer_dom *d, uint32_t sbdf, unsigned int nr)
 {
     struct xpeer_dev *x = calloc(1, sizeof(*x));
-    struct pci_dev **tail = &d->pdevs;
+    struct pci_dev **tail = &d->d.pdev_list;
     unsigned int i;
     int rc = 0;
 
@@ -226,6 +235,7 @@ int xpeer_device(struct xpeer_dom *d, uint32_t sbdf, unsigned int nr)
         abort();
     x->pdev.sbdf.sbdf = sbdf;
     x->pdev.vpci = &x->vpci;
+    x->pdev.domain = &d->d;
     INIT_LIST_HEAD(&x->vpci.handlers);
     while ( *tail )
         tail = &(*tail)->next_in_domain;
@@ -381,4 +391,42 @@ void pci_conf_write16(pci_sbdf_t s, unsigned int r, uint16_t v)
 void pci_conf_write32(pci_sbdf_t s, unsigned int r, uint32_t v)
 {
     xecam_port_pci_write(s.sbdf, r, 4, v);
+}
+
+/* ---- For peer_dev.c: the host our port's calls reach. ---- */
+
+int xpeer_host_map(const struct xecam_domain *p2m, bool map, uint64_t gaddr,
+                   uint64_t haddr, uint64_t size)
+{
+    uint64_t done = 0;
+
+    return xecam_port_bar_map(p2m, map, false, gaddr, haddr, size, false,
+                              &done);
+}
+
+uint64_t xpeer_host_mem_read(const struct xecam_domain *p2m, uint32_t sbdf,
+                             uint64_t haddr, unsigned int len)
+{
+    uint64_t v = ~0ULL;
+
+    xecam_port_bar_read(p2m, sbdf, haddr, len, &v);
+
+    return v;
+}
+
+void xpeer_host_mem_write(const struct xecam_domain *p2m, uint32_t sbdf,
+                          uint64_t haddr, unsigned int len, uint64_t val)
+{
+    xecam_port_bar_write(p2m, sbdf, haddr, len, val);
+}
+
+uint64_t xpeer_host_bar_size(uint32_t sbdf, unsigned int bar)
+{
+    uint64_t size = 0;
+
+    if ( xecam_port_pci_bar_size(sbdf, bar == ~0U ? XECAM_PORT_ROM_BAR : bar,
+                                 &size) )
+        size = 0;
+
+    return size;
 }

@@ -44,4 +44,36 @@ int xpeer_add_reg(uint32_t sbdf, unsigned int offset, unsigned int size);
 /* What Xen allocates per device besides its registers: struct vpci. */
 unsigned long xpeer_vpci_bytes(void);
 
+/*
+ * peer_dev.c: a passed-through function at 'sbdf' (guest = host) with the
+ * handlers Xen gives it, header.c's and msix.c's (its BARs, Command, MSI-X
+ * capability and table), on the userspace host's function 'sbdf'.  Xen's
+ * p2m changes go to our port's p2m of domain 'p2m'.  Added last to the
+ * domain's list; xpeer_domain_free() frees it.
+ */
+struct xecam_domain;
+struct pci_dev;
+int xpeer_pdev(struct xpeer_dom *d, uint32_t sbdf,
+               const struct xecam_domain *p2m);
+void xpeer_pdev_free(struct pci_dev *pdev);
+/* msix.c's MMIO handler ops, as hvm's MMIO dispatch calls them. */
+bool xpeer_msix_accept(uint64_t gpa);
+bool xpeer_msix_read(uint64_t gpa, unsigned int len, uint64_t *val);
+bool xpeer_msix_write(uint64_t gpa, unsigned int len, uint64_t val);
+/* vpci_process_pending(current): true if the vCPU must not run yet. */
+bool xpeer_vcpu_resume(void);
+
+/*
+ * peer.c, for peer_dev.c: our port's host, the same calls the module
+ * makes.  A p2m change of [gaddr, gaddr + size) onto haddr; the MSI-X
+ * pages of host function 'sbdf'; the size of its BAR 'bar' (~0U: ROM).
+ */
+int xpeer_host_map(const struct xecam_domain *p2m, bool map, uint64_t gaddr,
+                   uint64_t haddr, uint64_t size);
+uint64_t xpeer_host_mem_read(const struct xecam_domain *p2m, uint32_t sbdf,
+                             uint64_t haddr, unsigned int len);
+void xpeer_host_mem_write(const struct xecam_domain *p2m, uint32_t sbdf,
+                          uint64_t haddr, unsigned int len, uint64_t val);
+uint64_t xpeer_host_bar_size(uint32_t sbdf, unsigned int bar);
+
 #endif /* XECAM_BENCH_XEN_PEER_H */
