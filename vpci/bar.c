@@ -31,7 +31,7 @@
 static xecam_vpci_write_t bar_write;
 
 #define BAR(i) \
-    { .off = 0x10 + 4 * (i), .size = 4, .emu = ALL, .write = bar_write, \
+    { .off = 0x10 + 4 * (i), .size = 4, .emu = ALL, .hooks.write = bar_write, \
       .name = "BAR" #i, .why = "guest addresses are virtual" }
 
 /*
@@ -43,7 +43,7 @@ static const struct xecam_vpci_regdesc bar_regs[XECAM_NR_BARS] = {
     BAR(0), BAR(1), BAR(2), BAR(3), BAR(4), BAR(5),
     [XECAM_PORT_ROM_BAR] = {
         .off = 0x30, .size = 4, .emu = ALL, .sync = PCI_ROM_ENABLE,
-        .write = bar_write, .name = "Expansion ROM BAR",
+        .hooks.write = bar_write, .name = "Expansion ROM BAR",
         .why = "the guest address is virtual; the enable bit reaches the "
                "device while the ROM is mapped" },
 };
@@ -99,10 +99,13 @@ static uint64_t bar_gaddr(struct xecam_vpci *dev,
 void xecam_vpci_bar_hole(struct xecam_vpci *dev, unsigned int bar,
                          uint64_t off, uint64_t len)
 {
-    struct xecam_vpci_bar *b = &dev->bar[bar];
+    struct xecam_vpci_bar *b = dev->bar ? &dev->bar[bar] : NULL;
     uint64_t end = (off + len + PAGE - 1) & ~(PAGE - 1);
     uint64_t start = off & ~(PAGE - 1);
     unsigned int i;
+
+    if ( !b )
+        return;
 
     end = end < b->size ? end : b->size;
     for ( i = 0; i < b->nr_holes; i++ )
@@ -200,7 +203,7 @@ void xecam_vpci_bars_decode(struct xecam_vpci *dev, bool io, bool on)
 {
     unsigned int i;
 
-    for ( i = 0; i < XECAM_NR_BARS; i++ )
+    for ( i = 0; dev->bar && i < XECAM_NR_BARS; i++ )
         if ( decodes(dev, &dev->bar[i], io) )
             bar_map(dev, &dev->bar[i], on);
 }
@@ -209,7 +212,7 @@ void xecam_vpci_bars_unmap_all(struct xecam_vpci *dev)
 {
     unsigned int i;
 
-    for ( i = 0; i < XECAM_NR_BARS; i++ )
+    for ( i = 0; dev->bar && i < XECAM_NR_BARS; i++ )
         bar_map(dev, &dev->bar[i], false);
 }
 
@@ -285,7 +288,7 @@ static int add_bar_reg(struct xecam_vpci *dev, unsigned int i,
     r.reset = reset;
     r.ro = ro;
     if ( !b )
-        r.write = NULL;
+        r.hooks = NULL;
 
     return xecam_vpci_add_reg(dev, &r);
 }
@@ -411,13 +414,25 @@ static int bar_init(struct xecam_vpci *dev, const struct xecam_vf *vf,
  * A VF's BAR registers read 0: its BARs come from its PF (sriov.c).  The
  * guest sees them as any function's, at guest addresses of its own.
  */
+/* The state of a function's BARs is kept only if it has one. */
 int xecam_vpci_bars_init(struct xecam_vpci *dev, const struct xecam_vf *vf)
 {
-    unsigned int i;
+    unsigned int i, n = 0;
     int rc = 0, regs;
 
+    dev->bar = xecam_port_zalloc(XECAM_NR_BARS * sizeof(*dev->bar));
+    if ( !dev->bar )
+        return -ENOMEM;
     for ( i = 0; !rc && i < 6; i += regs )
         rc = bar_init(dev, vf, i, &regs);
+    rc = rc ?: bar_init(dev, vf, XECAM_PORT_ROM_BAR, &regs);
+    for ( i = 0; i < XECAM_NR_BARS; i++ )
+        n += dev->bar[i].kind != BAR_NONE;
+    if ( !rc && !n )
+    {
+        xecam_port_free(dev->bar);
+        dev->bar = NULL;
+    }
 
-    return rc ? rc : bar_init(dev, vf, XECAM_PORT_ROM_BAR, &regs);
+    return rc;
 }

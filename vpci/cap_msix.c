@@ -27,7 +27,7 @@ static xecam_vpci_write_t ctrl_write;
  */
 static const struct xecam_vpci_regdesc msix_regs[] = {
     { .off = 0x02, .size = 2, .emu = ALL, .ro = ~(MSIX_ENABLE | MSIX_MASKALL),
-      .write = ctrl_write, .name = "Message Control" },
+      .hooks.write = ctrl_write, .name = "Message Control" },
     { .off = 0x04, .size = 4, .emu = ALL, .ro = ALL,
       .name = "Table Offset/BIR" },
     { .off = 0x08, .size = 4, .emu = ALL, .ro = ALL,
@@ -133,7 +133,8 @@ void xecam_cap_msix_reset(struct xecam_vpci *dev)
 static bool in_bar(const struct xecam_vpci *dev, unsigned int bir,
                    uint64_t off, uint64_t len)
 {
-    const struct xecam_vpci_bar *b = bir < 6 ? &dev->bar[bir] : NULL;
+    const struct xecam_vpci_bar *b = bir < 6 && dev->bar ? &dev->bar[bir]
+                                                         : NULL;
 
     return b && (b->kind == BAR_MEM32 || b->kind == BAR_MEM64) &&
            off < b->size && len <= b->size - off;

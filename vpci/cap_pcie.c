@@ -50,7 +50,7 @@ static const struct xecam_vpci_regdesc pcie_regs[] = {
       .name = "Capabilities" },
     { .off = 0x04, .size = 4, .emu = ALL, .ro = ALL,
       .name = "Device Capabilities" },
-    { .off = 0x08, .size = 2, .emu = ALL, .write = devctl_write,
+    { .off = 0x08, .size = 2, .emu = ALL, .hooks.write = devctl_write,
       .name = "Device Control" },
     { .off = 0x0a, .size = 2, .ro = ~DEVSTA_ERRORS, .rw1c = DEVSTA_ERRORS,
       .name = "Device Status" },

@@ -29,7 +29,7 @@ static const struct xecam_vpci_regdesc pm_regs[] = {
     { .off = 0x02, .size = 2, .emu = ALL, .ro = ALL,
       .keep = ~(PMC_PME_MASK | PMC_D1_D2), .name = "PMC" },
     { .off = 0x04, .size = 2, .emu = ALL, .ro = ~PMCSR_STATE,
-      .keep = PMCSR_NSR, .write = pmcsr_write, .name = "PMCSR" },
+      .keep = PMCSR_NSR, .hooks.write = pmcsr_write, .name = "PMCSR" },
 };
 
 /*

@@ -427,8 +427,13 @@ int xecam_vpci_caps_init(struct xecam_vpci *dev,
     int rc = std_chain(dev, opts, &pcie);
 
     dev->no_ext = !pcie;
+    if ( !rc && pcie )
+        rc = ext_chain(dev, opts);
+    /* Requests to the host come from capabilities alone. */
+    if ( !rc && dev->nr_seen[0] + dev->nr_seen[1] )
+        rc = xecam_vpci_hostops_init(dev);
 
-    return rc || !pcie ? rc : ext_chain(dev, opts);
+    return rc;
 }
 
 void xecam_vpci_irq_sync(struct xecam_vpci *dev)
@@ -459,6 +464,10 @@ void xecam_vpci_caps_free(struct xecam_vpci *dev)
     unsigned int ext;
 
     xecam_msix_table_free(dev);
+    xecam_port_free(dev->hostop);
+    dev->hostop = NULL;
+    xecam_port_free(dev->bar);
+    dev->bar = NULL;
     for ( ext = 0; ext < 2; ext++ )
     {
         xecam_port_free(dev->seen[ext]);

@@ -32,7 +32,7 @@ static const struct xecam_vpci_regdesc header[] = {
     { .off = 0x00, .size = 4, .emu = ALL, .keep = ALL, .ro = ALL,
       .name = "Vendor ID, Device ID", .why = "a copy taken at assignment" },
     { .off = 0x04, .size = 2, .emu = 0x0543, .rsvdp = 0xf800,
-      .sync = CMD_SYNC, .write = cmd_write, .name = "Command",
+      .sync = CMD_SYNC, .hooks.write = cmd_write, .name = "Command",
       .why = "IO and MEM map the virtual BARs; PARITY and SERR never "
              "reach the device (XSA-59)" },
     { .off = 0x06, .size = 2, .emu = 0x0010, .keep = ALL, .ro = 0x06ff,
@@ -46,7 +46,7 @@ static const struct xecam_vpci_regdesc header[] = {
     { .off = 0x0d, .size = 1, .ro = ALL, .name = "Latency Timer",
       .why = "read from the device, writes ignored" },
     { .off = 0x0e, .size = 1, .emu = ALL, .keep = ALL, .ro = ALL,
-      .read = hdr_type_read, .name = "Header Type",
+      .hooks.read = hdr_type_read, .name = "Header Type",
       .why = "the multifunction bit is the guest slot's" },
     { .off = 0x0f, .size = 1, .ro = 0xbf, .name = "BIST",
       .why = "only START reaches the device" },

@@ -15,10 +15,18 @@
  */
 #include "private.h"
 
+int xecam_vpci_hostops_init(struct xecam_vpci *dev)
+{
+    if ( !dev->hostop )
+        dev->hostop = xecam_port_zalloc(XECAM_HOSTOPS * sizeof(*dev->hostop));
+
+    return dev->hostop ? 0 : -ENOMEM;
+}
+
 bool xecam_vpci_hostop_queue(struct xecam_vpci *dev,
                              const struct xecam_vpci_hostop *op)
 {
-    if ( dev->nr_hostops == XECAM_HOSTOPS )
+    if ( !dev->hostop || dev->nr_hostops == XECAM_HOSTOPS )
         return false;
     dev->hostop[dev->nr_hostops++] = *op;
     xecam_write_once(dev->work, true);

@@ -190,8 +190,8 @@ static enum region region(const struct xecam_vpci *dev, unsigned int bar,
 static bool host_addr(struct xecam_vpci *dev, unsigned int bar, uint64_t off,
                       unsigned int size, uint64_t *haddr)
 {
-    const struct xecam_vpci_bar *b = bar < XECAM_NR_BARS ? &dev->bar[bar]
-                                                         : NULL;
+    const struct xecam_vpci_bar *b =
+        bar < XECAM_NR_BARS && dev->bar ? &dev->bar[bar] : NULL;
 
     if ( !b || !dev->d || (b->kind != BAR_MEM32 && b->kind != BAR_MEM64) ||
          off >= b->size || size > b->size - off )

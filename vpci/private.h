@@ -47,8 +47,7 @@ struct xecam_vpci_regdesc {
     uint32_t rw1c;                  /* a guest 1 clears the bit */
     uint32_t rsvdp;                 /* reserved, preserved on write */
     uint32_t sync;                  /* emulated bits 'write' mirrors */
-    xecam_vpci_read_t *read;
-    xecam_vpci_write_t *write;
+    struct xecam_vpci_hooks hooks;
     const char *name;               /* as the specification names it */
     const char *why;                /* its own reason, if it has one */
 };
@@ -231,9 +230,13 @@ struct xecam_vpci {
      */
     unsigned int refs;
     bool work, busy, dying, quiesced, announced;
-    /* Queued requests to the host, oldest first (hostop.c). */
+    /*
+     * Queued requests to the host, oldest first (hostop.c): XECAM_HOSTOPS
+     * of them, for a function whose capabilities make requests (NULL for
+     * one without: nothing is ever queued there).
+     */
     unsigned int nr_hostops;
-    struct xecam_vpci_hostop hostop[XECAM_HOSTOPS];
+    struct xecam_vpci_hostop *hostop;
     bool msi_host;                  /* the host has the MSI bound */
     unsigned long refused;
     unsigned long bar_writes_ignored;
@@ -270,7 +273,8 @@ struct xecam_vpci {
     struct xecam_msix *msix;        /* the emulated table, if emulated */
     unsigned int nr_msix_caps;      /* MSI-X capabilities the device has */
     bool msi_active;                /* MSI or MSI-X on: INTx forced off */
-    struct xecam_vpci_bar bar[XECAM_NR_BARS];
+    /* XECAM_NR_BARS of them, for a function with a BAR; else NULL. */
+    struct xecam_vpci_bar *bar;
     /* Emulated capabilities: where they are (0: not there). */
     uint16_t pm_off, msi_off, msix_off, pcie_off;
     /* Read-only MSI / MSI-X whose enable bits the guest drives. */
@@ -422,6 +426,8 @@ int xecam_msix_table_sync(struct xecam_vpci *dev);
 bool xecam_msix_in_bar(const struct xecam_vpci *dev, unsigned int bar);
 
 /* hostop.c: queue under the device lock; run with none (from work.c). */
+/* The queue, for a function whose capabilities make requests. */
+int xecam_vpci_hostops_init(struct xecam_vpci *dev);
 bool xecam_vpci_hostop_queue(struct xecam_vpci *dev,
                              const struct xecam_vpci_hostop *op);
 /* A request that reads the guest's state when sent: queued once. */

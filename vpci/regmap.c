@@ -125,6 +125,9 @@ static int check_reg(const struct xecam_vpci *dev,
     unsigned int i;
     bool torn = false;
 
+    /* A header's registers in a chunk, the map and the device: 2 KiB. */
+    XECAM_BUILD_BUG_ON(sizeof(*r) > 32 + 2 * sizeof(void *));
+
     if ( (r->size != 1 && r->size != 2 && r->size != 4) ||
          (r->offset & (r->size - 1)) || !masks_ok(r) )
         return -EINVAL;
@@ -299,7 +302,7 @@ static fast_inline uint32_t reg_read(struct xecam_vpci *dev,
     if ( hw )
         v |= xecam_vpci_hw_read(dev, r->offset, r->size) & hw;
 
-    return r->read ? r->read(dev, r, v) : v;
+    return r->hooks && r->hooks->read ? r->hooks->read(dev, r, v) : v;
 }
 
 /* Any read, with the lock held or in the seqcount. */
@@ -437,8 +440,8 @@ static fast_inline void reg_write(struct xecam_vpci *dev,
     r->val &= ~(g & bytes & r->emu & r->rw1c);
     if ( ~r->emu & bytes )
         reg_write_hw(dev, r, g, bytes, first, n);
-    if ( r->write )
-        r->write(dev, r, old, bytes);
+    if ( r->hooks && r->hooks->write )
+        r->hooks->write(dev, r, old, bytes);
 }
 
 /* Unknown bytes [o, end) to the device, in naturally aligned pieces. */
@@ -534,7 +537,7 @@ bool xecam_vpci_write_defer(struct xecam_vpci *dev, unsigned int off,
 /* Emulated bits a write hook mirrors to the device: only with that hook. */
 static uint32_t mirrored(const struct xecam_vpci_reg *r)
 {
-    return r->desc && r->write == r->desc->write ? r->desc->sync : 0;
+    return r->desc && r->hooks == &r->desc->hooks ? r->desc->sync : 0;
 }
 
 void xecam_vpci_byte_rule(struct xecam_vpci *dev, unsigned int offset,

@@ -178,14 +178,16 @@ static void xecam_cf_check msi_ctrl_write(struct xecam_vpci *port,
 static const struct xecam_vpci_regdesc slot_regs[] = {
     { .off = SLTCTL, .size = 2, .emu = ALL,
       .reset = SLTCTL_IND_OFF | SLTCTL_PCC, .ro = 0xe000,
-      .write = sltctl_write, .name = "Slot Control" },
+      .hooks.write = sltctl_write, .name = "Slot Control" },
     { .off = SLTSTA, .size = 2, .emu = ALL, .ro = ~SLTSTA_EVENTS,
-      .rw1c = SLTSTA_EVENTS, .write = sltsta_write, .name = "Slot Status" },
+      .rw1c = SLTSTA_EVENTS, .hooks.write = sltsta_write,
+      .name = "Slot Status" },
     /* The port's interrupt: MSI, 64-bit, one vector. */
     { .off = MSI_CAP, .size = 2, .emu = ALL, .reset = 0x0005, .ro = ALL,
       .name = "MSI Capability header" },
     { .off = MSI_CAP + 2, .size = 2, .emu = ALL, .reset = 0x0080,
-      .ro = ~0x0001U, .write = msi_ctrl_write, .name = "Message Control" },
+      .ro = ~0x0001U, .hooks.write = msi_ctrl_write,
+      .name = "Message Control" },
     { .off = MSI_CAP + 4, .size = 4, .emu = ALL, .ro = 0x3,
       .name = "Message Address" },
     { .off = MSI_CAP + 8, .size = 4, .emu = ALL,
@@ -195,7 +197,9 @@ static const struct xecam_vpci_regdesc slot_regs[] = {
 
 int xecam_slot_init(struct xecam_vpci *port)
 {
-    return xecam_vpci_add_table(port, 0, slot_regs, 0);
+    /* The slot's interrupt and power go to the host as requests. */
+    return xecam_vpci_add_table(port, 0, slot_regs, 0) ?:
+           xecam_vpci_hostops_init(port);
 }
 
 /*

@@ -110,7 +110,7 @@ static bool over_sibling(const struct xecam_vpci *dev,
 {
     unsigned int i;
 
-    for ( i = 0; i < XECAM_NR_BARS; i++ )
+    for ( i = 0; dev->bar && i < XECAM_NR_BARS; i++ )
     {
         const struct xecam_vpci_bar *o = &dev->bar[i];
 
@@ -287,7 +287,7 @@ static bool all_settled(struct xecam_vpci *dev)
 
     xecam_port_mutex_lock(dev->lock);
     done = !dev->nr_hostops;
-    for ( i = 0; i < XECAM_NR_BARS; i++ )
+    for ( i = 0; dev->bar && i < XECAM_NR_BARS; i++ )
         done = done && bar_settled(dev, &dev->bar[i]);
     if ( done )
         xecam_write_once(dev->work, false);
@@ -308,7 +308,7 @@ int xecam_vpci_work(struct xecam_vpci *dev, bool preempt)
     do {
         /* Interrupts, power, reset first: a reset may unmap BARs. */
         xecam_vpci_hostops_run(dev);
-        for ( i = 0; !rc && i < XECAM_NR_BARS; i++ )
+        for ( i = 0; !rc && dev->bar && i < XECAM_NR_BARS; i++ )
             if ( dev->d )
                 rc = settle_bar(dev, &dev->bar[i], preempt);
     } while ( !rc && !all_settled(dev) );

@@ -34,6 +34,12 @@ typedef void xecam_vpci_write_t(struct xecam_vpci *dev,
                                 struct xecam_vpci_reg *reg, uint32_t old,
                                 uint32_t bytes);
 
+/* What a register does beyond its masks; either hook may be NULL. */
+struct xecam_vpci_hooks {
+    xecam_vpci_read_t *read;
+    xecam_vpci_write_t *write;
+};
+
 struct xecam_vpci_reg {
     uint16_t offset;            /* naturally aligned to size */
     uint16_t size : 3;          /* 1, 2 or 4 */
@@ -45,8 +51,7 @@ struct xecam_vpci_reg {
     uint32_t rsvdp;             /* reserved, preserved on write */
     uint32_t rsvdz;             /* reserved, read as 0, written as 0 */
     uint32_t val;               /* the emulated bits now */
-    xecam_vpci_read_t *read;
-    xecam_vpci_write_t *write;
+    const struct xecam_vpci_hooks *hooks;       /* NULL: none */
     /* The table row it was made from (names, mirrored bits), or NULL. */
     const struct xecam_vpci_regdesc *desc;
 };

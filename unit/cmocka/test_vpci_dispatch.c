@@ -137,6 +137,8 @@ static uint32_t xor_hook(struct xecam_vpci *d, const struct xecam_vpci_reg *r,
     return val ^ xor_at[r->offset];
 }
 
+static const struct xecam_vpci_hooks xor_hooks = { .read = xor_hook };
+
 /* Register 'r' in the device and in the model. */
 static void add_both(const struct xecam_vpci_reg *r)
 {
@@ -152,8 +154,8 @@ static void add_both(const struct xecam_vpci_reg *r)
     mr->rsvdp = r->rsvdp;
     mr->rsvdz = r->rsvdz;
     mr->val = r->reset;
-    mr->hooked = r->read != NULL;
-    mr->xor = r->read ? xor_at[r->offset] : 0;
+    mr->hooked = r->hooks && r->hooks->read;
+    mr->xor = mr->hooked ? xor_at[r->offset] : 0;
     for ( i = 0; i < r->size; i++ )
         m.owner[r->offset + i] = m.nr;
     m.nr++;
@@ -1159,7 +1161,7 @@ static void random_layout(unsigned int base, unsigned int len, bool hooks)
         r.reset = rnd() & all;
         if ( hooks && rnd() % 4 == 0 )
         {
-            r.read = xor_hook;
+            r.hooks = &xor_hooks;
             xor_at[p] = rnd() | 1;
         }
         add_both(&r);
@@ -1264,22 +1266,25 @@ static void rec_write(struct xecam_vpci *d, struct xecam_vpci_reg *r,
     h->dev_writes_before = xecam_user_pdev_log(HOST, log, LOG_MAX);
 }
 
+static const struct xecam_vpci_hooks rec_hooks = {
+    .read = rec_read, .write = rec_write,
+};
+
 static void test_hooks(void **state)
 {
     struct hook_rec ra = { .xor = 0x01020304 }, rb = { .xor = 0x8080 };
     struct hook_rec rd = { .xor = 0xff };
     struct xecam_vpci_reg a = {
         .offset = 0x40, .size = 4, .emu = 0x0000ffff, .ro = 0x000000ff,
-        .rsvdz = 0x00f000f0, .reset = 0xdeadbeef, .read = rec_read,
-        .write = rec_write,
+        .rsvdz = 0x00f000f0, .reset = 0xdeadbeef, .hooks = &rec_hooks,
     }, b = {
         .offset = 0x44, .size = 2, .emu = 0xffff, .rw1c = 0xff00,
-        .reset = 0xa5c3, .read = rec_read, .write = rec_write,
+        .reset = 0xa5c3, .hooks = &rec_hooks,
     }, c = {
         .offset = 0x46, .size = 2,
     }, d = {
         .offset = 0x48, .size = 1, .emu = 0xff, .reset = 0x77,
-        .read = rec_read, .write = rec_write,
+        .hooks = &rec_hooks,
     };
     struct xecam_user_pci_write log[LOG_MAX];
     uint32_t v, va;
