@@ -580,6 +580,10 @@ static void ours_assign_all(struct xecam_domain *d)
             die("xecam_assign_device", rc);
 }
 
+/*
+ * The same host functions twice: at 40:i.0 for ours (assigned to guest
+ * 00:i.0) and at 00:i.0 for Xen's, which numbers guest and host alike.
+ */
 static void ours_hosts(void)
 {
     unsigned int i;
@@ -587,24 +591,59 @@ static void ours_hosts(void)
     xecam_user_reset();
     xecam_user_domain_privileged(0);
     for ( i = 0; i < NR_DEVS; i++ )
+    {
         host_device(XECAM_SBDF(0, 0x40, i, 0), 0x1000 + i);
+        host_device(XECAM_SBDF(0, 0, i, 0), 0x1000 + i);
+    }
 }
+
+/* The header registers our devices have, which Xen's get too. */
+static struct { unsigned int offset, size; } hdr[XECAM_CFG_LEGACY];
+static unsigned int nr_hdr;
 
 static struct xecam_domain *ours_domain(unsigned int *nr_regs)
 {
     struct xecam_domain *d;
+    struct xecam_vpci *dev;
+    unsigned int o;
 
     ours_hosts();
     d = ours_domain_empty();
     ours_assign_all(d);
-    *nr_regs = xecam_vpci_nr_regs(xecam_route_vpci(d, XECAM_SBDF(0, 0, 0, 0)));
+    dev = xecam_route_vpci(d, XECAM_SBDF(0, 0, 0, 0));
+    *nr_regs = xecam_vpci_nr_regs(dev);
+    for ( o = nr_hdr = 0; o < XECAM_CFG_LEGACY; o++ )
+    {
+        const struct xecam_vpci_reg *r = xecam_vpci_find_reg(dev, o);
+
+        if ( r && r->offset == o )
+        {
+            hdr[nr_hdr].offset = o;
+            hdr[nr_hdr++].size = r->size;
+        }
+    }
 
     return d;
 }
 
 #ifdef XECAM_BENCH_XEN
-/* The same for Xen: identity numbering, every register 4 bytes. */
-static struct xpeer_dom *xen_domain(unsigned int nr_regs)
+/*
+ * The same for Xen: identity numbering, and registers where ours has them
+ * (each a value its handlers read and write), so that the bytes between
+ * them are read from the device on both sides.
+ */
+static int xen_header(struct xpeer_dom *xd, uint32_t sbdf)
+{
+    unsigned int i;
+    int rc = xpeer_device(xd, sbdf, 0);
+
+    for ( i = 0; !rc && i < nr_hdr; i++ )
+        rc = xpeer_add_reg(sbdf, hdr[i].offset, hdr[i].size);
+
+    return rc;
+}
+
+static struct xpeer_dom *xen_domain(void)
 {
     struct xpeer_dom *xd = xpeer_domain();
     unsigned int i;
@@ -612,7 +651,7 @@ static struct xpeer_dom *xen_domain(unsigned int nr_regs)
     if ( xpeer_mmcfg_add(xd, BASE, 0, 0, 256) )
         die("xpeer_mmcfg_add", 0);
     for ( i = 0; i < NR_DEVS; i++ )
-        if ( xpeer_device(xd, XECAM_SBDF(0, 0, i, 0), nr_regs) )
+        if ( xen_header(xd, XECAM_SBDF(0, 0, i, 0)) )
             die("xpeer_device", 0);
 
     return xd;
@@ -979,8 +1018,8 @@ static void memory(void)
         xen_dom = heap_in_use() - x0;
         xpeer_device(xd, XECAM_SBDF(0, 1, 0, 0), 0);
         x1 = heap_in_use();
-        for ( unsigned int i = 0; i < nr_regs; i++ )
-            xpeer_add_reg(XECAM_SBDF(0, 1, 0, 0), 4 * i, 4);
+        for ( unsigned int i = 0; i < nr_hdr; i++ )
+            xpeer_add_reg(XECAM_SBDF(0, 1, 0, 0), hdr[i].offset, hdr[i].size);
         xen_dev = heap_in_use() - x1 + xpeer_vpci_bytes();
         xpeer_domain_free(xd);
     }
@@ -992,7 +1031,7 @@ static void memory(void)
     printf("%-44s %9u %9u\n", "  registers in it", nr_regs, nr_regs);
     printf("%-44s %9zu %9.0f\n", "per domain: a 256-bus window", m1 - m0,
            xen_dom);
-    printf("(ours per device: the 8 KiB byte map and register chunks;"
+    printf("(ours per device: the device, its map and register chunk;"
            " Xen's: struct vpci\n and one list node per register, its"
            " header/MSI state not counted)\n");
     if ( csv )
@@ -1046,7 +1085,7 @@ int main(int argc, char **argv)
 
     d = ours_domain(&nr_regs);
 #ifdef XECAM_BENCH_XEN
-    xd = xen_domain(nr_regs);
+    xd = xen_domain();
 #endif
     bench_full_path(d, xd);
     bench_scan(d, xd);

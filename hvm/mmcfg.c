@@ -10,6 +10,7 @@
  * rate limit, before any lock is taken.
  */
 #include "private.h"
+#include <xecam/vpci.h>
 
 static bool ecam_access_ok(uint64_t gpa, unsigned int size)
 {
@@ -110,7 +111,57 @@ static int ecam_access(struct xecam_domain *d, unsigned int vcpu,
  */
 bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa)
 {
-    return xecam_window_hit(d, gpa) || xecam_trap_hit(d, gpa);
+    return xecam_window_hit(d, gpa) ||
+           (xecam_read_once(d->traps.nr) && xecam_trap_hit(d, gpa));
+}
+
+/* Before an access: the vCPU's unfinished host work, MSI-X pages. */
+static inline bool trapped(struct xecam_domain *d, unsigned int vcpu,
+                           uint64_t gpa)
+{
+    if ( vcpu < XECAM_MAX_VCPUS && d->pending[vcpu] )
+        xecam_work_drain(d, vcpu);
+
+    return xecam_read_once(d->traps.nr) && xecam_trap_hit(d, gpa);
+}
+
+/*
+ * The common read, of a vPCI function the guest sees, whole under the
+ * lock; an 8-byte one is its two dwords, low first.  False for anything
+ * else (ecam_part() and ecam_access() then do it).
+ */
+static inline __attribute__((always_inline)) bool
+ecam_read_vpci(struct xecam_domain *d, uint64_t gpa, unsigned int size,
+               uint64_t *val)
+{
+    const struct xecam_window *w;
+    const struct xecam_route_bus *b;
+    struct xecam_vpci *dev = NULL;
+    unsigned int reg = 0, devfn;
+    uint32_t sbdf, lo, hi = 0;
+
+    xecam_port_read_lock(d->lock);
+    w = xecam_window_find(d, gpa);
+    if ( w )
+    {
+        sbdf = ecam_decode(w, gpa, &reg);
+        b = xecam_route_bus(d, sbdf);
+        devfn = XECAM_SBDF_DEVFN(sbdf);
+        dev = b ? b->vpci[devfn] : NULL;
+        if ( dev && (!b->shown[devfn] || xecam_vpci_off(dev)) )
+            dev = NULL;
+    }
+    if ( dev )
+    {
+        xecam_count_stat(d->stats.to_vpci);
+        xecam_vpci_read(dev, reg, size < 8 ? size : 4, &lo);
+        if ( size == 8 )
+            xecam_vpci_read(dev, reg + 4, 4, &hi);
+        *val = ((uint64_t)hi << 32) | lo;
+    }
+    xecam_port_read_unlock(d->lock);
+
+    return dev;
 }
 
 bool xecam_mmio_decode(struct xecam_domain *d, uint64_t gpa, uint32_t *sbdf,
@@ -127,7 +178,6 @@ bool xecam_mmio_decode(struct xecam_domain *d, uint64_t gpa, uint32_t *sbdf,
     return w;
 }
 
-
 /* The common case: 1, 2 or 4 bytes, naturally aligned. */
 static bool ecam_small(uint64_t gpa, unsigned int size)
 {
@@ -141,9 +191,13 @@ int xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
     uint32_t part;
     int rc;
 
-    xecam_work_drain(d, vcpu);
-    if ( xecam_trap_hit(d, gpa) )       /* no BAR is over a window */
+    if ( trapped(d, vcpu, gpa) )        /* no BAR is over a window */
         return xecam_trap_access(d, vcpu, gpa, size, false, val);
+    if ( ecam_access_ok(gpa, size) && ecam_read_vpci(d, gpa, size, &v) )
+    {
+        *val = v;
+        return XECAM_IO_OKAY;
+    }
     if ( ecam_small(gpa, size) )
     {
         part = xecam_ones(size);
@@ -166,8 +220,7 @@ int xecam_mmio_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
 {
     uint32_t part = val & xecam_ones(size);
 
-    xecam_work_drain(d, vcpu);
-    if ( xecam_trap_hit(d, gpa) )       /* no BAR is over a window */
+    if ( trapped(d, vcpu, gpa) )        /* no BAR is over a window */
         return xecam_trap_access(d, vcpu, gpa, size, true, &val);
     if ( ecam_small(gpa, size) )
         return ecam_part(d, vcpu, gpa, size, true, &part, true);

@@ -217,8 +217,28 @@ xecam_window_find(const struct xecam_domain *d, uint64_t gpa)
 }
 
 
-/* Is gpa in a window?  Without the lock: may be stale, never torn. */
-bool xecam_window_hit(const struct xecam_domain *d, uint64_t gpa);
+/*
+ * Is gpa in a window?  Without the lock: may be stale, never torn.  The
+ * lock after XECAM_SEQ_TRIES collisions with writers (window.c).
+ */
+bool xecam_window_hit_locked(const struct xecam_domain *d, uint64_t gpa);
+
+static inline bool xecam_window_hit(const struct xecam_domain *d,
+                                    uint64_t gpa)
+{
+    unsigned int tries, seq;
+    bool hit;
+
+    for ( tries = 0; XECAM_SEQ_READERS && tries < XECAM_SEQ_TRIES; tries++ )
+    {
+        seq = xecam_seq_begin(&d->windows.seq);
+        hit = xecam_window_find(d, gpa);
+        if ( !xecam_seq_retry(&d->windows.seq, seq) )
+            return hit;
+    }
+
+    return xecam_window_hit_locked(d, gpa);
+}
 
 /* hotplug.c: a function assigned (hot: added to a running guest), gone. */
 void xecam_hotplug_assigned(struct xecam_domain *d, uint32_t sbdf,

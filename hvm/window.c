@@ -13,18 +13,10 @@
  */
 #include "private.h"
 
-bool xecam_window_hit(const struct xecam_domain *d, uint64_t gpa)
+bool xecam_window_hit_locked(const struct xecam_domain *d, uint64_t gpa)
 {
-    unsigned int tries, seq;
-    bool hit = false;
+    bool hit;
 
-    for ( tries = 0; XECAM_SEQ_READERS && tries < XECAM_SEQ_TRIES; tries++ )
-    {
-        seq = xecam_seq_begin(&d->windows.seq);
-        hit = xecam_window_find(d, gpa);
-        if ( !xecam_seq_retry(&d->windows.seq, seq) )
-            return hit;
-    }
     xecam_port_read_lock(d->lock);
     hit = xecam_window_find(d, gpa);
     xecam_port_read_unlock(d->lock);

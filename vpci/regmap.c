@@ -18,10 +18,18 @@
 
 /* The fast path's pieces: no call on the way to a register. */
 #define fast_inline inline __attribute__((always_inline))
+/* ... and what it leaves to others, kept out of it. */
+#define slow_path __attribute__((noinline))
 
-static uint32_t bytes_mask(unsigned int first, unsigned int n)
+/* xecam_ones() of 1 to 4 bytes, without a branch. */
+static fast_inline uint32_t ones(unsigned int n)
 {
-    return xecam_ones(n) << (8 * first);
+    return ~0ULL >> (64 - 8 * n);
+}
+
+static fast_inline uint32_t bytes_mask(unsigned int first, unsigned int n)
+{
+    return ones(n) << (8 * first);
 }
 
 static unsigned int reg_end(const struct xecam_vpci_reg *r)
@@ -296,7 +304,7 @@ void xecam_vpci_regs_free(struct xecam_vpci *dev)
 static fast_inline uint32_t reg_read(struct xecam_vpci *dev,
                          const struct xecam_vpci_reg *r)
 {
-    uint32_t hw = ~r->emu & ~r->rsvdz & xecam_ones(r->size);
+    uint32_t hw = ~r->emu & ~r->rsvdz & ones(r->size);
     uint32_t v = r->val & r->emu & ~r->rsvdz;
 
     if ( hw )
@@ -305,55 +313,67 @@ static fast_inline uint32_t reg_read(struct xecam_vpci *dev,
     return r->hooks && r->hooks->read ? r->hooks->read(dev, r, v) : v;
 }
 
-/* Any read, with the lock held or in the seqcount. */
-static uint32_t access_read(struct xecam_vpci *dev, unsigned int off,
-                            unsigned int size)
+/*
+ * The registers overlapping [off, end), inside one dword, in offset order:
+ * how many (at most 4), or -1 if a reader without the lock caught the map
+ * mid-change.
+ */
+static int regs_in(const struct xecam_vpci *dev, unsigned int off,
+                   unsigned int end, struct xecam_vpci_reg **r)
 {
-    unsigned int o = off, end = off + size, hi;
-    uint32_t val = 0, part, hw = 0;
-    const struct xecam_vpci_reg *r;
-    bool have_hw = false, torn = false;
+    const uint16_t *e = map_slot(dev, off);
+    unsigned int ref = e ? xecam_read_once(*e) : 0, k;
+    int n = 0;
 
-    while ( o < end )
+    for ( k = 0; ref && k < 4; k++ )
     {
-        r = reg_at(dev, o, &torn);
-        if ( r )
-        {
-            /* Only a reader racing a writer sees this; it reads again. */
-            if ( r->size > 4 )
-                return xecam_ones(size);
-            hi = end < reg_end(r) ? end : reg_end(r);
-            part = reg_read(dev, r) >> (8 * (o - r->offset));
-        }
-        else
-        {
-            for ( hi = o + 1; hi < end && !reg_at(dev, hi, &torn); hi++ )
-                continue;
-            if ( !have_hw )     /* one device read serves every gap */
-                hw = xecam_vpci_hw_read(dev, off, size);
-            have_hw = true;
-            part = hw >> (8 * (o - off));
-        }
-        if ( torn )
-            return xecam_ones(size);
-        val |= (part & xecam_ones(hi - o)) << (8 * (o - off));
-        o = hi;
+        struct xecam_vpci_reg *x = reg_of_ref(dev, ref);
+
+        if ( !x || x->size > 4 )
+            return -1;
+        if ( x->offset >= end )
+            return n;
+        if ( reg_end(x) > off )
+            r[n++] = x;
+        ref = x->next;
     }
 
-    return val;
+    return ref ? -1 : n;
 }
 
-/* The common case: the access lies within one register. */
-static fast_inline bool read_within(struct xecam_vpci *dev, unsigned int off,
-                               unsigned int size, uint32_t *val)
+/*
+ * Any read, with the lock held or in the seqcount, in one walk of the
+ * dword's registers: each one's part, and the bytes no register claims
+ * from one read of the device.
+ */
+static fast_inline uint32_t access_read(struct xecam_vpci *dev,
+                                        unsigned int off, unsigned int size)
 {
-    const struct xecam_vpci_reg *r = reg_within(dev, off, size);
+    const uint16_t *e = map_slot(dev, off);
+    unsigned int ref = e ? xecam_read_once(*e) : 0, end = off + size, k;
+    unsigned int lo, hi;
+    const struct xecam_vpci_reg *r;
+    uint32_t val = 0, covered = 0;
 
-    if ( !r )
-        return false;
-    *val = (reg_read(dev, r) >> (8 * (off - r->offset))) & xecam_ones(size);
+    for ( k = 0; ref && k < 4; k++, ref = r->next )
+    {
+        r = reg_of_ref(dev, ref);
+        if ( !r || r->size > 4 )
+            return ones(size);      /* a racing reader: it reads again */
+        if ( r->offset >= end )
+            break;
+        if ( reg_end(r) <= off )
+            continue;
+        lo = r->offset > off ? r->offset : off;
+        hi = reg_end(r) < end ? reg_end(r) : end;
+        val |= ((reg_read(dev, r) >> (8 * (lo - r->offset))) &
+                ones(hi - lo)) << (8 * (lo - off));
+        covered |= bytes_mask(lo - off, hi - lo);
+    }
+    if ( covered != ones(size) )
+        val |= xecam_vpci_hw_read(dev, off, size) & ~covered;
 
-    return true;
+    return val;
 }
 
 /*
@@ -363,14 +383,14 @@ static fast_inline bool read_within(struct xecam_vpci *dev, unsigned int off,
  * its register chunks, and read hooks only compute, so a read that saw a
  * writer is simply done again.
  */
-void xecam_vpci_read(struct xecam_vpci *dev, unsigned int off,
-                     unsigned int size, uint32_t *val)
+static slow_path void read_slow(struct xecam_vpci *dev, unsigned int off,
+                                unsigned int size, uint32_t *val)
 {
     unsigned int tries, seq;
 
     if ( off >= XECAM_CFG_LEGACY && dev->no_ext )
     {
-        *val = xecam_ones(size);
+        *val = ones(size);
         return;
     }
     for ( tries = 0; XECAM_SEQ_READERS && tries < XECAM_SEQ_TRIES; tries++ )
@@ -378,14 +398,53 @@ void xecam_vpci_read(struct xecam_vpci *dev, unsigned int off,
         seq = xecam_seq_begin(&dev->seq);
         if ( seq & 1 )
             continue;
-        if ( !read_within(dev, off, size, val) )
-            *val = access_read(dev, off, size);
+        *val = access_read(dev, off, size);
         if ( !xecam_seq_retry(&dev->seq, seq) )
             return;
     }
     xecam_port_mutex_lock(dev->lock);
     *val = access_read(dev, off, size);
     xecam_port_mutex_unlock(dev->lock);
+}
+
+/*
+ * The fast paths call nothing but the device: a dword without registers
+ * is the device's (the map entry, one load, says so), or one register
+ * covers the access, all of it emulated, no read hook, in a seqcount
+ * section no writer touched.  Anything else is read_slow()'s.
+ */
+void xecam_vpci_read(struct xecam_vpci *dev, unsigned int off,
+                     unsigned int size, uint32_t *val)
+{
+    unsigned int seq = xecam_seq_begin(&dev->seq);
+    const struct xecam_vpci_reg *r;
+    const uint16_t *e;
+    uint32_t v;
+
+    if ( off >= XECAM_CFG_LEGACY && dev->no_ext )
+    {
+        *val = ones(size);
+        return;
+    }
+    e = map_slot(dev, off);
+    if ( !e || !xecam_read_once(*e) )
+    {
+        *val = xecam_vpci_hw_read(dev, off, size);
+        return;
+    }
+    if ( XECAM_SEQ_READERS && !(seq & 1) &&
+         (r = reg_within(dev, off, size)) &&
+         (!r->hooks || !r->hooks->read) &&
+         !(~r->emu & ~r->rsvdz & ones(r->size)) )
+    {
+        v = (r->val & r->emu & ~r->rsvdz) >> (8 * (off - r->offset));
+        if ( !xecam_seq_retry(&dev->seq, seq) )
+        {
+            *val = v & ones(size);
+            return;
+        }
+    }
+    read_slow(dev, off, size, val);
 }
 
 /* ---- Writes ---- */
@@ -481,34 +540,41 @@ static void refuse(struct xecam_vpci *dev, unsigned int off,
                    XECAM_SBDF_FN(dev->host_sbdf), off, size);
 }
 
+/*
+ * Unclaimed bytes [o, end) of a write of 'val' at 'off': the device's if
+ * permissive, refused (true) if not.
+ */
+static bool write_gap(struct xecam_vpci *dev, unsigned int off,
+                      unsigned int o, unsigned int end, uint32_t val)
+{
+    if ( o >= end )
+        return false;
+    if ( !(dev->flags & XECAM_ASSIGN_PERMISSIVE) )
+        return true;
+    write_run(dev, o, end, val >> (8 * (o - off)));
+
+    return false;
+}
+
 /* Any write, with the lock held: true if refused in part or whole. */
 static bool access_write(struct xecam_vpci *dev, unsigned int off,
                          unsigned int size, uint32_t val)
 {
-    unsigned int o = off, end = off + size, hi;
-    struct xecam_vpci_reg *r;
-    bool refused = false, torn = false;
+    struct xecam_vpci_reg *r[4];
+    unsigned int o = off, end = off + size, lo, hi;
+    int n = regs_in(dev, off, end, r), i;
+    bool refused = false;
 
-    while ( o < end )
+    for ( i = 0; i < n; i++ )
     {
-        r = reg_at(dev, o, &torn);
-        if ( r )
-        {
-            hi = end < reg_end(r) ? end : reg_end(r);
-            reg_write(dev, r, o - r->offset, hi - o, val >> (8 * (o - off)));
-        }
-        else
-        {
-            for ( hi = o + 1; hi < end && !reg_at(dev, hi, &torn); hi++ )
-                continue;
-            /* Unknown bytes: the device's only in permissive mode. */
-            if ( dev->flags & XECAM_ASSIGN_PERMISSIVE )
-                write_run(dev, o, hi, val >> (8 * (o - off)));
-            else
-                refused = true;
-        }
+        lo = r[i]->offset > off ? r[i]->offset : off;
+        hi = reg_end(r[i]) < end ? reg_end(r[i]) : end;
+        refused |= write_gap(dev, off, o, lo, val);
+        reg_write(dev, r[i], lo - r[i]->offset, hi - lo,
+                  val >> (8 * (lo - off)));
         o = hi;
     }
+    refused |= write_gap(dev, off, o, end, val);
     if ( refused )
         refuse(dev, off, size);
 

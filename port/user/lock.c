@@ -180,7 +180,7 @@ void xecam_port_read_lock(struct xecam_lock *lock)
     if ( !lc_acquire(lock, XECAM_LC_READ) )
         return;
     s = slot_get();
-    i = held_index(s, NULL);
+    i = s->held[0] ? held_index(s, NULL) : 0;      /* mostly the first */
     for ( ;; )
     {
         if ( asymmetric )
@@ -208,10 +208,12 @@ void xecam_port_read_lock(struct xecam_lock *lock)
 void xecam_port_read_unlock(struct xecam_lock *lock)
 {
     struct slot *s = my_slot;
+    unsigned int i;
 
     if ( !lc_release(lock, XECAM_LC_READ) )
         return;
-    __atomic_store_n(&s->held[held_index(s, lock)], NULL, __ATOMIC_RELEASE);
+    i = s->held[0] == lock ? 0 : held_index(s, lock);
+    __atomic_store_n(&s->held[i], NULL, __ATOMIC_RELEASE);
 }
 
 void xecam_port_write_lock(struct xecam_lock *lock)
