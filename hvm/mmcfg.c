@@ -106,11 +106,13 @@ static int ecam_access(struct xecam_domain *d, unsigned int vcpu,
 
 /*
  * Lock-free: a window removed or added just after the check is handled by
- * the access itself, which looks the window up again under the lock.
+ * the access itself, which looks the window up again under the lock.  The
+ * traps first: a domain without any pays one load for them.
  */
 bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa)
 {
-    return xecam_window_hit(d, gpa) || xecam_trap_hit(d, gpa);
+    return (xecam_read_once(d->traps.nr) && xecam_trap_hit(d, gpa)) ||
+           xecam_window_hit(d, gpa);
 }
 
 bool xecam_mmio_decode(struct xecam_domain *d, uint64_t gpa, uint32_t *sbdf,
