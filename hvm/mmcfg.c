@@ -107,7 +107,8 @@ static int ecam_access(struct xecam_domain *d, unsigned int vcpu,
 
 /*
  * Lock-free: a window removed or added just after the check is handled by
- * the access itself, which looks the window up again under the lock.
+ * the access itself, which looks the window up again under the lock.  The
+ * traps first: a domain without any pays one load for them.
  */
 bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa)
 {

@@ -132,8 +132,16 @@ unsigned int xecam_vpci_bar_pieces(const struct xecam_vpci_bar *b,
 {
     unsigned int n = 0, i, first;
     uint64_t pos = 0;
-    bool used[XECAM_BAR_HOLES] = { false };
+    bool used[XECAM_BAR_HOLES];
 
+    if ( !b->nr_holes )         /* the common case: the whole BAR */
+    {
+        off[0] = 0;
+        len[0] = b->size;
+        return b->size ? 1 : 0;
+    }
+    for ( i = 0; i < XECAM_BAR_HOLES; i++ )
+        used[i] = false;
     for ( ; ; )
     {
         first = XECAM_BAR_HOLES;

@@ -115,12 +115,28 @@ static uint32_t entry_word(const struct xecam_msix_entry *e, unsigned int w)
 static bool entry_write(struct xecam_msix_entry *e, unsigned int w,
                         uint32_t v)
 {
-    uint32_t *word[] = { &e->addr_lo, &e->addr_hi, &e->data, &e->ctrl };
-    uint32_t keep[] = { ~3U, ~0U, ~0U, VC_MASK };
-    uint32_t old = *word[w];
+    uint32_t *word, old;
 
-    *word[w] = v & keep[w];
-    if ( *word[w] == old )
+    switch ( w )
+    {
+    case 0:
+        word = &e->addr_lo;
+        v &= ~3U;
+        break;
+    case 1:
+        word = &e->addr_hi;
+        break;
+    case 2:
+        word = &e->data;
+        break;
+    default:
+        word = &e->ctrl;
+        v &= VC_MASK;
+        break;
+    }
+    old = *word;
+    *word = v;
+    if ( v == old )
         return false;
     e->failed = false;
 
@@ -136,8 +152,9 @@ static void bad_access(struct xecam_vpci *dev, const char *what,
 }
 
 /* Table accesses: aligned dwords and qwords. */
-static void table_read(struct xecam_vpci *dev, uint64_t toff,
-                       unsigned int size, uint64_t *val)
+static inline __attribute__((always_inline))
+void table_read(struct xecam_vpci *dev, uint64_t toff, unsigned int size,
+                uint64_t *val)
 {
     const struct xecam_msix_entry *e = &dev->msix->entry[toff / ENTRY_SIZE];
     unsigned int w = (toff % ENTRY_SIZE) / 4;
@@ -161,6 +178,52 @@ static void table_write(struct xecam_vpci *dev, uint64_t toff,
          !xecam_vpci_hostop_queue_once(dev, HOSTOP_MSIX_SYNC) )
         bad_access(dev, "entry change not made (host queue full)", toff,
                    size);
+}
+
+/*
+ * The common case, from hvm/trap.c with the domain's read lock held (which
+ * keeps the device and its table alive): an aligned dword or qword of the
+ * emulated table.  A read takes no lock: the entries change only under
+ * xecam_vpci_lock(), in the device's seqcount, so a read that saw a writer
+ * is done again (under the lock after XECAM_SEQ_TRIES).  A write takes the
+ * device lock; what it leaves the host is queued, as ever.  False, having
+ * done nothing, for anything else: xecam_vpci_msix_access() then does it
+ * with no lock held.
+ */
+bool xecam_vpci_msix_table_access(struct xecam_vpci *dev, unsigned int bar,
+                                  uint64_t off, unsigned int size, bool write,
+                                  uint64_t *val)
+{
+    const struct xecam_msix *m = dev->msix;
+    unsigned int tries, seq;
+    uint64_t toff;
+
+    /* Size 4 or 8, aligned; inside the table (in()). */
+    if ( !m || bar != m->table_bar || (size != 4 && size != 8) ||
+         (off & (size - 1)) )
+        return false;
+    toff = off - m->table_off;
+    if ( off < m->table_off || toff >= m->nr * ENTRY_SIZE )
+        return false;
+    if ( write )
+    {
+        xecam_vpci_lock(dev);
+        table_write(dev, toff, size, val);
+        xecam_vpci_unlock(dev);
+        return true;
+    }
+    for ( tries = 0; XECAM_SEQ_READERS && tries < XECAM_SEQ_TRIES; tries++ )
+    {
+        seq = xecam_seq_begin(&dev->seq);
+        table_read(dev, toff, size, val);
+        if ( !xecam_seq_retry(&dev->seq, seq) )
+            return true;
+    }
+    xecam_port_mutex_lock(dev->lock);
+    table_read(dev, toff, size, val);
+    xecam_port_mutex_unlock(dev->lock);
+
+    return true;
 }
 
 enum region { R_TABLE, R_PBA, R_DEVICE, R_BAD };

@@ -52,8 +52,11 @@ bool xecam_vpci_has_work(const struct xecam_vpci *dev)
 static uint64_t bar_total(const struct xecam_vpci_bar *b)
 {
     uint64_t off[XECAM_BAR_HOLES + 1], len[XECAM_BAR_HOLES + 1], t = 0;
-    unsigned int n = xecam_vpci_bar_pieces(b, off, len), i;
+    unsigned int n, i;
 
+    if ( !b->nr_holes )
+        return b->size;         /* one piece, the whole BAR */
+    n = xecam_vpci_bar_pieces(b, off, len);
     for ( i = 0; i < n; i++ )
         t += len[i];
 
@@ -279,39 +282,67 @@ static int settle_bar(struct xecam_vpci *dev, struct xecam_vpci_bar *b,
     }
 }
 
-/* Nothing left to do: clear 'work' unless the guest changed its view. */
-static bool all_settled(struct xecam_vpci *dev)
+/*
+ * Under the device lock: the BARs whose host side is not yet the guest's
+ * view, a bit each.
+ */
+static unsigned int unsettled(struct xecam_vpci *dev)
 {
-    unsigned int i;
-    bool done = true;
+    const struct xecam_vpci_bar *b = dev->bar;
+    unsigned int i, todo = 0;
 
-    xecam_port_mutex_lock(dev->lock);
-    done = !dev->nr_hostops;
-    for ( i = 0; dev->bar && i < XECAM_NR_BARS; i++ )
-        done = done && bar_settled(dev, &dev->bar[i]);
-    if ( done )
-        xecam_write_once(dev->work, false);
-    xecam_port_mutex_unlock(dev->lock);
+    for ( i = 0; b && i < XECAM_NR_BARS; i++ )
+    {
+        /* Off and nothing there: settled (most BARs, most of the time). */
+        if ( !b[i].want && !b[i].hi && !b[i].trapped && !b[i].placed )
+            continue;
+        if ( !bar_settled(dev, &b[i]) )
+            todo |= 1U << i;
+    }
 
-    return done;
+    return todo;
 }
 
+/*
+ * Rounds until the host matches the guest's view: the queued requests
+ * (interrupts, power, reset: a reset may unmap BARs) first, then the BARs
+ * that differ, each brought to the view read under the lock at each step.
+ * One look under the lock both ends a round and starts the next: 'work' is
+ * cleared only when it finds nothing queued and every BAR settled.
+ */
 int xecam_vpci_work(struct xecam_vpci *dev, bool preempt)
 {
-    unsigned int i;
+    unsigned int i, todo;
+    bool ops;
     int rc = 0;
 
     if ( !xecam_read_once(dev->work) )
         return 0;
     if ( xecam_xchg(dev->busy, true) )
         return -EBUSY;          /* someone else is at it */
-    do {
-        /* Interrupts, power, reset first: a reset may unmap BARs. */
-        xecam_vpci_hostops_run(dev);
-        for ( i = 0; !rc && dev->bar && i < XECAM_NR_BARS; i++ )
-            if ( dev->d )
+    for ( ; ; )
+    {
+        xecam_port_mutex_lock(dev->lock);
+        ops = dev->nr_hostops;
+        todo = ops ? 0 : unsettled(dev);
+        if ( !ops && !todo )
+            xecam_write_once(dev->work, false);
+        xecam_port_mutex_unlock(dev->lock);
+        if ( !ops && !todo )
+            break;
+        if ( ops )
+        {
+            xecam_vpci_hostops_run(dev);
+            xecam_port_mutex_lock(dev->lock);
+            todo = unsettled(dev);
+            xecam_port_mutex_unlock(dev->lock);
+        }
+        for ( i = 0; !rc && i < XECAM_NR_BARS; i++ )
+            if ( (todo & (1U << i)) && dev->d )
                 rc = settle_bar(dev, &dev->bar[i], preempt);
-    } while ( !rc && !all_settled(dev) );
+        if ( rc )
+            break;
+    }
     xecam_write_once(dev->busy, false);
 
     return rc;

@@ -85,6 +85,14 @@ bool xecam_vpci_has_work(const struct xecam_vpci *dev);
 void xecam_vpci_msix_access(struct xecam_vpci *dev, unsigned int bar,
                             uint64_t off, unsigned int size, bool write,
                             uint64_t *val);
+/*
+ * Its fast path, with the domain's read lock held: an aligned dword or
+ * qword of the emulated table, done (true); false for anything else, which
+ * then goes to xecam_vpci_msix_access() once the lock is dropped.
+ */
+bool xecam_vpci_msix_table_access(struct xecam_vpci *dev, unsigned int bar,
+                                  uint64_t off, unsigned int size, bool write,
+                                  uint64_t *val);
 int  xecam_vpci_work(struct xecam_vpci *dev, bool preempt);
 int  xecam_vpci_quiesce(struct xecam_vpci *dev, bool preempt);
 void xecam_vpci_get(struct xecam_vpci *dev);
