@@ -127,8 +127,10 @@ test-tsan: $(TSAN_BINS)
 # Xen's headers: make xen-intree builds it.  scripts/check-prims.sh first
 # fails on builtins, __atomic and _Static_assert, which Xen's baseline
 # compiler lacks, anywhere but the ports.
+# Xen's headers define always_inline and noinline: so do we, to catch them.
 FS_FLAGS := $(STD) $(WARN) -O2 -ffreestanding -nostdinc -fno-builtin \
-            -DXECAM_FREESTANDING $(INC) -idirafter $(BUILD)/xenpub
+            -DXECAM_FREESTANDING $(INC) -idirafter $(BUILD)/xenpub \
+            -Dalways_inline=xen_macro -Dnoinline=xen_macro
 $(BUILD)/xenpub/xen:
 	@mkdir -p $(@D)
 	ln -sfn $(XEN_PUBLIC) $@

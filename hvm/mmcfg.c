@@ -127,31 +127,43 @@ static inline bool trapped(struct xecam_domain *d, unsigned int vcpu,
 }
 
 /*
+ * The vPCI function the guest sees at gpa, and the register, or NULL (an
+ * ioreq server's, nobody's, hidden, powered off, no window).  d->lock held.
+ */
+static xecam_always_inline struct xecam_vpci *
+vpci_at(struct xecam_domain *d, uint64_t gpa, unsigned int *reg)
+{
+    const struct xecam_window *w = xecam_window_find(d, gpa);
+    const struct xecam_route_bus *b;
+    struct xecam_vpci *dev;
+    unsigned int devfn;
+    uint32_t sbdf;
+
+    if ( !w )
+        return NULL;
+    sbdf = ecam_decode(w, gpa, reg);
+    b = xecam_route_bus(d, sbdf);
+    devfn = XECAM_SBDF_DEVFN(sbdf);
+    dev = b ? b->vpci[devfn] : NULL;
+
+    return dev && b->shown[devfn] && !xecam_vpci_off(dev) ? dev : NULL;
+}
+
+/*
  * The common read, of a vPCI function the guest sees, whole under the
  * lock; an 8-byte one is its two dwords, low first.  False for anything
  * else (ecam_part() and ecam_access() then do it).
  */
-static inline __attribute__((always_inline)) bool
+static xecam_always_inline bool
 ecam_read_vpci(struct xecam_domain *d, uint64_t gpa, unsigned int size,
                uint64_t *val)
 {
-    const struct xecam_window *w;
-    const struct xecam_route_bus *b;
-    struct xecam_vpci *dev = NULL;
-    unsigned int reg = 0, devfn;
-    uint32_t sbdf, lo, hi = 0;
+    struct xecam_vpci *dev;
+    unsigned int reg = 0;
+    uint32_t lo, hi = 0;
 
     xecam_port_read_lock(d->lock);
-    w = xecam_window_find(d, gpa);
-    if ( w )
-    {
-        sbdf = ecam_decode(w, gpa, &reg);
-        b = xecam_route_bus(d, sbdf);
-        devfn = XECAM_SBDF_DEVFN(sbdf);
-        dev = b ? b->vpci[devfn] : NULL;
-        if ( dev && (!b->shown[devfn] || xecam_vpci_off(dev)) )
-            dev = NULL;
-    }
+    dev = vpci_at(d, gpa, &reg);
     if ( dev )
     {
         xecam_count_stat(d->stats.to_vpci);
@@ -161,6 +173,38 @@ ecam_read_vpci(struct xecam_domain *d, uint64_t gpa, unsigned int size,
         *val = ((uint64_t)hi << 32) | lo;
     }
     xecam_port_read_unlock(d->lock);
+
+    return dev;
+}
+
+/*
+ * The common write (1, 2 or 4 bytes) to a vPCI function the guest sees,
+ * and the host work it leaves, done once the lock is off.  False for
+ * anything else (ecam_part() then does it).
+ */
+static xecam_always_inline bool
+ecam_write_vpci(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
+                unsigned int size, uint32_t val)
+{
+    struct xecam_vpci *dev, *work = NULL;
+    unsigned int reg = 0;
+
+    xecam_port_read_lock(d->lock);
+    dev = vpci_at(d, gpa, &reg);
+    if ( dev )
+    {
+        xecam_count_stat(d->stats.to_vpci);
+        if ( xecam_vpci_write_defer(dev, reg, size, val) )
+            xecam_count(d->stats.refused);
+        if ( xecam_vpci_has_work(dev) )
+        {
+            work = dev;
+            xecam_vpci_get(work);
+        }
+    }
+    xecam_port_read_unlock(d->lock);
+    if ( work )
+        xecam_work_after(d, vcpu, work);
 
     return dev;
 }
@@ -224,7 +268,8 @@ int xecam_mmio_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
     if ( trapped(d, vcpu, gpa) )        /* no BAR is over a window */
         return xecam_trap_access(d, vcpu, gpa, size, true, &val);
     if ( ecam_small(gpa, size) )
-        return ecam_part(d, vcpu, gpa, size, true, &part, true);
+        return ecam_write_vpci(d, vcpu, gpa, size, part) ? XECAM_IO_OKAY
+               : ecam_part(d, vcpu, gpa, size, true, &part, true);
 
     return ecam_access(d, vcpu, gpa, size, true, &val);
 }

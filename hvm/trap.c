@@ -36,7 +36,7 @@ static inline const struct xecam_trap *trap_find(const struct xecam_domain *d,
 }
 
 /* A lookup that met a writer: again, then under the lock. */
-static bool __attribute__((noinline))
+static xecam_noinline bool
 trap_hit_slow(const struct xecam_domain *d, uint64_t gpa)
 {
     unsigned int tries, seq;
@@ -127,7 +127,7 @@ void xecam_domain_trap_del(struct xecam_domain *d, struct xecam_vpci *dev,
  * (dropped here): t is its trap (NULL: gone meanwhile, the access reaches
  * nothing); 'done' if the table access was made, only its host work left.
  */
-static int __attribute__((noinline))
+static xecam_noinline int
 trap_rest(struct xecam_domain *d, unsigned int vcpu,
           const struct xecam_trap *t, uint64_t gpa, unsigned int size,
           bool write, uint64_t *val, bool done)

@@ -152,7 +152,7 @@ static void bad_access(struct xecam_vpci *dev, const char *what,
 }
 
 /* Table accesses: aligned dwords and qwords. */
-static inline __attribute__((always_inline))
+static xecam_always_inline
 void table_read(struct xecam_vpci *dev, uint64_t toff, unsigned int size,
                 uint64_t *val)
 {

@@ -16,18 +16,15 @@
  */
 #include "private.h"
 
-/* The fast path's pieces: no call on the way to a register. */
-#define fast_inline inline __attribute__((always_inline))
-/* ... and what it leaves to others, kept out of it. */
-#define slow_path __attribute__((noinline))
 
 /* xecam_ones() of 1 to 4 bytes, without a branch. */
-static fast_inline uint32_t ones(unsigned int n)
+static xecam_always_inline uint32_t ones(unsigned int n)
 {
     return ~0ULL >> (64 - 8 * n);
 }
 
-static fast_inline uint32_t bytes_mask(unsigned int first, unsigned int n)
+static xecam_always_inline uint32_t bytes_mask(unsigned int first,
+                                               unsigned int n)
 {
     return ones(n) << (8 * first);
 }
@@ -46,8 +43,8 @@ static bool masks_ok(const struct xecam_vpci_reg *r)
 }
 
 /* The map entry of the dword holding byte o, if its page exists. */
-static fast_inline uint16_t *map_slot(const struct xecam_vpci *dev,
-                                      unsigned int o)
+static xecam_always_inline uint16_t *map_slot(const struct xecam_vpci *dev,
+                                              unsigned int o)
 {
     uint16_t *page = xecam_load_acquire(dev->map[o / XECAM_MAP_PAGE]);
 
@@ -58,7 +55,7 @@ static fast_inline uint16_t *map_slot(const struct xecam_vpci *dev,
  * Register ref - 1, or NULL if a reader without the lock caught the map
  * mid-change: a number past the chunks, or in one not yet published.
  */
-static fast_inline struct xecam_vpci_reg *
+static xecam_always_inline struct xecam_vpci_reg *
 reg_of_ref(const struct xecam_vpci *dev, unsigned int ref)
 {
     unsigned int i = ref - 1, k = xecam_reg_chunk(i);
@@ -104,7 +101,7 @@ static struct xecam_vpci_reg *reg_at(const struct xecam_vpci *dev,
  * size), or NULL for anything else (no register, several, a map caught
  * mid-change), which the general walk then handles.
  */
-static fast_inline struct xecam_vpci_reg *
+static xecam_always_inline struct xecam_vpci_reg *
 reg_within(const struct xecam_vpci *dev, unsigned int off, unsigned int size)
 {
     const uint16_t *e = map_slot(dev, off);
@@ -301,8 +298,8 @@ void xecam_vpci_regs_free(struct xecam_vpci *dev)
 /* ---- Reads ---- */
 
 /* The whole register as the guest sees it. */
-static fast_inline uint32_t reg_read(struct xecam_vpci *dev,
-                         const struct xecam_vpci_reg *r)
+static xecam_always_inline uint32_t reg_read(struct xecam_vpci *dev,
+                                             const struct xecam_vpci_reg *r)
 {
     uint32_t hw = ~r->emu & ~r->rsvdz & ones(r->size);
     uint32_t v = r->val & r->emu & ~r->rsvdz;
@@ -346,8 +343,9 @@ static int regs_in(const struct xecam_vpci *dev, unsigned int off,
  * dword's registers: each one's part, and the bytes no register claims
  * from one read of the device.
  */
-static fast_inline uint32_t access_read(struct xecam_vpci *dev,
-                                        unsigned int off, unsigned int size)
+static xecam_always_inline uint32_t access_read(struct xecam_vpci *dev,
+                                                unsigned int off,
+                                                unsigned int size)
 {
     const uint16_t *e = map_slot(dev, off);
     unsigned int ref = e ? xecam_read_once(*e) : 0, end = off + size, k;
@@ -383,8 +381,9 @@ static fast_inline uint32_t access_read(struct xecam_vpci *dev,
  * its register chunks, and read hooks only compute, so a read that saw a
  * writer is simply done again.
  */
-static slow_path void read_slow(struct xecam_vpci *dev, unsigned int off,
-                                unsigned int size, uint32_t *val)
+static xecam_noinline void read_slow(struct xecam_vpci *dev,
+                                     unsigned int off, unsigned int size,
+                                     uint32_t *val)
 {
     unsigned int tries, seq;
 
@@ -487,9 +486,10 @@ static inline void reg_write_hw(struct xecam_vpci *dev,
  * Bytes [first, first + n) of register r (first counted from its start)
  * written with the guest's 'val' (its low bytes).
  */
-static fast_inline void reg_write(struct xecam_vpci *dev,
-                                  struct xecam_vpci_reg *r, unsigned int first,
-                                  unsigned int n, uint32_t val)
+static xecam_always_inline void reg_write(struct xecam_vpci *dev,
+                                          struct xecam_vpci_reg *r,
+                                          unsigned int first, unsigned int n,
+                                          uint32_t val)
 {
     uint32_t g = val << (8 * first), bytes = bytes_mask(first, n);
     uint32_t fixed = r->ro | r->rsvdp | r->rsvdz, old = r->val;

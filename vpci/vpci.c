@@ -148,7 +148,7 @@ bool xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,
 {
     bool refused = xecam_vpci_write_defer(dev, reg, size, val);
 
-    while ( xecam_vpci_work(dev, false) )
+    while ( xecam_read_once(dev->work) && xecam_vpci_work(dev, false) )
         xecam_cpu_relax();
 
     return refused;

@@ -87,6 +87,14 @@ enum xecam_errno {
 #include <xecam/port_prims.h>
 
 /*
+ * Hot paths: a piece inlined whatever the compiler thinks, and a slow path
+ * kept out of its caller (so the caller stays a leaf).  Xen's headers make
+ * always_inline and noinline macros: only the __x__ spellings are safe.
+ */
+#define xecam_always_inline inline __attribute__((__always_inline__))
+#define xecam_noinline      __attribute__((__noinline__))
+
+/*
  * Per-access statistics: no locked instruction on the hot path, at the price
  * of a lost count when two vCPUs bump the same counter at once.
  */
