@@ -311,34 +311,6 @@ static xecam_always_inline uint32_t reg_read(struct xecam_vpci *dev,
 }
 
 /*
- * The registers overlapping [off, end), inside one dword, in offset order:
- * how many (at most 4), or -1 if a reader without the lock caught the map
- * mid-change.
- */
-static int regs_in(const struct xecam_vpci *dev, unsigned int off,
-                   unsigned int end, struct xecam_vpci_reg **r)
-{
-    const uint16_t *e = map_slot(dev, off);
-    unsigned int ref = e ? xecam_read_once(*e) : 0, k;
-    int n = 0;
-
-    for ( k = 0; ref && k < 4; k++ )
-    {
-        struct xecam_vpci_reg *x = reg_of_ref(dev, ref);
-
-        if ( !x || x->size > 4 )
-            return -1;
-        if ( x->offset >= end )
-            return n;
-        if ( reg_end(x) > off )
-            r[n++] = x;
-        ref = x->next;
-    }
-
-    return ref ? -1 : n;
-}
-
-/*
  * Any read, with the lock held or in the seqcount, in one walk of the
  * dword's registers: each one's part, and the bytes no register claims
  * from one read of the device.
@@ -556,22 +528,30 @@ static bool write_gap(struct xecam_vpci *dev, unsigned int off,
     return false;
 }
 
-/* Any write, with the lock held: true if refused in part or whole. */
-static bool access_write(struct xecam_vpci *dev, unsigned int off,
-                         unsigned int size, uint32_t val)
+/*
+ * Any write, with the lock held, in one walk of the dword's registers
+ * (write hooks never add or remove one): true if refused in part or whole.
+ */
+static xecam_noinline bool access_write(struct xecam_vpci *dev,
+                                        unsigned int off, unsigned int size,
+                                        uint32_t val)
 {
-    struct xecam_vpci_reg *r[4];
-    unsigned int o = off, end = off + size, lo, hi;
-    int n = regs_in(dev, off, end, r), i;
+    const uint16_t *e = map_slot(dev, off);
+    unsigned int ref = e ? *e : 0, o = off, end = off + size, k, lo, hi;
+    struct xecam_vpci_reg *r;
     bool refused = false;
 
-    for ( i = 0; i < n; i++ )
+    for ( k = 0; ref && k < 4; k++, ref = r->next )
     {
-        lo = r[i]->offset > off ? r[i]->offset : off;
-        hi = reg_end(r[i]) < end ? reg_end(r[i]) : end;
+        r = reg_ref(dev, ref);
+        if ( r->offset >= end )
+            break;
+        if ( reg_end(r) <= off )
+            continue;
+        lo = r->offset > off ? r->offset : off;
+        hi = reg_end(r) < end ? reg_end(r) : end;
         refused |= write_gap(dev, off, o, lo, val);
-        reg_write(dev, r[i], lo - r[i]->offset, hi - lo,
-                  val >> (8 * (lo - off)));
+        reg_write(dev, r, lo - r->offset, hi - lo, val >> (8 * (lo - off)));
         o = hi;
     }
     refused |= write_gap(dev, off, o, end, val);
@@ -590,7 +570,7 @@ bool xecam_vpci_write_defer(struct xecam_vpci *dev, unsigned int off,
     if ( off >= XECAM_CFG_LEGACY && dev->no_ext )
         return false;           /* nothing there: dropped, not refused */
     xecam_vpci_lock(dev);
-    r = reg_within(dev, off, size);
+    r = reg_within(dev, off, size);         /* the common case */
     if ( r )
         reg_write(dev, r, off - r->offset, size, val);
     else
