@@ -116,14 +116,19 @@ bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa)
            (xecam_read_once(d->traps.nr) && xecam_trap_hit(d, gpa));
 }
 
-/* Before an access: the vCPU's unfinished host work, MSI-X pages. */
+/*
+ * Before an access: the vCPU's unfinished host work; then, if gpa is on a
+ * trapped MSI-X page (no BAR is over a window), the access itself.
+ */
 static inline bool trapped(struct xecam_domain *d, unsigned int vcpu,
-                           uint64_t gpa)
+                           uint64_t gpa, unsigned int size, bool write,
+                           uint64_t *val)
 {
     if ( vcpu < XECAM_MAX_VCPUS && d->pending[vcpu] )
         xecam_work_drain(d, vcpu);
 
-    return xecam_read_once(d->traps.nr) && xecam_trap_hit(d, gpa);
+    return xecam_read_once(d->traps.nr) &&
+           xecam_trap_try(d, vcpu, gpa, size, write, val);
 }
 
 /*
@@ -236,8 +241,8 @@ int xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
     uint32_t part;
     int rc;
 
-    if ( trapped(d, vcpu, gpa) )        /* no BAR is over a window */
-        return xecam_trap_access(d, vcpu, gpa, size, false, val);
+    if ( trapped(d, vcpu, gpa, size, false, val) )
+        return XECAM_IO_OKAY;
     if ( ecam_access_ok(gpa, size) && ecam_read_vpci(d, gpa, size, &v) )
     {
         *val = v;
@@ -265,8 +270,8 @@ int xecam_mmio_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
 {
     uint32_t part = val & xecam_ones(size);
 
-    if ( trapped(d, vcpu, gpa) )        /* no BAR is over a window */
-        return xecam_trap_access(d, vcpu, gpa, size, true, &val);
+    if ( trapped(d, vcpu, gpa, size, true, &val) )
+        return XECAM_IO_OKAY;
     if ( ecam_small(gpa, size) )
         return ecam_write_vpci(d, vcpu, gpa, size, part) ? XECAM_IO_OKAY
                : ecam_part(d, vcpu, gpa, size, true, &part, true);

@@ -250,9 +250,9 @@ int xecam_assign_hot(struct xecam_domain *d, uint32_t guest_sbdf,
 
 /* trap.c: is gpa in a trapped BAR range (lock-free), and its accesses. */
 bool xecam_trap_hit(const struct xecam_domain *d, uint64_t gpa);
-int xecam_trap_access(struct xecam_domain *d, unsigned int vcpu,
-                      uint64_t gpa, unsigned int size, bool write,
-                      uint64_t *val);
+/* An access to a trapped page (true); false, and nothing done, if not. */
+bool xecam_trap_try(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
+                    unsigned int size, bool write, uint64_t *val);
 struct xecam_window *xecam_window_of_seg(struct xecam_domain *d, uint16_t seg);
 int xecam_window_add(struct xecam_domain *d, const struct xecam_window *w);
 void xecam_window_remove(struct xecam_domain *d, struct xecam_window *w);

@@ -163,15 +163,13 @@ trap_rest(struct xecam_domain *d, unsigned int vcpu,
  * MSI-X pages with no module lock held.  A write may leave host work, done
  * before the vCPU goes on.
  */
-int xecam_trap_access(struct xecam_domain *d, unsigned int vcpu,
-                      uint64_t gpa, unsigned int size, bool write,
-                      uint64_t *val)
+static xecam_always_inline int
+trap_access(struct xecam_domain *d, unsigned int vcpu,
+            const struct xecam_trap *t, uint64_t gpa, unsigned int size,
+            bool write, uint64_t *val)
 {
-    const struct xecam_trap *t;
     bool done = false;
 
-    xecam_port_read_lock(d->lock);
-    t = trap_find(d, gpa);
     if ( t )
     {
         done = xecam_vpci_msix_table_access(t->dev, t->bar,
@@ -185,4 +183,21 @@ int xecam_trap_access(struct xecam_domain *d, unsigned int vcpu,
     }
 
     return trap_rest(d, vcpu, t, gpa, size, write, val, done);
+}
+
+bool xecam_trap_try(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
+                    unsigned int size, bool write, uint64_t *val)
+{
+    const struct xecam_trap *t;
+
+    xecam_port_read_lock(d->lock);
+    t = trap_find(d, gpa);
+    if ( !t )
+    {
+        xecam_port_read_unlock(d->lock);
+        return false;
+    }
+    trap_access(d, vcpu, t, gpa, size, write, val);
+
+    return true;
 }
