@@ -496,9 +496,11 @@ static void write_run(struct xecam_vpci *dev, unsigned int o,
 static void refuse(struct xecam_vpci *dev, unsigned int off,
                    unsigned int size)
 {
-    xecam_count(dev->refused);
-    if ( xecam_xchg(dev->warned, true) )
+    /* Both under the device lock: exact without a locked instruction. */
+    xecam_write_once(dev->refused, dev->refused + 1);
+    if ( dev->warned )
         return;
+    dev->warned = true;
     xecam_port_log(XECAM_LOG_WARN,
                    "vpci %04x:%02x:%02x.%u: Driver tried to write to a "
                    "read-only configuration space field at offset %#x, "
@@ -561,8 +563,9 @@ static xecam_noinline bool access_write(struct xecam_vpci *dev,
     return refused;
 }
 
-bool xecam_vpci_write_defer(struct xecam_vpci *dev, unsigned int off,
-                            unsigned int size, uint32_t val)
+static xecam_always_inline bool write_locked(struct xecam_vpci *dev,
+                                             unsigned int off,
+                                             unsigned int size, uint32_t val)
 {
     struct xecam_vpci_reg *r;
     bool refused = false;
@@ -576,6 +579,23 @@ bool xecam_vpci_write_defer(struct xecam_vpci *dev, unsigned int off,
     else
         refused = access_write(dev, off, size, val);
     xecam_vpci_unlock(dev);
+
+    return refused;
+}
+
+bool xecam_vpci_write_defer(struct xecam_vpci *dev, unsigned int off,
+                            unsigned int size, uint32_t val)
+{
+    return write_locked(dev, off, size, val);
+}
+
+bool xecam_vpci_write(struct xecam_vpci *dev, unsigned int off,
+                      unsigned int size, uint32_t val)
+{
+    bool refused = write_locked(dev, off, size, val);
+
+    while ( xecam_read_once(dev->work) && xecam_vpci_work(dev, false) )
+        xecam_cpu_relax();
 
     return refused;
 }

@@ -143,17 +143,6 @@ void xecam_vpci_destroy(struct xecam_vpci *dev)
     xecam_vpci_put(dev);
 }
 
-bool xecam_vpci_write(struct xecam_vpci *dev, unsigned int reg,
-                      unsigned int size, uint32_t val)
-{
-    bool refused = xecam_vpci_write_defer(dev, reg, size, val);
-
-    while ( xecam_read_once(dev->work) && xecam_vpci_work(dev, false) )
-        xecam_cpu_relax();
-
-    return refused;
-}
-
 /*
  * A failed device read reads all-ones, as a vanished device would.  An
  * emulated device has nothing behind it: 0, and writes go nowhere.
