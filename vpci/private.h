@@ -164,10 +164,14 @@ struct xecam_cap {
 /*
  * Registers live in chunks that never move: chunk 0 holds 24 (a header's
  * worth), chunk k > 0 holds 24 << (k - 1), so nine cover 4096 registers.
- * The map refers to register number i as i + 1; 0 is none.
+ * A register's 'next' names register number i as i + 1 (0: none); the
+ * map, read first on every access, names it by chunk and slot, (k << 12) |
+ * (slot + 1), so that finding it costs no arithmetic.
  */
 #define XECAM_REG_CHUNK0    24
 #define XECAM_REG_CHUNKS    9
+#define XECAM_MAP_SHIFT     12
+#define XECAM_MAP_SLOT      ((1U << XECAM_MAP_SHIFT) - 1)
 
 /*
  * The map: for each dword of config space, the lowest register in it; the
@@ -290,21 +294,27 @@ struct xecam_vpci {
     unsigned int nr_seen[2];
 };
 
-/* The first register number of chunk k, and how many it holds. */
+/*
+ * The first register number of chunk k, and how many it holds.  No branch
+ * here or in xecam_reg_chunk(): a guest reading registers at random would
+ * pay a mispredicted one.
+ */
 static inline unsigned int xecam_reg_chunk_base(unsigned int k)
 {
-    return k ? XECAM_REG_CHUNK0 << (k - 1) : 0;
+    return XECAM_REG_CHUNK0 * ((1U << k) >> 1);
 }
 
 static inline unsigned int xecam_reg_chunk_size(unsigned int k)
 {
-    return k ? XECAM_REG_CHUNK0 << (k - 1) : XECAM_REG_CHUNK0;
+    return XECAM_REG_CHUNK0 * (((1U << k) >> 1) | !k);
 }
 
 /* The chunk of register number i. */
 static inline unsigned int xecam_reg_chunk(unsigned int i)
 {
-    return i < XECAM_REG_CHUNK0 ? 0 : xecam_fls(i / XECAM_REG_CHUNK0);
+    unsigned int q = i / XECAM_REG_CHUNK0;
+
+    return xecam_fls(q | 1) - !q;
 }
 
 /* Register i (0-based, below nr_regs). */

@@ -69,29 +69,88 @@ reg_of_ref(const struct xecam_vpci *dev, unsigned int ref)
 }
 
 /*
+ * The register a map entry names (chunk and slot), or NULL: none (0), or
+ * a reader without the lock caught the map mid-change (the chunk not seen
+ * yet).  An entry is only ever written whole and valid.
+ */
+static xecam_always_inline struct xecam_vpci_reg *
+reg_of_entry(const struct xecam_vpci *dev, unsigned int e)
+{
+    unsigned int k = e >> XECAM_MAP_SHIFT;
+    struct xecam_vpci_reg *c;
+
+    if ( !e || k >= XECAM_REG_CHUNKS )
+        return NULL;
+    c = xecam_load_acquire(dev->chunk[k]);
+
+    return c ? &c[(e & XECAM_MAP_SLOT) - 1] : NULL;
+}
+
+/* The map entry for register ref - 1 (0 for 0), and back. */
+static unsigned int map_entry_of(unsigned int ref)
+{
+    unsigned int k = xecam_reg_chunk(ref - 1);
+
+    return ref ? (k << XECAM_MAP_SHIFT) | (ref - xecam_reg_chunk_base(k))
+               : 0;
+}
+
+static unsigned int map_ref_of(unsigned int e)
+{
+    return e ? xecam_reg_chunk_base(e >> XECAM_MAP_SHIFT) +
+               (e & XECAM_MAP_SLOT) : 0;
+}
+
+/*
+ * The first register of the dword holding byte o, NULL if none; *torn set
+ * if a reader without the lock caught the map mid-change.
+ */
+static xecam_always_inline struct xecam_vpci_reg *
+dword_first(const struct xecam_vpci *dev, unsigned int o, bool *torn)
+{
+    const uint16_t *e = map_slot(dev, o);
+    unsigned int v = e ? xecam_read_once(*e) : 0;
+    struct xecam_vpci_reg *r = reg_of_entry(dev, v);
+
+    if ( v && !r )
+        *torn = true;
+
+    return r;
+}
+
+/* The register after r in its dword, NULL if none (*torn: see above). */
+static xecam_always_inline struct xecam_vpci_reg *
+dword_next(const struct xecam_vpci *dev, const struct xecam_vpci_reg *r,
+           bool *torn)
+{
+    unsigned int ref = r->next;
+    struct xecam_vpci_reg *n = ref ? reg_of_ref(dev, ref) : NULL;
+
+    if ( ref && !n )
+        *torn = true;
+
+    return n;
+}
+
+/*
  * The register covering byte o, or NULL.  A reader without the lock may
  * find the map mid-change; *torn is then set and it must read again.
  */
 static struct xecam_vpci_reg *reg_at(const struct xecam_vpci *dev,
                                      unsigned int o, bool *torn)
 {
-    const uint16_t *e = map_slot(dev, o);
-    unsigned int ref = e ? xecam_read_once(*e) : 0, n;
-    struct xecam_vpci_reg *r;
+    struct xecam_vpci_reg *r = dword_first(dev, o, torn);
+    unsigned int n;
 
-    for ( n = 0; ref && n < 4; n++ )
+    for ( n = 0; r && n < 4; n++, r = dword_next(dev, r, torn) )
     {
-        r = reg_of_ref(dev, ref);
-        if ( !r )
-            break;
         if ( r->offset > o )
             return NULL;            /* in offset order: nothing covers o */
         if ( o < reg_end(r) )
             return r;
-        ref = r->next;
     }
-    if ( ref )
-        *torn = true;
+    if ( r )
+        *torn = true;               /* a fifth register in a dword */
 
     return NULL;
 }
@@ -102,26 +161,31 @@ static struct xecam_vpci_reg *reg_at(const struct xecam_vpci *dev,
  * mid-change), which the general walk then handles.
  */
 static xecam_always_inline struct xecam_vpci_reg *
-reg_within(const struct xecam_vpci *dev, unsigned int off, unsigned int size)
+reg_within_from(const struct xecam_vpci *dev, unsigned int e,
+                unsigned int off, unsigned int size)
 {
-    const uint16_t *e = map_slot(dev, off);
-    unsigned int ref = e ? xecam_read_once(*e) : 0, n, rel;
-    struct xecam_vpci_reg *r;
+    bool torn = false;
+    struct xecam_vpci_reg *r = reg_of_entry(dev, e);
+    unsigned int n, rel;
 
-    for ( n = 0; ref && n < 4; n++ )
+    for ( n = 0; r && n < 4; n++, r = dword_next(dev, r, &torn) )
     {
-        r = reg_of_ref(dev, ref);
-        if ( !r )
-            return NULL;
         rel = off - r->offset;          /* huge if the register is past off */
         if ( rel < r->size )
             return rel + size <= r->size ? r : NULL;
         if ( r->offset > off )
             return NULL;
-        ref = r->next;
     }
 
     return NULL;
+}
+
+static xecam_always_inline struct xecam_vpci_reg *
+reg_within(const struct xecam_vpci *dev, unsigned int off, unsigned int size)
+{
+    const uint16_t *e = map_slot(dev, off);
+
+    return reg_within_from(dev, e ? xecam_read_once(*e) : 0, off, size);
 }
 
 static int check_reg(const struct xecam_vpci *dev,
@@ -190,12 +254,12 @@ static void relink(struct xecam_vpci *dev, unsigned int offset,
     uint16_t *e = map_slot(dev, offset);
     struct xecam_vpci_reg *r;
 
-    if ( *e == old )
+    if ( map_ref_of(*e) == old )
     {
-        xecam_write_once(*e, ref);
+        xecam_write_once(*e, map_entry_of(ref));
         return;
     }
-    for ( r = reg_ref(dev, *e); r->next != old;
+    for ( r = reg_ref(dev, map_ref_of(*e)); r->next != old;
           r = reg_ref(dev, r->next) )
         continue;
     r->next = ref;
@@ -205,7 +269,7 @@ static void relink(struct xecam_vpci *dev, unsigned int offset,
 static unsigned int successor(const struct xecam_vpci *dev,
                               unsigned int offset)
 {
-    unsigned int ref = *map_slot(dev, offset);
+    unsigned int ref = map_ref_of(*map_slot(dev, offset));
 
     while ( ref && reg_ref(dev, ref)->offset < offset )
         ref = reg_ref(dev, ref)->next;
@@ -319,16 +383,14 @@ static xecam_always_inline uint32_t access_read(struct xecam_vpci *dev,
                                                 unsigned int off,
                                                 unsigned int size)
 {
-    const uint16_t *e = map_slot(dev, off);
-    unsigned int ref = e ? xecam_read_once(*e) : 0, end = off + size, k;
-    unsigned int lo, hi;
-    const struct xecam_vpci_reg *r;
+    bool torn = false;
+    const struct xecam_vpci_reg *r = dword_first(dev, off, &torn);
+    unsigned int end = off + size, k, lo, hi;
     uint32_t val = 0, covered = 0;
 
-    for ( k = 0; ref && k < 4; k++, ref = r->next )
+    for ( k = 0; r && k < 4; k++, r = dword_next(dev, r, &torn) )
     {
-        r = reg_of_ref(dev, ref);
-        if ( !r || r->size > 4 )
+        if ( r->size > 4 )
             return ones(size);      /* a racing reader: it reads again */
         if ( r->offset >= end )
             break;
@@ -340,6 +402,8 @@ static xecam_always_inline uint32_t access_read(struct xecam_vpci *dev,
                 ones(hi - lo)) << (8 * (lo - off));
         covered |= bytes_mask(lo - off, hi - lo);
     }
+    if ( torn || (r && k == 4) )            /* a fifth: the same */
+        return ones(size);
     if ( covered != ones(size) )
         val |= xecam_vpci_hw_read(dev, off, size) & ~covered;
 
@@ -387,7 +451,7 @@ static xecam_noinline void read_slow(struct xecam_vpci *dev,
 void xecam_vpci_read(struct xecam_vpci *dev, unsigned int off,
                      unsigned int size, uint32_t *val)
 {
-    unsigned int seq = xecam_seq_begin(&dev->seq);
+    unsigned int seq = xecam_seq_begin(&dev->seq), ent;
     const struct xecam_vpci_reg *r;
     const uint16_t *e;
     uint32_t v;
@@ -398,13 +462,14 @@ void xecam_vpci_read(struct xecam_vpci *dev, unsigned int off,
         return;
     }
     e = map_slot(dev, off);
-    if ( !e || !xecam_read_once(*e) )
+    ent = e ? xecam_read_once(*e) : 0;
+    if ( !ent )
     {
         *val = xecam_vpci_hw_read(dev, off, size);
         return;
     }
     if ( XECAM_SEQ_READERS && !(seq & 1) &&
-         (r = reg_within(dev, off, size)) &&
+         (r = reg_within_from(dev, ent, off, size)) &&
          (!r->hooks || !r->hooks->read) &&
          !(~r->emu & ~r->rsvdz & ones(r->size)) )
     {
@@ -538,14 +603,12 @@ static xecam_noinline bool access_write(struct xecam_vpci *dev,
                                         unsigned int off, unsigned int size,
                                         uint32_t val)
 {
-    const uint16_t *e = map_slot(dev, off);
-    unsigned int ref = e ? *e : 0, o = off, end = off + size, k, lo, hi;
-    struct xecam_vpci_reg *r;
-    bool refused = false;
+    bool refused = false, torn = false;
+    struct xecam_vpci_reg *r = dword_first(dev, off, &torn);
+    unsigned int o = off, end = off + size, k, lo, hi;
 
-    for ( k = 0; ref && k < 4; k++, ref = r->next )
+    for ( k = 0; r && k < 4; k++, r = dword_next(dev, r, &torn) )
     {
-        r = reg_ref(dev, ref);
         if ( r->offset >= end )
             break;
         if ( reg_end(r) <= off )
