@@ -162,15 +162,16 @@ struct xecam_cap {
 #define XECAM_MAX_EXT_CAPS 960      /* (0x1000 - 0x100) / 4 */
 
 /*
- * Registers live in chunks that never move: chunk 0 holds 24 (a header's
- * worth), chunk k > 0 holds 24 << (k - 1), so nine cover 4096 registers.
- * A register's 'next' names register number i as i + 1 (0: none); the
- * map, read first on every access, names it by chunk and slot, (k << 12) |
- * (slot + 1), so that finding it costs no arithmetic.
+ * Registers live in chunks that never move: 24 (a header's worth), 24,
+ * 48, 96, 192, then 384 each, fifteen for 4096 registers.  The map and a
+ * register's 'next' name a register by chunk and slot, (k << 9) | (slot +
+ * 1), 0 for none: 13 bits, and finding it costs a shift and a mask.
  */
 #define XECAM_REG_CHUNK0    24
-#define XECAM_REG_CHUNKS    9
-#define XECAM_MAP_SHIFT     12
+#define XECAM_REG_CHUNK_MAX 384
+#define XECAM_REG_GROWN     5           /* chunks before the first of 384 */
+#define XECAM_REG_CHUNKS    15
+#define XECAM_MAP_SHIFT     9
 #define XECAM_MAP_SLOT      ((1U << XECAM_MAP_SHIFT) - 1)
 
 /*
@@ -301,12 +302,15 @@ struct xecam_vpci {
  */
 static inline unsigned int xecam_reg_chunk_base(unsigned int k)
 {
-    return XECAM_REG_CHUNK0 * ((1U << k) >> 1);
+    return k <= XECAM_REG_GROWN + 1 ? XECAM_REG_CHUNK0 * ((1U << k) >> 1)
+           : 2 * XECAM_REG_CHUNK_MAX +
+             (k - XECAM_REG_GROWN - 1) * XECAM_REG_CHUNK_MAX;
 }
 
 static inline unsigned int xecam_reg_chunk_size(unsigned int k)
 {
-    return XECAM_REG_CHUNK0 * (((1U << k) >> 1) | !k);
+    return k > XECAM_REG_GROWN ? XECAM_REG_CHUNK_MAX
+           : XECAM_REG_CHUNK0 * (((1U << k) >> 1) | !k);
 }
 
 /* The chunk of register number i. */
@@ -314,7 +318,19 @@ static inline unsigned int xecam_reg_chunk(unsigned int i)
 {
     unsigned int q = i / XECAM_REG_CHUNK0;
 
+    if ( i >= 2 * XECAM_REG_CHUNK_MAX )
+        return XECAM_REG_GROWN + 1 + (i - 2 * XECAM_REG_CHUNK_MAX) /
+                                     XECAM_REG_CHUNK_MAX;
+
     return xecam_fls(q | 1) - !q;
+}
+
+/* The map's name for register number i. */
+static inline unsigned int xecam_reg_link(unsigned int i)
+{
+    unsigned int k = xecam_reg_chunk(i);
+
+    return (k << XECAM_MAP_SHIFT) | (i - xecam_reg_chunk_base(k) + 1);
 }
 
 /* Register i (0-based, below nr_regs). */

@@ -52,23 +52,6 @@ static xecam_always_inline uint16_t *map_slot(const struct xecam_vpci *dev,
 }
 
 /*
- * Register ref - 1, or NULL if a reader without the lock caught the map
- * mid-change: a number past the chunks, or in one not yet published.
- */
-static xecam_always_inline struct xecam_vpci_reg *
-reg_of_ref(const struct xecam_vpci *dev, unsigned int ref)
-{
-    unsigned int i = ref - 1, k = xecam_reg_chunk(i);
-    struct xecam_vpci_reg *c;
-
-    if ( k >= XECAM_REG_CHUNKS )
-        return NULL;
-    c = xecam_load_acquire(dev->chunk[k]);
-
-    return c ? &c[i - xecam_reg_chunk_base(k)] : NULL;
-}
-
-/*
  * The register a map entry names (chunk and slot), or NULL: none (0), or
  * a reader without the lock caught the map mid-change (the chunk not seen
  * yet).  An entry is only ever written whole and valid.
@@ -84,21 +67,6 @@ reg_of_entry(const struct xecam_vpci *dev, unsigned int e)
     c = xecam_load_acquire(dev->chunk[k]);
 
     return c ? &c[(e & XECAM_MAP_SLOT) - 1] : NULL;
-}
-
-/* The map entry for register ref - 1 (0 for 0), and back. */
-static unsigned int map_entry_of(unsigned int ref)
-{
-    unsigned int k = xecam_reg_chunk(ref - 1);
-
-    return ref ? (k << XECAM_MAP_SHIFT) | (ref - xecam_reg_chunk_base(k))
-               : 0;
-}
-
-static unsigned int map_ref_of(unsigned int e)
-{
-    return e ? xecam_reg_chunk_base(e >> XECAM_MAP_SHIFT) +
-               (e & XECAM_MAP_SLOT) : 0;
 }
 
 /*
@@ -123,10 +91,10 @@ static xecam_always_inline struct xecam_vpci_reg *
 dword_next(const struct xecam_vpci *dev, const struct xecam_vpci_reg *r,
            bool *torn)
 {
-    unsigned int ref = r->next;
-    struct xecam_vpci_reg *n = ref ? reg_of_ref(dev, ref) : NULL;
+    unsigned int link = r->next;
+    struct xecam_vpci_reg *n = reg_of_entry(dev, link);
 
-    if ( ref && !n )
+    if ( link && !n )
         *torn = true;
 
     return n;
@@ -237,11 +205,11 @@ static int grow(struct xecam_vpci *dev, unsigned int offset)
     return 0;
 }
 
-/* Writer's side: register ref - 1, which exists. */
+/* Writer's side: the register a link names, which exists. */
 static struct xecam_vpci_reg *reg_ref(const struct xecam_vpci *dev,
-                                      unsigned int ref)
+                                      unsigned int link)
 {
-    return xecam_vpci_reg(dev, ref - 1);
+    return reg_of_entry(dev, link);
 }
 
 /*
@@ -254,12 +222,12 @@ static void relink(struct xecam_vpci *dev, unsigned int offset,
     uint16_t *e = map_slot(dev, offset);
     struct xecam_vpci_reg *r;
 
-    if ( map_ref_of(*e) == old )
+    if ( *e == old )
     {
-        xecam_write_once(*e, map_entry_of(ref));
+        xecam_write_once(*e, ref);
         return;
     }
-    for ( r = reg_ref(dev, map_ref_of(*e)); r->next != old;
+    for ( r = reg_ref(dev, *e); r->next != old;
           r = reg_ref(dev, r->next) )
         continue;
     r->next = ref;
@@ -269,7 +237,7 @@ static void relink(struct xecam_vpci *dev, unsigned int offset,
 static unsigned int successor(const struct xecam_vpci *dev,
                               unsigned int offset)
 {
-    unsigned int ref = map_ref_of(*map_slot(dev, offset));
+    unsigned int ref = *map_slot(dev, offset);
 
     while ( ref && reg_ref(dev, ref)->offset < offset )
         ref = reg_ref(dev, ref)->next;
@@ -288,8 +256,8 @@ int xecam_vpci_add_reg(struct xecam_vpci *dev,
     rc = check_reg(dev, reg) ?: grow(dev, reg->offset);
     if ( !rc )
     {
-        ref = ++dev->nr_regs;
-        r = xecam_vpci_reg(dev, ref - 1);
+        ref = xecam_reg_link(dev->nr_regs);
+        r = xecam_vpci_reg(dev, dev->nr_regs++);
         *r = *reg;
         r->val = r->reset;
         r->next = successor(dev, r->offset);
@@ -314,8 +282,8 @@ int xecam_vpci_remove_reg(struct xecam_vpci *dev, unsigned int offset,
     {
         ref = successor(dev, offset);       /* r's own reference */
         relink(dev, offset, ref, r->next);
-        last_ref = dev->nr_regs--;
-        last = xecam_vpci_reg(dev, last_ref - 1);
+        last_ref = xecam_reg_link(--dev->nr_regs);
+        last = xecam_vpci_reg(dev, dev->nr_regs);
         if ( last != r )            /* the last register fills the hole */
         {
             *r = *last;

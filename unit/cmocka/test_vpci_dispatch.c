@@ -904,6 +904,54 @@ static void test_fill_1023(void **state)
     assert_int_equal(xecam_vpci_nr_regs(dev), 0);
 }
 
+/*
+ * Every byte of config space a register (4096, the most a device holds:
+ * every chunk of the map), added in an order that inserts into the middle
+ * and the front of each dword's list, then removed at random.
+ */
+static void test_fill_4096(void **state)
+{
+    static unsigned int order[XECAM_CFG_SIZE];
+    unsigned int i, j, t;
+
+    model_init(0, XECAM_CFG_SIZE);
+    model_sync_device();
+    for ( i = 0; i < XECAM_CFG_SIZE; i++ )
+        order[i] = i;
+    rng_state = 0x4096;
+    for ( i = XECAM_CFG_SIZE - 1; i; i-- )
+    {
+        j = rnd() % (i + 1);
+        t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for ( i = 0; i < XECAM_CFG_SIZE; i++ )
+    {
+        struct xecam_vpci_reg r = {
+            .offset = order[i], .size = 1, .emu = 0xff,
+            .reset = (order[i] * 7 + 3) & 0xff,
+        };
+
+        add_both(&r);
+    }
+    snprintf(ctx, sizeof(ctx), "4096 registers");
+    assert_int_equal(xecam_vpci_nr_regs(dev), XECAM_CFG_SIZE);
+    assert_int_equal(add(0x800, 1), -EEXIST);
+    check_all();
+    for ( i = 0; i < XECAM_CFG_SIZE; i += 4 )
+        do_write(i, 4, i * 0x01010101U + 0x03020100);
+    check_all();
+    assert_int_equal(xecam_vpci_refused(dev), 0);
+    while ( m.nr )
+    {
+        remove_both(rnd() % m.nr);
+        if ( m.nr % 509 == 0 )
+            check_all();
+    }
+    check_all();
+}
+
 static void test_add_enomem(void **state)
 {
     unsigned int i, failures = 0, points = 0;
@@ -1590,6 +1638,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_find_and_count, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_fill_1023, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fill_4096, setup, teardown),
         cmocka_unit_test_setup_teardown(test_add_enomem, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_enomem, setup,
                                         teardown),
