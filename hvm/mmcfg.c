@@ -173,8 +173,11 @@ ecam_read_vpci(struct xecam_domain *d, uint64_t gpa, unsigned int size,
     {
         xecam_count_stat(d->stats.to_vpci);
         xecam_vpci_read(dev, reg, size < 8 ? size : 4, &lo);
-        if ( size == 8 )
+        if ( size == 8 )                /* two dword accesses, counted so */
+        {
+            xecam_count_stat(d->stats.to_vpci);
             xecam_vpci_read(dev, reg + 4, 4, &hi);
+        }
         *val = ((uint64_t)hi << 32) | lo;
     }
     xecam_port_read_unlock(d->lock);
