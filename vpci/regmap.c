@@ -156,6 +156,17 @@ reg_within(const struct xecam_vpci *dev, unsigned int off, unsigned int size)
     return reg_within_from(dev, e ? xecam_read_once(*e) : 0, off, size);
 }
 
+/* The bytes [*lo, *hi) of [off, end) that r covers; false if none. */
+static xecam_always_inline bool reg_part(const struct xecam_vpci_reg *r,
+                                         unsigned int off, unsigned int end,
+                                         unsigned int *lo, unsigned int *hi)
+{
+    *lo = r->offset > off ? r->offset : off;
+    *hi = reg_end(r) < end ? reg_end(r) : end;
+
+    return *lo < *hi;
+}
+
 static int check_reg(const struct xecam_vpci *dev,
                      const struct xecam_vpci_reg *r)
 {
@@ -362,10 +373,8 @@ static xecam_always_inline uint32_t access_read(struct xecam_vpci *dev,
             return ones(size);      /* a racing reader: it reads again */
         if ( r->offset >= end )
             break;
-        if ( reg_end(r) <= off )
+        if ( !reg_part(r, off, end, &lo, &hi) )
             continue;
-        lo = r->offset > off ? r->offset : off;
-        hi = reg_end(r) < end ? reg_end(r) : end;
         val |= ((reg_read(dev, r) >> (8 * (lo - r->offset))) &
                 ones(hi - lo)) << (8 * (lo - off));
         covered |= bytes_mask(lo - off, hi - lo);
@@ -579,10 +588,8 @@ static xecam_noinline bool access_write(struct xecam_vpci *dev,
     {
         if ( r->offset >= end )
             break;
-        if ( reg_end(r) <= off )
+        if ( !reg_part(r, off, end, &lo, &hi) )
             continue;
-        lo = r->offset > off ? r->offset : off;
-        hi = reg_end(r) < end ? reg_end(r) : end;
         refused |= write_gap(dev, off, o, lo, val);
         reg_write(dev, r, lo - r->offset, hi - lo, val >> (8 * (lo - off)));
         o = hi;
