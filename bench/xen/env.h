@@ -50,18 +50,14 @@
 #define xmalloc(type)           ((type *)malloc(sizeof(type)))
 #define xfree(p)                free(p)
 
-/* Xen's spinlocks are ticket locks: an atomic to take, a store to drop. */
-typedef struct { unsigned int taken; } spinlock_t;
-static inline void spin_lock(spinlock_t *l)
-{
-    while ( __atomic_exchange_n(&l->taken, 1, __ATOMIC_ACQUIRE) )
-        while ( __atomic_load_n(&l->taken, __ATOMIC_RELAXED) )
-            __builtin_ia32_pause();
-}
-static inline void spin_unlock(spinlock_t *l)
-{
-    __atomic_store_n(&l->taken, 0, __ATOMIC_RELEASE);
-}
+/*
+ * Xen's spinlock_t as common/spinlock.c has it: a ticket lock taken and
+ * dropped out of line (_spin_lock, _spin_unlock), an atomic add to take and
+ * a plain add to drop, with the preemption count around it (peer.c).
+ */
+typedef struct { uint32_t head_tail; } spinlock_t;
+void spin_lock(spinlock_t *l);
+void spin_unlock(spinlock_t *l);
 
 typedef union {
     uint32_t sbdf;

@@ -62,10 +62,11 @@ static inline void safe_strcpy_(char *d, size_t n, const char *s)
 /* ---- Locks. ---- */
 static inline void spin_lock_init(spinlock_t *l)
 {
-    l->taken = 0;
+    l->head_tail = 0;
 }
-#define spin_is_locked(l)       (__atomic_load_n(&(l)->taken, \
-                                                 __ATOMIC_RELAXED) != 0)
+#define spin_is_locked(l)                                               \
+    ({ uint32_t ht_ = __atomic_load_n(&(l)->head_tail, __ATOMIC_RELAXED); \
+       (uint16_t)ht_ != (uint16_t)(ht_ >> 16); })
 
 /* Xen's queued rwlock, uncontended: one atomic to take, one to drop. */
 typedef struct { int cnts; } rwlock_t;

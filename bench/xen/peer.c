@@ -85,6 +85,28 @@ struct xpeer_dom {
     struct list_head mmcfg;             /* d->arch.hvm.mmcfg_regions */
 };
 
+static __thread unsigned int preempt_count;    /* this_cpu(__preempt_count) */
+
+__attribute__((noinline)) void spin_lock(spinlock_t *l)
+{
+    uint32_t t;
+
+    preempt_count++;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    t = __atomic_fetch_add(&l->head_tail, 1U << 16, __ATOMIC_ACQUIRE) >> 16;
+    while ( (uint16_t)__atomic_load_n(&l->head_tail, __ATOMIC_ACQUIRE) != t )
+        __builtin_ia32_pause();
+}
+
+__attribute__((noinline)) void spin_unlock(spinlock_t *l)
+{
+    uint16_t *head = (uint16_t *)&l->head_tail;     /* little-endian */
+
+    __atomic_store_n(head, (uint16_t)(*head + 1), __ATOMIC_RELEASE);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    preempt_count--;
+}
+
 static struct vcpu vcpu0;
 struct vcpu *current = &vcpu0;
 

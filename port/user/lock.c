@@ -246,13 +246,21 @@ void xecam_port_write_unlock(struct xecam_lock *lock)
 }
 
 #ifdef XECAM_USER_XEN_LOCKS
+/*
+ * Xen's spinlock_t, as port/xen's mutex is one: a ticket lock, an atomic
+ * add to take and a plain add to drop, with the preemption count around
+ * it (common/spinlock.c's _spin_lock and _spin_unlock, called out of line
+ * as xecam_port_mutex_lock() is).
+ */
 struct xecam_mutex {
-    unsigned int taken;
+    uint32_t head_tail;
 };
+
+static __thread unsigned int preempt_count;
 
 static void mutex_init(struct xecam_mutex *m)
 {
-    m->taken = 0;
+    m->head_tail = 0;
 }
 
 static void mutex_fini(struct xecam_mutex *m)
@@ -262,14 +270,22 @@ static void mutex_fini(struct xecam_mutex *m)
 
 static void mutex_take(struct xecam_mutex *m)
 {
-    while ( __atomic_exchange_n(&m->taken, 1, __ATOMIC_ACQUIRE) )
-        while ( __atomic_load_n(&m->taken, __ATOMIC_RELAXED) )
-            __builtin_ia32_pause();
+    uint32_t t;
+
+    preempt_count++;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    t = __atomic_fetch_add(&m->head_tail, 1U << 16, __ATOMIC_ACQUIRE) >> 16;
+    while ( (uint16_t)__atomic_load_n(&m->head_tail, __ATOMIC_ACQUIRE) != t )
+        __builtin_ia32_pause();
 }
 
 static void mutex_drop(struct xecam_mutex *m)
 {
-    __atomic_store_n(&m->taken, 0, __ATOMIC_RELEASE);
+    uint16_t *head = (uint16_t *)&m->head_tail;     /* little-endian */
+
+    __atomic_store_n(head, (uint16_t)(*head + 1), __ATOMIC_RELEASE);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    preempt_count--;
 }
 #else
 struct xecam_mutex {
