@@ -173,26 +173,9 @@ bool xecam_dispatch_locked(struct xecam_domain *d, uint32_t sbdf,
     unsigned int devfn = XECAM_SBDF_DEVFN(sbdf);
     const struct xecam_ioreq_server *s;
 
-    fwd->work = NULL;
-    if ( b && b->vpci[devfn] )
-    {
-        if ( !b->shown[devfn] || xecam_vpci_off(b->vpci[devfn]) )
-        {
-            nobody(d, size, write, val);
-            return true;
-        }
-        xecam_count_stat(d->stats.to_vpci);
-        if ( !write )
-            xecam_vpci_read(b->vpci[devfn], reg, size, val);
-        else if ( xecam_vpci_write_defer(b->vpci[devfn], reg, size, *val) )
-            xecam_count(d->stats.refused);
-        if ( write && xecam_vpci_has_work(b->vpci[devfn]) )
-        {
-            fwd->work = b->vpci[devfn];     /* done once the lock is off */
-            xecam_vpci_get(fwd->work);
-        }
+    fwd->work = NULL;           /* done once the lock is off */
+    if ( xecam_dispatch_vpci(d, b, devfn, reg, size, write, val, &fwd->work) )
         return true;
-    }
     if ( d->flags & XECAM_DOMF_HOST_IOREQ )
     {
         xecam_count(d->stats.to_ioreq);

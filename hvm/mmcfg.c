@@ -132,89 +132,75 @@ static inline bool trapped(struct xecam_domain *d, unsigned int vcpu,
 }
 
 /*
- * The vPCI function the guest sees at gpa, and the register, or NULL (an
- * ioreq server's, nobody's, hidden, powered off, no window).  d->lock held.
+ * Under d->lock: the route entry of gpa (its bus, maybe NULL, and devfn)
+ * and its register; false if no window holds gpa.
  */
-static xecam_always_inline struct xecam_vpci *
-vpci_at(struct xecam_domain *d, uint64_t gpa, unsigned int *reg)
+static xecam_always_inline bool
+ecam_route(struct xecam_domain *d, uint64_t gpa,
+           const struct xecam_route_bus **b, unsigned int *devfn,
+           unsigned int *reg)
 {
     const struct xecam_window *w = xecam_window_find(d, gpa);
-    const struct xecam_route_bus *b;
-    struct xecam_vpci *dev;
-    unsigned int devfn;
     uint32_t sbdf;
 
     if ( !w )
-        return NULL;
+        return false;
     sbdf = ecam_decode(w, gpa, reg);
-    b = xecam_route_bus(d, sbdf);
-    devfn = XECAM_SBDF_DEVFN(sbdf);
-    dev = b ? b->vpci[devfn] : NULL;
+    *b = xecam_route_bus(d, sbdf);
+    *devfn = XECAM_SBDF_DEVFN(sbdf);
 
-    return dev && b->shown[devfn] && !xecam_vpci_off(dev) ? dev : NULL;
+    return true;
 }
 
 /*
- * The common read, of a vPCI function the guest sees, whole under the
- * lock; an 8-byte one is its two dwords, low first.  False for anything
- * else (ecam_part() and ecam_access() then do it).
+ * The common read, of a vPCI function, whole under the lock (an 8-byte
+ * one is its two dwords, low first).  False for anything else, which
+ * ecam_part() and ecam_access() then do.
  */
 static xecam_always_inline bool
 ecam_read_vpci(struct xecam_domain *d, uint64_t gpa, unsigned int size,
                uint64_t *val)
 {
-    struct xecam_vpci *dev;
-    unsigned int reg = 0;
-    uint32_t lo, hi = 0;
+    const struct xecam_route_bus *b = NULL;
+    unsigned int reg = 0, devfn = 0;
+    uint32_t lo = ~0U, hi = 0;
+    bool done;
 
     xecam_port_read_lock(d->lock);
-    dev = vpci_at(d, gpa, &reg);
-    if ( dev )
-    {
-        xecam_count_stat(d->stats.to_vpci);
-        xecam_vpci_read(dev, reg, size < 8 ? size : 4, &lo);
-        if ( size == 8 )                /* two dword accesses, counted so */
-        {
-            xecam_count_stat(d->stats.to_vpci);
-            xecam_vpci_read(dev, reg + 4, 4, &hi);
-        }
-        *val = ((uint64_t)hi << 32) | lo;
-    }
+    done = ecam_route(d, gpa, &b, &devfn, &reg) &&
+           xecam_dispatch_vpci(d, b, devfn, reg, size < 8 ? size : 4, false,
+                               &lo, NULL);
+    if ( done && size == 8 )
+        xecam_dispatch_vpci(d, b, devfn, reg + 4, 4, false, &hi, NULL);
     xecam_port_read_unlock(d->lock);
+    if ( done )
+        *val = ((uint64_t)hi << 32) | lo;
 
-    return dev;
+    return done;
 }
 
 /*
- * The common write (1, 2 or 4 bytes) to a vPCI function the guest sees,
- * and the host work it leaves, done once the lock is off.  False for
- * anything else (ecam_part() then does it).
+ * The common write (1, 2 or 4 bytes) to a vPCI function, and the host
+ * work it leaves, done once the lock is off.  False for anything else,
+ * which ecam_part() then does.
  */
 static xecam_always_inline bool
 ecam_write_vpci(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
                 unsigned int size, uint32_t val)
 {
-    struct xecam_vpci *dev, *work = NULL;
-    unsigned int reg = 0;
+    const struct xecam_route_bus *b = NULL;
+    unsigned int reg = 0, devfn = 0;
+    struct xecam_vpci *work = NULL;
+    bool done;
 
     xecam_port_read_lock(d->lock);
-    dev = vpci_at(d, gpa, &reg);
-    if ( dev )
-    {
-        xecam_count_stat(d->stats.to_vpci);
-        if ( xecam_vpci_write_defer(dev, reg, size, val) )
-            xecam_count(d->stats.refused);
-        if ( xecam_vpci_has_work(dev) )
-        {
-            work = dev;
-            xecam_vpci_get(work);
-        }
-    }
+    done = ecam_route(d, gpa, &b, &devfn, &reg) &&
+           xecam_dispatch_vpci(d, b, devfn, reg, size, true, &val, &work);
     xecam_port_read_unlock(d->lock);
     if ( work )
         xecam_work_after(d, vcpu, work);
 
-    return dev;
+    return done;
 }
 
 bool xecam_mmio_decode(struct xecam_domain *d, uint64_t gpa, uint32_t *sbdf,

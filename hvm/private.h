@@ -14,6 +14,7 @@
 #include <xecam/ecam.h>
 #include <xecam/pci.h>
 #include <xecam/seqcount.h>
+#include <xecam/vpci.h>
 
 #define XECAM_MIB_SHIFT      20
 #define XECAM_GRANULE_SHIFT  28   /* 256 MiB: the largest window */
@@ -328,6 +329,48 @@ bool xecam_route_each_vpci(const struct xecam_domain *d,
 bool xecam_dispatch_locked(struct xecam_domain *d, uint32_t sbdf,
                            unsigned int reg, unsigned int size, bool write,
                            uint32_t *val, struct xecam_fwd *fwd);
+
+/*
+ * Its vPCI side, d->lock held, inline for the intercept's own fast path
+ * (mmcfg.c): false if no vPCI function is at devfn of bus b.  One that is
+ * there but hidden or powered off reads all-ones and drops writes, as
+ * nobody's.  A write's host work is left in *work, with a reference, for
+ * after the lock.
+ */
+static inline bool xecam_dispatch_vpci(struct xecam_domain *d,
+                                       const struct xecam_route_bus *b,
+                                       unsigned int devfn, unsigned int reg,
+                                       unsigned int size, bool write,
+                                       uint32_t *val,
+                                       struct xecam_vpci **work)
+{
+    struct xecam_vpci *dev = b ? b->vpci[devfn] : NULL;
+
+    if ( !dev )
+        return false;
+    if ( !b->shown[devfn] || xecam_vpci_off(dev) )
+    {
+        xecam_count_stat(d->stats.unclaimed);
+        if ( !write )
+            *val = xecam_ones(size);
+        return true;
+    }
+    xecam_count_stat(d->stats.to_vpci);
+    if ( !write )
+    {
+        xecam_vpci_read(dev, reg, size, val);
+        return true;
+    }
+    if ( xecam_vpci_write_defer(dev, reg, size, *val) )
+        xecam_count(d->stats.refused);
+    if ( xecam_vpci_has_work(dev) )
+    {
+        xecam_vpci_get(dev);
+        *work = dev;
+    }
+
+    return true;
+}
 /* work.c: a vCPU's device work, after the locks are dropped. */
 void xecam_work_after(struct xecam_domain *d, unsigned int vcpu,
                       struct xecam_vpci *dev);
