@@ -6,16 +6,15 @@
  * it; a register never crosses a dword, so the others in the same dword
  * (at most three) follow it through 'next'.  Finding the owner of a byte is
  * a load or two whatever the number of registers, and costs two bytes per
- * dword of the pages in use (private.h).  An access (at most 4 bytes) is
- * walked byte run by byte run: each run inside a register is served by that
- * register, each run in a gap by the rule for unclaimed bytes.  Registers
- * and accesses are naturally aligned powers of two, so their intersection
- * is too: every piece that reaches the device is itself a valid 1-, 2- or
- * 4-byte config access of exactly the bytes the guest wrote.  No byte is
- * dropped because a neighbour is handled.
+ * dword of the pages in use (private.h).  An access (at most 4 bytes, one
+ * dword) walks its dword's list once: each register's part is served by
+ * that register, the bytes between them by the rule for unclaimed bytes.
+ * Registers and accesses are naturally aligned powers of two, so their
+ * intersection is too: every piece that reaches the device is itself a
+ * valid 1-, 2- or 4-byte config access of exactly the bytes the guest
+ * wrote.  No byte is dropped because a neighbour is handled.
  */
 #include "private.h"
-
 
 /* xecam_ones() of 1 to 4 bytes, without a branch. */
 static xecam_always_inline uint32_t ones(unsigned int n)
@@ -216,13 +215,6 @@ static int grow(struct xecam_vpci *dev, unsigned int offset)
     return 0;
 }
 
-/* Writer's side: the register a link names, which exists. */
-static struct xecam_vpci_reg *reg_ref(const struct xecam_vpci *dev,
-                                      unsigned int link)
-{
-    return reg_of_entry(dev, link);
-}
-
 /*
  * In the list of the dword holding 'offset', the link that reads 'old' (0:
  * the end of the list) now reads 'ref'.  Writer's side, under the lock.
@@ -238,8 +230,8 @@ static void relink(struct xecam_vpci *dev, unsigned int offset,
         xecam_write_once(*e, ref);
         return;
     }
-    for ( r = reg_ref(dev, *e); r->next != old;
-          r = reg_ref(dev, r->next) )
+    for ( r = reg_of_entry(dev, *e); r->next != old;
+          r = reg_of_entry(dev, r->next) )
         continue;
     r->next = ref;
 }
@@ -250,8 +242,8 @@ static unsigned int successor(const struct xecam_vpci *dev,
 {
     unsigned int ref = *map_slot(dev, offset);
 
-    while ( ref && reg_ref(dev, ref)->offset < offset )
-        ref = reg_ref(dev, ref)->next;
+    while ( ref && reg_of_entry(dev, ref)->offset < offset )
+        ref = reg_of_entry(dev, ref)->next;
 
     return ref;
 }
@@ -340,12 +332,24 @@ void xecam_vpci_regs_free(struct xecam_vpci *dev)
 
 /* ---- Reads ---- */
 
+/* The bits of a register read from the device, and its emulated value. */
+static xecam_always_inline uint32_t
+reg_hw_bits(const struct xecam_vpci_reg *r)
+{
+    return ~r->emu & ~r->rsvdz & ones(r->size);
+}
+
+static xecam_always_inline uint32_t
+reg_emulated(const struct xecam_vpci_reg *r)
+{
+    return r->val & r->emu & ~r->rsvdz;
+}
+
 /* The whole register as the guest sees it. */
 static xecam_always_inline uint32_t reg_read(struct xecam_vpci *dev,
                                              const struct xecam_vpci_reg *r)
 {
-    uint32_t hw = ~r->emu & ~r->rsvdz & ones(r->size);
-    uint32_t v = r->val & r->emu & ~r->rsvdz;
+    uint32_t hw = reg_hw_bits(r), v = reg_emulated(r);
 
     if ( hw )
         v |= xecam_vpci_hw_read(dev, r->offset, r->size) & hw;
@@ -400,11 +404,6 @@ static xecam_noinline void read_slow(struct xecam_vpci *dev,
 {
     unsigned int tries, seq;
 
-    if ( off >= XECAM_CFG_LEGACY && dev->no_ext )
-    {
-        *val = ones(size);
-        return;
-    }
     for ( tries = 0; XECAM_SEQ_READERS && tries < XECAM_SEQ_TRIES; tries++ )
     {
         seq = xecam_seq_begin(&dev->seq);
@@ -447,10 +446,9 @@ void xecam_vpci_read(struct xecam_vpci *dev, unsigned int off,
     }
     if ( XECAM_SEQ_READERS && !(seq & 1) &&
          (r = reg_within_from(dev, ent, off, size)) &&
-         (!r->hooks || !r->hooks->read) &&
-         !(~r->emu & ~r->rsvdz & ones(r->size)) )
+         (!r->hooks || !r->hooks->read) && !reg_hw_bits(r) )
     {
-        v = (r->val & r->emu & ~r->rsvdz) >> (8 * (off - r->offset));
+        v = reg_emulated(r) >> (8 * (off - r->offset));
         if ( !xecam_seq_retry(&dev->seq, seq) )
         {
             *val = v & ones(size);
