@@ -28,6 +28,8 @@
 void xecam_user_fault_arm(unsigned int kinds, unsigned long nth);
 /* Has the armed fault been delivered? */
 bool xecam_user_fault_fired(void);
+/* Bytes the module has from xecam_port_zalloc() and not freed. */
+size_t xecam_user_heap_bytes(void);
 
 /*
  * ---- Lock order checking (docs/locking.md). ----

@@ -3,6 +3,7 @@
  * Userspace port: memory and fault injection.
  */
 #include <pthread.h>
+#include <malloc.h>
 #include <stdlib.h>
 
 #include <xecam/port.h>
@@ -51,12 +52,29 @@ bool xecam_user_fault(unsigned int kind)
     return fail;
 }
 
+/* Bytes the module holds now (malloc's usable sizes: no overhead). */
+static size_t heap_live;
+
+size_t xecam_user_heap_bytes(void)
+{
+    return __atomic_load_n(&heap_live, __ATOMIC_RELAXED);
+}
+
 void *xecam_port_zalloc(size_t size)
 {
-    return xecam_user_fault(XECAM_FAULT_ALLOC) ? NULL : calloc(1, size);
+    void *p = xecam_user_fault(XECAM_FAULT_ALLOC) ? NULL : calloc(1, size);
+
+    if ( p )
+        __atomic_add_fetch(&heap_live, malloc_usable_size(p),
+                           __ATOMIC_RELAXED);
+
+    return p;
 }
 
 void xecam_port_free(void *ptr)
 {
+    if ( ptr )
+        __atomic_sub_fetch(&heap_live, malloc_usable_size(ptr),
+                           __ATOMIC_RELAXED);
     free(ptr);
 }

@@ -952,6 +952,32 @@ static void test_fill_4096(void **state)
     check_all();
 }
 
+/*
+ * Issue 19's budget: a plain endpoint (IDs, class, no capability, no BAR)
+ * with its header registers costs the module at most 2 KiB: the device,
+ * its map and its register chunk; no BAR state, no request queue.
+ */
+static void test_memory_budget(void **state)
+{
+    const uint32_t host = XECAM_SBDF(0, 0x11, 0, 0);
+    uint8_t cfg[XECAM_CFG_SIZE] = { 0 };
+    struct xecam_vpci *d2;
+    size_t before;
+
+    cfg[0x00] = 0x86; cfg[0x01] = 0x80; cfg[0x02] = 0xd3; cfg[0x03] = 0x10;
+    cfg[0x0b] = 0x02;
+    assert_int_equal(xecam_user_pdev_add(host, cfg, sizeof(cfg)), 0);
+    before = xecam_user_heap_bytes();
+    assert_int_equal(xecam_vpci_assign(NULL, XECAM_SBDF(0, 0, 3, 0), host, 0,
+                                       &d2), 0);
+    assert_int_equal(xecam_vpci_nr_regs(d2), 22);
+    print_message("memory: %zu bytes for a device and its %u registers\n",
+                  xecam_user_heap_bytes() - before, xecam_vpci_nr_regs(d2));
+    assert_true(xecam_user_heap_bytes() - before <= 2048);
+    xecam_vpci_destroy(d2);
+    assert_int_equal(xecam_user_heap_bytes(), before);
+}
+
 static void test_add_enomem(void **state)
 {
     unsigned int i, failures = 0, points = 0;
@@ -1639,6 +1665,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_fill_1023, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fill_4096, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_memory_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_add_enomem, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_enomem, setup,
                                         teardown),
