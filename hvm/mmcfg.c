@@ -108,7 +108,7 @@ static int ecam_access(struct xecam_domain *d, unsigned int vcpu,
 /*
  * Lock-free: a window removed or added just after the check is handled by
  * the access itself, which looks the window up again under the lock.  The
- * traps first: a domain without any pays one load for them.
+ * windows first; a domain without traps pays one load for them.
  */
 bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa)
 {
@@ -116,18 +116,22 @@ bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa)
            (xecam_read_once(d->traps.nr) && xecam_trap_hit(d, gpa));
 }
 
-/*
- * Before an access: the vCPU's unfinished host work; then, if gpa is on a
- * trapped MSI-X page (no BAR is over a window), the access itself.
- */
-static inline bool trapped(struct xecam_domain *d, unsigned int vcpu,
-                           uint64_t gpa, unsigned int size, bool write,
-                           uint64_t *val)
+/* Before an access: the vCPU's unfinished host work. */
+static inline void drain(struct xecam_domain *d, unsigned int vcpu)
 {
     if ( vcpu < XECAM_MAX_VCPUS && d->pending[vcpu] )
         xecam_work_drain(d, vcpu);
+}
 
-    return xecam_read_once(d->traps.nr) &&
+/*
+ * An access no window held (*win false): a trapped MSI-X page's, if any
+ * (no BAR is over a window).
+ */
+static inline bool trapped(struct xecam_domain *d, unsigned int vcpu,
+                           uint64_t gpa, unsigned int size, bool write,
+                           uint64_t *val, bool win)
+{
+    return !win && xecam_read_once(d->traps.nr) &&
            xecam_trap_try(d, vcpu, gpa, size, write, val);
 }
 
@@ -153,13 +157,26 @@ ecam_route(struct xecam_domain *d, uint64_t gpa,
 }
 
 /*
- * The common read, of a vPCI function, whole under the lock (an 8-byte
- * one is its two dwords, low first).  False for anything else, which
- * ecam_part() and ecam_access() then do.
+ * d->lock held for reading, gpa in no window: if it is on a trapped MSI-X
+ * page, the access is made there and the lock dropped (true).
  */
 static xecam_always_inline bool
-ecam_read_vpci(struct xecam_domain *d, uint64_t gpa, unsigned int size,
-               uint64_t *val)
+trap_locked(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
+            unsigned int size, bool write, uint64_t *val)
+{
+    return xecam_read_once(d->traps.nr) &&
+           xecam_trap_locked(d, vcpu, gpa, size, write, val);
+}
+
+/*
+ * The common read, whole under one read lock: of a vPCI function (an 8-byte
+ * one is its two dwords, low first), or of a trapped MSI-X page.  False for
+ * anything else, which ecam_part() and ecam_access() then do; *win says
+ * whether a window held gpa.
+ */
+static xecam_always_inline bool
+ecam_read_vpci(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
+               unsigned int size, uint64_t *val, bool *win)
 {
     const struct xecam_route_bus *b = NULL;
     unsigned int reg = 0, devfn = 0;
@@ -167,9 +184,11 @@ ecam_read_vpci(struct xecam_domain *d, uint64_t gpa, unsigned int size,
     bool done;
 
     xecam_port_read_lock(d->lock);
-    done = ecam_route(d, gpa, &b, &devfn, &reg) &&
-           xecam_dispatch_vpci(d, b, devfn, reg, size < 8 ? size : 4, false,
-                               &lo, NULL);
+    *win = ecam_route(d, gpa, &b, &devfn, &reg);
+    if ( !*win && trap_locked(d, vcpu, gpa, size, false, val) )
+        return true;
+    done = *win && xecam_dispatch_vpci(d, b, devfn, reg, size < 8 ? size : 4,
+                                       false, &lo, NULL);
     if ( done && size == 8 )
         xecam_dispatch_vpci(d, b, devfn, reg + 4, 4, false, &hi, NULL);
     xecam_port_read_unlock(d->lock);
@@ -180,22 +199,26 @@ ecam_read_vpci(struct xecam_domain *d, uint64_t gpa, unsigned int size,
 }
 
 /*
- * The common write (1, 2 or 4 bytes) to a vPCI function, and the host
- * work it leaves, done once the lock is off.  False for anything else,
- * which ecam_part() then does.
+ * The common write (1, 2 or 4 bytes) to a vPCI function or a trapped MSI-X
+ * page, and the host work it leaves, done once the lock is off.  False for
+ * anything else, which ecam_part() then does; *win as above.
  */
 static xecam_always_inline bool
 ecam_write_vpci(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
-                unsigned int size, uint32_t val)
+                unsigned int size, uint64_t *val, bool *win)
 {
     const struct xecam_route_bus *b = NULL;
     unsigned int reg = 0, devfn = 0;
     struct xecam_vpci *work = NULL;
+    uint32_t part = *val;
     bool done;
 
     xecam_port_read_lock(d->lock);
-    done = ecam_route(d, gpa, &b, &devfn, &reg) &&
-           xecam_dispatch_vpci(d, b, devfn, reg, size, true, &val, &work);
+    *win = ecam_route(d, gpa, &b, &devfn, &reg);
+    if ( !*win && trap_locked(d, vcpu, gpa, size, true, val) )
+        return true;
+    done = *win && xecam_dispatch_vpci(d, b, devfn, reg, size, true, &part,
+                                       &work);
     xecam_port_read_unlock(d->lock);
     if ( work )
         xecam_work_after(d, vcpu, work);
@@ -228,15 +251,15 @@ int xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
 {
     uint64_t v = ~0ULL;
     uint32_t part;
+    bool win = false;
     int rc;
 
-    if ( trapped(d, vcpu, gpa, size, false, val) )
+    drain(d, vcpu);
+    if ( ecam_access_ok(gpa, size) && ecam_read_vpci(d, vcpu, gpa, size, val,
+                                                     &win) )
         return XECAM_IO_OKAY;
-    if ( ecam_access_ok(gpa, size) && ecam_read_vpci(d, gpa, size, &v) )
-    {
-        *val = v;
+    if ( trapped(d, vcpu, gpa, size, false, val, win) )
         return XECAM_IO_OKAY;
-    }
     if ( ecam_small(gpa, size) )
     {
         part = xecam_ones(size);
@@ -258,12 +281,16 @@ int xecam_mmio_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
                      unsigned int size, uint64_t val)
 {
     uint32_t part = val & xecam_ones(size);
+    bool small = ecam_small(gpa, size), win = false;
 
-    if ( trapped(d, vcpu, gpa, size, true, &val) )
+    drain(d, vcpu);
+    val &= size < 8 ? xecam_ones(size) : ~0ULL;
+    if ( small && ecam_write_vpci(d, vcpu, gpa, size, &val, &win) )
         return XECAM_IO_OKAY;
-    if ( ecam_small(gpa, size) )
-        return ecam_write_vpci(d, vcpu, gpa, size, part) ? XECAM_IO_OKAY
-               : ecam_part(d, vcpu, gpa, size, true, &part, true);
+    if ( trapped(d, vcpu, gpa, size, true, &val, win) )
+        return XECAM_IO_OKAY;
+    if ( small )
+        return ecam_part(d, vcpu, gpa, size, true, &part, true);
 
     return ecam_access(d, vcpu, gpa, size, true, &val);
 }

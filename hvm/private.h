@@ -47,6 +47,7 @@ struct xecam_granule {
 struct xecam_windows {
     struct xecam_seq     seq;     /* lock-free lookups (xecam_mmio_accept) */
     struct xecam_window  win[XECAM_MAX_WINDOWS];
+    uint64_t             lo, last;    /* [lo, last] spans them; last 0: none */
     struct xecam_granule gran[XECAM_NR_GRANULES];
 };
 
@@ -209,6 +210,8 @@ xecam_window_find(const struct xecam_domain *d, uint64_t gpa)
     /* A domain mostly has one window, the first: no table needed. */
     if ( t->win[0].used && gpa - t->win[0].base < t->win[0].size )
         return &t->win[0];
+    if ( gpa - t->lo > t->last - t->lo )    /* outside them all: the MSI-X */
+        return NULL;                        /* pages' accesses, mostly */
     g = xecam_granule_slot(t, gpa >> XECAM_GRANULE_SHIFT);
     if ( !g || !g->nr )
         return NULL;
@@ -254,6 +257,13 @@ bool xecam_trap_hit(const struct xecam_domain *d, uint64_t gpa);
 /* An access to a trapped page (true); false, and nothing done, if not. */
 bool xecam_trap_try(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
                     unsigned int size, bool write, uint64_t *val);
+/*
+ * The same with d->lock held for reading: true if gpa is trapped, the
+ * access made and the lock dropped; false, the lock still held, if not.
+ */
+bool xecam_trap_locked(struct xecam_domain *d, unsigned int vcpu,
+                       uint64_t gpa, unsigned int size, bool write,
+                       uint64_t *val);
 struct xecam_window *xecam_window_of_seg(struct xecam_domain *d, uint16_t seg);
 int xecam_window_add(struct xecam_domain *d, const struct xecam_window *w);
 void xecam_window_remove(struct xecam_domain *d, struct xecam_window *w);

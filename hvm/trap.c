@@ -185,19 +185,26 @@ trap_access(struct xecam_domain *d, unsigned int vcpu,
     return trap_rest(d, vcpu, t, gpa, size, write, val, done);
 }
 
-bool xecam_trap_try(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
-                    unsigned int size, bool write, uint64_t *val)
+bool xecam_trap_locked(struct xecam_domain *d, unsigned int vcpu,
+                       uint64_t gpa, unsigned int size, bool write,
+                       uint64_t *val)
 {
-    const struct xecam_trap *t;
+    const struct xecam_trap *t = trap_find(d, gpa);
 
-    xecam_port_read_lock(d->lock);
-    t = trap_find(d, gpa);
     if ( !t )
-    {
-        xecam_port_read_unlock(d->lock);
         return false;
-    }
     trap_access(d, vcpu, t, gpa, size, write, val);
 
     return true;
+}
+
+bool xecam_trap_try(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
+                    unsigned int size, bool write, uint64_t *val)
+{
+    xecam_port_read_lock(d->lock);
+    if ( xecam_trap_locked(d, vcpu, gpa, size, write, val) )
+        return true;
+    xecam_port_read_unlock(d->lock);
+
+    return false;
 }

@@ -54,6 +54,10 @@ static void granule_insert(struct xecam_windows *t, unsigned int idx)
     unsigned int first = (w->base >> XECAM_MIB_SHIFT) & 0xff;
     unsigned int i, mibs = w->size >> XECAM_MIB_SHIFT;
 
+    /* A window is at least 1 MiB: its last byte is never 0. */
+    t->lo = !t->last || w->base < t->lo ? w->base : t->lo;
+    t->last = w->base + (w->size - 1) > t->last ? w->base + (w->size - 1)
+                                                 : t->last;
     g->key = key;
     g->nr++;
     for ( i = 0; i < mibs; i++ )
@@ -65,6 +69,7 @@ static void granules_rebuild(struct xecam_windows *t)
     unsigned int i;
 
     xecam_memset(t->gran, 0, sizeof(t->gran));
+    t->lo = t->last = 0;
     for ( i = 0; i < XECAM_MAX_WINDOWS; i++ )
         if ( t->win[i].used )
             granule_insert(t, i);
