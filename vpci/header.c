@@ -25,6 +25,7 @@
 #define CMD_SYNC PCI_CMD_INTX_OFF
 
 static xecam_vpci_write_t cmd_write;
+static xecam_vpci_mirror_t cmd_mirror;
 static xecam_vpci_read_t hdr_type_read;
 
 /* The BARs and the expansion ROM BAR (0x10-0x24, 0x30) are bar.c's. */
@@ -32,7 +33,8 @@ static const struct xecam_vpci_regdesc header[] = {
     { .off = 0x00, .size = 4, .emu = ALL, .keep = ALL, .ro = ALL,
       .name = "Vendor ID, Device ID", .why = "a copy taken at assignment" },
     { .off = 0x04, .size = 2, .emu = 0x0543, .rsvdp = 0xf800,
-      .sync = CMD_SYNC, .hooks.write = cmd_write, .name = "Command",
+      .sync = CMD_SYNC, .hooks.write = cmd_write,
+      .hooks.mirror = cmd_mirror, .name = "Command",
       .why = "IO and MEM map the virtual BARs; PARITY and SERR never "
              "reach the device (XSA-59)" },
     { .off = 0x06, .size = 2, .emu = 0x0010, .keep = ALL, .ro = 0x06ff,
@@ -73,23 +75,35 @@ uint32_t xecam_vpci_command(struct xecam_vpci *dev)
     return xecam_vpci_find_reg(dev, 0x04)->val;
 }
 
+/* The device's INTx-disable: the guest's, forced on under MSI or MSI-X. */
+static uint32_t xecam_cf_check cmd_mirror(const struct xecam_vpci *dev,
+                                          const struct xecam_vpci_reg *reg)
+{
+    return (reg->val & PCI_CMD_INTX_OFF) || dev->msi_active ? PCI_CMD_INTX_OFF
+                                                            : 0;
+}
+
 /*
- * The device's INTx-disable follows the guest's, or is on under MSI(-X).
- * Nothing is written if the device's Command cannot be read.
+ * The device's INTx-disable brought to cmd_mirror()'s, when MSI or MSI-X
+ * goes on or off.  Nothing is written if the device's Command cannot be read.
  */
 void xecam_vpci_intx_sync(struct xecam_vpci *dev)
 {
     /* Only Command's high byte: the one holding INTx-disable. */
-    uint32_t bit = PCI_CMD_INTX_OFF >> 8, hw;
-    uint32_t want = (xecam_vpci_command(dev) & PCI_CMD_INTX_OFF) ||
-                    dev->msi_active ? bit : 0;
+    const struct xecam_vpci_reg *cmd = xecam_vpci_find_reg(dev, 0x04);
+    uint32_t bit = PCI_CMD_INTX_OFF >> 8, hw, want;
 
-    if ( xecam_port_pci_read(dev->host_sbdf, 0x05, 1, &hw) )
+    if ( !cmd || xecam_port_pci_read(dev->host_sbdf, 0x05, 1, &hw) )
         return;
+    want = cmd_mirror(dev, cmd) >> 8;
     if ( (hw & bit) != want )
         xecam_vpci_hw_write(dev, 0x05, 1, (hw & ~bit) | want);
 }
 
+/*
+ * IO/MEM changes map or unmap the BARs.  INTx-disable reached the device
+ * with the write itself (cmd_mirror()).
+ */
 static void xecam_cf_check cmd_write(struct xecam_vpci *dev,
                                      struct xecam_vpci_reg *reg, uint32_t old,
                                      uint32_t bytes)
@@ -100,9 +114,6 @@ static void xecam_cf_check cmd_write(struct xecam_vpci *dev,
         xecam_vpci_bars_decode(dev, false, reg->val & PCI_CMD_MEM);
     if ( changed & PCI_CMD_IO )
         xecam_vpci_bars_decode(dev, true, reg->val & PCI_CMD_IO);
-    /* Also when unchanged: the device may not agree with the guest yet. */
-    if ( bytes & PCI_CMD_INTX_OFF )
-        xecam_vpci_intx_sync(dev);
 }
 
 static uint32_t xecam_cf_check hdr_type_read(struct xecam_vpci *dev,

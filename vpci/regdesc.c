@@ -19,7 +19,8 @@ void xecam_vpci_reg_from(struct xecam_vpci_reg *r, unsigned int base,
     r->ro = d->ro & all;
     r->rw1c = d->rw1c & all;
     r->rsvdp = d->rsvdp & all;
-    r->hooks = d->hooks.read || d->hooks.write ? &d->hooks : NULL;
+    r->hooks = d->hooks.read || d->hooks.write || d->hooks.mirror ? &d->hooks
+                                                                   : NULL;
     r->desc = d;
 }
 

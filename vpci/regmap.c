@@ -461,13 +461,29 @@ void xecam_vpci_read(struct xecam_vpci *dev, unsigned int off,
 /* ---- Writes ---- */
 
 /*
+ * The mirrored bits among 'bytes' of a register with a mirror hook, and in
+ * *v the device's value for them.
+ */
+static inline uint32_t reg_mirror(const struct xecam_vpci *dev,
+                                  const struct xecam_vpci_reg *r,
+                                  uint32_t bytes, uint32_t *v)
+{
+    if ( !r->hooks || !r->hooks->mirror || !r->desc )
+        return 0;
+    *v = r->hooks->mirror(dev, r);
+
+    return r->desc->sync & bytes;
+}
+
+/*
  * The device's part of a register write.  'g' is the guest's value and
  * 'bytes' the bits of the bytes written, in register coordinates.  Bits the
  * guest may set go through, guest 1s clear the device's RW1C bits, RsvdZ
- * bits are written as 0, every other bit of the written bytes keeps the
- * device's current value (RW1C bits excepted, so they are never cleared by
- * accident).  Nothing is written if the guest can change nothing, or if the
- * device's current value is needed and cannot be read.
+ * bits are written as 0, mirrored bits as the mirror hook says, every other
+ * bit of the written bytes keeps the device's current value (RW1C bits
+ * excepted, so they are never cleared by accident).  Nothing is written if
+ * the guest can change nothing, or if the device's current value is needed
+ * and cannot be read.
  */
 static inline void reg_write_hw(struct xecam_vpci *dev,
                          const struct xecam_vpci_reg *r, uint32_t g,
@@ -476,14 +492,14 @@ static inline void reg_write_hw(struct xecam_vpci *dev,
     /* Permissive: reserved bits that live in the device are the guest's. */
     uint32_t rsvd = dev->flags & XECAM_ASSIGN_PERMISSIVE ? 0
                                                          : r->rsvdp | r->rsvdz;
-    uint32_t fixed = r->ro | rsvd, hw = ~r->emu & bytes;
+    uint32_t fixed = r->ro | rsvd, hw = ~r->emu & bytes, mv = 0;
     uint32_t pass = hw & ~fixed & ~r->rw1c, clear = hw & r->rw1c & g;
-    uint32_t keep, v, cur;
+    uint32_t sync = reg_mirror(dev, r, bytes, &mv), keep, v, cur;
 
-    if ( !pass && !clear )
+    if ( !pass && !clear && !sync )
         return;
-    keep = bytes & ~pass & ~r->rw1c & ~(rsvd & r->rsvdz);
-    v = (g & pass) | clear;
+    keep = bytes & ~pass & ~r->rw1c & ~(rsvd & r->rsvdz) & ~sync;
+    v = (g & pass) | clear | (mv & sync);
     if ( keep )
     {
         /* Current bits unknown: writing could change protected ones. */

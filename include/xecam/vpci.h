@@ -34,10 +34,20 @@ typedef void xecam_vpci_write_t(struct xecam_vpci *dev,
                                 struct xecam_vpci_reg *reg, uint32_t old,
                                 uint32_t bytes);
 
-/* What a register does beyond its masks; either hook may be NULL. */
+/*
+ * What a register made from a table row does beyond its masks; any hook
+ * may be NULL.  mirror gives the value the device must hold in the row's
+ * mirrored bits (its 'sync'): a guest write of those bytes carries them to
+ * the device in the same write as the device's own bits, so the write hook
+ * need not read the device back.
+ */
+typedef uint32_t xecam_vpci_mirror_t(const struct xecam_vpci *dev,
+                                     const struct xecam_vpci_reg *reg);
+
 struct xecam_vpci_hooks {
     xecam_vpci_read_t *read;
     xecam_vpci_write_t *write;
+    xecam_vpci_mirror_t *mirror;
 };
 
 struct xecam_vpci_reg {

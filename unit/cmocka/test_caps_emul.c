@@ -999,9 +999,21 @@ static void test_msi_intx_forced(void **state)
     assert_int_equal(hw(0x04, 2), H_CMD | CMD_INTX);
     assert_int_equal(g_read(G0, 0x04, 2) & CMD_INTX, 0);
 
-    /* The guest asks for INTx again: still off in the device. */
+    /*
+     * The guest asks for INTx again: still off in the device, never on for
+     * a moment: each write reaches the device as one write of the bytes
+     * written, INTx-disable in it.
+     */
+    xecam_user_pdev_log_clear();
     g_write(G0, 0x04, 2, CMD_MEM | CMD_MASTER);
+    assert_int_equal(h_dev_log(HOST), 1);
+    assert_int_equal(h_wlog[0].reg, 0x04);
+    assert_int_equal(h_wlog[0].val & CMD_INTX, CMD_INTX);
+    xecam_user_pdev_log_clear();
     g_write(G0, 0x05, 1, 0);
+    assert_int_equal(h_dev_log(HOST), 1);
+    assert_int_equal(h_wlog[0].reg, 0x05);
+    assert_int_equal(h_wlog[0].val & (CMD_INTX >> 8), CMD_INTX >> 8);
     assert_int_equal(hw(0x04, 2) & CMD_INTX, CMD_INTX);
 
     /* Released with MSI... */
