@@ -171,6 +171,7 @@ struct xecam_cap {
 #define XECAM_REG_CHUNK_MAX 384
 #define XECAM_REG_GROWN     5           /* chunks before the first of 384 */
 #define XECAM_REG_CHUNKS    15
+#define XECAM_REG_CHUNK_IDX 16          /* chunk[]: any 4-bit k, last NULL */
 #define XECAM_MAP_SHIFT     9
 #define XECAM_MAP_SLOT      ((1U << XECAM_MAP_SHIFT) - 1)
 
@@ -251,7 +252,7 @@ struct xecam_vpci {
      * Registers and the map (regmap.c): neither moves while the device
      * lives, so a reader without the lock never follows a stale pointer.
      */
-    struct xecam_vpci_reg *chunk[XECAM_REG_CHUNKS];
+    struct xecam_vpci_reg *chunk[XECAM_REG_CHUNK_IDX];
     uint16_t *map[XECAM_MAP_PAGES];     /* map[0] is map0 */
     uint16_t map0[XECAM_MAP_DWORDS];
     /* Set by assignment; NULL/0 for a device no domain sees. */

@@ -16,10 +16,14 @@
  */
 #include "private.h"
 
-/* xecam_ones() of 1 to 4 bytes, without a branch. */
+/* xecam_ones() of 0 to 4 bytes (a register's size: 1, 2 or 4), one load. */
+static const uint32_t ones_of[8] = {
+    0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff,
+};
+
 static xecam_always_inline uint32_t ones(unsigned int n)
 {
-    return ~0ULL >> (64 - 8 * n);
+    return ones_of[n & 7];
 }
 
 static xecam_always_inline uint32_t bytes_mask(unsigned int first,
@@ -58,12 +62,13 @@ static xecam_always_inline uint16_t *map_slot(const struct xecam_vpci *dev,
 static xecam_always_inline struct xecam_vpci_reg *
 reg_of_entry(const struct xecam_vpci *dev, unsigned int e)
 {
-    unsigned int k = e >> XECAM_MAP_SHIFT;
     struct xecam_vpci_reg *c;
 
-    if ( !e || k >= XECAM_REG_CHUNKS )
+    XECAM_BUILD_BUG_ON(XECAM_REG_CHUNK_IDX != 1U << (13 - XECAM_MAP_SHIFT));
+    if ( !e )
         return NULL;
-    c = xecam_load_acquire(dev->chunk[k]);
+    c = xecam_load_acquire(dev->chunk[(e >> XECAM_MAP_SHIFT) &
+                                      (XECAM_REG_CHUNK_IDX - 1)]);
 
     return c ? &c[(e & XECAM_MAP_SLOT) - 1] : NULL;
 }
@@ -359,8 +364,8 @@ static xecam_always_inline uint32_t reg_read(struct xecam_vpci *dev,
 
 /*
  * Any read, with the lock held or in the seqcount, in one walk of the
- * dword's registers: each one's part, and the bytes no register claims
- * from one read of the device.
+ * dword's registers: each one that meets the access put in its place in
+ * the dword, then the bytes no register claims from one read of the device.
  */
 static xecam_always_inline uint32_t access_read(struct xecam_vpci *dev,
                                                 unsigned int off,
@@ -368,7 +373,7 @@ static xecam_always_inline uint32_t access_read(struct xecam_vpci *dev,
 {
     bool torn = false;
     const struct xecam_vpci_reg *r = dword_first(dev, off, &torn);
-    unsigned int end = off + size, k, lo, hi;
+    unsigned int end = off + size, at = 8 * (off & 3), k, in;
     uint32_t val = 0, covered = 0;
 
     for ( k = 0; r && k < 4; k++, r = dword_next(dev, r, &torn) )
@@ -377,14 +382,16 @@ static xecam_always_inline uint32_t access_read(struct xecam_vpci *dev,
             return ones(size);      /* a racing reader: it reads again */
         if ( r->offset >= end )
             break;
-        if ( !reg_part(r, off, end, &lo, &hi) )
+        if ( reg_end(r) <= off )
             continue;
-        val |= ((reg_read(dev, r) >> (8 * (lo - r->offset))) &
-                ones(hi - lo)) << (8 * (lo - off));
-        covered |= bytes_mask(lo - off, hi - lo);
+        in = 8 * (r->offset & 3);
+        val |= (reg_read(dev, r) & ones(r->size)) << in;
+        covered |= ones(r->size) << in;
     }
     if ( torn || (r && k == 4) )            /* a fifth: the same */
         return ones(size);
+    val = (val >> at) & ones(size);
+    covered = (covered >> at) & ones(size);
     if ( covered != ones(size) )
         val |= xecam_vpci_hw_read(dev, off, size) & ~covered;
 
@@ -475,6 +482,15 @@ static inline uint32_t reg_mirror(const struct xecam_vpci *dev,
     return r->desc->sync & bytes;
 }
 
+/* The device's bytes [o, o + n), or above 32 bits if they cannot be read. */
+static xecam_noinline uint64_t hw_current(const struct xecam_vpci *dev,
+                                          unsigned int o, unsigned int n)
+{
+    uint32_t cur;
+
+    return xecam_port_pci_read(dev->host_sbdf, o, n, &cur) ? ~0ULL : cur;
+}
+
 /*
  * The device's part of a register write.  'g' is the guest's value and
  * 'bytes' the bits of the bytes written, in register coordinates.  Bits the
@@ -485,16 +501,18 @@ static inline uint32_t reg_mirror(const struct xecam_vpci *dev,
  * the guest can change nothing, or if the device's current value is needed
  * and cannot be read.
  */
-static inline void reg_write_hw(struct xecam_vpci *dev,
-                         const struct xecam_vpci_reg *r, uint32_t g,
-                         uint32_t bytes, unsigned int first, unsigned int n)
+static xecam_noinline void reg_write_hw(struct xecam_vpci *dev,
+                                        const struct xecam_vpci_reg *r,
+                                        uint32_t g, uint32_t bytes,
+                                        unsigned int first, unsigned int n)
 {
     /* Permissive: reserved bits that live in the device are the guest's. */
     uint32_t rsvd = dev->flags & XECAM_ASSIGN_PERMISSIVE ? 0
                                                          : r->rsvdp | r->rsvdz;
     uint32_t fixed = r->ro | rsvd, hw = ~r->emu & bytes, mv = 0;
     uint32_t pass = hw & ~fixed & ~r->rw1c, clear = hw & r->rw1c & g;
-    uint32_t sync = reg_mirror(dev, r, bytes, &mv), keep, v, cur;
+    uint32_t sync = reg_mirror(dev, r, bytes, &mv), keep, v;
+    uint64_t cur;
 
     if ( !pass && !clear && !sync )
         return;
@@ -503,9 +521,10 @@ static inline void reg_write_hw(struct xecam_vpci *dev,
     if ( keep )
     {
         /* Current bits unknown: writing could change protected ones. */
-        if ( xecam_port_pci_read(dev->host_sbdf, r->offset + first, n, &cur) )
+        cur = hw_current(dev, r->offset + first, n);
+        if ( cur >> 32 )
             return;
-        v |= (cur << (8 * first)) & keep;
+        v |= ((uint32_t)cur << (8 * first)) & keep;
     }
     xecam_vpci_hw_write(dev, r->offset + first, n, v >> (8 * first));
 }
