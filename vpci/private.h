@@ -252,9 +252,11 @@ struct xecam_vpci {
      * Registers and the map (regmap.c): neither moves while the device
      * lives, so a reader without the lock never follows a stale pointer.
      */
-    struct xecam_vpci_reg *chunk[XECAM_REG_CHUNK_IDX];
+    struct xecam_vpci_reg *chunk[XECAM_REG_CHUNK_IDX];  /* [0] is chunk0 */
     uint16_t *map[XECAM_MAP_PAGES];     /* map[0] is map0 */
     uint16_t map0[XECAM_MAP_DWORDS];
+    /* The header's page and chunk, found without a load. */
+    struct xecam_vpci_reg chunk0[XECAM_REG_CHUNK0];
     /* Set by assignment; NULL/0 for a device no domain sees. */
     struct xecam_domain *d;
     uint32_t guest_sbdf;

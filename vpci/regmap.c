@@ -49,7 +49,11 @@ static bool masks_ok(const struct xecam_vpci_reg *r)
 static xecam_always_inline uint16_t *map_slot(const struct xecam_vpci *dev,
                                               unsigned int o)
 {
-    uint16_t *page = xecam_load_acquire(dev->map[o / XECAM_MAP_PAGE]);
+    uint16_t *page;
+
+    if ( o < XECAM_MAP_PAGE )
+        return (uint16_t *)&dev->map0[o / 4];
+    page = xecam_load_acquire(dev->map[o / XECAM_MAP_PAGE]);
 
     return page ? &page[(o % XECAM_MAP_PAGE) / 4] : NULL;
 }
@@ -62,13 +66,14 @@ static xecam_always_inline uint16_t *map_slot(const struct xecam_vpci *dev,
 static xecam_always_inline struct xecam_vpci_reg *
 reg_of_entry(const struct xecam_vpci *dev, unsigned int e)
 {
+    unsigned int k = (e >> XECAM_MAP_SHIFT) & (XECAM_REG_CHUNK_IDX - 1);
     struct xecam_vpci_reg *c;
 
     XECAM_BUILD_BUG_ON(XECAM_REG_CHUNK_IDX != 1U << (13 - XECAM_MAP_SHIFT));
     if ( !e )
         return NULL;
-    c = xecam_load_acquire(dev->chunk[(e >> XECAM_MAP_SHIFT) &
-                                      (XECAM_REG_CHUNK_IDX - 1)]);
+    c = k ? xecam_load_acquire(dev->chunk[k])
+          : (struct xecam_vpci_reg *)dev->chunk0;
 
     return c ? &c[(e & XECAM_MAP_SLOT) - 1] : NULL;
 }
@@ -321,11 +326,12 @@ void xecam_vpci_regs_free(struct xecam_vpci *dev)
 {
     unsigned int i;
 
-    for ( i = 0; i < XECAM_REG_CHUNKS; i++ )
+    for ( i = 1; i < XECAM_REG_CHUNKS; i++ )
     {
         xecam_port_free(dev->chunk[i]);
         dev->chunk[i] = NULL;
     }
+    xecam_memset(dev->chunk0, 0, sizeof(dev->chunk0));
     for ( i = 1; i < XECAM_MAP_PAGES; i++ )
     {
         xecam_port_free(dev->map[i]);

@@ -24,6 +24,7 @@ int xecam_vpci_create(uint32_t host_sbdf, struct xecam_vpci **out)
     dev->host_sbdf = host_sbdf;
     dev->refs = 1;
     dev->map[0] = dev->map0;
+    dev->chunk[0] = dev->chunk0;
     *out = dev;
 
     return 0;
