@@ -12,10 +12,10 @@
 #include "private.h"
 #include <xecam/vpci.h>
 
+/* 1, 2, 4 or 8 bytes (a power of two up to 8), naturally aligned. */
 static bool ecam_access_ok(uint64_t gpa, unsigned int size)
 {
-    return (size == 1 || size == 2 || size == 4 || size == 8) &&
-           !(gpa & (size - 1));
+    return size - 1 < 8 && !(size & (size - 1)) && !(gpa & (size - 1));
 }
 
 /*
@@ -243,7 +243,7 @@ bool xecam_mmio_decode(struct xecam_domain *d, uint64_t gpa, uint32_t *sbdf,
 /* The common case: 1, 2 or 4 bytes, naturally aligned. */
 static bool ecam_small(uint64_t gpa, unsigned int size)
 {
-    return (size == 1 || size == 2 || size == 4) && !(gpa & (size - 1));
+    return size - 1 < 4 && !(size & (size - 1)) && !(gpa & (size - 1));
 }
 
 int xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,

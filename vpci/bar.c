@@ -193,7 +193,7 @@ static void bar_map(struct xecam_vpci *dev, struct xecam_vpci_bar *b, bool on)
     b->want = on;
     b->want_at = g;
     b->failed = false;
-    xecam_write_once(dev->work, true);
+    xecam_write_once(dev->head.work, true);
 }
 
 static bool decodes(struct xecam_vpci *dev, const struct xecam_vpci_bar *b,

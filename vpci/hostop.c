@@ -29,7 +29,7 @@ bool xecam_vpci_hostop_queue(struct xecam_vpci *dev,
     if ( !dev->hostop || dev->nr_hostops == XECAM_HOSTOPS )
         return false;
     dev->hostop[dev->nr_hostops++] = *op;
-    xecam_write_once(dev->work, true);
+    xecam_write_once(dev->head.work, true);
 
     return true;
 }

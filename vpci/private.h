@@ -226,16 +226,19 @@ struct xecam_cap_seen {
 };
 
 struct xecam_vpci {
+    struct xecam_vpci_head head;    /* first: include/xecam/vpci.h reads it */
     uint32_t host_sbdf;
     struct xecam_mutex *lock;
     /*
      * Deferred host work (work.c).  refs: the creator's, plus one per vCPU
-     * waiting on its work; the last put frees.  work: the guest's view of a
-     * BAR changed since the host's was made to match it.  busy: someone is
-     * doing the host work.  dying: deassigned, every BAR wants unmapping.
+     * waiting on its work; the last put frees.  head.work: the guest's view
+     * of a BAR changed since the host's was made to match it.  busy:
+     * someone is doing the host work.  dying: deassigned, every BAR wants
+     * unmapping.  head.off: behind a powered-off slot (slot.c), read with
+     * no_ext.
      */
     unsigned int refs;
-    bool work, busy, dying, quiesced, announced;
+    bool busy, dying, quiesced, announced;
     /*
      * Queued requests to the host, oldest first (hostop.c): XECAM_HOSTOPS
      * of them, for a function whose capabilities make requests (NULL for
@@ -266,8 +269,6 @@ struct xecam_vpci {
     bool was_routed;                /* a guest could have reached it */
     bool emulated;                  /* no device behind it (a root port) */
     bool no_ext;                    /* no PCIe capability: 256 bytes only */
-    /* Behind a powered-off slot (slot.c; atomic): read with no_ext. */
-    bool off;
     bool warned;                    /* the refused-write warning was given */
     bool flr;                       /* the device can do FLR */
     uint16_t cmd0;                  /* Command as the host left it */

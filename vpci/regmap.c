@@ -671,7 +671,7 @@ bool xecam_vpci_write(struct xecam_vpci *dev, unsigned int off,
 {
     bool refused = write_locked(dev, off, size, val);
 
-    while ( xecam_read_once(dev->work) && xecam_vpci_work(dev, false) )
+    while ( xecam_read_once(dev->head.work) && xecam_vpci_work(dev, false) )
         xecam_cpu_relax();
 
     return refused;

@@ -141,7 +141,7 @@ static void link_update(struct xecam_vpci *port)
         const struct xecam_vpci_hostop op = { .kind = HOSTOP_SLOT_POWER,
                                               .on = up };
 
-        xecam_write_once(port->child->off, !up);
+        xecam_write_once(port->child->head.off, !up);
         if ( !up && !xecam_vpci_hostop_queue(port, &op) )
             xecam_count(port->irq_errors);
     }
@@ -223,7 +223,7 @@ void xecam_slot_attach(struct xecam_vpci *port, struct xecam_vpci *fn,
         set_reg(port, LNKSTA, reg(port, LNKSTA) | LNKSTA_DLLLA);
         return;
     }
-    xecam_write_once(fn->off, !powered(port));
+    xecam_write_once(fn->head.off, !powered(port));
     event(port, SLTSTA_PDC);
     link_update(port);
     irq_update(port);
@@ -294,7 +294,7 @@ void xecam_slot_power_off(struct xecam_vpci *port)
     if ( !fn )
         return;
     xecam_vpci_lock(fn);
-    if ( xecam_read_once(fn->off) )
+    if ( xecam_read_once(fn->head.off) )
         xecam_vpci_reset_state(fn);
     xecam_vpci_unlock(fn);
     while ( xecam_vpci_work(fn, false) )
@@ -313,11 +313,6 @@ void xecam_vpci_slot_unlock(struct xecam_vpci *port)
     if ( xecam_vpci_has_work(port) )
         while ( xecam_vpci_work(port, false) )
             xecam_cpu_relax();      /* the event's MSI, a reset: no lock */
-}
-
-bool xecam_vpci_off(const struct xecam_vpci *dev)
-{
-    return xecam_read_once(dev->off);
 }
 
 bool xecam_vpci_is_port(const struct xecam_vpci *dev)

@@ -5,8 +5,8 @@
  * Config writes run under the device lock (from a trap, also under the
  * domain's read lock).  Mapping a BAR takes the host's own locks (Xen: the
  * p2m), so it never runs there (docs/locking.md): a hook records only the
- * guest's view (bar->want, want_at) and sets dev->work.  Whoever does the
- * work (the vCPU that wrote, once its locks are dropped; deassignment;
+ * guest's view (bar->want, want_at) and sets dev->head.work.  Whoever does
+ * the work (the vCPU that wrote, once its locks are dropped; deassignment;
  * domain teardown) takes dev->busy, compares the host's mapping with the
  * guest's view and closes the gap a chunk at a time, calling the host with
  * no module lock held.  Only the holder of 'busy' changes the host's side
@@ -42,11 +42,6 @@ void xecam_vpci_put(struct xecam_vpci *dev)
     xecam_vpci_caps_free(dev);
     xecam_port_mutex_destroy(dev->lock);
     xecam_port_free(dev);
-}
-
-bool xecam_vpci_has_work(const struct xecam_vpci *dev)
-{
-    return xecam_read_once(dev->work);
 }
 
 static uint64_t bar_total(const struct xecam_vpci_bar *b)
@@ -316,7 +311,7 @@ int xecam_vpci_work(struct xecam_vpci *dev, bool preempt)
     bool ops;
     int rc = 0;
 
-    if ( !xecam_read_once(dev->work) )
+    if ( !xecam_read_once(dev->head.work) )
         return 0;
     if ( xecam_xchg(dev->busy, true) )
         return -EBUSY;          /* someone else is at it */
@@ -326,7 +321,7 @@ int xecam_vpci_work(struct xecam_vpci *dev, bool preempt)
         ops = dev->nr_hostops;
         todo = ops ? 0 : unsettled(dev);
         if ( !ops && !todo )
-            xecam_write_once(dev->work, false);
+            xecam_write_once(dev->head.work, false);
         xecam_port_mutex_unlock(dev->lock);
         if ( !ops && !todo )
             break;
@@ -362,7 +357,7 @@ int xecam_vpci_quiesce(struct xecam_vpci *dev, bool preempt)
 
     xecam_port_mutex_lock(dev->lock);
     dev->dying = true;
-    xecam_write_once(dev->work, true);
+    xecam_write_once(dev->head.work, true);
     xecam_port_mutex_unlock(dev->lock);
     rc = xecam_vpci_work(dev, preempt);
     if ( !rc && !dev->quiesced )

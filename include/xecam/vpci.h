@@ -86,7 +86,22 @@ void xecam_vpci_destroy(struct xecam_vpci *dev);
  * device made quiet; the same return values.  References keep a device
  * alive while a vCPU waits on its work.
  */
-bool xecam_vpci_has_work(const struct xecam_vpci *dev);
+/*
+ * What the ECAM intercept asks of a device on every access, first in it so
+ * that the questions are inline: work, its host work is pending (work.c);
+ * off, it is behind a powered-off slot and reads all-ones (slot.c).  Both
+ * are read without the device's lock.
+ */
+struct xecam_vpci_head {
+    bool work;
+    bool off;
+};
+
+static inline bool xecam_vpci_has_work(const struct xecam_vpci *dev)
+{
+    return xecam_read_once(((const struct xecam_vpci_head *)dev)->work);
+}
+
 /*
  * A guest access to the trapped MSI-X pages of BAR 'bar', 'off' bytes in
  * (msix_table.c), with no module lock held; a read's *val comes in as
@@ -175,7 +190,10 @@ int xecam_slot_button(struct xecam_vpci *port);
 int xecam_slot_may_add(struct xecam_vpci *port);
 bool xecam_slot_released(struct xecam_vpci *port);
 /* Is the function behind a powered-off slot (reads all-ones)? */
-bool xecam_vpci_off(const struct xecam_vpci *dev);
+static inline bool xecam_vpci_off(const struct xecam_vpci *dev)
+{
+    return xecam_read_once(((const struct xecam_vpci_head *)dev)->off);
+}
 /* Is it an emulated Root Port, and its slot's function (no reference). */
 bool xecam_vpci_is_port(const struct xecam_vpci *dev);
 struct xecam_vpci *xecam_vpci_slot_child(struct xecam_vpci *port);

@@ -95,7 +95,10 @@ static uint64_t ones(unsigned int size)
     return size >= 8 ? ~0ULL : ((1ULL << (size * 8)) - 1);
 }
 
-/* Every size 1..8 at every alignment near both ends of config space. */
+/*
+ * Every size 0..16 (the valid ones 1, 2, 4 and 8) at every alignment near
+ * both ends of config space.
+ */
 static void check_sizes(uint32_t sbdf, uint8_t seed)
 {
     static const unsigned int regs[] = {
@@ -106,7 +109,7 @@ static void check_sizes(uint32_t sbdf, uint8_t seed)
     unsigned int i, size;
 
     for ( i = 0; i < XECAM_ARRAY_SIZE(regs); i++ )
-        for ( size = 1; size <= 8; size++ )
+        for ( size = 0; size <= 16; size++ )
         {
             unsigned int reg = regs[i];
             bool ok = (size == 1 || size == 2 || size == 4 || size == 8) &&
