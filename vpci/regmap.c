@@ -347,7 +347,7 @@ void xecam_vpci_regs_free(struct xecam_vpci *dev)
 static xecam_always_inline uint32_t
 reg_hw_bits(const struct xecam_vpci_reg *r)
 {
-    return ~r->emu & ~r->rsvdz & ones(r->size);
+    return ones(r->size) & ~(r->emu | r->rsvdz);
 }
 
 static xecam_always_inline uint32_t
@@ -515,14 +515,14 @@ static xecam_noinline void reg_write_hw(struct xecam_vpci *dev,
     /* Permissive: reserved bits that live in the device are the guest's. */
     uint32_t rsvd = dev->flags & XECAM_ASSIGN_PERMISSIVE ? 0
                                                          : r->rsvdp | r->rsvdz;
-    uint32_t fixed = r->ro | rsvd, hw = ~r->emu & bytes, mv = 0;
-    uint32_t pass = hw & ~fixed & ~r->rw1c, clear = hw & r->rw1c & g;
+    uint32_t hw = bytes & ~r->emu, mv = 0;
+    uint32_t pass = hw & ~(r->ro | rsvd | r->rw1c), clear = hw & r->rw1c & g;
     uint32_t sync = reg_mirror(dev, r, bytes, &mv), keep, v;
     uint64_t cur;
 
     if ( !pass && !clear && !sync )
         return;
-    keep = bytes & ~pass & ~r->rw1c & ~(rsvd & r->rsvdz) & ~sync;
+    keep = bytes & ~(pass | r->rw1c | (rsvd & r->rsvdz) | sync);
     v = (g & pass) | clear | (mv & sync);
     if ( keep )
     {
@@ -545,12 +545,12 @@ static xecam_always_inline void reg_write(struct xecam_vpci *dev,
                                           uint32_t val)
 {
     uint32_t g = val << (8 * first), bytes = bytes_mask(first, n);
-    uint32_t fixed = r->ro | r->rsvdp | r->rsvdz, old = r->val;
-    uint32_t set = r->emu & bytes & ~fixed & ~r->rw1c;
+    uint32_t mine = r->emu & bytes, old = r->val;
+    uint32_t set = mine & ~(r->ro | r->rsvdp | r->rsvdz | r->rw1c);
 
-    r->val = (r->val & ~set) | (g & set);
-    r->val &= ~(g & bytes & r->emu & r->rw1c);
-    if ( ~r->emu & bytes )
+    /* The settable bits from g, then the guest's 1s clear RW1C ones. */
+    r->val = (((old ^ g) & set) ^ old) & ~(g & mine & r->rw1c);
+    if ( mine != bytes )
         reg_write_hw(dev, r, g, bytes, first, n);
     if ( r->hooks && r->hooks->write )
         r->hooks->write(dev, r, old, bytes);
