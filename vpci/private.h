@@ -227,6 +227,10 @@ struct xecam_cap_seen {
 
 struct xecam_vpci {
     struct xecam_vpci_head head;    /* first: include/xecam/vpci.h reads it */
+    /* The rest of what every access reads, in the same cache line. */
+    bool no_ext;                    /* no PCIe capability: 256 bytes only */
+    struct xecam_seq seq;           /* readers without the lock */
+    unsigned int flags;             /* XECAM_ASSIGN_* */
     uint32_t host_sbdf;
     struct xecam_mutex *lock;
     /*
@@ -249,7 +253,6 @@ struct xecam_vpci {
     bool msi_host;                  /* the host has the MSI bound */
     unsigned long refused;
     unsigned long bar_writes_ignored;
-    struct xecam_seq seq;           /* readers without the lock */
     unsigned int nr_regs;
     /*
      * Registers and the map (regmap.c): neither moves while the device
@@ -263,12 +266,10 @@ struct xecam_vpci {
     /* Set by assignment; NULL/0 for a device no domain sees. */
     struct xecam_domain *d;
     uint32_t guest_sbdf;
-    unsigned int flags;             /* XECAM_ASSIGN_* */
     bool mf;                        /* other functions in the guest slot */
     bool routed;                    /* a domain's route table holds it */
     bool was_routed;                /* a guest could have reached it */
     bool emulated;                  /* no device behind it (a root port) */
-    bool no_ext;                    /* no PCIe capability: 256 bytes only */
     bool warned;                    /* the refused-write warning was given */
     bool flr;                       /* the device can do FLR */
     uint16_t cmd0;                  /* Command as the host left it */
