@@ -119,7 +119,8 @@ bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa)
 /* Before an access: the vCPU's unfinished host work. */
 static inline void drain(struct xecam_domain *d, unsigned int vcpu)
 {
-    if ( vcpu < XECAM_MAX_VCPUS && d->pending[vcpu] )
+    if ( xecam_read_once(d->nr_pending) && vcpu < XECAM_MAX_VCPUS &&
+         d->pending[vcpu] )
         xecam_work_drain(d, vcpu);
 }
 

@@ -134,6 +134,12 @@ struct xecam_counters {
 struct xecam_domain {
     domid_t id;
     unsigned int flags;           /* XECAM_DOMF_* */
+    /*
+     * pending[] entries in use (work.c; atomic): an access asks its vCPU's
+     * entry only if some are, and what it reads first (this, the lock, the
+     * first window) shares a cache line.
+     */
+    unsigned int nr_pending;
     void *host;                   /* the host's own domain object */
     struct xecam_lock *lock;
     struct xecam_windows windows;

@@ -10,7 +10,9 @@
  * (Xen: from vcpu_ioreq_handle_completion(), as its own vPCI does), so the
  * guest never runs on a half-made mapping.  A host that cannot keep a vCPU
  * back is still safe: every trapped access first finishes that vCPU's
- * work.
+ * work.  d->nr_pending counts the entries in use, so that an access to a
+ * domain with none reads no vCPU's entry; only a vCPU sets or clears its
+ * own entry (teardown aside), so it always sees its own count.
  */
 #include "private.h"
 #include <xecam/vpci.h>
@@ -34,7 +36,10 @@ void xecam_work_after(struct xecam_domain *d, unsigned int vcpu,
     if ( !xecam_vpci_work(dev, true) )
         xecam_vpci_put(dev);
     else
+    {
         d->pending[vcpu] = dev;
+        xecam_count(d->nr_pending);
+    }
 }
 
 bool xecam_vcpu_resume(struct xecam_domain *d, unsigned int vcpu)
@@ -46,6 +51,7 @@ bool xecam_vcpu_resume(struct xecam_domain *d, unsigned int vcpu)
     if ( xecam_vpci_work(dev, true) )
         return true;
     d->pending[vcpu] = NULL;
+    xecam_fetch_dec(d->nr_pending);
     xecam_vpci_put(dev);
 
     return false;
@@ -55,9 +61,11 @@ void xecam_work_drain(struct xecam_domain *d, unsigned int vcpu)
 {
     struct xecam_vpci *dev;
 
-    if ( vcpu >= XECAM_MAX_VCPUS || !(dev = d->pending[vcpu]) )
+    if ( !xecam_read_once(d->nr_pending) || vcpu >= XECAM_MAX_VCPUS ||
+         !(dev = d->pending[vcpu]) )
         return;
     d->pending[vcpu] = NULL;
+    xecam_fetch_dec(d->nr_pending);
     wait_done(dev);
 }
 
@@ -71,5 +79,6 @@ void xecam_work_destroy(struct xecam_domain *d)
         {
             xecam_vpci_put(d->pending[i]);
             d->pending[i] = NULL;
+            xecam_fetch_dec(d->nr_pending);
         }
 }
