@@ -259,17 +259,81 @@ int xecam_assign_hot(struct xecam_domain *d, uint32_t guest_sbdf,
                      uint32_t host_sbdf, unsigned int flags, bool hot);
 
 /* trap.c: is gpa in a trapped BAR range (lock-free), and its accesses. */
-bool xecam_trap_hit(const struct xecam_domain *d, uint64_t gpa);
+bool xecam_trap_hit_slow(const struct xecam_domain *d, uint64_t gpa);
 /* An access to a trapped page (true); false, and nothing done, if not. */
 bool xecam_trap_try(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
                     unsigned int size, bool write, uint64_t *val);
+void xecam_trap_rest(struct xecam_domain *d, unsigned int vcpu,
+                     const struct xecam_trap *t, uint64_t gpa,
+                     unsigned int size, bool write, uint64_t *val, bool done);
+
 /*
- * The same with d->lock held for reading: true if gpa is trapped, the
- * access made and the lock dropped; false, the lock still held, if not.
+ * The traps in use are trap[0, nr): a domain with one MSI-X device pays two
+ * compares, not XECAM_MAX_TRAPS.  A trap never wraps
+ * (xecam_domain_trap_add()), so one unsigned compare is the range check:
+ * below 'start', gpa - start is larger than any 'len'.
  */
-bool xecam_trap_locked(struct xecam_domain *d, unsigned int vcpu,
-                       uint64_t gpa, unsigned int size, bool write,
-                       uint64_t *val);
+static inline const struct xecam_trap *
+xecam_trap_find(const struct xecam_domain *d, uint64_t gpa)
+{
+    const struct xecam_traps *t = &d->traps;
+    unsigned int i, nr = xecam_read_once(t->nr);
+
+    if ( nr > XECAM_MAX_TRAPS )
+        nr = XECAM_MAX_TRAPS;
+    for ( i = 0; i < nr; i++ )
+        if ( gpa - t->trap[i].start < t->trap[i].len )
+            return &t->trap[i];
+
+    return NULL;
+}
+
+/* Lock-free: a lookup that meets a writer is done again (then locked). */
+static inline bool xecam_trap_hit(const struct xecam_domain *d, uint64_t gpa)
+{
+    unsigned int seq;
+    bool hit;
+
+    if ( !xecam_read_once(d->traps.nr) )
+        return false;
+    if ( !XECAM_SEQ_READERS )
+        return xecam_trap_hit_slow(d, gpa);
+    seq = xecam_seq_begin(&d->traps.seq);
+    hit = xecam_trap_find(d, gpa);
+    if ( !xecam_seq_retry(&d->traps.seq, seq) )
+        return hit;
+
+    return xecam_trap_hit_slow(d, gpa);
+}
+
+/*
+ * xecam_trap_try() with d->lock held for reading: true if gpa is trapped,
+ * the access made and the lock dropped; false, the lock still held, if
+ * not.  The emulated table's entries are served under the lock, which
+ * keeps the trap's device alive (msix_table.c); anything else gets a
+ * reference and goes to the device's MSI-X pages with no module lock held
+ * (xecam_trap_rest()).  A write may leave host work, done before the vCPU
+ * goes on.
+ */
+static inline bool xecam_trap_locked(struct xecam_domain *d, unsigned int vcpu,
+                                     uint64_t gpa, unsigned int size,
+                                     bool write, uint64_t *val)
+{
+    const struct xecam_trap *t = xecam_trap_find(d, gpa);
+    bool done;
+
+    if ( !t )
+        return false;
+    done = xecam_vpci_msix_table_access(t->dev, t->bar,
+                                        t->bar_off + (gpa - t->start), size,
+                                        write, val);
+    if ( done && !(write && xecam_vpci_has_work(t->dev)) )
+        xecam_port_read_unlock(d->lock);
+    else
+        xecam_trap_rest(d, vcpu, t, gpa, size, write, val, done);
+
+    return true;
+}
 struct xecam_window *xecam_window_of_seg(struct xecam_domain *d, uint16_t seg);
 int xecam_window_add(struct xecam_domain *d, const struct xecam_window *w);
 void xecam_window_remove(struct xecam_domain *d, struct xecam_window *w);
