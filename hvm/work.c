@@ -51,7 +51,7 @@ bool xecam_vcpu_resume(struct xecam_domain *d, unsigned int vcpu)
     if ( xecam_vpci_work(dev, true) )
         return true;
     d->pending[vcpu] = NULL;
-    xecam_fetch_dec(d->nr_pending);
+    (void)xecam_fetch_dec(d->nr_pending);
     xecam_vpci_put(dev);
 
     return false;
@@ -65,7 +65,7 @@ void xecam_work_drain(struct xecam_domain *d, unsigned int vcpu)
          !(dev = d->pending[vcpu]) )
         return;
     d->pending[vcpu] = NULL;
-    xecam_fetch_dec(d->nr_pending);
+    (void)xecam_fetch_dec(d->nr_pending);
     wait_done(dev);
 }
 
@@ -79,6 +79,6 @@ void xecam_work_destroy(struct xecam_domain *d)
         {
             xecam_vpci_put(d->pending[i]);
             d->pending[i] = NULL;
-            xecam_fetch_dec(d->nr_pending);
+            (void)xecam_fetch_dec(d->nr_pending);
         }
 }
