@@ -8,8 +8,10 @@
  * removes them before unmapping: a trap lives exactly as long as the
  * guest's mapping of its BAR.  Lookups are lock-free for the host's accept
  * test, as the windows' are; the access itself looks the trap up again
- * under the domain's read lock and takes a reference on its device, then
- * goes to vpci/msix_table.c with no lock held.
+ * under the domain's read lock, after the windows (mmcfg.c).  The emulated
+ * table's entries are served under that lock (the lookup and that path
+ * are inline, private.h); anything else takes a reference on the device
+ * and goes to vpci/msix_table.c with no lock held (xecam_trap_rest()).
  */
 #include "private.h"
 #include <xecam/vpci.h>

@@ -78,15 +78,6 @@ int  xecam_vpci_create(uint32_t host_sbdf, struct xecam_vpci **out);
 void xecam_vpci_destroy(struct xecam_vpci *dev);
 
 /*
- * Deferred host work (vpci/work.c, docs/locking.md).  A config write records
- * what the host must do; xecam_vpci_work() does it, with no module lock
- * held: 0 when the host matches the guest's view, -ERESTART when preempted
- * (preempt: the host may ask), -EBUSY when another is doing it: call again.
- * xecam_vpci_quiesce() is deassignment's: every BAR unmapped, then the
- * device made quiet; the same return values.  References keep a device
- * alive while a vCPU waits on its work.
- */
-/*
  * What the ECAM intercept asks of a device on every access, first in it so
  * that the questions are inline: work, its host work is pending (work.c);
  * off, it is behind a powered-off slot and reads all-ones (slot.c).  Both
@@ -97,6 +88,15 @@ struct xecam_vpci_head {
     bool off;
 };
 
+/*
+ * Deferred host work (vpci/work.c, docs/locking.md).  A config write records
+ * what the host must do; xecam_vpci_work() does it, with no module lock
+ * held: 0 when the host matches the guest's view, -ERESTART when preempted
+ * (preempt: the host may ask), -EBUSY when another is doing it: call again.
+ * xecam_vpci_quiesce() is deassignment's: every BAR unmapped, then the
+ * device made quiet; the same return values.  References keep a device
+ * alive while a vCPU waits on its work.
+ */
 static inline bool xecam_vpci_has_work(const struct xecam_vpci *dev)
 {
     return xecam_read_once(((const struct xecam_vpci_head *)dev)->work);
