@@ -518,9 +518,17 @@ static xecam_noinline void reg_write_hw(struct xecam_vpci *dev,
                                                          : r->rsvdp | r->rsvdz;
     uint32_t hw = bytes & ~r->emu, mv = 0;
     uint32_t pass = hw & ~(r->ro | rsvd | r->rw1c), clear = hw & r->rw1c & g;
-    uint32_t sync = reg_mirror(dev, r, bytes, &mv), keep, v;
+    uint32_t sync, keep, v;
     uint64_t cur;
 
+    /* The common case, a byte range the device takes as written. */
+    if ( pass == bytes && !r->hooks )
+    {
+        xecam_vpci_hw_write(dev, r->offset + first, n,
+                            (g & bytes) >> (8 * first));
+        return;
+    }
+    sync = reg_mirror(dev, r, bytes, &mv);
     if ( !pass && !clear && !sync )
         return;
     keep = bytes & ~(pass | r->rw1c | (rsvd & r->rsvdz) | sync);
