@@ -112,8 +112,7 @@ static int ecam_access(struct xecam_domain *d, unsigned int vcpu,
  */
 bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa)
 {
-    return xecam_window_hit(d, gpa) ||
-           (xecam_read_once(d->traps.nr) && xecam_trap_hit(d, gpa));
+    return xecam_window_hit(d, gpa) || xecam_trap_hit(d, gpa);
 }
 
 /* Before an access: the vCPU's unfinished host work. */
@@ -158,18 +157,6 @@ ecam_route(struct xecam_domain *d, uint64_t gpa,
 }
 
 /*
- * d->lock held for reading, gpa in no window: if it is on a trapped MSI-X
- * page, the access is made there and the lock dropped (true).
- */
-static xecam_always_inline bool
-trap_locked(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
-            unsigned int size, bool write, uint64_t *val)
-{
-    return xecam_read_once(d->traps.nr) &&
-           xecam_trap_locked(d, vcpu, gpa, size, write, val);
-}
-
-/*
  * The common read, whole under one read lock: of a vPCI function (an 8-byte
  * one is its two dwords, low first), or of a trapped MSI-X page.  False for
  * anything else, which ecam_part() and ecam_access() then do; *win says
@@ -186,7 +173,7 @@ ecam_read_vpci(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
 
     xecam_port_read_lock(d->lock);
     *win = ecam_route(d, gpa, &b, &devfn, &reg);
-    if ( !*win && trap_locked(d, vcpu, gpa, size, false, val) )
+    if ( !*win && xecam_trap_locked(d, vcpu, gpa, size, false, val) )
         return true;
     done = *win && xecam_dispatch_vpci(d, b, devfn, reg, size < 8 ? size : 4,
                                        false, &lo, NULL);
@@ -216,7 +203,7 @@ ecam_write_vpci(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
 
     xecam_port_read_lock(d->lock);
     *win = ecam_route(d, gpa, &b, &devfn, &reg);
-    if ( !*win && trap_locked(d, vcpu, gpa, size, true, val) )
+    if ( !*win && xecam_trap_locked(d, vcpu, gpa, size, true, val) )
         return true;
     done = *win && xecam_dispatch_vpci(d, b, devfn, reg, size, true, &part,
                                        &work);

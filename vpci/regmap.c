@@ -489,15 +489,6 @@ static inline uint32_t reg_mirror(const struct xecam_vpci *dev,
     return r->desc->sync & bytes;
 }
 
-/* The device's bytes [o, o + n), or above 32 bits if they cannot be read. */
-static xecam_noinline uint64_t hw_current(const struct xecam_vpci *dev,
-                                          unsigned int o, unsigned int n)
-{
-    uint32_t cur;
-
-    return xecam_port_pci_read(dev->host_sbdf, o, n, &cur) ? ~0ULL : cur;
-}
-
 /*
  * The device's part of a register write.  'g' is the guest's value and
  * 'bytes' the bits of the bytes written, in register coordinates.  Bits the
@@ -518,8 +509,7 @@ static xecam_noinline void reg_write_hw(struct xecam_vpci *dev,
                                                          : r->rsvdp | r->rsvdz;
     uint32_t hw = bytes & ~r->emu, mv = 0;
     uint32_t pass = hw & ~(r->ro | rsvd | r->rw1c), clear = hw & r->rw1c & g;
-    uint32_t sync, keep, v;
-    uint64_t cur;
+    uint32_t sync, keep, v, cur;
 
     /* The common case, a byte range the device takes as written. */
     if ( pass == bytes && !r->hooks )
@@ -536,10 +526,9 @@ static xecam_noinline void reg_write_hw(struct xecam_vpci *dev,
     if ( keep )
     {
         /* Current bits unknown: writing could change protected ones. */
-        cur = hw_current(dev, r->offset + first, n);
-        if ( cur >> 32 )
+        if ( xecam_port_pci_read(dev->host_sbdf, r->offset + first, n, &cur) )
             return;
-        v |= ((uint32_t)cur << (8 * first)) & keep;
+        v |= (cur << (8 * first)) & keep;
     }
     xecam_vpci_hw_write(dev, r->offset + first, n, v >> (8 * first));
 }
