@@ -18,9 +18,10 @@
 #define MBOX_STEP_MOVE  1               /* dom0 moves the window */
 #define MBOX_STEP_SAVE  2               /* dom0 saves and restores the guest */
 #define MBOX_STEP_PT    3               /* dom0 passes the devices through */
-#define MBOX_STEP_HP_ADD    4           /* dom0 hot-adds behind the port */
-#define MBOX_STEP_HP_BUTTON 5           /* dom0 presses its button */
-#define MBOX_STEP_HP_REMOVE 6           /* dom0 releases the function */
+#define MBOX_STEP_INTX  4               /* dom0 reads edu's Command: arg[0] */
+#define MBOX_STEP_HP_ADD    5           /* dom0 hot-adds behind the port */
+#define MBOX_STEP_HP_BUTTON 6           /* dom0 presses its button */
+#define MBOX_STEP_HP_REMOVE 7           /* dom0 releases the function */
 
 /*
  * Passthrough (arg[2] != 0 at init): where dom0 puts the functions it

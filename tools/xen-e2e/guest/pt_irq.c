@@ -5,7 +5,9 @@
  *  pt-intx       edu and e1000e report Interrupt Pin 0: the module gives
  *                no INTx (a PVH guest has no IO-APIC to route it to).
  *  pt-msi        edu's MSI reaches the guest's vector once while enabled,
- *                and not at all when disabled.
+ *                and not at all when disabled; while it is enabled a
+ *                guest write of Command leaves the device's INTx-disable
+ *                set (dom0 reads the device's Command).
  *  pt-msix       e1000e's MSI-X entry 0, programmed through its table in
  *                BAR3, reaches its vector when the NIC raises RXQ0.
  *  pt-msix-mask  a masked entry holds the interrupt pending in the PBA,
@@ -201,6 +203,30 @@ static void msi_program(struct run *r, unsigned int cap)
     ecam_write(r, PT_EDU_BDF, cap + MSI_CTRL, 2, ctrl | MSI_ENABLE);
 }
 
+/*
+ * With MSI on, the guest clears INTx-disable in Command: its own view says
+ * clear, and the device (Command as dom0 reads it from the host) keeps it
+ * set, written in the guest's own write with the rest of Command.
+ */
+static void check_intx_forced(struct run *r)
+{
+    uint32_t host;
+
+    ecam_write(r, PT_EDU_BDF, 0x04, 2, CMD_MEM | CMD_MASTER);
+    expect(r, !(ecam_read(r, PT_EDU_BDF, 0x04, 2) & CMD_INTX_OFF),
+           "edu: the guest's Command shows INTx-disable it cleared");
+    if ( !handshake(r, MBOX_STEP_INTX) )
+    {
+        expect(r, false, "dom0 never read edu's Command");
+        return;
+    }
+    host = r->mb->arg[0];
+    expect(r, (host & (CMD_INTX_OFF | CMD_MASTER)) ==
+              (CMD_INTX_OFF | CMD_MASTER),
+           "edu: the device's Command is %#x with MSI on: INTx-disable "
+           "and bus mastering not both set", host);
+}
+
 static void check_msi(struct run *r)
 {
     unsigned int cap = find_cap(r, PT_EDU_BDF, CAP_MSI);
@@ -233,6 +259,7 @@ static void check_msi(struct run *r)
     edu_raise();
     us = expect_one(r, VEC_MSI, "MSI enabled");
     edu_ack();
+    check_intx_forced(r);
 
     ecam_write(r, PT_EDU_BDF, cap + MSI_CTRL, 2, ctrl & ~MSI_ENABLE);
     edu_raise();

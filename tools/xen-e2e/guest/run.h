@@ -41,6 +41,7 @@ void check_irq_selftest(struct run *r);
 #define EDU_BAR_GPA     0xc0000000UL    /* where the guest puts edu's BAR0 */
 #define CMD_MEM         0x2
 #define CMD_MASTER      0x4
+#define CMD_INTX_OFF    0x400
 
 void check_passthrough(struct run *r);
 void bdf_name(char *buf, size_t len, unsigned int bdf);
