@@ -325,7 +325,7 @@ static void settle(void)
     unsigned int n = 0;
 
     while ( xecam_vcpu_resume(d, 0) )
-        CHECK(++n < 100000);        /* no work hangs */
+        CHECK(++n < 100000);        /* no work hangs (see preempt_step) */
 }
 
 static void cfg_wr(unsigned int reg, unsigned int size, uint32_t v)
@@ -910,6 +910,23 @@ static void op_assign(void)
     }
 }
 
+/*
+ * Bytes mapped per preemptible call: a page or a few, but at least a
+ * 1/1024th of the largest BAR, so that a map or unmap of any BAR is done
+ * in at most 1024 calls (a 64-bit BAR can be 512 GiB: 2^27 pages).
+ */
+static uint64_t preempt_step(unsigned int flags)
+{
+    uint64_t step = PAGE << ((flags >> 1) & 3), largest = 0;
+    unsigned int i;
+
+    for ( i = 0; i < NR_BARS; i++ )
+        if ( bar[i].size > largest )
+            largest = bar[i].size;
+
+    return largest / 1024 > step ? largest / 1024 : step;
+}
+
 static void setup(struct input *in, unsigned int flags)
 {
     struct xen_hvm_ecam_space w = {
@@ -923,10 +940,9 @@ static void setup(struct input *in, unsigned int flags)
     xecam_user_p2m_add(GUEST, 0, RAM_END);
     xecam_user_set_current(0);
     xecam_user_hvm_op(HVMOP_set_ecam_space, &w);
-    if ( flags & 0x06 )
-        xecam_user_map_preempt(GUEST, PAGE << ((flags >> 1) & 3));
-
     make_device(in, flags & 0x08, (flags & 0x30) == 0x30);
+    if ( flags & 0x06 )
+        xecam_user_map_preempt(GUEST, preempt_step(flags));
     nr_used = nr_seen = nr_vecs = 0;
     memset(&unmasked_ever, 0, sizeof(unmasked_ever));
     memset(&pending, 0, sizeof(pending));
