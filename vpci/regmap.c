@@ -135,15 +135,15 @@ static struct xecam_vpci_reg *reg_at(const struct xecam_vpci *dev,
 
 /*
  * The common case, lock-free: the register covering all of [off, off +
- * size), or NULL for anything else (no register, several, a map caught
- * mid-change), which the general walk then handles.
+ * size), found from r, the first of its dword, or NULL for anything else
+ * (no register, several, a map caught mid-change), which the general walk
+ * then handles.
  */
 static xecam_always_inline struct xecam_vpci_reg *
-reg_within_from(const struct xecam_vpci *dev, unsigned int e,
+reg_within_walk(const struct xecam_vpci *dev, struct xecam_vpci_reg *r,
                 unsigned int off, unsigned int size)
 {
     bool torn = false;
-    struct xecam_vpci_reg *r = reg_of_entry(dev, e);
     unsigned int n, rel;
 
     for ( n = 0; r && n < 4; n++, r = dword_next(dev, r, &torn) )
@@ -159,11 +159,10 @@ reg_within_from(const struct xecam_vpci *dev, unsigned int e,
 }
 
 static xecam_always_inline struct xecam_vpci_reg *
-reg_within(const struct xecam_vpci *dev, unsigned int off, unsigned int size)
+reg_within_from(const struct xecam_vpci *dev, unsigned int e,
+                unsigned int off, unsigned int size)
 {
-    const uint16_t *e = map_slot(dev, off);
-
-    return reg_within_from(dev, e ? xecam_read_once(*e) : 0, off, size);
+    return reg_within_walk(dev, reg_of_entry(dev, e), off, size);
 }
 
 /* The bytes [*lo, *hi) of [off, end) that r covers; false if none. */
@@ -610,15 +609,16 @@ static bool write_gap(struct xecam_vpci *dev, unsigned int off,
 }
 
 /*
- * Any write, with the lock held, in one walk of the dword's registers
- * (write hooks never add or remove one): true if refused in part or whole.
+ * Any write, with the lock held, in one walk of the dword's registers from
+ * r, its first (write hooks never add or remove one): true if refused in
+ * part or whole.
  */
 static xecam_noinline bool access_write(struct xecam_vpci *dev,
+                                        struct xecam_vpci_reg *r,
                                         unsigned int off, unsigned int size,
                                         uint32_t val)
 {
     bool refused = false, torn = false;
-    struct xecam_vpci_reg *r = dword_first(dev, off, &torn);
     unsigned int o = off, end = off + size, k, lo, hi;
 
     for ( k = 0; r && k < 4; k++, r = dword_next(dev, r, &torn) )
@@ -642,17 +642,18 @@ static xecam_always_inline bool write_locked(struct xecam_vpci *dev,
                                              unsigned int off,
                                              unsigned int size, uint32_t val)
 {
-    struct xecam_vpci_reg *r;
-    bool refused = false;
+    struct xecam_vpci_reg *first, *r;
+    bool refused = false, torn = false;     /* never torn under the lock */
 
     if ( off >= XECAM_CFG_LEGACY && dev->no_ext )
         return false;           /* nothing there: dropped, not refused */
     xecam_vpci_lock(dev);
-    r = reg_within(dev, off, size);         /* the common case */
+    first = dword_first(dev, off, &torn);
+    r = reg_within_walk(dev, first, off, size);     /* the common case */
     if ( r )
         reg_write(dev, r, off - r->offset, size, val);
     else
-        refused = access_write(dev, off, size, val);
+        refused = access_write(dev, first, off, size, val);
     xecam_vpci_unlock(dev);
 
     return refused;
