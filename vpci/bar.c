@@ -209,10 +209,10 @@ static bool decodes(struct xecam_vpci *dev, const struct xecam_vpci_bar *b,
 
 void xecam_vpci_bars_decode(struct xecam_vpci *dev, bool io, bool on)
 {
-    unsigned int i;
+    unsigned int i, m;
 
-    for ( i = 0; dev->bar && i < XECAM_NR_BARS; i++ )
-        if ( decodes(dev, &dev->bar[i], io) )
+    for ( i = 0, m = dev->mappable; m; i++, m >>= 1 )
+        if ( (m & 1) && decodes(dev, &dev->bar[i], io) )
             bar_map(dev, &dev->bar[i], on);
 }
 
@@ -434,8 +434,15 @@ int xecam_vpci_bars_init(struct xecam_vpci *dev, const struct xecam_vf *vf)
     for ( i = 0; !rc && i < 6; i += regs )
         rc = bar_init(dev, vf, i, &regs);
     rc = rc ?: bar_init(dev, vf, XECAM_PORT_ROM_BAR, &regs);
+    XECAM_BUILD_BUG_ON(XECAM_NR_BARS > 8);
+    dev->mappable = 0;
     for ( i = 0; i < XECAM_NR_BARS; i++ )
+    {
         n += dev->bar[i].kind != BAR_NONE;
+        if ( dev->bar[i].kind != BAR_NONE &&
+             dev->bar[i].kind != BAR_MEM64_HI )
+            dev->mappable |= 1U << i;
+    }
     if ( !rc && !n )
     {
         xecam_port_free(dev->bar);

@@ -468,6 +468,7 @@ void xecam_vpci_caps_free(struct xecam_vpci *dev)
     dev->hostop = NULL;
     xecam_port_free(dev->bar);
     dev->bar = NULL;
+    dev->mappable = 0;
     for ( ext = 0; ext < 2; ext++ )
     {
         xecam_port_free(dev->seen[ext]);

@@ -283,6 +283,8 @@ struct xecam_vpci {
     struct xecam_msix *msix;        /* the emulated table, if emulated */
     unsigned int nr_msix_caps;      /* MSI-X capabilities the device has */
     bool msi_active;                /* MSI or MSI-X on: INTx forced off */
+    uint8_t mappable;               /* a bit per bar[] that maps: not NONE,
+                                       not the top of a 64-bit BAR */
     /* XECAM_NR_BARS of them, for a function with a BAR; else NULL. */
     struct xecam_vpci_bar *bar;
     /* Emulated capabilities: where they are (0: not there). */

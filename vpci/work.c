@@ -106,13 +106,13 @@ static void bar_log(struct xecam_vpci *dev, const struct xecam_vpci_bar *b,
 static bool over_sibling(const struct xecam_vpci *dev,
                          const struct xecam_vpci_bar *b, uint64_t g)
 {
-    unsigned int i;
+    unsigned int i, m;
 
-    for ( i = 0; dev->bar && i < XECAM_NR_BARS; i++ )
+    for ( i = 0, m = dev->mappable; m; i++, m >>= 1 )
     {
         const struct xecam_vpci_bar *o = &dev->bar[i];
 
-        if ( o != b && o->hi > o->lo &&
+        if ( (m & 1) && o != b && o->hi > o->lo &&
              (o->kind == BAR_IO) == (b->kind == BAR_IO) &&
              g < o->at + o->size && o->at < g + b->size )
             return true;
@@ -284,12 +284,13 @@ static int settle_bar(struct xecam_vpci *dev, struct xecam_vpci_bar *b,
 static unsigned int unsettled(struct xecam_vpci *dev)
 {
     const struct xecam_vpci_bar *b = dev->bar;
-    unsigned int i, todo = 0;
+    unsigned int i, m, todo = 0;
 
-    for ( i = 0; b && i < XECAM_NR_BARS; i++ )
+    for ( i = 0, m = dev->mappable; m; i++, m >>= 1 )
     {
         /* Off and nothing there: settled (most BARs, most of the time). */
-        if ( !b[i].want && !b[i].hi && !b[i].trapped && !b[i].placed )
+        if ( !(m & 1) ||
+             (!b[i].want && !b[i].hi && !b[i].trapped && !b[i].placed) )
             continue;
         if ( !bar_settled(dev, &b[i]) )
             todo |= 1U << i;
@@ -332,8 +333,8 @@ int xecam_vpci_work(struct xecam_vpci *dev, bool preempt)
             todo = unsettled(dev);
             xecam_port_mutex_unlock(dev->lock);
         }
-        for ( i = 0; !rc && i < XECAM_NR_BARS; i++ )
-            if ( (todo & (1U << i)) && dev->d )
+        for ( i = 0; !rc && todo; i++, todo >>= 1 )
+            if ( (todo & 1) && dev->d )
                 rc = settle_bar(dev, &dev->bar[i], preempt);
         if ( rc )
             break;
