@@ -65,20 +65,32 @@ void xecam_domain_stats(const struct xecam_domain *d, struct xecam_stats *s)
     s->accesses = s->to_vpci + s->to_ioreq + s->unclaimed;
 }
 
+/* Does [gpa, gpa + size) meet a window?  The span of them all first. */
+static bool meets_window(const struct xecam_windows *t, uint64_t gpa,
+                         uint64_t size)
+{
+    unsigned int i;
+
+    if ( !t->last || gpa > t->last || (gpa < t->lo && t->lo - gpa >= size) )
+        return false;
+    for ( i = 0; i < XECAM_MAX_WINDOWS; i++ )
+    {
+        const struct xecam_window *w = &t->win[i];
+
+        if ( w->used && gpa < w->base + w->size && w->base < gpa + size )
+            return true;
+    }
+
+    return false;
+}
+
 bool xecam_domain_over_window(struct xecam_domain *d, uint64_t gpa,
                               uint64_t size)
 {
-    unsigned int i;
-    bool hit = false;
+    bool hit;
 
     xecam_port_read_lock(d->lock);
-    for ( i = 0; i < XECAM_MAX_WINDOWS; i++ )
-    {
-        const struct xecam_window *w = &d->windows.win[i];
-
-        if ( w->used && gpa < w->base + w->size && w->base < gpa + size )
-            hit = true;
-    }
+    hit = meets_window(&d->windows, gpa, size);
     xecam_port_read_unlock(d->lock);
 
     return hit;

@@ -251,6 +251,21 @@ static void test_placement_checked(void **state)
     assert_int_equal(xecam_user_log_count("not mapped at"), 3);
 }
 
+/* The window check at its edges: [0xe0000000, 0xf0000000) is the window. */
+static void test_over_window_edges(void **state)
+{
+    assert_false(xecam_domain_over_window(d, ECAM_BASE - SZ_BAR0, SZ_BAR0));
+    assert_true(xecam_domain_over_window(d, ECAM_BASE - SZ_BAR0,
+                                         SZ_BAR0 + 1));
+    assert_true(xecam_domain_over_window(d, 0xc0000000U, 0x40000000U));
+    assert_true(xecam_domain_over_window(d, 0xc0000000U, 0x80000000U));
+    assert_true(xecam_domain_over_window(d, ECAM_BASE + 0x100000, SZ_BAR2));
+    assert_true(xecam_domain_over_window(d, 0xeffff000U, 0x1000));
+    assert_false(xecam_domain_over_window(d, 0xf0000000U, SZ_BAR0));
+    assert_false(xecam_domain_over_window(d, 0, 0x1000));
+    assert_false(xecam_domain_over_window(d, ~0ULL - 0xfff, 0x1000));
+}
+
 /*
  * Deassignment preempted: -ERESTART until every BAR is unmapped and the
  * device quiet; meanwhile the host function cannot be assigned again.
@@ -368,6 +383,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_map_undone, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_failed_unmap_crashes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_over_window_edges, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_placement_checked, setup,
                                         teardown),
