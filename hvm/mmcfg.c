@@ -124,15 +124,16 @@ static inline void drain(struct xecam_domain *d, unsigned int vcpu)
 }
 
 /*
- * An access no window held (*win false): a trapped MSI-X page's, if any
- * (no BAR is over a window).
+ * A trapped MSI-X page's access, if the domain has traps and no window
+ * holds gpa (no BAR is over a window; were one to be, the window wins).
+ * Both lookups lock-free: an MSI-X access takes no domain lock.
  */
 static inline bool trapped(struct xecam_domain *d, unsigned int vcpu,
                            uint64_t gpa, unsigned int size, bool write,
-                           uint64_t *val, bool win)
+                           uint64_t *val)
 {
-    return !win && xecam_read_once(d->traps.nr) &&
-           xecam_trap_try(d, vcpu, gpa, size, write, val);
+    return xecam_read_once(d->traps.nr) && !xecam_window_hit(d, gpa) &&
+           xecam_trap_access(d, vcpu, gpa, size, write, val);
 }
 
 /*
@@ -158,13 +159,12 @@ ecam_route(struct xecam_domain *d, uint64_t gpa,
 
 /*
  * The common read, whole under one read lock: of a vPCI function (an 8-byte
- * one is its two dwords, low first), or of a trapped MSI-X page.  False for
- * anything else, which ecam_part() and ecam_access() then do; *win says
- * whether a window held gpa.
+ * one is its two dwords, low first).  False for anything else, which
+ * ecam_part() and ecam_access() then do.
  */
 static xecam_always_inline bool
-ecam_read_vpci(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
-               unsigned int size, uint64_t *val, bool *win)
+ecam_read_vpci(struct xecam_domain *d, uint64_t gpa, unsigned int size,
+               uint64_t *val)
 {
     const struct xecam_route_bus *b = NULL;
     unsigned int reg = 0, devfn = 0;
@@ -172,11 +172,9 @@ ecam_read_vpci(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
     bool done;
 
     xecam_port_read_lock(d->lock);
-    *win = ecam_route(d, gpa, &b, &devfn, &reg);
-    if ( !*win && xecam_trap_locked(d, vcpu, gpa, size, false, val) )
-        return true;
-    done = *win && xecam_dispatch_vpci(d, b, devfn, reg, size < 8 ? size : 4,
-                                       false, &lo, NULL);
+    done = ecam_route(d, gpa, &b, &devfn, &reg) &&
+           xecam_dispatch_vpci(d, b, devfn, reg, size < 8 ? size : 4,
+                               false, &lo, NULL);
     if ( done && size == 8 )
         xecam_dispatch_vpci(d, b, devfn, reg + 4, 4, false, &hi, NULL);
     xecam_port_read_unlock(d->lock);
@@ -187,26 +185,22 @@ ecam_read_vpci(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
 }
 
 /*
- * The common write (1, 2 or 4 bytes) to a vPCI function or a trapped MSI-X
- * page, and the host work it leaves, done once the lock is off.  False for
- * anything else, which ecam_part() then does; *win as above.
+ * The common write (1, 2 or 4 bytes) to a vPCI function, and the host work
+ * it leaves, done once the lock is off.  False for anything else, which
+ * ecam_part() then does.
  */
 static xecam_always_inline bool
 ecam_write_vpci(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
-                unsigned int size, uint64_t *val, bool *win)
+                unsigned int size, uint32_t part)
 {
     const struct xecam_route_bus *b = NULL;
     unsigned int reg = 0, devfn = 0;
     struct xecam_vpci *work = NULL;
-    uint32_t part = *val;
     bool done;
 
     xecam_port_read_lock(d->lock);
-    *win = ecam_route(d, gpa, &b, &devfn, &reg);
-    if ( !*win && xecam_trap_locked(d, vcpu, gpa, size, true, val) )
-        return true;
-    done = *win && xecam_dispatch_vpci(d, b, devfn, reg, size, true, &part,
-                                       &work);
+    done = ecam_route(d, gpa, &b, &devfn, &reg) &&
+           xecam_dispatch_vpci(d, b, devfn, reg, size, true, &part, &work);
     xecam_port_read_unlock(d->lock);
     if ( work )
         xecam_work_after(d, vcpu, work);
@@ -239,14 +233,12 @@ int xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
 {
     uint64_t v = ~0ULL;
     uint32_t part;
-    bool win = false;
     int rc;
 
     drain(d, vcpu);
-    if ( ecam_access_ok(gpa, size) && ecam_read_vpci(d, vcpu, gpa, size, val,
-                                                     &win) )
+    if ( trapped(d, vcpu, gpa, size, false, val) )
         return XECAM_IO_OKAY;
-    if ( trapped(d, vcpu, gpa, size, false, val, win) )
+    if ( ecam_access_ok(gpa, size) && ecam_read_vpci(d, gpa, size, val) )
         return XECAM_IO_OKAY;
     if ( ecam_small(gpa, size) )
     {
@@ -269,13 +261,13 @@ int xecam_mmio_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
                      unsigned int size, uint64_t val)
 {
     uint32_t part = val & xecam_ones(size);
-    bool small = ecam_small(gpa, size), win = false;
+    bool small = ecam_small(gpa, size);
 
     drain(d, vcpu);
     val &= size < 8 ? xecam_ones(size) : ~0ULL;
-    if ( small && ecam_write_vpci(d, vcpu, gpa, size, &val, &win) )
+    if ( trapped(d, vcpu, gpa, size, true, &val) )
         return XECAM_IO_OKAY;
-    if ( trapped(d, vcpu, gpa, size, true, &val, win) )
+    if ( small && ecam_write_vpci(d, vcpu, gpa, size, part) )
         return XECAM_IO_OKAY;
     if ( small )
         return ecam_part(d, vcpu, gpa, size, true, &part, true);

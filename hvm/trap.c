@@ -6,12 +6,15 @@
  * traps.  A device's deferred work (vpci/work.c) adds a BAR's MSI-X pages
  * at the guest address it maps the BAR at, before mapping the rest, and
  * removes them before unmapping: a trap lives exactly as long as the
- * guest's mapping of its BAR.  Lookups are lock-free for the host's accept
- * test, as the windows' are; the access itself looks the trap up again
- * under the domain's read lock, after the windows (mmcfg.c).  The emulated
- * table's entries are served under that lock (the lookup and that path
- * are inline, private.h); anything else takes a reference on the device
- * and goes to vpci/msix_table.c with no lock held (xecam_trap_rest()).
+ * guest's mapping of its BAR.  Lookups are lock-free, in the traps'
+ * seqcount, for the host's accept test and for the access itself, which
+ * runs in an RCU read section once no window holds the address (mmcfg.c):
+ * the trap names its device without a reference, and the device's last
+ * put frees it only after a grace period (vpci/work.c).  The emulated
+ * table's entries are served there under the device's mutex (the lookup
+ * and that path are inline, private.h); anything else takes a reference on
+ * the device and goes to vpci/msix_table.c with no lock held
+ * (xecam_trap_rest()).  Changes to the traps take the domain's write lock.
  */
 #include "private.h"
 #include <xecam/vpci.h>
@@ -86,20 +89,13 @@ void xecam_domain_trap_del(struct xecam_domain *d, struct xecam_vpci *dev,
 }
 
 /*
- * The rest of a trapped access, entered with the domain's read lock held
- * (dropped here): t is its trap; 'done' if the table access was made, only
- * its host work left.
+ * The rest of a trapped access, with a reference on dev and no module lock:
+ * 'done' if the table access was made, only its host work left.
  */
 void xecam_trap_rest(struct xecam_domain *d, unsigned int vcpu,
-                     const struct xecam_trap *t, uint64_t gpa,
+                     struct xecam_vpci *dev, unsigned int bar, uint64_t off,
                      unsigned int size, bool write, uint64_t *val, bool done)
 {
-    struct xecam_vpci *dev = t->dev;
-    unsigned int bar = t->bar;
-    uint64_t off = t->bar_off + (gpa - t->start);
-
-    xecam_vpci_get(dev);
-    xecam_port_read_unlock(d->lock);
     if ( !done && !write )
         *val = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
     if ( !done )
@@ -110,13 +106,35 @@ void xecam_trap_rest(struct xecam_domain *d, unsigned int vcpu,
         xecam_vpci_put(dev);
 }
 
+/* xecam_trap_access() under the domain's read lock: a lookup met a writer. */
 bool xecam_trap_try(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
                     unsigned int size, bool write, uint64_t *val)
 {
-    xecam_port_read_lock(d->lock);
-    if ( xecam_trap_locked(d, vcpu, gpa, size, write, val) )
-        return true;
-    xecam_port_read_unlock(d->lock);
+    const struct xecam_trap *t;
+    struct xecam_vpci *dev;
+    unsigned int bar;
+    uint64_t off;
+    bool done;
 
-    return false;
+    xecam_port_read_lock(d->lock);
+    t = xecam_trap_find(d, gpa);
+    if ( !t )
+    {
+        xecam_port_read_unlock(d->lock);
+        return false;
+    }
+    dev = t->dev;
+    bar = t->bar;
+    off = t->bar_off + (gpa - t->start);
+    done = xecam_vpci_msix_table_access(dev, bar, off, size, write, val);
+    if ( done && !(write && xecam_vpci_has_work(dev)) )
+    {
+        xecam_port_read_unlock(d->lock);
+        return true;
+    }
+    xecam_vpci_get(dev);
+    xecam_port_read_unlock(d->lock);
+    xecam_trap_rest(d, vcpu, dev, bar, off, size, write, val, done);
+
+    return true;
 }

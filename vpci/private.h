@@ -239,10 +239,13 @@ struct xecam_vpci {
      * of a BAR changed since the host's was made to match it.  busy:
      * someone is doing the host work.  dying: deassigned, every BAR wants
      * unmapping.  head.off: behind a powered-off slot (slot.c), read with
-     * no_ext.
+     * no_ext.  The last put frees it after an RCU grace period: an MSI-X
+     * access may have found it through a trap without a reference
+     * (hvm/trap.c).
      */
     unsigned int refs;
     bool busy, dying, quiesced, announced;
+    struct xecam_rcu_head rcu;
     /*
      * Queued requests to the host, oldest first (hostop.c): XECAM_HOSTOPS
      * of them, for a function whose capabilities make requests (NULL for

@@ -31,17 +31,38 @@ void xecam_vpci_get(struct xecam_vpci *dev)
     xecam_count(dev->refs);
 }
 
-/* The last reference frees the device (quiesced already). */
+bool xecam_vpci_get_live(struct xecam_vpci *dev)
+{
+    unsigned int n = xecam_read_once(dev->refs), was;
+
+    while ( n && (was = xecam_cmpxchg(dev->refs, n, n + 1)) != n )
+        n = was;
+
+    return n;
+}
+
+static void xecam_cf_check vpci_free(struct xecam_rcu_head *h)
+{
+    struct xecam_vpci *dev = (struct xecam_vpci *)
+        ((char *)h - xecam_offsetof(struct xecam_vpci, rcu));
+
+    xecam_vpci_regs_free(dev);
+    xecam_vpci_caps_free(dev);
+    xecam_port_mutex_destroy(dev->lock);
+    xecam_port_free(dev);
+}
+
+/*
+ * The last reference frees the device (quiesced already), once no RCU
+ * reader can hold it.
+ */
 void xecam_vpci_put(struct xecam_vpci *dev)
 {
     if ( xecam_fetch_dec(dev->refs) != 1 )
         return;
     if ( dev->child )
         xecam_vpci_put(dev->child);     /* a Root Port's slot */
-    xecam_vpci_regs_free(dev);
-    xecam_vpci_caps_free(dev);
-    xecam_port_mutex_destroy(dev->lock);
-    xecam_port_free(dev);
+    xecam_port_call_rcu(&dev->rcu, vpci_free);
 }
 
 static uint64_t bar_total(const struct xecam_vpci_bar *b)

@@ -48,6 +48,25 @@ void xecam_port_mutex_destroy(struct xecam_mutex *m);
 void xecam_port_mutex_lock(struct xecam_mutex *m);
 void xecam_port_mutex_unlock(struct xecam_mutex *m);
 
+/*
+ * ---- RCU ----
+ * A read section marks its CPU and writes nothing shared (Xen:
+ * rcu_read_lock() on the module's rcu_read_lock_t).  Inside one, a device
+ * mutex may be taken, at the place of the domain lock in the order; no
+ * domain lock, no host call, no wait.  xecam_port_call_rcu() calls fn(h)
+ * once every read section that was running has ended (Xen: call_rcu(); fn
+ * runs in a softirq and may only free): memory a reader may have found
+ * goes that way.
+ */
+struct xecam_rcu_head {
+    void *opaque[3];                /* the port's: Xen's rcu_head and fn */
+};
+
+void xecam_port_rcu_read_lock(void);
+void xecam_port_rcu_read_unlock(void);
+void xecam_port_call_rcu(struct xecam_rcu_head *h,
+                         void (*fn)(struct xecam_rcu_head *h));
+
 /* ---- Memory: zeroed allocation; NULL on failure. ---- */
 void *xecam_port_zalloc(size_t size);
 void  xecam_port_free(void *ptr);

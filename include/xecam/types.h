@@ -77,12 +77,14 @@ enum xecam_errno {
  *   xecam_count(x)              relaxed x++, atomic; no value
  *   xecam_fetch_dec(x)          x--, atomic, acquire + release; the old x
  *   xecam_xchg(x, v)            x = v, returns the old x; acquire + release
+ *   xecam_cmpxchg(x, o, v)      x = v if x was o; returns the old x;
+ *                               acquire + release
  *   xecam_load_acquire(x), xecam_store_release(x, v)
  *   xecam_fence_acquire()       earlier loads before later loads and stores
  *   xecam_fence_release()       earlier loads and stores before later stores
  *
- * A port may order more than asked: Xen's count, fetch_dec and xchg are
- * full barriers.
+ * A port may order more than asked: Xen's count, fetch_dec, xchg and
+ * cmpxchg are full barriers.
  */
 #include <xecam/port_prims.h>
 

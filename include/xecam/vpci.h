@@ -111,9 +111,10 @@ void xecam_vpci_msix_access(struct xecam_vpci *dev, unsigned int bar,
                             uint64_t off, unsigned int size, bool write,
                             uint64_t *val);
 /*
- * Its fast path, with the domain's read lock held: an aligned dword or
- * qword of the emulated table, done (true); false for anything else, which
- * then goes to xecam_vpci_msix_access() once the lock is dropped.
+ * Its fast path, in an RCU read section or with the domain's read lock
+ * held: an aligned dword or qword of the emulated table, done (true);
+ * false for anything else, which then goes to xecam_vpci_msix_access()
+ * with a reference.
  */
 bool xecam_vpci_msix_table_access(struct xecam_vpci *dev, unsigned int bar,
                                   uint64_t off, unsigned int size, bool write,
@@ -121,6 +122,8 @@ bool xecam_vpci_msix_table_access(struct xecam_vpci *dev, unsigned int bar,
 int  xecam_vpci_work(struct xecam_vpci *dev, bool preempt);
 int  xecam_vpci_quiesce(struct xecam_vpci *dev, bool preempt);
 void xecam_vpci_get(struct xecam_vpci *dev);
+/* A reference from an RCU read section: false if the last one is gone. */
+bool xecam_vpci_get_live(struct xecam_vpci *dev);
 void xecam_vpci_put(struct xecam_vpci *dev);
 
 /* Assignment options. */

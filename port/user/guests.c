@@ -532,6 +532,7 @@ void xecam_user_reset(void)
     for ( i = 0; i < MAX_DOMAINS; i++ )
         if ( doms[i].used )
             xecam_user_domain_remove(doms[i].id);
+    xecam_user_rcu_barrier();           /* what they left for RCU, freed */
     xecam_user_dm_reset();
     xecam_user_pdev_remove_all();
     xecam_user_events_clear();

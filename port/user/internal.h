@@ -24,6 +24,7 @@ enum xecam_lc_how {
     XECAM_LC_READ,              /* domain lock, read */
     XECAM_LC_WRITE,             /* domain lock, write */
     XECAM_LC_MUTEX,             /* device mutex */
+    XECAM_LC_RCU,               /* RCU read section: a domain lock's place */
 };
 enum xecam_lc_call {
     XECAM_LC_BAR_MAP, XECAM_LC_MSI_BIND, XECAM_LC_MSIX_CONTROL,
@@ -40,6 +41,10 @@ bool xecam_user_lc_acquire(const void *lock, enum xecam_lc_how how);
 bool xecam_user_lc_release(const void *lock, enum xecam_lc_how how);
 bool xecam_user_lc_destroy(const void *lock);
 void xecam_user_lc_host(enum xecam_lc_call call);
+/* Does this thread hold no module lock (nor an RCU read section)? */
+bool xecam_user_lc_none(void);
+/* Every xecam_port_call_rcu() callback queued so far, run (lock.c). */
+void xecam_user_rcu_barrier(void);
 /* Record an event for xecam_user_events(); -EIO if a fault is armed. */
 int xecam_user_record(const struct xecam_user_event *e);
 /* The same, never failing (what the device did, not a port call). */

@@ -51,6 +51,7 @@ struct xecam_lock {
 
 struct slot {
     const struct xecam_lock *held[NR_HELD];
+    bool rcu;                           /* in an RCU read section */
     bool used;
 } __attribute__((aligned(64)));
 
@@ -62,14 +63,18 @@ static pthread_once_t slot_once = PTHREAD_ONCE_INIT;
 static __thread struct slot *my_slot;
 static bool asymmetric;                 /* membarrier orders for readers */
 
+static bool rcu_asymmetric;             /* the same, for RCU readers */
+
 #ifdef XECAM_USER_XEN_LOCKS
 #define lc_acquire(lock, how)   true
 #define lc_release(lock, how)   true
 #define lc_destroy(lock)        true
+#define lc_none()               true
 #else
 #define lc_acquire(lock, how)   xecam_user_lc_acquire(lock, how)
 #define lc_release(lock, how)   xecam_user_lc_release(lock, how)
 #define lc_destroy(lock)        xecam_user_lc_destroy(lock)
+#define lc_none()               xecam_user_lc_none()
 #endif
 
 #if defined(__SANITIZE_THREAD__)
@@ -80,11 +85,19 @@ static bool asymmetric;                 /* membarrier orders for readers */
 #endif
 #endif
 
+/*
+ * Xen's read locks are a full barrier (smp_mb()) and its RCU readers none:
+ * the bench's library (XECAM_USER_XEN_LOCKS) keeps the first and has the
+ * writer pay for the second, as the other library does for both.
+ */
 static void membarrier_init(void)
 {
+#if !defined(TSAN)
+    rcu_asymmetric = !syscall(__NR_membarrier,
+                              MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0);
+#endif
 #if !defined(TSAN) && !defined(XECAM_USER_XEN_LOCKS)
-    asymmetric = !syscall(__NR_membarrier,
-                          MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0);
+    asymmetric = rcu_asymmetric;
 #endif
 }
 
@@ -243,6 +256,108 @@ void xecam_port_write_unlock(struct xecam_lock *lock)
     pthread_cond_broadcast(&lock->done);
     pthread_mutex_unlock(&lock->wait);
     pthread_mutex_unlock(&lock->writers);
+}
+
+/*
+ * RCU.  A read section sets its thread's slot's flag, as a reader of a lock
+ * no writer ever takes would mark it; a grace period waits until each slot
+ * has been seen without it.  Callbacks queue on a list; whoever queues one
+ * holding no module lock and in no read section waits the grace period and
+ * runs the list (xecam_user_reset() too): waiting while holding a device
+ * mutex a reader wants would never end.
+ */
+#ifndef XECAM_USER_XEN_LOCKS
+static const char rcu_marker;           /* lockcheck's name for sections */
+#endif
+static pthread_mutex_t rcu_list_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct xecam_rcu_head *rcu_list;     /* opaque[0]: next; [1]: fn */
+static unsigned long rcu_periods;
+
+void xecam_port_rcu_read_lock(void)
+{
+    struct slot *s;
+
+    if ( !lc_acquire(&rcu_marker, XECAM_LC_RCU) )
+        return;
+    s = slot_get();
+    if ( rcu_asymmetric )
+    {
+        __atomic_store_n(&s->rcu, true, __ATOMIC_RELAXED);
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    }
+    else
+        __atomic_store_n(&s->rcu, true, __ATOMIC_SEQ_CST);
+}
+
+void xecam_port_rcu_read_unlock(void)
+{
+    if ( lc_release(&rcu_marker, XECAM_LC_RCU) )
+        __atomic_store_n(&my_slot->rcu, false, __ATOMIC_RELEASE);
+}
+
+/* Every read section running when it began has ended. */
+static void rcu_grace_period(void)
+{
+    unsigned int i, n;
+
+    pthread_once(&slot_once, slot_key_init);
+    if ( rcu_asymmetric )
+        membarrier_all();
+    else                                /* a full barrier (TSan has no fence) */
+        __atomic_fetch_add(&rcu_periods, 1, __ATOMIC_SEQ_CST);
+    n = __atomic_load_n(&nr_slots, __ATOMIC_SEQ_CST);
+    for ( i = 0; i < n; i++ )
+        while ( __atomic_load_n(&slots[i].rcu, __ATOMIC_SEQ_CST) )
+            sched_yield();
+}
+
+/* This thread may wait for readers: it holds nothing they could want. */
+static bool may_wait(void)
+{
+    unsigned int j;
+
+    for ( j = 0; my_slot && j < NR_HELD; j++ )
+        if ( __atomic_load_n(&my_slot->held[j], __ATOMIC_RELAXED) )
+            return false;
+
+    return (!my_slot || !__atomic_load_n(&my_slot->rcu, __ATOMIC_RELAXED)) &&
+           lc_none();
+}
+
+void xecam_user_rcu_barrier(void)
+{
+    struct xecam_rcu_head *h, *next;
+
+    for ( ; ; )
+    {
+        pthread_mutex_lock(&rcu_list_lock);
+        h = rcu_list;
+        rcu_list = NULL;
+        pthread_mutex_unlock(&rcu_list_lock);
+        if ( !h )
+            return;
+        rcu_grace_period();
+        for ( ; h; h = next )
+        {
+            void (*fn)(struct xecam_rcu_head *) =
+                (void (*)(struct xecam_rcu_head *))h->opaque[1];
+
+            next = h->opaque[0];
+            fn(h);                      /* may queue more: the next round */
+        }
+    }
+}
+
+void xecam_port_call_rcu(struct xecam_rcu_head *h,
+                         void (*fn)(struct xecam_rcu_head *h))
+{
+    h->opaque[1] = (void *)fn;
+    pthread_mutex_lock(&rcu_list_lock);
+    h->opaque[0] = rcu_list;
+    rcu_list = h;
+    pthread_mutex_unlock(&rcu_list_lock);
+    if ( may_wait() )
+        xecam_user_rcu_barrier();
 }
 
 #ifdef XECAM_USER_XEN_LOCKS

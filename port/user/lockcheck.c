@@ -142,6 +142,8 @@ static int describe(char *buf, size_t len, const void *lock,
 {
     if ( how == XECAM_LC_MUTEX )
         return snprintf(buf, len, "device mutex %p", lock);
+    if ( how == XECAM_LC_RCU )
+        return snprintf(buf, len, "RCU read section");
 
     return snprintf(buf, len, "domain lock %p (%s)", lock,
                     how == XECAM_LC_READ ? "read" : "write");
@@ -201,11 +203,13 @@ static const char *const how_name[] = {
     [XECAM_LC_READ] = "read lock of domain lock",
     [XECAM_LC_WRITE] = "write lock of domain lock",
     [XECAM_LC_MUTEX] = "lock of device mutex",
+    [XECAM_LC_RCU] = "RCU read section",
 };
 static const char *const unlock_name[] = {
     [XECAM_LC_READ] = "read unlock of domain lock",
     [XECAM_LC_WRITE] = "write unlock of domain lock",
     [XECAM_LC_MUTEX] = "unlock of device mutex",
+    [XECAM_LC_RCU] = "end of RCU read section",
 };
 
 static int find(const void *lock)
@@ -302,6 +306,11 @@ bool xecam_user_lc_destroy(const void *lock)
                                               : "domain lock", lock);
 
     return false;                       /* counted: leave it be */
+}
+
+bool xecam_user_lc_none(void)
+{
+    return !mine.n;
 }
 
 void xecam_user_lc_host(enum xecam_lc_call call)

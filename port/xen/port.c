@@ -19,6 +19,7 @@
 #include <xen/pci.h>
 #include <xen/pci_regs.h>
 #include <xen/pfn.h>
+#include <xen/rcupdate.h>
 #include <xen/rwlock.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
@@ -113,6 +114,44 @@ void xecam_port_mutex_lock(struct xecam_mutex *m)
 void xecam_port_mutex_unlock(struct xecam_mutex *m)
 {
     spin_unlock(&m->l);
+}
+
+/*
+ * RCU: a read section counts on its CPU (rcu_quiesce_disable()), nothing
+ * shared; the callback runs from the RCU softirq after a grace period.
+ */
+static DEFINE_RCU_READ_LOCK(xecam_rcu);
+
+struct xen_rcu {
+    struct rcu_head head;
+    void (*fn)(struct xecam_rcu_head *h);
+};
+
+void xecam_port_rcu_read_lock(void)
+{
+    rcu_read_lock(&xecam_rcu);
+}
+
+void xecam_port_rcu_read_unlock(void)
+{
+    rcu_read_unlock(&xecam_rcu);
+}
+
+static void cf_check rcu_done(struct rcu_head *head)
+{
+    struct xen_rcu *r = container_of(head, struct xen_rcu, head);
+
+    r->fn((struct xecam_rcu_head *)r);
+}
+
+void xecam_port_call_rcu(struct xecam_rcu_head *h,
+                         void (*fn)(struct xecam_rcu_head *h))
+{
+    struct xen_rcu *r = (struct xen_rcu *)h;
+
+    BUILD_BUG_ON(sizeof(*r) > sizeof(*h));
+    r->fn = fn;
+    call_rcu(&r->head, rcu_done);
 }
 
 void *xecam_port_zalloc(size_t size)

@@ -16,7 +16,9 @@
  */
 #include <check.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -252,6 +254,48 @@ START_TEST(test_full_path_while_domain_lock_taken)
 }
 END_TEST
 
+/*
+ * An RCU reader keeps a device it found alive: the last put frees it only
+ * once the reader's section has ended (xecam_vpci_put(), as an MSI-X
+ * access through a trap relies on).  Broken, the reader reads freed memory
+ * (AddressSanitizer) and the put returns before the reader is done.
+ */
+struct rcu_reader {
+    struct xecam_vpci *dev;
+    bool in, done;              /* atomic */
+    uint32_t seen;
+};
+
+static void *rcu_reader(void *arg)
+{
+    struct rcu_reader *r = arg;
+
+    xecam_port_rcu_read_lock();
+    __atomic_store_n(&r->in, true, __ATOMIC_RELEASE);
+    usleep(50000);              /* the put is waiting meanwhile */
+    xecam_vpci_read(r->dev, 0x40, 4, &r->seen);
+    __atomic_store_n(&r->done, true, __ATOMIC_RELEASE);
+    xecam_port_rcu_read_unlock();
+
+    return NULL;
+}
+
+START_TEST(test_rcu_reader_keeps_device)
+{
+    struct rcu_reader r = { .dev = race_device() };
+    pthread_t t;
+
+    ck_assert_int_eq(pthread_create(&t, NULL, rcu_reader, &r), 0);
+    while ( !__atomic_load_n(&r.in, __ATOMIC_ACQUIRE) )
+        sched_yield();
+    xecam_vpci_destroy(r.dev);              /* the last reference */
+    ck_assert(__atomic_load_n(&r.done, __ATOMIC_ACQUIRE));
+    pthread_join(t, NULL);
+    ck_assert_uint_eq(r.seen, A);
+    xecam_user_reset();
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("readers");
@@ -263,6 +307,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_registers_move_under_reader);
     tcase_add_test(tc, test_window_check_while_windows_change);
     tcase_add_test(tc, test_full_path_while_domain_lock_taken);
+    tcase_add_test(tc, test_rcu_reader_keeps_device);
     suite_add_tcase(s, tc);
 
     return s;

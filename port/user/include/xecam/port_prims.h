@@ -28,6 +28,12 @@
     ((void)__atomic_fetch_add(&(x), 1, __ATOMIC_RELAXED))
 #define xecam_fetch_dec(x)        __atomic_fetch_sub(&(x), 1, __ATOMIC_ACQ_REL)
 #define xecam_xchg(x, v)          __atomic_exchange_n(&(x), v, __ATOMIC_ACQ_REL)
+#define xecam_cmpxchg(x, o, v) ({                                           \
+    __typeof__(x) xecam_o_ = (o);                                           \
+    __atomic_compare_exchange_n(&(x), &xecam_o_, v, 0,                      \
+                                __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);        \
+    xecam_o_;                                                               \
+})
 #define xecam_load_acquire(x)     __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
 #define xecam_store_release(x, v) __atomic_store_n(&(x), v, __ATOMIC_RELEASE)
 #define xecam_fence_acquire()     __atomic_thread_fence(__ATOMIC_ACQUIRE)

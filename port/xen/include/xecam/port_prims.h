@@ -50,6 +50,7 @@
 #define xecam_count(x)            ((void)arch_fetch_and_add(&(x), 1))
 #define xecam_fetch_dec(x)        arch_fetch_and_add(&(x), -1)
 #define xecam_xchg(x, v)          xchg(&(x), v)
+#define xecam_cmpxchg(x, o, v)    cmpxchg(&(x), o, v)
 /*
  * Acquire and release: the CPU keeps these orders already (TSO, above), and
  * smp_rmb() and smp_wmb(), barrier() on x86, keep the compiler from
