@@ -130,7 +130,9 @@ test-tsan: $(TSAN_BINS)
 # Xen's headers define always_inline and noinline: so do we, to catch them.
 FS_FLAGS := $(STD) $(WARN) -O2 -ffreestanding -nostdinc -fno-builtin \
             -DXECAM_FREESTANDING $(INC) -idirafter $(BUILD)/xenpub \
-            -Dalways_inline=xen_macro -Dnoinline=xen_macro
+            -Dalways_inline=xen_macro -Dnoinline=xen_macro \
+            -Wdeclaration-after-statement -Wredundant-decls -Wvla \
+            -Wnested-externs
 $(BUILD)/xenpub/xen:
 	@mkdir -p $(@D)
 	ln -sfn $(XEN_PUBLIC) $@

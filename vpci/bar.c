@@ -427,6 +427,7 @@ int xecam_vpci_bars_init(struct xecam_vpci *dev, const struct xecam_vf *vf)
 {
     unsigned int i, n = 0;
     int rc = 0, regs;
+    XECAM_BUILD_BUG_ON(XECAM_NR_BARS > 8);  /* dev->mappable */
 
     dev->bar = xecam_port_zalloc(XECAM_NR_BARS * sizeof(*dev->bar));
     if ( !dev->bar )
@@ -434,7 +435,6 @@ int xecam_vpci_bars_init(struct xecam_vpci *dev, const struct xecam_vf *vf)
     for ( i = 0; !rc && i < 6; i += regs )
         rc = bar_init(dev, vf, i, &regs);
     rc = rc ?: bar_init(dev, vf, XECAM_PORT_ROM_BAR, &regs);
-    XECAM_BUILD_BUG_ON(XECAM_NR_BARS > 8);
     dev->mappable = 0;
     for ( i = 0; i < XECAM_NR_BARS; i++ )
     {
