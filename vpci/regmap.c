@@ -72,9 +72,7 @@ reg_of_entry(const struct xecam_vpci *dev, unsigned int e)
     XECAM_BUILD_BUG_ON(XECAM_REG_CHUNK_IDX != 1U << (13 - XECAM_MAP_SHIFT));
     if ( !e )
         return NULL;
-    if ( !k )
-        return (struct xecam_vpci_reg *)&dev->chunk0[(e & XECAM_MAP_SLOT) - 1];
-    c = xecam_load_acquire(dev->chunk[k]);
+    c = xecam_load_acquire(dev->chunk[k]);  /* chunk[0] is chunk0: no branch */
 
     return c ? &c[(e & XECAM_MAP_SLOT) - 1] : NULL;
 }
