@@ -551,6 +551,28 @@ static xecam_always_inline void reg_write(struct xecam_vpci *dev,
         r->hooks->write(dev, r, old, bytes);
 }
 
+/*
+ * The commonest write: bytes of one register, all of them emulated, no
+ * hook.  Its value is one aligned store, which a reader without the lock
+ * sees whole, before or after: no seqcount needed (true, done).  False,
+ * nothing done, for any other write.
+ */
+static xecam_always_inline bool reg_write_alone(struct xecam_vpci_reg *r,
+                                                unsigned int first,
+                                                unsigned int n, uint32_t val)
+{
+    uint32_t g = val << (8 * first), bytes = bytes_mask(first, n);
+    uint32_t old = r->val, set = bytes & ~(r->ro | r->rsvdp | r->rsvdz |
+                                           r->rw1c);
+
+    if ( r->hooks || (r->emu & bytes) != bytes )
+        return false;
+    xecam_write_once(r->val, (((old ^ g) & set) ^ old) &
+                             ~(g & bytes & r->rw1c));
+
+    return true;
+}
+
 /* Unknown bytes [o, end) to the device, in naturally aligned pieces. */
 static void write_run(struct xecam_vpci *dev, unsigned int o,
                       unsigned int end, uint32_t val)
@@ -645,9 +667,15 @@ static xecam_always_inline bool write_locked(struct xecam_vpci *dev,
 
     if ( off >= XECAM_CFG_LEGACY && dev->no_ext )
         return false;           /* nothing there: dropped, not refused */
-    xecam_vpci_lock(dev);
+    xecam_port_mutex_lock(dev->lock);
     first = dword_first(dev, off, &torn);
     r = reg_within_walk(dev, first, off, size);     /* the common case */
+    if ( r && reg_write_alone(r, off - r->offset, size, val) )
+    {
+        xecam_port_mutex_unlock(dev->lock);
+        return false;
+    }
+    xecam_seq_write_begin(&dev->seq);
     if ( r )
         reg_write(dev, r, off - r->offset, size, val);
     else
