@@ -264,7 +264,7 @@ struct xecam_vpci {
     struct xecam_vpci_reg *chunk[XECAM_REG_CHUNK_IDX];  /* [0] is chunk0 */
     uint16_t *map[XECAM_MAP_PAGES];     /* map[0] is map0 */
     uint16_t map0[XECAM_MAP_DWORDS];
-    /* The header's page and chunk, found without a load. */
+    /* The header's page (found without a load) and chunk (chunk[0]). */
     struct xecam_vpci_reg chunk0[XECAM_REG_CHUNK0];
     /* Set by assignment; NULL/0 for a device no domain sees. */
     struct xecam_domain *d;
