@@ -251,58 +251,61 @@ static int map_step(struct xecam_vpci *dev, struct xecam_vpci_bar *b,
     return 0;
 }
 
-/* Is the host's side of the BAR what the guest's view asks? */
-static bool bar_settled(struct xecam_vpci *dev,
-                        const struct xecam_vpci_bar *b)
-{
-    bool want = b->want && !b->failed && !dev->dying;
+/* The guest's view of a BAR, read under the device lock. */
+struct bar_view {
+    bool want;
+    uint64_t at;
+};
 
-    if ( !want )
+static struct bar_view bar_view(const struct xecam_vpci *dev,
+                                const struct xecam_vpci_bar *b)
+{
+    return (struct bar_view){
+        .want = b->want && !b->failed && !dev->dying, .at = b->want_at,
+    };
+}
+
+/* Is the host's side of the BAR what the guest's view v asks? */
+static bool bar_settled(struct xecam_vpci *dev,
+                        const struct xecam_vpci_bar *b, struct bar_view v)
+{
+    if ( !v.want )
         return !b->hi && !b->trapped && !b->placed;
 
-    return b->placed && b->at == b->want_at && !b->lo &&
+    return b->placed && b->at == v.at && !b->lo &&
            b->hi == bar_total(b) && b->trapped == needs_trap(dev, b);
 }
 
 /*
- * Bring one BAR's mapping to the guest's view; 0 when they agree.
- * 'placed': the host's side is at b->at, complete or on its way (a BAR of
- * MSI-X pages alone has nothing else to map).
+ * One step of bringing a BAR's mapping to the guest's view v: an unmap
+ * (of what is at the wrong place or unwanted) or a map.  'placed': the
+ * host's side is at b->at, complete or on its way (a BAR of MSI-X pages
+ * alone has nothing else to map).
  */
 static int settle_bar(struct xecam_vpci *dev, struct xecam_vpci_bar *b,
-                      bool preempt)
+                      struct bar_view v, bool preempt)
 {
-    for ( ; ; )
+    bool there = b->hi || b->trapped || b->placed;
+    int rc;
+
+    if ( there && (!v.want || b->at != v.at || b->lo) )
     {
-        uint64_t want_at;
-        bool want, there;
-        int rc = 0;
-
-        xecam_port_mutex_lock(dev->lock);
-        want = b->want && !b->failed && !dev->dying;
-        want_at = b->want_at;
-        xecam_port_mutex_unlock(dev->lock);
-
-        there = b->hi || b->trapped || b->placed;
-        if ( there && (!want || b->at != want_at || b->lo) )
-        {
-            rc = unmap_step(dev, b, preempt);
-            b->placed = b->placed && rc;
-        }
-        else if ( want && (!b->placed || b->hi < bar_total(b)) )
-            rc = map_step(dev, b, want_at, preempt);
-        else
-            return 0;
-        if ( rc )
-            return rc;
+        rc = unmap_step(dev, b, preempt);
+        b->placed = b->placed && rc;
+        return rc;
     }
+    if ( v.want && (!b->placed || b->hi < bar_total(b)) )
+        return map_step(dev, b, v.at, preempt);
+
+    return 0;
 }
 
 /*
  * Under the device lock: the BARs whose host side is not yet the guest's
- * view, a bit each.
+ * view, a bit each, and that view of each in v[].
  */
-static unsigned int unsettled(struct xecam_vpci *dev)
+static unsigned int unsettled(struct xecam_vpci *dev,
+                              struct bar_view v[XECAM_NR_BARS])
 {
     const struct xecam_vpci_bar *b = dev->bar;
     unsigned int i, m, todo = 0;
@@ -313,7 +316,8 @@ static unsigned int unsettled(struct xecam_vpci *dev)
         if ( !(m & 1) ||
              (!b[i].want && !b[i].hi && !b[i].trapped && !b[i].placed) )
             continue;
-        if ( !bar_settled(dev, &b[i]) )
+        v[i] = bar_view(dev, &b[i]);
+        if ( !bar_settled(dev, &b[i], v[i]) )
             todo |= 1U << i;
     }
 
@@ -322,13 +326,14 @@ static unsigned int unsettled(struct xecam_vpci *dev)
 
 /*
  * Rounds until the host matches the guest's view: the queued requests
- * (interrupts, power, reset: a reset may unmap BARs) first, then the BARs
- * that differ, each brought to the view read under the lock at each step.
+ * (interrupts, power, reset: a reset may unmap BARs) first, then a step
+ * for each BAR that differs, towards the view read under the lock with it.
  * One look under the lock both ends a round and starts the next: 'work' is
  * cleared only when it finds nothing queued and every BAR settled.
  */
 int xecam_vpci_work(struct xecam_vpci *dev, bool preempt)
 {
+    struct bar_view v[XECAM_NR_BARS];
     unsigned int i, todo;
     bool ops;
     int rc = 0;
@@ -341,7 +346,7 @@ int xecam_vpci_work(struct xecam_vpci *dev, bool preempt)
     {
         xecam_port_mutex_lock(dev->lock);
         ops = dev->nr_hostops;
-        todo = ops ? 0 : unsettled(dev);
+        todo = ops ? 0 : unsettled(dev, v);
         if ( !ops && !todo )
             xecam_write_once(dev->head.work, false);
         xecam_port_mutex_unlock(dev->lock);
@@ -351,12 +356,12 @@ int xecam_vpci_work(struct xecam_vpci *dev, bool preempt)
         {
             xecam_vpci_hostops_run(dev);
             xecam_port_mutex_lock(dev->lock);
-            todo = unsettled(dev);
+            todo = unsettled(dev, v);
             xecam_port_mutex_unlock(dev->lock);
         }
         for ( i = 0; !rc && todo; i++, todo >>= 1 )
             if ( (todo & 1) && dev->d )
-                rc = settle_bar(dev, &dev->bar[i], preempt);
+                rc = settle_bar(dev, &dev->bar[i], v[i], preempt);
         if ( rc )
             break;
     }
