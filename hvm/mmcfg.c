@@ -124,15 +124,14 @@ static inline void drain(struct xecam_domain *d, unsigned int vcpu)
 }
 
 /*
- * A trapped MSI-X page's access, if the domain has traps and no window
- * holds gpa (no BAR is over a window; were one to be, the window wins).
- * Both lookups lock-free: an MSI-X access takes no domain lock.
+ * A trapped MSI-X page's access, if the domain has traps (private.h): no
+ * domain lock, and for an ECAM access only a lock-free miss in the traps.
  */
 static inline bool trapped(struct xecam_domain *d, unsigned int vcpu,
                            uint64_t gpa, unsigned int size, bool write,
                            uint64_t *val)
 {
-    return xecam_read_once(d->traps.nr) && !xecam_window_hit(d, gpa) &&
+    return xecam_read_once(d->traps.nr) &&
            xecam_trap_access(d, vcpu, gpa, size, write, val);
 }
 

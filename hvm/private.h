@@ -263,7 +263,10 @@ bool xecam_trap_hit_slow(const struct xecam_domain *d, uint64_t gpa);
 /* An access to a trapped page (true); false, and nothing done, if not. */
 bool xecam_trap_try(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
                     unsigned int size, bool write, uint64_t *val);
-/* The rest of it, with a reference on dev (dropped or handed on). */
+/*
+ * The rest of it, with a reference on dev (dropped or handed on), or with
+ * no device (NULL: gone, the access reaches nothing).
+ */
 void xecam_trap_rest(struct xecam_domain *d, unsigned int vcpu,
                      struct xecam_vpci *dev, unsigned int bar, uint64_t off,
                      unsigned int size, bool write, uint64_t *val, bool done);
@@ -308,61 +311,36 @@ static inline bool xecam_trap_hit(const struct xecam_domain *d, uint64_t gpa)
 }
 
 /*
+ * The access to a trapped page that xecam_trap_access() found: t, in the
+ * traps' seqcount from seq (NULL: it met a writer).  trap.c.
+ */
+bool xecam_trap_found(struct xecam_domain *d, unsigned int vcpu,
+                      const struct xecam_trap *t, unsigned int seq,
+                      uint64_t gpa, unsigned int size, bool write,
+                      uint64_t *val);
+
+/*
  * An access to a trapped MSI-X page (true; false, nothing done, if gpa is
- * not trapped), with no module lock: the trap is found in its seqcount,
- * inside an RCU read section, which keeps its device alive (the last put
- * frees it after a grace period), and the emulated table's entries are
- * served under the device's mutex (msix_table.c).  Anything else (the PBA,
- * what shares its pages, a write that left host work) takes a reference
- * and goes on outside the section (xecam_trap_rest()); a device whose last
- * reference went meanwhile is gone, and the access with it.  A lookup that
- * met a writer is done under the domain's read lock (xecam_trap_try()).
+ * not trapped), with no module lock.  The trap is looked up here, inline,
+ * in its seqcount: an address no trap holds (an ECAM access of a domain
+ * with traps) costs that lookup and nothing more.  The rest is
+ * xecam_trap_found()'s.
  */
 static inline bool xecam_trap_access(struct xecam_domain *d, unsigned int vcpu,
                                      uint64_t gpa, unsigned int size,
                                      bool write, uint64_t *val)
 {
     const struct xecam_trap *t;
-    struct xecam_vpci *dev = NULL;
-    unsigned int seq, bar = 0;
-    uint64_t off = 0;
-    bool done, live;
+    unsigned int seq;
 
     if ( !XECAM_SEQ_READERS )
         return xecam_trap_try(d, vcpu, gpa, size, write, val);
-    xecam_port_rcu_read_lock();
     seq = xecam_seq_begin(&d->traps.seq);
     t = xecam_trap_find(d, gpa);
-    if ( t )
-    {
-        dev = t->dev;
-        bar = t->bar;
-        off = t->bar_off + (gpa - t->start);
-    }
-    if ( xecam_seq_retry(&d->traps.seq, seq) )
-    {
-        xecam_port_rcu_read_unlock();
-        return xecam_trap_try(d, vcpu, gpa, size, write, val);
-    }
-    if ( !t )
-    {
-        xecam_port_rcu_read_unlock();
+    if ( !t && !xecam_seq_retry(&d->traps.seq, seq) )
         return false;
-    }
-    done = xecam_vpci_msix_table_access(dev, bar, off, size, write, val);
-    if ( done && !(write && xecam_vpci_has_work(dev)) )
-    {
-        xecam_port_rcu_read_unlock();
-        return true;
-    }
-    live = xecam_vpci_get_live(dev);
-    xecam_port_rcu_read_unlock();
-    if ( live )
-        xecam_trap_rest(d, vcpu, dev, bar, off, size, write, val, done);
-    else if ( !done && !write )
-        *val = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
 
-    return true;
+    return xecam_trap_found(d, vcpu, t, seq, gpa, size, write, val);
 }
 struct xecam_window *xecam_window_of_seg(struct xecam_domain *d, uint16_t seg);
 int xecam_window_add(struct xecam_domain *d, const struct xecam_window *w);

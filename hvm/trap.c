@@ -90,7 +90,8 @@ void xecam_domain_trap_del(struct xecam_domain *d, struct xecam_vpci *dev,
 
 /*
  * The rest of a trapped access, with a reference on dev and no module lock:
- * 'done' if the table access was made, only its host work left.
+ * 'done' if the table access was made, only its host work left.  No dev:
+ * the device went meanwhile; a read gets all-ones, a write nothing.
  */
 void xecam_trap_rest(struct xecam_domain *d, unsigned int vcpu,
                      struct xecam_vpci *dev, unsigned int bar, uint64_t off,
@@ -98,6 +99,8 @@ void xecam_trap_rest(struct xecam_domain *d, unsigned int vcpu,
 {
     if ( !done && !write )
         *val = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+    if ( !dev )
+        return;
     if ( !done )
         xecam_vpci_msix_access(dev, bar, off, size, write, val);
     if ( write && xecam_vpci_has_work(dev) )
@@ -106,7 +109,58 @@ void xecam_trap_rest(struct xecam_domain *d, unsigned int vcpu,
         xecam_vpci_put(dev);
 }
 
-/* xecam_trap_access() under the domain's read lock: a lookup met a writer. */
+/*
+ * A window holding gpa wins, were one ever over a BAR.  The lookup is
+ * checked again inside an RCU read section, so the device it names was in
+ * the table during the section and stays alive to its end (its last put
+ * frees it after a grace period); the emulated table's entries are served
+ * there under the device's mutex (msix_table.c).  Anything else (the PBA,
+ * what shares its pages, a write that left host work) takes a reference
+ * and goes on outside the section.  A lookup that met a writer is done
+ * again under the domain's read lock.
+ */
+bool xecam_trap_found(struct xecam_domain *d, unsigned int vcpu,
+                      const struct xecam_trap *t, unsigned int seq,
+                      uint64_t gpa, unsigned int size, bool write,
+                      uint64_t *val)
+{
+    struct xecam_vpci *dev;
+    unsigned int bar;
+    uint64_t off;
+    bool done;
+
+    if ( !t )
+        return xecam_trap_try(d, vcpu, gpa, size, write, val);
+    dev = t->dev;
+    bar = t->bar;
+    off = t->bar_off + (gpa - t->start);
+    if ( xecam_window_hit(d, gpa) )
+        return false;
+    xecam_port_rcu_read_lock();
+    if ( xecam_seq_retry(&d->traps.seq, seq) )
+    {
+        xecam_port_rcu_read_unlock();
+        return xecam_trap_try(d, vcpu, gpa, size, write, val);
+    }
+    done = xecam_vpci_msix_table_access(dev, bar, off, size, write, val);
+    if ( done && !(write && xecam_vpci_has_work(dev)) )
+    {
+        xecam_port_rcu_read_unlock();
+        return true;
+    }
+    if ( !xecam_vpci_get_live(dev) )
+        dev = NULL;                     /* gone meanwhile: so is the access */
+    xecam_port_rcu_read_unlock();
+    xecam_trap_rest(d, vcpu, dev, bar, off, size, write, val, done);
+
+    return true;
+}
+
+/*
+ * xecam_trap_access() with the lookup under the domain's read lock (it met
+ * a writer, or readers take locks): the device found gets a reference and
+ * the whole access goes to xecam_trap_rest().
+ */
 bool xecam_trap_try(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
                     unsigned int size, bool write, uint64_t *val)
 {
@@ -114,10 +168,9 @@ bool xecam_trap_try(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
     struct xecam_vpci *dev;
     unsigned int bar;
     uint64_t off;
-    bool done;
 
     xecam_port_read_lock(d->lock);
-    t = xecam_trap_find(d, gpa);
+    t = xecam_window_find(d, gpa) ? NULL : xecam_trap_find(d, gpa);
     if ( !t )
     {
         xecam_port_read_unlock(d->lock);
@@ -126,15 +179,9 @@ bool xecam_trap_try(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
     dev = t->dev;
     bar = t->bar;
     off = t->bar_off + (gpa - t->start);
-    done = xecam_vpci_msix_table_access(dev, bar, off, size, write, val);
-    if ( done && !(write && xecam_vpci_has_work(dev)) )
-    {
-        xecam_port_read_unlock(d->lock);
-        return true;
-    }
     xecam_vpci_get(dev);
     xecam_port_read_unlock(d->lock);
-    xecam_trap_rest(d, vcpu, dev, bar, off, size, write, val, done);
+    xecam_trap_rest(d, vcpu, dev, bar, off, size, write, val, false);
 
     return true;
 }
