@@ -425,7 +425,7 @@ static int bar_init(struct xecam_vpci *dev, const struct xecam_vf *vf,
 /* The state of a function's BARs is kept only if it has one. */
 int xecam_vpci_bars_init(struct xecam_vpci *dev, const struct xecam_vf *vf)
 {
-    unsigned int i, n = 0;
+    unsigned int i;
     int rc = 0, regs;
     XECAM_BUILD_BUG_ON(XECAM_NR_BARS > 8);  /* dev->mappable */
 
@@ -437,13 +437,11 @@ int xecam_vpci_bars_init(struct xecam_vpci *dev, const struct xecam_vf *vf)
     rc = rc ?: bar_init(dev, vf, XECAM_PORT_ROM_BAR, &regs);
     dev->mappable = 0;
     for ( i = 0; i < XECAM_NR_BARS; i++ )
-    {
-        n += dev->bar[i].kind != BAR_NONE;
         if ( dev->bar[i].kind != BAR_NONE &&
              dev->bar[i].kind != BAR_MEM64_HI )
             dev->mappable |= 1U << i;
-    }
-    if ( !rc && !n )
+    /* A 64-bit BAR's top comes with its bottom: none mappable, none. */
+    if ( !rc && !dev->mappable )
     {
         xecam_port_free(dev->bar);
         dev->bar = NULL;

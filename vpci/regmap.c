@@ -63,18 +63,30 @@ static xecam_always_inline uint16_t *map_slot(const struct xecam_vpci *dev,
  * a reader without the lock caught the map mid-change (the chunk not seen
  * yet).  An entry is only ever written whole and valid.
  */
+/* A map entry's chunk and its slot in it (xecam_reg_link() makes them). */
+static xecam_always_inline unsigned int entry_chunk(unsigned int e)
+{
+    XECAM_BUILD_BUG_ON(XECAM_REG_CHUNK_IDX != 1U << (13 - XECAM_MAP_SHIFT));
+
+    return (e >> XECAM_MAP_SHIFT) & (XECAM_REG_CHUNK_IDX - 1);
+}
+
+static xecam_always_inline unsigned int entry_slot(unsigned int e)
+{
+    return (e & XECAM_MAP_SLOT) - 1;
+}
+
 static xecam_always_inline struct xecam_vpci_reg *
 reg_of_entry(const struct xecam_vpci *dev, unsigned int e)
 {
-    unsigned int k = (e >> XECAM_MAP_SHIFT) & (XECAM_REG_CHUNK_IDX - 1);
     struct xecam_vpci_reg *c;
 
-    XECAM_BUILD_BUG_ON(XECAM_REG_CHUNK_IDX != 1U << (13 - XECAM_MAP_SHIFT));
     if ( !e )
         return NULL;
-    c = xecam_load_acquire(dev->chunk[k]);  /* chunk[0] is chunk0: no branch */
+    /* chunk[0] is chunk0: no branch for random reads to mispredict. */
+    c = xecam_load_acquire(dev->chunk[entry_chunk(e)]);
 
-    return c ? &c[(e & XECAM_MAP_SLOT) - 1] : NULL;
+    return c ? &c[entry_slot(e)] : NULL;
 }
 
 /*
@@ -88,14 +100,11 @@ dword_first_locked(const struct xecam_vpci *dev, unsigned int o)
 {
     const uint16_t *e = map_slot(dev, o);
     unsigned int v = e ? *e : 0;
-    unsigned int k = (v >> XECAM_MAP_SHIFT) & (XECAM_REG_CHUNK_IDX - 1);
 
-    if ( !v )
-        return NULL;
-    if ( !k )
-        return (struct xecam_vpci_reg *)&dev->chunk0[(v & XECAM_MAP_SLOT) - 1];
+    if ( v && !entry_chunk(v) )
+        return (struct xecam_vpci_reg *)&dev->chunk0[entry_slot(v)];
 
-    return &dev->chunk[k][(v & XECAM_MAP_SLOT) - 1];
+    return reg_of_entry(dev, v);
 }
 
 /*
@@ -552,6 +561,20 @@ static xecam_noinline void reg_write_hw(struct xecam_vpci *dev,
 }
 
 /*
+ * The emulated value after a guest write of g (register coordinates) to
+ * the emulated bits 'mine': the settable bits from g, then the guest's 1s
+ * clear RW1C ones.
+ */
+static xecam_always_inline uint32_t reg_new_val(const struct xecam_vpci_reg *r,
+                                                uint32_t old, uint32_t g,
+                                                uint32_t mine)
+{
+    uint32_t set = mine & ~(r->ro | r->rsvdp | r->rsvdz | r->rw1c);
+
+    return (((old ^ g) & set) ^ old) & ~(g & mine & r->rw1c);
+}
+
+/*
  * Bytes [first, first + n) of register r (first counted from its start)
  * written with the guest's 'val' (its low bytes).
  */
@@ -562,10 +585,8 @@ static xecam_always_inline void reg_write(struct xecam_vpci *dev,
 {
     uint32_t g = val << (8 * first), bytes = bytes_mask(first, n);
     uint32_t mine = r->emu & bytes, old = r->val;
-    uint32_t set = mine & ~(r->ro | r->rsvdp | r->rsvdz | r->rw1c);
 
-    /* The settable bits from g, then the guest's 1s clear RW1C ones. */
-    r->val = (((old ^ g) & set) ^ old) & ~(g & mine & r->rw1c);
+    r->val = reg_new_val(r, old, g, mine);
     if ( mine != bytes )
         reg_write_hw(dev, r, g, bytes, first, n);
     if ( r->hooks && r->hooks->write )
@@ -582,14 +603,12 @@ static xecam_always_inline bool reg_write_alone(struct xecam_vpci_reg *r,
                                                 unsigned int first,
                                                 unsigned int n, uint32_t val)
 {
-    uint32_t g = val << (8 * first), bytes = bytes_mask(first, n);
-    uint32_t old = r->val, set = bytes & ~(r->ro | r->rsvdp | r->rsvdz |
-                                           r->rw1c);
+    uint32_t bytes = bytes_mask(first, n);
 
     if ( r->hooks || (r->emu & bytes) != bytes )
         return false;
-    xecam_write_once(r->val, (((old ^ g) & set) ^ old) &
-                             ~(g & bytes & r->rw1c));
+    xecam_write_once(r->val, reg_new_val(r, r->val, val << (8 * first),
+                                         bytes));
 
     return true;
 }
