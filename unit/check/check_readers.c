@@ -296,6 +296,31 @@ START_TEST(test_rcu_reader_keeps_device)
 }
 END_TEST
 
+/*
+ * A reader that finds a device whose last reference is gone cannot take
+ * one (the MSI-X path then treats the device as gone), and the device it
+ * holds stays readable until its section ends, even when the last put is
+ * its own, made inside the section.
+ */
+START_TEST(test_rcu_no_reference_once_gone)
+{
+    struct xecam_vpci *dev = race_device();
+    uint32_t v = 0;
+
+    xecam_vpci_get(dev);
+    xecam_vpci_destroy(dev);                /* the creator's: one left */
+    xecam_port_rcu_read_lock();
+    ck_assert(xecam_vpci_get_live(dev));    /* 1 -> 2 */
+    xecam_vpci_put(dev);
+    xecam_vpci_put(dev);                    /* the last, in the section */
+    ck_assert(!xecam_vpci_get_live(dev));
+    xecam_vpci_read(dev, 0x40, 4, &v);      /* not freed yet */
+    ck_assert_uint_eq(v, A);
+    xecam_port_rcu_read_unlock();
+    xecam_user_reset();                     /* frees it */
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("readers");
@@ -308,6 +333,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_window_check_while_windows_change);
     tcase_add_test(tc, test_full_path_while_domain_lock_taken);
     tcase_add_test(tc, test_rcu_reader_keeps_device);
+    tcase_add_test(tc, test_rcu_no_reference_once_gone);
     suite_add_tcase(s, tc);
 
     return s;
