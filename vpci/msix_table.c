@@ -44,7 +44,7 @@ int xecam_msix_table_init(struct xecam_vpci *dev, uint32_t ctrl,
     m->pba_off = pba & ~7U;
     for ( i = 0; i < nr; i++ )
     {
-        m->entry[i].ctrl = VC_MASK;     /* masked at reset */
+        m->entry[i].word[MSIX_CTRL] = VC_MASK;      /* masked at reset */
         m->entry[i].pirq = -1;
     }
     dev->msix = m;
@@ -70,8 +70,10 @@ void xecam_msix_table_reset(struct xecam_vpci *dev)
     {
         struct xecam_msix_entry *e = &m->entry[i];
 
-        e->addr_lo = e->addr_hi = e->data = 0;
-        e->ctrl = VC_MASK;
+        xecam_write_once(e->word[MSIX_ADDR_LO], 0);
+        xecam_write_once(e->word[MSIX_ADDR_HI], 0);
+        xecam_write_once(e->word[MSIX_DATA], 0);
+        xecam_write_once(e->word[MSIX_CTRL], VC_MASK);
         e->failed = false;
     }
 }
@@ -85,27 +87,32 @@ void xecam_msix_table_retry(struct xecam_vpci *dev)
         dev->msix->entry[i].failed = false;
 }
 
+/* A word of an entry: lock-free readers and writers meet on it whole. */
+static xecam_always_inline uint32_t word_get(const struct xecam_msix_entry *e,
+                                             unsigned int w)
+{
+    return xecam_read_once(e->word[w]);
+}
+
 static uint64_t entry_addr(const struct xecam_msix_entry *e)
 {
-    return ((uint64_t)e->addr_hi << 32) | e->addr_lo;
+    return ((uint64_t)word_get(e, MSIX_ADDR_HI) << 32) |
+           word_get(e, MSIX_ADDR_LO);
 }
+
+static xecam_always_inline bool entry_masked(const struct xecam_msix_entry *e)
+{
+    return word_get(e, MSIX_CTRL) & VC_MASK;
+}
+
+/* What the guest writes of each word: the rest is reserved, read as 0. */
+static const uint32_t word_bits[4] = { ~3U, ~0U, ~0U, VC_MASK };
 
 /* ---- Guest accesses ---- */
 
 static bool in(uint64_t off, uint64_t start, uint64_t len)
 {
     return off >= start && off - start < len;
-}
-
-static uint32_t entry_word(const struct xecam_msix_entry *e, unsigned int w)
-{
-    switch ( w )
-    {
-    case 0: return e->addr_lo;
-    case 1: return e->addr_hi;
-    case 2: return e->data;
-    default: return e->ctrl;
-    }
 }
 
 /*
@@ -115,32 +122,36 @@ static uint32_t entry_word(const struct xecam_msix_entry *e, unsigned int w)
 static bool entry_write(struct xecam_msix_entry *e, unsigned int w,
                         uint32_t v)
 {
-    uint32_t *word, old;
+    uint32_t old = word_get(e, w);
 
-    switch ( w )
-    {
-    case 0:
-        word = &e->addr_lo;
-        v &= ~3U;
-        break;
-    case 1:
-        word = &e->addr_hi;
-        break;
-    case 2:
-        word = &e->data;
-        break;
-    default:
-        word = &e->ctrl;
-        v &= VC_MASK;
-        break;
-    }
-    old = *word;
-    *word = v;
+    v &= word_bits[w];
+    xecam_write_once(e->word[w], v);
     if ( v == old )
         return false;
     e->failed = false;
 
-    return w == 3 || !(e->ctrl & VC_MASK) || e->pirq >= 0;
+    return w == MSIX_CTRL || !entry_masked(e) || e->pirq >= 0;
+}
+
+/*
+ * A dword of a masked, unbound entry's message, without the lock (true;
+ * false, nothing done, for any other dword): the host has nothing to
+ * follow (entry_write() would say so) and a reader sees the word whole,
+ * before or after.  'failed' is left as it is: it counts only once the
+ * entry is unmasked, a change that clears it.  An unmask racing with the
+ * store may have the host bind the message from before it, as if the store
+ * came just after the unmask: a change to an unmasked entry's message,
+ * whose result the spec leaves undefined (PCI 3.0, 6.8.2.9).  The entry
+ * keeps the guest's word; the next sync of the entries rebinds it.
+ */
+static xecam_always_inline bool message_write_alone(struct xecam_msix_entry *e,
+                                                    unsigned int w, uint32_t v)
+{
+    if ( w == MSIX_CTRL || !entry_masked(e) || xecam_read_once(e->pirq) >= 0 )
+        return false;
+    xecam_write_once(e->word[w], v & word_bits[w]);
+
+    return true;
 }
 
 static void bad_access(struct xecam_vpci *dev, const char *what,
@@ -159,13 +170,13 @@ void table_read(struct xecam_vpci *dev, uint64_t toff, unsigned int size,
     const struct xecam_msix_entry *e = &dev->msix->entry[toff / ENTRY_SIZE];
     unsigned int w = (toff % ENTRY_SIZE) / 4;
 
-    *val = entry_word(e, w);
+    *val = word_get(e, w);
     if ( size == 8 )
-        *val |= (uint64_t)entry_word(e, w + 1) << 32;
+        *val |= (uint64_t)word_get(e, w + 1) << 32;
 }
 
-static void table_write(struct xecam_vpci *dev, uint64_t toff,
-                        unsigned int size, uint64_t *v)
+static void table_write_locked(struct xecam_vpci *dev, uint64_t toff,
+                               unsigned int size, uint64_t *v)
 {
     uint64_t val = *v;
     struct xecam_msix_entry *e = &dev->msix->entry[toff / ENTRY_SIZE];
@@ -180,15 +191,30 @@ static void table_write(struct xecam_vpci *dev, uint64_t toff,
                    size);
 }
 
+/* A table write: a masked, unbound entry's message alone, else locked. */
+static xecam_always_inline void table_write(struct xecam_vpci *dev,
+                                            uint64_t toff, unsigned int size,
+                                            uint64_t *v)
+{
+    if ( size == 4 &&
+         message_write_alone(&dev->msix->entry[toff / ENTRY_SIZE],
+                             (toff % ENTRY_SIZE) / 4, *v) )
+        return;
+    xecam_vpci_lock(dev);
+    table_write_locked(dev, toff, size, v);
+    xecam_vpci_unlock(dev);
+}
+
 /*
- * The common case, from hvm/trap.c with the domain's read lock held (which
- * keeps the device and its table alive): an aligned dword or qword of the
- * emulated table.  A read takes no lock: the entries change only under
- * xecam_vpci_lock(), in the device's seqcount, so a read that saw a writer
- * is done again (under the lock after XECAM_SEQ_TRIES).  A write takes the
- * device lock; what it leaves the host is queued, as ever.  False, having
- * done nothing, for anything else: xecam_vpci_msix_access() then does it
- * with no lock held.
+ * The common case, from hvm/trap.c in an RCU read section (which keeps the
+ * device and its table alive): an aligned dword or qword of the emulated
+ * table.  A read takes no lock: the entries change under xecam_vpci_lock(),
+ * in the device's seqcount, so a read that saw a writer is done again
+ * (under the lock after XECAM_SEQ_TRIES), or a word at a time, whole
+ * (message_write_alone()).  A write of a masked, unbound entry's message is
+ * that one store; any other takes the device lock, and what it leaves the
+ * host is queued, as ever.  False, having done nothing, for anything else:
+ * xecam_vpci_msix_access() then does it with no lock held.
  */
 bool xecam_vpci_msix_table_access(struct xecam_vpci *dev, unsigned int bar,
                                   uint64_t off, unsigned int size, bool write,
@@ -207,9 +233,7 @@ bool xecam_vpci_msix_table_access(struct xecam_vpci *dev, unsigned int bar,
         return false;
     if ( write )
     {
-        xecam_vpci_lock(dev);
         table_write(dev, toff, size, val);
-        xecam_vpci_unlock(dev);
         return true;
     }
     for ( tries = 0; XECAM_SEQ_READERS && tries < XECAM_SEQ_TRIES; tries++ )
@@ -274,12 +298,13 @@ void xecam_vpci_msix_access(struct xecam_vpci *dev, unsigned int bar,
     if ( !dev->msix )
         return;
     r = region(dev, bar, off, size);
-    if ( r == R_TABLE )
+    if ( r == R_TABLE && write )
+        table_write(dev, off - dev->msix->table_off, size, val);
+    else if ( r == R_TABLE )
     {
-        xecam_vpci_lock(dev);
-        (write ? table_write : table_read)(dev, off - dev->msix->table_off,
-                                           size, val);
-        xecam_vpci_unlock(dev);
+        xecam_port_mutex_lock(dev->lock);
+        table_read(dev, off - dev->msix->table_off, size, val);
+        xecam_port_mutex_unlock(dev->lock);
     }
     else if ( r == R_BAD )
         bad_access(dev, write ? "write of the wrong size or alignment"
@@ -303,14 +328,15 @@ enum action { NONE, BIND, REBIND, MASK, UNMASK, UNBIND };
 static enum action plan(const struct xecam_msix_entry *e, bool on,
                         bool maskall)
 {
-    bool masked = e->ctrl & VC_MASK;
+    bool masked = entry_masked(e);
 
     if ( e->pirq < 0 )
         return on && !maskall && !masked && !e->failed ? BIND : NONE;
     if ( !on )
         return UNBIND;
     if ( !masked && !e->failed &&
-         (e->haddr != entry_addr(e) || e->hdata != e->data) )
+         (e->haddr != entry_addr(e) ||
+          e->hdata != word_get(e, MSIX_DATA)) )
         return REBIND;
     if ( masked != e->hmasked )
         return masked ? MASK : UNMASK;
@@ -337,8 +363,8 @@ static unsigned int next(struct xecam_vpci *dev, unsigned int i,
         if ( *act == NONE )
             continue;
         msg->addr = entry_addr(e);
-        msg->data = e->data;
-        msg->masked = e->ctrl & VC_MASK;
+        msg->data = word_get(e, MSIX_DATA);
+        msg->masked = entry_masked(e);
         return i;
     }
 
@@ -372,7 +398,7 @@ static void record(struct xecam_vpci *dev, unsigned int i, enum action act,
     struct xecam_msix_entry *e = &dev->msix->entry[i];
 
     if ( act == UNBIND )
-        e->pirq = -1;           /* unbound, or gone with the host */
+        xecam_write_once(e->pirq, -1);  /* unbound, or gone with the host */
     else if ( rc && (act == BIND || act == REBIND) )
     {
         e->failed = true;
@@ -384,7 +410,7 @@ static void record(struct xecam_vpci *dev, unsigned int i, enum action act,
         xecam_count(dev->irq_errors);   /* the mask is tried again */
     else if ( act == BIND || act == REBIND )
     {
-        e->pirq = pirq;
+        xecam_write_once(e->pirq, pirq);
         e->haddr = msg->addr;
         e->hdata = msg->data;
         e->hmasked = msg->masked;

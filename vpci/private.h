@@ -128,14 +128,19 @@ struct xecam_vpci_hostop {
 #define XECAM_HOSTOPS 8
 
 /*
- * One MSI-X table entry (msix_table.c).  The guest's words, under the
- * device lock; the host's side (what is bound, changed only by whoever
- * holds the device's 'busy'): its pirq (-1: none), the message bound and
- * whether the host masks it.  'failed': binding what the guest wrote was
- * refused; not tried again until the guest writes the entry.
+ * One MSI-X table entry (msix_table.c).  The guest's words: Message
+ * Address, Upper Address, Data and Vector Control, changed under the device
+ * lock, but for a masked, unbound entry's message, stored whole without it;
+ * read without it in the device's seqcount.  The host's side (what is
+ * bound, changed only by whoever holds the device's 'busy'): its pirq (-1:
+ * none; read without the lock), the message bound and whether the host
+ * masks it.  'failed': binding what the guest wrote was refused; not tried
+ * again until the guest writes the entry.
  */
+enum { MSIX_ADDR_LO, MSIX_ADDR_HI, MSIX_DATA, MSIX_CTRL };
+
 struct xecam_msix_entry {
-    uint32_t addr_lo, addr_hi, data, ctrl;
+    uint32_t word[4];
     int pirq;
     bool hmasked, failed;
     uint64_t haddr;

@@ -321,6 +321,100 @@ START_TEST(test_rcu_no_reference_once_gone)
 }
 END_TEST
 
+/*
+ * A masked, unbound MSI-X entry's message is stored without the device's
+ * lock (msix_table.c) while another vCPU unmasks and masks the entry again
+ * and again (the host binding and unbinding it) and reads it: every read
+ * sees a word some write put there, and once the race is over the next
+ * unmask binds what the entry holds.
+ */
+#define MSIX_HOST   XECAM_SBDF(0, 0x30, 0, 0)
+#define MSIX_CFG    (BASE + (3 << 15))          /* guest 00:03.0 */
+#define MSIX_BAR    0xc0000000U
+#define MSIX_DATA   (MSIX_BAR + 0x2000 + 8)     /* entry 0 */
+#define MSIX_VC     (MSIX_BAR + 0x2000 + 12)
+#define MSIX_WRITES 20000U
+
+static void *write_message(void *arg)
+{
+    struct race *r = arg;
+    uint32_t i;
+
+    for ( i = 1; i <= MSIX_WRITES; i++ )
+        ck_assert_int_eq(xecam_mmio_write(r->d, 1, MSIX_DATA, 4, i),
+                         XECAM_IO_OKAY);
+    __atomic_store_n(&r->stop, true, __ATOMIC_RELEASE);
+
+    return NULL;
+}
+
+static void msix_device(struct xecam_domain *d)
+{
+    uint8_t cfg[XECAM_CFG_SIZE] = { 0x86, 0x80, 0x34, 0x12 };
+    uint32_t table = 0x2000, pba = 0x3000;
+
+    cfg[0x06] = 0x10;                           /* capability list */
+    cfg[0x13] = 0xf0;                           /* BAR0 at 0xf0000000 */
+    cfg[0x34] = 0x40;
+    cfg[0x40] = 0x11;                           /* MSI-X, 8 entries */
+    cfg[0x42] = 7;
+    memcpy(&cfg[0x44], &table, 4);
+    memcpy(&cfg[0x48], &pba, 4);
+    ck_assert_int_eq(xecam_user_pdev_add(MSIX_HOST, cfg, sizeof(cfg)), 0);
+    ck_assert_int_eq(xecam_user_pdev_bar(MSIX_HOST, 0, 0x10000), 0);
+    ck_assert_int_eq(h_set(TOOLSTACK, h_space(GUEST, 0, 0, 255, BASE)), 0);
+    ck_assert_int_eq(xecam_assign_device(d, XECAM_SBDF(0, 0, 3, 0),
+                                         MSIX_HOST, 0), 0);
+    ck_assert_int_eq(xecam_mmio_write(d, 0, MSIX_CFG + 0x10, 4, MSIX_BAR),
+                     XECAM_IO_OKAY);
+    ck_assert_int_eq(xecam_mmio_write(d, 0, MSIX_CFG + 0x04, 2, 0x0002),
+                     XECAM_IO_OKAY);
+    ck_assert_int_eq(xecam_mmio_write(d, 0, MSIX_CFG + 0x42, 2, 0x8000),
+                     XECAM_IO_OKAY);              /* MSI-X on */
+    ck_assert_int_eq(xecam_mmio_write(d, 0, MSIX_BAR + 0x2000, 4,
+                                      0xfee00000U), XECAM_IO_OKAY);
+}
+
+START_TEST(test_msix_message_while_unmasked_and_masked)
+{
+    struct race r = { .d = h_host(0) };
+    struct xecam_user_event ev;
+    pthread_t t;
+    uint64_t v;
+    uint32_t data;
+
+    ck_assert_ptr_nonnull(r.d);
+    msix_device(r.d);
+    ck_assert_int_eq(pthread_create(&t, NULL, write_message, &r), 0);
+    while ( !__atomic_load_n(&r.stop, __ATOMIC_ACQUIRE) )
+    {
+        ck_assert_int_eq(xecam_mmio_write(r.d, 0, MSIX_VC, 4, 0),
+                         XECAM_IO_OKAY);
+        ck_assert_int_eq(xecam_mmio_read(r.d, 0, MSIX_DATA, 8, &v),
+                         XECAM_IO_OKAY);
+        data = v;
+        r.torn += data > MSIX_WRITES || (v >> 32) > 1;
+        ck_assert_int_eq(xecam_mmio_write(r.d, 0, MSIX_VC, 4, 1),
+                         XECAM_IO_OKAY);
+        r.reads++;
+    }
+    pthread_join(t, NULL);
+    ck_assert_uint_eq(r.torn, 0);
+    ck_assert_uint_gt(r.reads, 0);
+    /* Masked, written (lock-free), unmasked: bound with what it holds. */
+    ck_assert_int_eq(xecam_mmio_write(r.d, 0, MSIX_VC, 4, 1), XECAM_IO_OKAY);
+    ck_assert_int_eq(xecam_mmio_write(r.d, 0, MSIX_DATA, 4, 0x77),
+                     XECAM_IO_OKAY);
+    ck_assert_int_eq(xecam_mmio_write(r.d, 0, MSIX_VC, 4, 0), XECAM_IO_OKAY);
+    xecam_user_events_clear();
+    ck_assert_int_eq(xecam_user_irq_raise(MSIX_HOST, true, 0), 1);
+    ck_assert_uint_eq(xecam_user_events(&ev, 1), 1);
+    ck_assert_int_eq(ev.kind, XECAM_EV_IRQ);
+    ck_assert_uint_eq(ev.data, 0x77);              /* delivered as written */
+    xecam_user_reset();
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("readers");
@@ -334,6 +428,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_full_path_while_domain_lock_taken);
     tcase_add_test(tc, test_rcu_reader_keeps_device);
     tcase_add_test(tc, test_rcu_no_reference_once_gone);
+    tcase_add_test(tc, test_msix_message_while_unmasked_and_masked);
     suite_add_tcase(s, tc);
 
     return s;
