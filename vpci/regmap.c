@@ -90,21 +90,27 @@ reg_of_entry(const struct xecam_vpci *dev, unsigned int e)
 }
 
 /*
- * With the lock held: the first register of the dword holding byte o, or
- * NULL.  A header register (chunk 0, in the device) without the chunk
- * pointer's load: a write's chain of loads is one shorter, at the price of
- * a branch that writes at random across chunks mispredict.
+ * With the lock held: the register a map entry or link names, or NULL.  A
+ * header register (chunk 0, in the device) without the chunk pointer's
+ * load: a write's chain of loads is one shorter per register, at the price
+ * of a branch that writes at random across chunks mispredict.
  */
+static xecam_always_inline struct xecam_vpci_reg *
+reg_of_entry_locked(const struct xecam_vpci *dev, unsigned int e)
+{
+    if ( e && !entry_chunk(e) )
+        return (struct xecam_vpci_reg *)&dev->chunk0[entry_slot(e)];
+
+    return reg_of_entry(dev, e);
+}
+
+/* With the lock held: the first register of the dword holding byte o. */
 static xecam_always_inline struct xecam_vpci_reg *
 dword_first_locked(const struct xecam_vpci *dev, unsigned int o)
 {
     const uint16_t *e = map_slot(dev, o);
-    unsigned int v = e ? *e : 0;
 
-    if ( v && !entry_chunk(v) )
-        return (struct xecam_vpci_reg *)&dev->chunk0[entry_slot(v)];
-
-    return reg_of_entry(dev, v);
+    return reg_of_entry_locked(dev, e ? *e : 0);
 }
 
 /*
@@ -671,18 +677,28 @@ static bool write_gap(struct xecam_vpci *dev, unsigned int off,
 /*
  * Any write, with the lock held, in one walk of the dword's registers from
  * r, its first (write hooks never add or remove one): true if refused in
- * part or whole.
+ * part or whole.  Registers written whole, all of their bytes emulated, no
+ * hook, right after the bytes done (the common write over several) are
+ * taken first, on the short way.
  */
-static xecam_noinline bool access_write(struct xecam_vpci *dev,
+static xecam_always_inline bool access_write(struct xecam_vpci *dev,
                                         struct xecam_vpci_reg *r,
                                         unsigned int off, unsigned int size,
                                         uint32_t val)
 {
-    bool refused = false, torn = false;
+    bool refused = false;
     unsigned int o = off, end = off + size, k, lo, hi;
 
-    for ( k = 0; r && k < 4; k++, r = dword_next(dev, r, &torn) )
+    for ( k = 0; r && k < 4; k++, r = reg_of_entry_locked(dev, r->next) )
     {
+        if ( r->offset == o && reg_end(r) <= end && !r->hooks &&
+             !(ones(r->size) & ~r->emu) )
+        {
+            r->val = reg_new_val(r, r->val, val >> (8 * (o - off)),
+                                 ones(r->size));
+            o = reg_end(r);
+            continue;
+        }
         if ( r->offset >= end )
             break;
         if ( !reg_part(r, off, end, &lo, &hi) )
@@ -698,23 +714,19 @@ static xecam_noinline bool access_write(struct xecam_vpci *dev,
     return refused;
 }
 
-static xecam_always_inline bool write_locked(struct xecam_vpci *dev,
-                                             unsigned int off,
-                                             unsigned int size, uint32_t val)
+/*
+ * Any write but the one-store kind, with the lock held, in the device's
+ * seqcount; the lock dropped.  Out of line: the one-store write keeps a
+ * small frame.
+ */
+static xecam_noinline bool write_rest(struct xecam_vpci *dev,
+                                      struct xecam_vpci_reg *first,
+                                      struct xecam_vpci_reg *r,
+                                      unsigned int off, unsigned int size,
+                                      uint32_t val)
 {
-    struct xecam_vpci_reg *first, *r;
     bool refused = false;
 
-    if ( off >= XECAM_CFG_LEGACY && dev->no_ext )
-        return false;           /* nothing there: dropped, not refused */
-    xecam_port_mutex_lock(dev->lock);
-    first = dword_first_locked(dev, off);
-    r = reg_within_walk(dev, first, off, size);     /* the common case */
-    if ( r && reg_write_alone(r, off - r->offset, size, val) )
-    {
-        xecam_port_mutex_unlock(dev->lock);
-        return false;
-    }
     xecam_seq_write_begin(&dev->seq);
     if ( r )
         reg_write(dev, r, off - r->offset, size, val);
@@ -723,6 +735,24 @@ static xecam_always_inline bool write_locked(struct xecam_vpci *dev,
     xecam_vpci_unlock(dev);
 
     return refused;
+}
+
+static xecam_always_inline bool write_locked(struct xecam_vpci *dev,
+                                             unsigned int off,
+                                             unsigned int size, uint32_t val)
+{
+    struct xecam_vpci_reg *first, *r;
+
+    if ( off >= XECAM_CFG_LEGACY && dev->no_ext )
+        return false;           /* nothing there: dropped, not refused */
+    xecam_port_mutex_lock(dev->lock);
+    first = dword_first_locked(dev, off);
+    r = reg_within_walk(dev, first, off, size);     /* the common case */
+    if ( !r || !reg_write_alone(r, off - r->offset, size, val) )
+        return write_rest(dev, first, r, off, size, val);
+    xecam_port_mutex_unlock(dev->lock);
+
+    return false;
 }
 
 bool xecam_vpci_write_defer(struct xecam_vpci *dev, unsigned int off,
