@@ -674,34 +674,33 @@ static bool write_gap(struct xecam_vpci *dev, unsigned int off,
     return false;
 }
 
+/* r, if it is written whole at o (of [o, end)), all emulated, no hook. */
+static xecam_always_inline bool reg_plain_at(const struct xecam_vpci_reg *r,
+                                             unsigned int o, unsigned int end)
+{
+    return r->offset == o && reg_end(r) <= end && !r->hooks &&
+           !(ones(r->size) & ~r->emu);
+}
+
 /*
- * Any write, with the lock held, in one walk of the dword's registers from
- * r, its first (write hooks never add or remove one): true if refused in
- * part or whole.  Registers written whole, all of their bytes emulated, no
- * hook, right after the bytes done (the common write over several) are
- * taken first, on the short way.
+ * The rest of a write of 'val' at 'off', from register r on, bytes [off, o)
+ * done: with the lock held, in the device's seqcount, in one walk of the
+ * dword's registers (write hooks never add or remove one).  Then the lock
+ * is dropped.  True if refused in part or whole.
  */
-static xecam_always_inline bool access_write(struct xecam_vpci *dev,
-                                        struct xecam_vpci_reg *r,
-                                        unsigned int off, unsigned int size,
-                                        uint32_t val)
+static xecam_noinline bool write_from(struct xecam_vpci *dev,
+                                      struct xecam_vpci_reg *r,
+                                      unsigned int off, unsigned int o,
+                                      unsigned int size, uint32_t val)
 {
     bool refused = false;
-    unsigned int o = off, end = off + size, k, lo, hi;
+    unsigned int end = off + size, k, lo, hi;
 
     for ( k = 0; r && k < 4; k++, r = reg_of_entry_locked(dev, r->next) )
     {
-        if ( r->offset == o && reg_end(r) <= end && !r->hooks &&
-             !(ones(r->size) & ~r->emu) )
-        {
-            r->val = reg_new_val(r, r->val, val >> (8 * (o - off)),
-                                 ones(r->size));
-            o = reg_end(r);
-            continue;
-        }
         if ( r->offset >= end )
             break;
-        if ( !reg_part(r, off, end, &lo, &hi) )
+        if ( !reg_part(r, o, end, &lo, &hi) )
             continue;
         refused |= write_gap(dev, off, o, lo, val);
         reg_write(dev, r, lo - r->offset, hi - lo, val >> (8 * (lo - off)));
@@ -710,33 +709,59 @@ static xecam_always_inline bool access_write(struct xecam_vpci *dev,
     refused |= write_gap(dev, off, o, end, val);
     if ( refused )
         refuse(dev, off, size);
-
-    return refused;
-}
-
-/*
- * Any write but the one-store kind, with the lock held, in the device's
- * seqcount; the lock dropped.  Out of line: the one-store write keeps a
- * small frame.
- */
-static xecam_noinline bool write_rest(struct xecam_vpci *dev,
-                                      struct xecam_vpci_reg *first,
-                                      struct xecam_vpci_reg *r,
-                                      unsigned int off, unsigned int size,
-                                      uint32_t val)
-{
-    bool refused = false;
-
-    xecam_seq_write_begin(&dev->seq);
-    if ( r )
-        reg_write(dev, r, off - r->offset, size, val);
-    else
-        refused = access_write(dev, first, off, size, val);
     xecam_vpci_unlock(dev);
 
     return refused;
 }
 
+/* A write within register r but not of the one-store kind. */
+static xecam_noinline bool write_reg(struct xecam_vpci *dev,
+                                     struct xecam_vpci_reg *r,
+                                     unsigned int off, unsigned int size,
+                                     uint32_t val)
+{
+    xecam_seq_write_begin(&dev->seq);
+    reg_write(dev, r, off - r->offset, size, val);
+    xecam_vpci_unlock(dev);
+
+    return false;
+}
+
+/*
+ * A write over several registers (or none), with the lock held: the plain
+ * ones (reg_plain_at()) from its first byte on, in the device's seqcount,
+ * then whatever is left out of line; the lock dropped.  No register lives
+ * across a call: a frame-less function.
+ */
+static xecam_noinline bool write_several(struct xecam_vpci *dev,
+                                         struct xecam_vpci_reg *r,
+                                         unsigned int off, unsigned int size,
+                                         uint32_t val)
+{
+    unsigned int o = off, end = off + size, k;
+
+    xecam_seq_write_begin(&dev->seq);
+    for ( k = 0; r && k < 4; k++, r = reg_of_entry_locked(dev, r->next) )
+    {
+        if ( reg_end(r) <= off )
+            continue;                   /* before the write */
+        if ( !reg_plain_at(r, o, end) )
+            break;
+        r->val = reg_new_val(r, r->val, val >> (8 * (o - off)),
+                             ones(r->size));
+        o = reg_end(r);
+    }
+    if ( o != end )
+        return write_from(dev, r, off, o, size, val);
+    xecam_vpci_unlock(dev);
+
+    return false;
+}
+
+/*
+ * The commonest write inline: within one register, one store, no seqcount
+ * (reg_write_alone()).  Anything else goes on out of line.
+ */
 static xecam_always_inline bool write_locked(struct xecam_vpci *dev,
                                              unsigned int off,
                                              unsigned int size, uint32_t val)
@@ -747,9 +772,11 @@ static xecam_always_inline bool write_locked(struct xecam_vpci *dev,
         return false;           /* nothing there: dropped, not refused */
     xecam_port_mutex_lock(dev->lock);
     first = dword_first_locked(dev, off);
-    r = reg_within_walk(dev, first, off, size);     /* the common case */
-    if ( !r || !reg_write_alone(r, off - r->offset, size, val) )
-        return write_rest(dev, first, r, off, size, val);
+    r = reg_within_walk(dev, first, off, size);
+    if ( !r )
+        return write_several(dev, first, off, size, val);
+    if ( !reg_write_alone(r, off - r->offset, size, val) )
+        return write_reg(dev, r, off, size, val);
     xecam_port_mutex_unlock(dev->lock);
 
     return false;
