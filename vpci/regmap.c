@@ -730,8 +730,8 @@ static xecam_noinline bool write_reg(struct xecam_vpci *dev,
 /*
  * A write over several registers (or none), with the lock held: the plain
  * ones (reg_plain_at()) from its first byte on, in the device's seqcount,
- * then whatever is left out of line; the lock dropped.  No register lives
- * across a call: a frame-less function.
+ * then whatever is left in write_from(); the lock dropped.  Out of line,
+ * off the one-store write's frame.
  */
 static xecam_noinline bool write_several(struct xecam_vpci *dev,
                                          struct xecam_vpci_reg *r,
