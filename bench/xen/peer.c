@@ -219,6 +219,15 @@ static struct xpeer_dev *peer_dev(uint32_t sbdf)
     return p ? container_of(p, struct xpeer_dev, pdev) : NULL;
 }
 
+void xpeer_lock_store(uint32_t *v, uint32_t val)
+{
+    static spinlock_t lock;
+
+    spin_lock(&lock);
+    *(volatile uint32_t *)v = val;
+    spin_unlock(&lock);
+}
+
 int xpeer_add_reg(uint32_t sbdf, unsigned int offset, unsigned int size)
 {
     struct xpeer_dev *x = peer_dev(sbdf);

@@ -41,6 +41,8 @@ uint32_t xpeer_read(uint32_t sbdf, unsigned int reg, unsigned int size);
 void xpeer_write(uint32_t sbdf, unsigned int reg, unsigned int size,
                  uint32_t val);
 int xpeer_add_reg(uint32_t sbdf, unsigned int offset, unsigned int size);
+/* Xen's spinlock taken, *v stored, dropped: the floor of a locked write. */
+void xpeer_lock_store(uint32_t *v, uint32_t val);
 /* What Xen allocates per device besides its registers: struct vpci. */
 unsigned long xpeer_vpci_bytes(void);
 
