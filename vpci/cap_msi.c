@@ -282,7 +282,7 @@ int xecam_cf_check xecam_cap_msi_init(struct xecam_vpci *dev,
     xecam_vpci_set_reset(dev, off + 2,
                          c & (MSI_64BIT | MSI_MASKABLE | MSI_MMC_MASK));
     if ( pvm )
-        xecam_vpci_find_reg(dev, data + 4)->ro = absent_vectors(c);
+        xecam_vpci_set_ro(dev, data + 4, absent_vectors(c));
 
     return 0;
 }

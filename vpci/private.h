@@ -190,6 +190,14 @@ struct xecam_cap {
 #define XECAM_MAP_PAGE      256         /* bytes of config space */
 #define XECAM_MAP_PAGES     (XECAM_CFG_SIZE / XECAM_MAP_PAGE)
 #define XECAM_MAP_DWORDS    (XECAM_MAP_PAGE / 4)
+/*
+ * A map entry's low 13 bits name the register (chunk and slot, as 'next'
+ * does).  XECAM_MAP_PLAIN, for writers under the lock alone: the dword's
+ * registers tile it, each without hooks, every bit emulated, no read-only,
+ * reserved or RW1C bit, so a write is the guest's bytes stored.
+ */
+#define XECAM_MAP_REF       0x1fffU
+#define XECAM_MAP_PLAIN     0x8000U
 
 /* Capability policy (cap_policy.c). */
 enum xecam_cap_action {
@@ -399,6 +407,12 @@ int xecam_vpci_add_rows(struct xecam_vpci *dev, unsigned int base,
  */
 void xecam_vpci_set_reset(struct xecam_vpci *dev, unsigned int off,
                           uint32_t v);
+/*
+ * The register at 'off' gets read-only bits 'ro' (regmap.c): a live
+ * register's masks change only through here, which keeps the map's
+ * XECAM_MAP_PLAIN true.
+ */
+void xecam_vpci_set_ro(struct xecam_vpci *dev, unsigned int off, uint32_t ro);
 
 /* header.c */
 int xecam_vpci_header_init(struct xecam_vpci *dev);

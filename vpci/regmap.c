@@ -104,13 +104,13 @@ reg_of_entry_locked(const struct xecam_vpci *dev, unsigned int e)
     return reg_of_entry(dev, e);
 }
 
-/* With the lock held: the first register of the dword holding byte o. */
-static xecam_always_inline struct xecam_vpci_reg *
-dword_first_locked(const struct xecam_vpci *dev, unsigned int o)
+/* With the lock held: the map entry of the dword holding byte o. */
+static xecam_always_inline unsigned int
+entry_locked(const struct xecam_vpci *dev, unsigned int o)
 {
     const uint16_t *e = map_slot(dev, o);
 
-    return reg_of_entry_locked(dev, e ? *e : 0);
+    return e ? *e : 0;
 }
 
 /*
@@ -269,7 +269,7 @@ static void relink(struct xecam_vpci *dev, unsigned int offset,
     uint16_t *e = map_slot(dev, offset);
     struct xecam_vpci_reg *r;
 
-    if ( *e == old )
+    if ( (*e & XECAM_MAP_REF) == old )
     {
         xecam_write_once(*e, ref);
         return;
@@ -280,11 +280,38 @@ static void relink(struct xecam_vpci *dev, unsigned int offset,
     r->next = ref;
 }
 
+/* A register a write stores the guest's bytes into, and nothing else. */
+static bool reg_plain(const struct xecam_vpci_reg *r)
+{
+    return !r->hooks && r->emu == ones(r->size) &&
+           !(r->ro | r->rsvdp | r->rsvdz | r->rw1c);
+}
+
+/*
+ * The dword holding 'offset' is XECAM_MAP_PLAIN if its registers tile it
+ * and each is plain.  Writer's side, under the lock, after any change to
+ * its registers.
+ */
+static void plain_update(struct xecam_vpci *dev, unsigned int offset)
+{
+    uint16_t *e = map_slot(dev, offset);
+    unsigned int ref = *e & XECAM_MAP_REF, o = offset & ~3U, k;
+    struct xecam_vpci_reg *r = reg_of_entry(dev, ref);
+
+    for ( k = 0; r && k < 4 && r->offset == o && reg_plain(r); k++ )
+    {
+        o = reg_end(r);
+        r = reg_of_entry(dev, r->next);
+    }
+    xecam_write_once(*e, ref | (o == (offset & ~3U) + 4 && !r ?
+                                XECAM_MAP_PLAIN : 0));
+}
+
 /* The register after which one at 'offset' goes in its list: its next. */
 static unsigned int successor(const struct xecam_vpci *dev,
                               unsigned int offset)
 {
-    unsigned int ref = *map_slot(dev, offset);
+    unsigned int ref = *map_slot(dev, offset) & XECAM_MAP_REF;
 
     while ( ref && reg_of_entry(dev, ref)->offset < offset )
         ref = reg_of_entry(dev, ref)->next;
@@ -309,10 +336,25 @@ int xecam_vpci_add_reg(struct xecam_vpci *dev,
         r->val = r->reset;
         r->next = successor(dev, r->offset);
         relink(dev, r->offset, r->next, ref);
+        plain_update(dev, r->offset);
     }
     xecam_vpci_unlock(dev);
 
     return rc;
+}
+
+void xecam_vpci_set_ro(struct xecam_vpci *dev, unsigned int off, uint32_t ro)
+{
+    struct xecam_vpci_reg *r;
+
+    xecam_vpci_lock(dev);
+    r = xecam_vpci_find_reg(dev, off);
+    if ( r )
+    {
+        r->ro = ro & ones(r->size) & ~r->rw1c;
+        plain_update(dev, r->offset);
+    }
+    xecam_vpci_unlock(dev);
 }
 
 int xecam_vpci_remove_reg(struct xecam_vpci *dev, unsigned int offset,
@@ -329,12 +371,14 @@ int xecam_vpci_remove_reg(struct xecam_vpci *dev, unsigned int offset,
     {
         ref = successor(dev, offset);       /* r's own reference */
         relink(dev, offset, ref, r->next);
+        plain_update(dev, offset);
         last_ref = xecam_reg_link(--dev->nr_regs);
         last = xecam_vpci_reg(dev, dev->nr_regs);
         if ( last != r )            /* the last register fills the hole */
         {
             *r = *last;
             relink(dev, r->offset, last_ref, ref);
+            plain_update(dev, r->offset);
         }
         rc = 0;
     }
@@ -606,15 +650,20 @@ static xecam_always_inline void reg_write(struct xecam_vpci *dev,
  * nothing done, for any other write.
  */
 static xecam_always_inline bool reg_write_alone(struct xecam_vpci_reg *r,
+                                                bool plain,
                                                 unsigned int first,
                                                 unsigned int n, uint32_t val)
 {
-    uint32_t bytes = bytes_mask(first, n);
+    uint32_t bytes = bytes_mask(first, n), g = val << (8 * first);
 
+    if ( plain )                        /* no mask to apply: the bytes */
+    {
+        xecam_write_once(r->val, r->val ^ ((r->val ^ g) & bytes));
+        return true;
+    }
     if ( r->hooks || (r->emu & bytes) != bytes )
         return false;
-    xecam_write_once(r->val, reg_new_val(r, r->val, val << (8 * first),
-                                         bytes));
+    xecam_write_once(r->val, reg_new_val(r, r->val, g, bytes));
 
     return true;
 }
@@ -728,6 +777,32 @@ static xecam_noinline bool write_reg(struct xecam_vpci *dev,
 }
 
 /*
+ * A write over several registers of an XECAM_MAP_PLAIN dword, from r, its
+ * first, with the lock held: the guest's bytes stored into each register
+ * they meet, in the device's seqcount; the lock dropped.  Nothing lives
+ * across a call: a frame of one register.
+ */
+static xecam_noinline void write_plain(struct xecam_vpci *dev,
+                                       struct xecam_vpci_reg *r,
+                                       unsigned int off, unsigned int size,
+                                       uint32_t val)
+{
+    /* In dword coordinates: the guest's bytes and which they are. */
+    uint32_t g = val << (8 * (off & 3)), m = bytes_mask(off & 3, size), b;
+    unsigned int k, at;
+
+    xecam_seq_write_begin(&dev->seq);
+    for ( k = 0; r && k < 4; k++, r = reg_of_entry_locked(dev, r->next) )
+    {
+        at = 8 * (r->offset & 3);
+        b = (m >> at) & ones(r->size);
+        if ( b )
+            r->val ^= (r->val ^ (g >> at)) & b;
+    }
+    xecam_vpci_unlock(dev);
+}
+
+/*
  * A write over several registers (or none), with the lock held: the plain
  * ones (reg_plain_at()) from its first byte on, in the device's seqcount,
  * then whatever is left in write_from(); the lock dropped.  Out of line,
@@ -767,15 +842,23 @@ static xecam_always_inline bool write_locked(struct xecam_vpci *dev,
                                              unsigned int size, uint32_t val)
 {
     struct xecam_vpci_reg *first, *r;
+    unsigned int ent;
 
     if ( off >= XECAM_CFG_LEGACY && dev->no_ext )
         return false;           /* nothing there: dropped, not refused */
     xecam_port_mutex_lock(dev->lock);
-    first = dword_first_locked(dev, off);
+    ent = entry_locked(dev, off);
+    first = reg_of_entry_locked(dev, ent);
     r = reg_within_walk(dev, first, off, size);
+    if ( !r && (ent & XECAM_MAP_PLAIN) )
+    {
+        write_plain(dev, first, off, size, val);
+        return false;
+    }
     if ( !r )
         return write_several(dev, first, off, size, val);
-    if ( !reg_write_alone(r, off - r->offset, size, val) )
+    if ( !reg_write_alone(r, ent & XECAM_MAP_PLAIN, off - r->offset, size,
+                          val) )
         return write_reg(dev, r, off, size, val);
     xecam_port_mutex_unlock(dev->lock);
 

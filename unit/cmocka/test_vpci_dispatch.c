@@ -816,6 +816,59 @@ static void test_remove_middle(void **state)
                            (XECAM_ARRAY_SIZE(order) + 1) / 2);
 }
 
+/*
+ * A dword whose registers tile it, all plain (no hook, every bit
+ * emulated, no mask), takes a write as the guest's bytes stored; once one
+ * of them gets read-only bits (vpci/regdesc.c's only way:
+ * xecam_vpci_set_ro(), internal, declared here) or leaves, it no longer
+ * does: the read-only byte keeps its value, the hole is refused.
+ */
+void xecam_vpci_set_ro(struct xecam_vpci *dev, unsigned int off, uint32_t ro);
+
+static void test_plain_dword_changes(void **state)
+{
+    unsigned int i;
+    uint32_t v;
+
+    for ( i = 0; i < 4; i++ )
+    {
+        struct xecam_vpci_reg r = { .offset = 0x40 + i, .size = 1,
+                                    .emu = 0xff };
+
+        assert_int_equal(xecam_vpci_add_reg(dev, &r), 0);
+    }
+    assert_false(xecam_vpci_write(dev, 0x40, 4, 0x44332211));
+    xecam_vpci_read(dev, 0x40, 4, &v);
+    assert_int_equal(v, 0x44332211);
+    xecam_vpci_set_ro(dev, 0x41, 0xff);
+    assert_false(xecam_vpci_write(dev, 0x40, 4, 0));
+    xecam_vpci_read(dev, 0x40, 4, &v);
+    assert_int_equal(v, 0x00002200);            /* 0x41 kept */
+    assert_false(xecam_vpci_write(dev, 0x41, 1, 0x99));
+    xecam_vpci_read(dev, 0x41, 1, &v);
+    assert_int_equal(v, 0x22);
+    /* 0x43 gone: a hole, written 4 bytes at a time, refused. */
+    assert_int_equal(xecam_vpci_remove_reg(dev, 0x43, 1), 0);
+    assert_true(xecam_vpci_write(dev, 0x40, 4, 0x55555555));
+    xecam_vpci_read(dev, 0x40, 1, &v);
+    assert_int_equal(v, 0x55);
+    xecam_vpci_read(dev, 0x42, 1, &v);
+    assert_int_equal(v, 0x55);
+    /* A plain dword loses its last register (none moves in its place). */
+    for ( i = 0; i < 4; i++ )
+    {
+        struct xecam_vpci_reg r = { .offset = 0x50 + i, .size = 1,
+                                    .emu = 0xff };
+
+        assert_int_equal(xecam_vpci_add_reg(dev, &r), 0);
+    }
+    assert_false(xecam_vpci_write(dev, 0x50, 4, 0x11111111));
+    assert_int_equal(xecam_vpci_remove_reg(dev, 0x53, 1), 0);
+    assert_true(xecam_vpci_write(dev, 0x50, 4, 0x66666666));
+    xecam_vpci_read(dev, 0x50, 2, &v);
+    assert_int_equal(v, 0x6666);
+}
+
 static void test_find_and_count(void **state)
 {
     unsigned int i, o;
@@ -1659,6 +1712,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_add_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_add_overlap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plain_dword_changes, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_remove_middle, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_find_and_count, setup,
