@@ -50,6 +50,11 @@ struct xecam_vpci_hooks {
     xecam_vpci_mirror_t *mirror;
 };
 
+/*
+ * Once added, a register's masks and hooks stay as they were (the map
+ * keeps whether a dword's registers are all plain: vpci/regmap.c); read-only
+ * bits given later go through xecam_vpci_set_ro() (vpci/private.h).
+ */
 struct xecam_vpci_reg {
     uint16_t offset;            /* naturally aligned to size */
     uint16_t size : 3;          /* 1, 2 or 4 */
