@@ -647,7 +647,8 @@ static xecam_always_inline void reg_write(struct xecam_vpci *dev,
  * The commonest write: bytes of one register, all of them emulated, no
  * hook.  Its value is one aligned store, which a reader without the lock
  * sees whole, before or after: no seqcount needed (true, done).  False,
- * nothing done, for any other write.
+ * nothing done, for any other write.  'plain': the register's dword is
+ * XECAM_MAP_PLAIN, so the bytes are simply stored.
  */
 static xecam_always_inline bool reg_write_alone(struct xecam_vpci_reg *r,
                                                 bool plain,
