@@ -11,10 +11,11 @@
  * runs in an RCU read section once no window holds the address (mmcfg.c):
  * the trap names its device without a reference, and the device's last
  * put frees it only after a grace period (vpci/work.c).  The emulated
- * table's entries are served there under the device's mutex (the lookup
- * and that path are inline, private.h); anything else takes a reference on
- * the device and goes to vpci/msix_table.c with no lock held
- * (xecam_trap_rest()).  Changes to the traps take the domain's write lock.
+ * table's entries are served there; the rest of the pages is planned there
+ * and reaches the host after it, with no reference (a PBA read); a table
+ * write that left host work takes a reference and goes on with no lock
+ * held (xecam_trap_rest()).  Changes to the traps take the domain's write
+ * lock.
  */
 #include "private.h"
 #include <xecam/vpci.h>
@@ -114,16 +115,18 @@ void xecam_trap_rest(struct xecam_domain *d, unsigned int vcpu,
  * checked again inside an RCU read section, so the device it names was in
  * the table during the section and stays alive to its end (its last put
  * frees it after a grace period); the emulated table's entries are served
- * there under the device's mutex (msix_table.c).  Anything else (the PBA,
- * what shares its pages, a write that left host work) takes a reference
- * and goes on outside the section.  A lookup that met a writer is done
- * again under the domain's read lock.
+ * there (msix_table.c).  The rest of the pages (the PBA, what shares them)
+ * is planned there and the host's part made outside, with nothing of the
+ * device; a table write that left host work takes a reference and goes on
+ * outside the section.  A lookup that met a writer is done again under
+ * the domain's read lock.
  */
 bool xecam_trap_found(struct xecam_domain *d, unsigned int vcpu,
                       const struct xecam_trap *t, unsigned int seq,
                       uint64_t gpa, unsigned int size, bool write,
                       uint64_t *val)
 {
+    struct xecam_msix_host h;
     struct xecam_vpci *dev;
     unsigned int bar;
     uint64_t off;
@@ -143,15 +146,26 @@ bool xecam_trap_found(struct xecam_domain *d, unsigned int vcpu,
         return xecam_trap_try(d, vcpu, gpa, size, write, val);
     }
     done = xecam_vpci_msix_table_access(dev, bar, off, size, write, val);
-    if ( done && !(write && xecam_vpci_has_work(dev)) )
+    if ( !done )
+    {
+        /* The rest of the pages: planned here, the host's part outside. */
+        if ( !write )
+            *val = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+        done = xecam_vpci_msix_plan(dev, bar, off, size, write, val, &h);
+        xecam_port_rcu_read_unlock();
+        if ( done )
+            xecam_vpci_msix_host(&h, size, write, val);
+        return true;
+    }
+    if ( !(write && xecam_vpci_has_work(dev)) )
     {
         xecam_port_rcu_read_unlock();
         return true;
     }
     if ( !xecam_vpci_get_live(dev) )
-        dev = NULL;                     /* gone meanwhile: so is the access */
+        dev = NULL;                     /* gone meanwhile: so is the work */
     xecam_port_rcu_read_unlock();
-    xecam_trap_rest(d, vcpu, dev, bar, off, size, write, val, done);
+    xecam_trap_rest(d, vcpu, dev, bar, off, size, write, val, true);
 
     return true;
 }

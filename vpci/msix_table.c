@@ -288,15 +288,14 @@ static bool host_addr(struct xecam_vpci *dev, unsigned int bar, uint64_t off,
     return true;
 }
 
-void xecam_vpci_msix_access(struct xecam_vpci *dev, unsigned int bar,
-                            uint64_t off, unsigned int size, bool write,
-                            uint64_t *val)
+bool xecam_vpci_msix_plan(struct xecam_vpci *dev, unsigned int bar,
+                          uint64_t off, unsigned int size, bool write,
+                          uint64_t *val, struct xecam_msix_host *h)
 {
-    uint64_t haddr;
     enum region r;
 
     if ( !dev->msix )
-        return;
+        return false;
     r = region(dev, bar, off, size);
     if ( r == R_TABLE && write )
         table_write(dev, off - dev->msix->table_off, size, val);
@@ -310,14 +309,34 @@ void xecam_vpci_msix_access(struct xecam_vpci *dev, unsigned int bar,
         bad_access(dev, write ? "write of the wrong size or alignment"
                               : "read of the wrong size or alignment",
                    off, size);
-    else if ( r == R_PBA && write )
-        return;                 /* read-only: dropped */
-    else if ( !host_addr(dev, bar, off, size, &haddr) )
-        return;
-    else if ( write )
-        xecam_port_bar_write(dev->d, dev->host_sbdf, haddr, size, *val);
-    else if ( xecam_port_bar_read(dev->d, dev->host_sbdf, haddr, size, val) )
+    else if ( !(r == R_PBA && write) &&     /* the PBA is read-only */
+              host_addr(dev, bar, off, size, &h->haddr) )
+    {
+        h->d = dev->d;
+        h->sbdf = dev->host_sbdf;
+        return true;
+    }
+
+    return false;
+}
+
+void xecam_vpci_msix_host(const struct xecam_msix_host *h, unsigned int size,
+                          bool write, uint64_t *val)
+{
+    if ( write )
+        xecam_port_bar_write(h->d, h->sbdf, h->haddr, size, *val);
+    else if ( xecam_port_bar_read(h->d, h->sbdf, h->haddr, size, val) )
         *val = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+}
+
+void xecam_vpci_msix_access(struct xecam_vpci *dev, unsigned int bar,
+                            uint64_t off, unsigned int size, bool write,
+                            uint64_t *val)
+{
+    struct xecam_msix_host h;
+
+    if ( xecam_vpci_msix_plan(dev, bar, off, size, write, val, &h) )
+        xecam_vpci_msix_host(&h, size, write, val);
 }
 
 /* ---- The host's bindings follow the guest's entries ---- */

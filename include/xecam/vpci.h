@@ -116,6 +116,22 @@ void xecam_vpci_msix_access(struct xecam_vpci *dev, unsigned int bar,
                             uint64_t off, unsigned int size, bool write,
                             uint64_t *val);
 /*
+ * The same in two halves.  The first needs the device alive (an RCU read
+ * section or a reference) and does all but the host's part: true if the
+ * host must make the access, as *h says.  The second makes it, and needs
+ * nothing of the device: a PBA read takes no reference.
+ */
+struct xecam_msix_host {
+    const struct xecam_domain *d;
+    uint32_t sbdf;
+    uint64_t haddr;
+};
+bool xecam_vpci_msix_plan(struct xecam_vpci *dev, unsigned int bar,
+                          uint64_t off, unsigned int size, bool write,
+                          uint64_t *val, struct xecam_msix_host *h);
+void xecam_vpci_msix_host(const struct xecam_msix_host *h, unsigned int size,
+                          bool write, uint64_t *val);
+/*
  * Its fast path, in an RCU read section or with the domain's read lock
  * held: an aligned dword or qword of the emulated table, done (true);
  * false for anything else, which then goes to xecam_vpci_msix_access()
