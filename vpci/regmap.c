@@ -724,28 +724,22 @@ static bool write_gap(struct xecam_vpci *dev, unsigned int off,
     return false;
 }
 
-/* r, if it is written whole at o (of [o, end)), all emulated, no hook. */
-static xecam_always_inline bool reg_plain_at(const struct xecam_vpci_reg *r,
-                                             unsigned int o, unsigned int end)
-{
-    return r->offset == o && reg_end(r) <= end && !r->hooks &&
-           !(ones(r->size) & ~r->emu);
-}
-
 /*
- * The rest of a write of 'val' at 'off', from register r on, bytes [off, o)
- * done: with the lock held, in the device's seqcount, in one walk of the
- * dword's registers (write hooks never add or remove one).  Then the lock
- * is dropped.  True if refused in part or whole.
+ * A write over several registers (or none) outside a plain dword, with the
+ * lock held, from r, the first of its dword, in one walk of the dword's
+ * registers (write hooks never add or remove one), in the device's
+ * seqcount; then the lock is dropped.  True if refused in part or whole.
+ * Out of line, off the one-store write's frame.
  */
-static xecam_noinline bool write_from(struct xecam_vpci *dev,
-                                      struct xecam_vpci_reg *r,
-                                      unsigned int off, unsigned int o,
-                                      unsigned int size, uint32_t val)
+static xecam_noinline bool write_any(struct xecam_vpci *dev,
+                                     struct xecam_vpci_reg *r,
+                                     unsigned int off, unsigned int size,
+                                     uint32_t val)
 {
     bool refused = false;
-    unsigned int end = off + size, k, lo, hi;
+    unsigned int o = off, end = off + size, k, lo, hi;
 
+    xecam_seq_write_begin(&dev->seq);
     for ( k = 0; r && k < 4; k++, r = reg_of_entry_locked(dev, r->next) )
     {
         if ( r->offset >= end )
@@ -804,37 +798,6 @@ static xecam_noinline void write_plain(struct xecam_vpci *dev,
 }
 
 /*
- * A write over several registers (or none), with the lock held: the plain
- * ones (reg_plain_at()) from its first byte on, in the device's seqcount,
- * then whatever is left in write_from(); the lock dropped.  Out of line,
- * off the one-store write's frame.
- */
-static xecam_noinline bool write_several(struct xecam_vpci *dev,
-                                         struct xecam_vpci_reg *r,
-                                         unsigned int off, unsigned int size,
-                                         uint32_t val)
-{
-    unsigned int o = off, end = off + size, k;
-
-    xecam_seq_write_begin(&dev->seq);
-    for ( k = 0; r && k < 4; k++, r = reg_of_entry_locked(dev, r->next) )
-    {
-        if ( reg_end(r) <= off )
-            continue;                   /* before the write */
-        if ( !reg_plain_at(r, o, end) )
-            break;
-        r->val = reg_new_val(r, r->val, val >> (8 * (o - off)),
-                             ones(r->size));
-        o = reg_end(r);
-    }
-    if ( o != end )
-        return write_from(dev, r, off, o, size, val);
-    xecam_vpci_unlock(dev);
-
-    return false;
-}
-
-/*
  * The commonest write inline: within one register, one store, no seqcount
  * (reg_write_alone()).  Anything else goes on out of line.
  */
@@ -857,7 +820,7 @@ static xecam_always_inline bool write_locked(struct xecam_vpci *dev,
         return false;
     }
     if ( !r )
-        return write_several(dev, first, off, size, val);
+        return write_any(dev, first, off, size, val);
     if ( !reg_write_alone(r, ent & XECAM_MAP_PLAIN, off - r->offset, size,
                           val) )
         return write_reg(dev, r, off, size, val);
