@@ -99,7 +99,7 @@ void xecam_trap_rest(struct xecam_domain *d, unsigned int vcpu,
                      unsigned int size, bool write, uint64_t *val, bool done)
 {
     if ( !done && !write )
-        *val = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+        *val = xecam_ones64(size);
     if ( !dev )
         return;
     if ( !done )
@@ -150,7 +150,7 @@ bool xecam_trap_found(struct xecam_domain *d, unsigned int vcpu,
     {
         /* The rest of the pages: planned here, the host's part outside. */
         if ( !write )
-            *val = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+            *val = xecam_ones64(size);
         done = xecam_vpci_msix_plan(dev, bar, off, size, write, val, &h);
         xecam_port_rcu_read_unlock();
         if ( done )

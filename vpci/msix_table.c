@@ -326,7 +326,7 @@ void xecam_vpci_msix_host(const struct xecam_msix_host *h, unsigned int size,
     if ( write )
         xecam_port_bar_write(h->d, h->sbdf, h->haddr, size, *val);
     else if ( xecam_port_bar_read(h->d, h->sbdf, h->haddr, size, val) )
-        *val = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+        *val = xecam_ones64(size);
 }
 
 void xecam_vpci_msix_access(struct xecam_vpci *dev, unsigned int bar,

@@ -37,4 +37,10 @@ static inline uint32_t xecam_ones(unsigned int size)
     return size >= 4 ? ~0U : (1U << (size * 8)) - 1;
 }
 
+/* The same up to 8 bytes: what a read of 'size' that reaches nothing gets. */
+static inline uint64_t xecam_ones64(unsigned int size)
+{
+    return size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+}
+
 #endif /* XECAM_PCI_H */
