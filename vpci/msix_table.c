@@ -105,6 +105,16 @@ static xecam_always_inline bool entry_masked(const struct xecam_msix_entry *e)
     return word_get(e, MSIX_CTRL) & VC_MASK;
 }
 
+/*
+ * Must the host's binding follow a change to word w of e?  Vector Control
+ * always; the message of an unmasked or bound entry.
+ */
+static xecam_always_inline bool host_follows(const struct xecam_msix_entry *e,
+                                             unsigned int w)
+{
+    return w == MSIX_CTRL || !entry_masked(e) || xecam_read_once(e->pirq) >= 0;
+}
+
 /* What the guest writes of each word: the rest is reserved, read as 0. */
 static const uint32_t word_bits[4] = { ~3U, ~0U, ~0U, VC_MASK };
 
@@ -130,7 +140,7 @@ static bool entry_write(struct xecam_msix_entry *e, unsigned int w,
         return false;
     e->failed = false;
 
-    return w == MSIX_CTRL || !entry_masked(e) || e->pirq >= 0;
+    return host_follows(e, w);
 }
 
 /*
@@ -147,7 +157,7 @@ static bool entry_write(struct xecam_msix_entry *e, unsigned int w,
 static xecam_always_inline bool message_write_alone(struct xecam_msix_entry *e,
                                                     unsigned int w, uint32_t v)
 {
-    if ( w == MSIX_CTRL || !entry_masked(e) || xecam_read_once(e->pirq) >= 0 )
+    if ( host_follows(e, w) )
         return false;
     xecam_write_once(e->word[w], v & word_bits[w]);
 
