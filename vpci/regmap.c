@@ -45,17 +45,27 @@ static bool masks_ok(const struct xecam_vpci_reg *r)
            !(r->rw1c & fixed);
 }
 
-/* The map entry of the dword holding byte o, if its page exists. */
+/*
+ * The map entry of the dword holding byte o, if its page exists, the
+ * header's page (map[0] is map0) found like the others: no branch on the
+ * page for reads at random across pages to mispredict.
+ */
+static xecam_always_inline uint16_t *map_slot_any(const struct xecam_vpci *dev,
+                                                  unsigned int o)
+{
+    uint16_t *page = xecam_load_acquire(dev->map[o / XECAM_MAP_PAGE]);
+
+    return page ? &page[(o % XECAM_MAP_PAGE) / 4] : NULL;
+}
+
+/* The same, the header's entries without the page pointer's load. */
 static xecam_always_inline uint16_t *map_slot(const struct xecam_vpci *dev,
                                               unsigned int o)
 {
-    uint16_t *page;
-
     if ( o < XECAM_MAP_PAGE )
         return (uint16_t *)&dev->map0[o / 4];
-    page = xecam_load_acquire(dev->map[o / XECAM_MAP_PAGE]);
 
-    return page ? &page[(o % XECAM_MAP_PAGE) / 4] : NULL;
+    return map_slot_any(dev, o);
 }
 
 /*
@@ -523,12 +533,13 @@ void xecam_vpci_read(struct xecam_vpci *dev, unsigned int off,
     const uint16_t *e;
     uint32_t v;
 
-    if ( off >= XECAM_CFG_LEGACY && dev->no_ext )
+    /* no_ext first: a test of the offset would mispredict, as above. */
+    if ( dev->no_ext && off >= XECAM_CFG_LEGACY )
     {
         *val = ones(size);
         return;
     }
-    e = map_slot(dev, off);
+    e = map_slot_any(dev, off);
     ent = e ? xecam_read_once(*e) : 0;
     if ( !ent )
     {
