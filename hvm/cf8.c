@@ -23,12 +23,28 @@ uint32_t xecam_cf8_mask(const struct xecam_domain *d)
     return CF8_KEEP | (d->flags & XECAM_DOMF_CF8_EXT ? CF8_EXT_REG : 0);
 }
 
-/* CONFIG_DATA accesses must stay inside 0xcfc-0xcff. */
-bool xecam_pio_accept(unsigned int port, unsigned int size)
+/*
+ * The common access, to a vPCI function the guest sees, whole under one
+ * read lock as an ECAM one is (mmcfg.c), and the host work it leaves done
+ * once the lock is off.  False, with nothing done, for anything else.
+ */
+static xecam_always_inline bool cfc_vpci(struct xecam_domain *d,
+                                         unsigned int vcpu, uint32_t sbdf,
+                                         unsigned int reg, unsigned int size,
+                                         bool write, uint32_t *val)
 {
-    return (port == XECAM_PCI_CF8 && size == 4) ||
-           (port >= XECAM_PCI_CFC && size && size <= 4 &&
-            port + size <= XECAM_PCI_CFC + 4);
+    struct xecam_vpci *work = NULL;
+    bool done;
+
+    xecam_port_read_lock(d->lock);
+    done = xecam_dispatch_vpci(d, xecam_route_bus(d, sbdf),
+                               XECAM_SBDF_DEVFN(sbdf), reg, size, write, val,
+                               &work);
+    xecam_port_read_unlock(d->lock);
+    if ( work )
+        xecam_work_after(d, vcpu, work);
+
+    return done;
 }
 
 static int cfc_access(struct xecam_domain *d, unsigned int vcpu, uint32_t cf8,
@@ -36,6 +52,7 @@ static int cfc_access(struct xecam_domain *d, unsigned int vcpu, uint32_t cf8,
                       uint32_t *val)
 {
     unsigned int reg = (cf8 & 0xfc) | (port & 3) | ((cf8 >> 16) & 0xf00);
+    uint32_t sbdf = XECAM_SBDF(0, cf8 >> 16, cf8 >> 11, cf8 >> 8);
 
     if ( !(cf8 & CF8_ENABLE) )
         return XECAM_IO_OKAY;
@@ -47,9 +64,10 @@ static int cfc_access(struct xecam_domain *d, unsigned int vcpu, uint32_t cf8,
 
     if ( write )
         *val &= xecam_ones(size);
-    return xecam_dispatch(d, vcpu,
-                          XECAM_SBDF(0, cf8 >> 16, cf8 >> 11, cf8 >> 8),
-                          reg, size, write, val);
+    if ( cfc_vpci(d, vcpu, sbdf, reg, size, write, val) )
+        return XECAM_IO_OKAY;
+
+    return xecam_dispatch(d, vcpu, sbdf, reg, size, write, val);
 }
 
 int xecam_pio_read(struct xecam_domain *d, unsigned int vcpu,
@@ -58,7 +76,7 @@ int xecam_pio_read(struct xecam_domain *d, unsigned int vcpu,
     uint32_t v = xecam_ones(size);
     int rc = XECAM_IO_OKAY;
 
-    xecam_work_drain(d, vcpu);
+    xecam_drain(d, vcpu);
     if ( port == XECAM_PCI_CF8 && size == 4 )
         v = xecam_read_once(d->cf8);
     else if ( xecam_pio_accept(port, size) )
@@ -73,7 +91,7 @@ int xecam_pio_read(struct xecam_domain *d, unsigned int vcpu,
 int xecam_pio_write(struct xecam_domain *d, unsigned int vcpu,
                     unsigned int port, unsigned int size, uint32_t val)
 {
-    xecam_work_drain(d, vcpu);
+    xecam_drain(d, vcpu);
     if ( port == XECAM_PCI_CF8 && size == 4 )
         xecam_write_once(d->cf8, val & xecam_cf8_mask(d));
     else if ( xecam_pio_accept(port, size) )
@@ -94,7 +112,7 @@ int xecam_cfc_read(struct xecam_domain *d, unsigned int vcpu, uint32_t cf8,
     uint32_t v = xecam_ones(size);
     int rc = XECAM_IO_OKAY;
 
-    xecam_work_drain(d, vcpu);
+    xecam_drain(d, vcpu);
     if ( port >= XECAM_PCI_CFC && xecam_pio_accept(port, size) )
         rc = cfc_access(d, vcpu, cf8 & xecam_cf8_mask(d), port, size, false,
                         &v);
@@ -107,7 +125,7 @@ int xecam_cfc_read(struct xecam_domain *d, unsigned int vcpu, uint32_t cf8,
 int xecam_cfc_write(struct xecam_domain *d, unsigned int vcpu, uint32_t cf8,
                     unsigned int port, unsigned int size, uint32_t val)
 {
-    xecam_work_drain(d, vcpu);
+    xecam_drain(d, vcpu);
     if ( port < XECAM_PCI_CFC || !xecam_pio_accept(port, size) )
         return XECAM_IO_OKAY;
 

@@ -115,14 +115,6 @@ bool xecam_mmio_accept(struct xecam_domain *d, uint64_t gpa)
     return xecam_window_hit(d, gpa) || xecam_trap_hit(d, gpa);
 }
 
-/* Before an access: the vCPU's unfinished host work. */
-static inline void drain(struct xecam_domain *d, unsigned int vcpu)
-{
-    if ( xecam_read_once(d->nr_pending) && vcpu < XECAM_MAX_VCPUS &&
-         d->pending[vcpu] )
-        xecam_work_drain(d, vcpu);
-}
-
 /*
  * A trapped MSI-X page's access, if the domain has traps (private.h): no
  * domain lock, and for an ECAM access only a lock-free miss in the traps.
@@ -234,7 +226,7 @@ int xecam_mmio_read(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
     uint32_t part;
     int rc;
 
-    drain(d, vcpu);
+    xecam_drain(d, vcpu);
     if ( trapped(d, vcpu, gpa, size, false, val) )
         return XECAM_IO_OKAY;
     if ( ecam_access_ok(gpa, size) && ecam_read_vpci(d, gpa, size, val) )
@@ -262,7 +254,7 @@ int xecam_mmio_write(struct xecam_domain *d, unsigned int vcpu, uint64_t gpa,
     uint32_t part = val & xecam_ones(size);
     bool small = ecam_small(gpa, size);
 
-    drain(d, vcpu);
+    xecam_drain(d, vcpu);
     val &= size < 8 ? xecam_ones(size) : ~0ULL;
     if ( trapped(d, vcpu, gpa, size, true, &val) )
         return XECAM_IO_OKAY;

@@ -463,6 +463,18 @@ static inline bool xecam_dispatch_vpci(struct xecam_domain *d,
 void xecam_work_after(struct xecam_domain *d, unsigned int vcpu,
                       struct xecam_vpci *dev);
 void xecam_work_drain(struct xecam_domain *d, unsigned int vcpu);
+
+/*
+ * Before an access: the vCPU's unfinished host work.  Inline, so that an
+ * access with none pays a load and no call (the intercepts run with the
+ * module's code out of the caches).
+ */
+static inline void xecam_drain(struct xecam_domain *d, unsigned int vcpu)
+{
+    if ( xecam_read_once(d->nr_pending) && vcpu < XECAM_MAX_VCPUS &&
+         d->pending[vcpu] )
+        xecam_work_drain(d, vcpu);
+}
 void xecam_work_destroy(struct xecam_domain *d);
 /* XECAM_IO_OKAY, or XECAM_IO_UNHANDLED: the host's (DOMF_HOST_IOREQ). */
 int xecam_dispatch(struct xecam_domain *d, unsigned int vcpu, uint32_t sbdf,

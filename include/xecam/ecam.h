@@ -119,7 +119,18 @@ bool xecam_domain_has_window(const struct xecam_domain *d);
 #define XECAM_PCI_CF8  0xcf8U
 #define XECAM_PCI_CFC  0xcfcU
 
-bool xecam_pio_accept(unsigned int port, unsigned int size);
+/*
+ * Is the port access ours?  CF8 only as a dword (0xcf9 is the chipset's
+ * reset control), CONFIG_DATA only inside 0xcfc-0xcff.  Inline: each
+ * port intercept asks it before every access.
+ */
+static inline bool xecam_pio_accept(unsigned int port, unsigned int size)
+{
+    return (port == XECAM_PCI_CF8 && size == 4) ||
+           (port >= XECAM_PCI_CFC && size && size <= 4 &&
+            port + size <= XECAM_PCI_CFC + 4);
+}
+
 int  xecam_pio_read(struct xecam_domain *d, unsigned int vcpu,
                     unsigned int port, unsigned int size, uint32_t *val);
 int  xecam_pio_write(struct xecam_domain *d, unsigned int vcpu,

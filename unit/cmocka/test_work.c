@@ -165,6 +165,34 @@ static void test_map_preempted_then_resumed(void **state)
     assert_int_equal(nmaps(), 0);
 }
 
+/* CONFIG_ADDRESS for G0's dword 'reg', enabled. */
+#define G0_CF8(reg) (0x80000000U | (3U << 11) | (reg))
+
+/*
+ * The same through CF8/CFC: a Command write's host work is done after the
+ * locks, or handed to the vCPU when preempted, as for an ECAM write.
+ */
+static void test_cfc_command_maps(void **state)
+{
+    assert_int_equal(xecam_pio_write(d, 0, XECAM_PCI_CF8, 4, G0_CF8(0x04)),
+                     XECAM_IO_OKAY);
+    assert_int_equal(xecam_pio_write(d, 0, XECAM_PCI_CFC, 2, CMD_MEM),
+                     XECAM_IO_OKAY);
+    assert_int_equal(mapped_in(G_BAR0, SZ_BAR0), SZ_BAR0);
+    assert_int_equal(mapped_in(0xf0400000U, SZ_BAR2), SZ_BAR2);
+    assert_int_equal(xecam_pio_write(d, 0, XECAM_PCI_CFC, 2, 0),
+                     XECAM_IO_OKAY);
+    assert_int_equal(nmaps(), 0);
+
+    assert_int_equal(xecam_user_map_preempt(GUEST, CHUNK), 0);
+    assert_int_equal(xecam_pio_write(d, 0, XECAM_PCI_CFC, 2, CMD_MEM),
+                     XECAM_IO_OKAY);
+    assert_int_equal(mapped_in(G_BAR0, SZ_BAR0), CHUNK);
+    resume_all();
+    assert_int_equal(mapped_in(G_BAR0, SZ_BAR0), SZ_BAR0);
+    assert_false(xecam_vcpu_resume(d, 0));
+}
+
 /* A host without a resume hook: the vCPU's next access finishes it. */
 static void test_next_access_finishes_work(void **state)
 {
@@ -376,6 +404,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_map_preempted_then_resumed,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cfc_command_maps, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_next_access_finishes_work,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_change_of_mind_mid_map, setup,
