@@ -10,6 +10,7 @@
  * comment line.  Several functions a file, blank lines between them.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 struct dump {
     const char *path;
     unsigned int line;
+    const char *start;              /* of the line being read */
     char *err;
     size_t errlen;
     bool open;                      /* a function is being read */
@@ -31,12 +33,14 @@ struct dump {
     uint64_t bar[XECAM_PORT_ROM_BAR + 1];
 };
 
-static int fail(struct dump *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* "path:line:column: why"; column 1 for an error of the whole line. */
+static int fail(struct dump *s, const char *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-static int fail(struct dump *s, const char *fmt, ...)
+static int fail(struct dump *s, const char *at, const char *fmt, ...)
 {
-    int n = snprintf(s->err, s->errlen, "%s:%u: ", s->path, s->line);
+    int n = snprintf(s->err, s->errlen, "%s:%u:%u: ", s->path, s->line,
+                     at ? (unsigned int)(at - s->start) + 1 : 1);
     va_list ap;
 
     va_start(ap, fmt);
@@ -88,15 +92,15 @@ static int add_fn(struct dump *s)
     int rc;
 
     if ( !s->len )
-        return fail(s, "no config-space bytes for this function");
+        return fail(s, NULL, "no config-space bytes for this function");
     rc = xecam_user_pdev_add(s->sbdf, s->cfg, s->len);
     for ( i = 0; !rc && i <= XECAM_PORT_ROM_BAR; i++ )
         if ( s->bar[i] )
             rc = xecam_user_pdev_bar(s->sbdf, i, s->bar[i]);
     if ( rc == -EEXIST )
-        fail(s, "function given twice");
+        fail(s, NULL, "function given twice");
     else if ( rc )
-        fail(s, "cannot add the function (%d)", rc);
+        fail(s, NULL, "cannot add the function (%d)", rc);
 
     return rc;
 }
@@ -125,10 +129,10 @@ static int bytes_line(struct dump *s, const char *l)
 
     off = strtoul(l, &e, 16);
     if ( e == l || *e != ':' )
-        return fail(s, "expected \"[DDDD:]bb:dd.f ...\" or \"%03x: ...\"",
+        return fail(s, l, "expected \"[DDDD:]bb:dd.f ...\" or \"%03x: ...\"",
                     s->len);
     if ( !s->open || off != s->len || s->len >= XECAM_CFG_SIZE )
-        return fail(s, "bytes at %#lx out of order (expected %#x)", off,
+        return fail(s, l, "bytes at %#lx out of order (expected %#x)", off,
                     s->len);
     for ( i = 0, l = e + 1; i < 16; i++, l = e )
     {
@@ -136,38 +140,52 @@ static int bytes_line(struct dump *s, const char *l)
             l++;
         if ( !isxdigit((unsigned char)l[0]) ||
              !isxdigit((unsigned char)l[1]) )
-            return fail(s, "expected 16 two-digit hex bytes");
+            return fail(s, l, "expected 16 two-digit hex bytes");
         b = strtoul(l, &e, 16);
         if ( e - l != 2 )
-            return fail(s, "expected 16 two-digit hex bytes");
+            return fail(s, l, "expected 16 two-digit hex bytes");
         s->cfg[off + i] = b;
     }
     while ( isspace((unsigned char)*l) )
         l++;
     if ( *l )
-        return fail(s, "junk after 16 bytes");
+        return fail(s, l, "junk after 16 bytes");
     s->len += 16;
 
     return 0;
 }
 
-/* "[size=512K]" -> bytes; 0 if absent. */
-static uint64_t size_of(const char *l)
+/*
+ * "[size=512K]" -> bytes in *v; 0 if absent.  A size that does not fit in
+ * 64 bits, or without its closing bracket, is an error.
+ */
+static int size_of(struct dump *s, const char *l, uint64_t *v)
 {
     static const char units[] = "KMGT";
-    const char *p = strstr(l, "[size=");
-    const char *u;
-    uint64_t v;
+    const char *p = strstr(l, "[size="), *u;
+    unsigned int shift = 0;
     char *e;
 
+    *v = 0;
     if ( !p )
         return 0;
-    v = strtoull(p + 6, &e, 10);
+    p += 6;
+    errno = 0;
+    *v = strtoull(p, &e, 10);
     u = *e ? strchr(units, *e) : NULL;
     if ( u )
-        v <<= 10 * (u - units + 1);
+    {
+        shift = 10 * (u - units + 1);
+        e++;
+    }
+    if ( e == p || !isdigit((unsigned char)*p) || *e != ']' )
+        return fail(s, p, "expected a size \"[size=N]\" (N: digits, then K, "
+                    "M, G or T)");
+    if ( errno == ERANGE || (shift && *v >> (64 - shift)) )
+        return fail(s, p, "size out of range (64 bits)");
+    *v <<= shift;
 
-    return v;
+    return 0;
 }
 
 static int verbose_line(struct dump *s, const char *l)
@@ -181,7 +199,8 @@ static int verbose_line(struct dump *s, const char *l)
         return 0;
     while ( isspace((unsigned char)*l) )
         l++;
-    size = size_of(l);
+    if ( size_of(s, l, &size) )
+        return -EINVAL;
     if ( !s->open || !size )
         return 0;
     if ( !strncmp(l, "Region ", 7) )
@@ -229,6 +248,7 @@ int xecam_user_load_lspci(const char *path, char *err, size_t errlen)
     struct dump *s = calloc(1, sizeof(*s));
     char *line = NULL;
     size_t cap = 0;
+    ssize_t n;
     FILE *f;
     int rc = 0;
 
@@ -244,10 +264,14 @@ int xecam_user_load_lspci(const char *path, char *err, size_t errlen)
         free(s);
         return -ENOENT;
     }
-    while ( !rc && getline(&line, &cap, f) >= 0 )
+    while ( !rc && (n = getline(&line, &cap, f)) >= 0 )
     {
         s->line++;
-        rc = dump_line(s, line);
+        s->start = line;
+        if ( strlen(line) != (size_t)n )
+            rc = fail(s, line + strlen(line), "a NUL byte");
+        else
+            rc = dump_line(s, line);
     }
     if ( !rc )
         rc = flush(s);

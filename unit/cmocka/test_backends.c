@@ -596,7 +596,7 @@ static void test_lspci_long_lines(void **state)
     text[n] = '\0';
     write_tmp(path, sizeof(path), "long-bad.lspci", text);
     assert_true(xecam_user_load_lspci(path, err, sizeof(err)) < 0);
-    snprintf(want, sizeof(want), "%s:4: ", path);
+    snprintf(want, sizeof(want), "%s:4:5: ", path);
     if ( strncmp(err, want, strlen(want)) )
         fail_msg("err \"%s\", expected it to start with \"%s\"", err, want);
 }
@@ -637,8 +637,9 @@ static void test_lspci_err_truncated(void **state)
 #define ROW3 "30: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
 #define FN64 ROW0 ROW1 ROW2 ROW3
 
+/* The dump 'text' is refused at line:col, with a reason. */
 static void check_malformed(const char *name, const char *text,
-                            unsigned int line)
+                            unsigned int line, unsigned int col)
 {
     char path[256], err[512] = "", want[300];
     int rc;
@@ -646,10 +647,10 @@ static void check_malformed(const char *name, const char *text,
     write_tmp(path, sizeof(path), name, text);
     rc = xecam_user_load_lspci(path, err, sizeof(err));
     if ( rc >= 0 )
-        fail_msg("%s: loaded (%d), expected an error on line %u", name, rc,
-                 line);
+        fail_msg("%s: loaded (%d), expected an error at %u:%u", name, rc,
+                 line, col);
     assert_true(rc > -4096);
-    snprintf(want, sizeof(want), "%s:%u: ", path, line);
+    snprintf(want, sizeof(want), "%s:%u:%u: ", path, line, col);
     if ( strncmp(err, want, strlen(want)) )
         fail_msg("%s: err \"%s\", expected it to start with \"%s\"", name,
                  err, want);
@@ -661,19 +662,19 @@ static void test_bad_bytes_before_device(void **state)
     check_malformed("before.lspci",
                     "# bytes with no device line above them\n"
                     "\n"
-                    ROW0 ROW1, 3);
+                    ROW0 ROW1, 3, 1);
 }
 
 static void test_bad_out_of_order(void **state)
 {
     check_malformed("order-skip.lspci",
-                    "00:01.0 A\n" ROW0 ROW2 ROW3, 3);
+                    "00:01.0 A\n" ROW0 ROW2 ROW3, 3, 1);
     xecam_user_reset();
     check_malformed("order-repeat.lspci",
-                    "00:01.0 A\n" ROW0 ROW1 ROW1 ROW2, 4);
+                    "00:01.0 A\n" ROW0 ROW1 ROW1 ROW2, 4, 1);
     xecam_user_reset();
     check_malformed("order-start.lspci",
-                    "# starts at 0x10\n00:01.0 A\n" ROW1 ROW2, 3);
+                    "# starts at 0x10\n00:01.0 A\n" ROW1 ROW2, 3, 1);
     xecam_user_reset();
     /* Past 4 KiB: a 4 KiB dump, then a 0x1000 line. */
     {
@@ -685,7 +686,7 @@ static void test_bad_out_of_order(void **state)
         for ( off = 0; off <= XECAM_CFG_SIZE; off += 16 )
             p += sprintf(p, "%02x: 00 00 00 00 00 00 00 00 00 00 00 00 00 "
                          "00 00 00\n", off);
-        check_malformed("order-4k.lspci", text, 2 + XECAM_CFG_SIZE / 16);
+        check_malformed("order-4k.lspci", text, 2 + XECAM_CFG_SIZE / 16, 1);
         free(text);
     }
 }
@@ -695,7 +696,7 @@ static void test_bad_short_line(void **state)
     check_malformed("short.lspci",
                     "00:01.0 A\n" ROW0 ROW1
                     "20: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
-                    ROW3, 4);
+                    ROW3, 4, 49);
 }
 
 static void test_bad_non_hex_byte(void **state)
@@ -703,7 +704,7 @@ static void test_bad_non_hex_byte(void **state)
     check_malformed("nonhex.lspci",
                     "00:01.0 A\n" ROW0
                     "10: 00 00 00 00 00 00 00 zz 00 00 00 00 00 00 00 00\n"
-                    ROW2 ROW3, 3);
+                    ROW2 ROW3, 3, 26);
 }
 
 /* "-1" and "+f" are two characters but not two hex digits. */
@@ -712,12 +713,12 @@ static void test_bad_signed_byte(void **state)
     check_malformed("minus.lspci",
                     "00:01.0 A\n" ROW0
                     "10: 00 00 00 00 00 00 00 -1 00 00 00 00 00 00 00 00\n"
-                    ROW2 ROW3, 3);
+                    ROW2 ROW3, 3, 26);
     xecam_user_reset();
     check_malformed("plus.lspci",
                     "00:01.0 A\n" ROW0 ROW1
                     "20: +f 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
-                    ROW3, 4);
+                    ROW3, 4, 5);
 }
 
 static void test_bad_three_digit_byte(void **state)
@@ -725,7 +726,7 @@ static void test_bad_three_digit_byte(void **state)
     check_malformed("three.lspci",
                     "00:01.0 A\n" ROW0
                     "10: 00 00 00 00 100 00 00 00 00 00 00 00 00 00 00\n"
-                    ROW2 ROW3, 3);
+                    ROW2 ROW3, 3, 17);
 }
 
 static void test_bad_junk_after_bytes(void **state)
@@ -733,17 +734,17 @@ static void test_bad_junk_after_bytes(void **state)
     check_malformed("junk-glued.lspci",
                     "00:01.0 A\n" ROW0 ROW1
                     "20: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00x\n"
-                    ROW3, 4);
+                    ROW3, 4, 52);
     xecam_user_reset();
     check_malformed("junk-spaced.lspci",
                     "00:01.0 A\n" ROW0 ROW1
                     "20: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 "
-                    "junk\n" ROW3, 4);
+                    "junk\n" ROW3, 4, 53);
     xecam_user_reset();
     check_malformed("junk-17.lspci",
                     "00:01.0 A\n" ROW0 ROW1
                     "20: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 "
-                    "11\n" ROW3, 4);
+                    "11\n" ROW3, 4, 53);
 }
 
 /*
@@ -756,15 +757,15 @@ static void test_bad_device_without_bytes(void **state)
                     "00:01.0 A\n" FN64 "\n"
                     "00:02.0 B, no bytes\n"
                     "\n"
-                    "00:03.0 C\n" FN64, 7);
+                    "00:03.0 C\n" FN64, 7, 1);
     xecam_user_reset();
     check_malformed("empty-next.lspci",
                     "00:01.0 A, no bytes\n"
-                    "00:02.0 B\n" FN64, 1);
+                    "00:02.0 B\n" FN64, 1, 1);
     xecam_user_reset();
     check_malformed("empty-end.lspci",
                     "00:01.0 A\n" FN64 "\n"
-                    "00:02.0 B, no bytes\n", 7);
+                    "00:02.0 B, no bytes\n", 7, 1);
 }
 
 static void test_bad_same_function_twice(void **state)
@@ -772,37 +773,37 @@ static void test_bad_same_function_twice(void **state)
     check_malformed("twice.lspci",
                     "00:01.0 A\n" FN64 "\n"
                     "00:02.0 B\n" FN64 "\n"
-                    "0000:00:01.0 A again\n" FN64, 13);
+                    "0000:00:01.0 A again\n" FN64, 13, 1);
     xecam_user_reset();
     check_malformed("twice-adjacent.lspci",
                     "00:01.0 A\n" FN64
-                    "00:01.0 A again\n" FN64 "\n", 6);
+                    "00:01.0 A again\n" FN64 "\n", 6, 1);
 }
 
 static void test_bad_bdf_function_8(void **state)
 {
     check_malformed("fn8.lspci",
                     "00:01.0 A\n" FN64 "\n"
-                    "00:01.8 B\n" FN64, 7);
+                    "00:01.8 B\n" FN64, 7, 1);
 }
 
 static void test_bad_bdf_device_20(void **state)
 {
     check_malformed("dev20.lspci",
                     "00:01.0 A\n" FN64 "\n"
-                    "00:20.0 B\n" FN64, 7);
+                    "00:20.0 B\n" FN64, 7, 1);
 }
 
 static void test_bad_bdf_bus_100(void **state)
 {
     check_malformed("bus100.lspci",
                     "# bus 0x100\n"
-                    "100:00.0 B\n" FN64, 2);
+                    "100:00.0 B\n" FN64, 2, 1);
     xecam_user_reset();
     check_malformed("seg10000.lspci",
                     "00:01.0 A\n" FN64
                     "\n"
-                    "10000:00:00.0 B\n" FN64, 7);
+                    "10000:00:00.0 B\n" FN64, 7, 1);
 }
 
 /* ---- BDFs. ---- */
