@@ -51,36 +51,89 @@ static int number(const struct xl_config *cfg, const char *key,
     return 0;
 }
 
+/*
+ * "FIRST-LAST" buses, each 0-255, FIRST <= LAST, nothing else; an error
+ * names the column of what is wrong inside the string.
+ */
+static int bus_range(const struct xl_config *cfg, const struct xl_value *v,
+                     unsigned int *first, unsigned int *last)
+{
+    static const char why[] = "expected \"FIRST-LAST\" buses (0-255)";
+    const char *p = v->kind == XL_STRING ? v->str : NULL, *end;
+    uint64_t a, b;
+
+    if ( !p )
+        return cfg_error(cfg, v->line, v->col, why);
+    if ( !parse_u64(p, &a, &end) || a > 255 )
+        return cfg_error(cfg, v->line, v->col, why);
+    if ( *end != '-' )
+        return cfg_error(cfg, v->line, v->col + (end - p), why);
+    p = end + 1;
+    if ( !parse_u64(p, &b, &end) || b > 255 )
+        return cfg_error(cfg, v->line, v->col + (p - v->str), why);
+    if ( *end )
+        return cfg_error(cfg, v->line, v->col + (end - v->str), why);
+    if ( a > b )
+        return cfg_error(cfg, v->line, v->col, "the first bus is after the "
+                                                "last");
+    *first = a;
+    *last = b;
+
+    return 0;
+}
+
+/*
+ * The place a refused window is said at: the value of the first of its
+ * settings the config gives (the window is those and the defaults).
+ */
+static const struct xl_setting *window_setting(const struct xl_config *cfg)
+{
+    static const char *const keys[] = {
+        "ecam_base", "ecam_buses", "ecam_segment",
+    };
+    const struct xl_setting *s;
+    unsigned int i;
+
+    for ( i = 0; i < XECAM_ARRAY_SIZE(keys); i++ )
+        if ( (s = xl_get(cfg, keys[i])) )
+            return s;
+
+    return NULL;
+}
+
 static int window(struct session *s, const struct xl_config *cfg)
 {
     struct xen_hvm_ecam_space a = { .domid = GUEST_ID, .end_bus = 255 };
-    const struct xl_setting *b = xl_get(cfg, "ecam_buses");
+    const struct xl_setting *b = xl_get(cfg, "ecam_buses"), *at;
     unsigned long long base, seg;
-    unsigned int first, last;
+    unsigned int first = 0, last = 255;
+    char why[160];
     long rc;
 
     if ( number(cfg, "ecam_base", 0xe0000000ULL, ~0ULL, &base) ||
-         number(cfg, "ecam_segment", 0, 0xffff, &seg) )
+         number(cfg, "ecam_segment", 0, 0xffff, &seg) ||
+         (b && bus_range(cfg, &b->val, &first, &last)) )
         return -1;
-    if ( b && (b->val.kind != XL_STRING ||
-               sscanf(b->val.str, "%u-%u", &first, &last) != 2 ||
-               first > last || last > 255) )
-        return cfg_error(cfg, b->val.line, b->val.col,
-                         "expected \"FIRST-LAST\" buses (0-255)");
-    if ( b )
-    {
-        a.start_bus = first;
-        a.end_bus = last;
-    }
+    a.start_bus = first;
+    a.end_bus = last;
     a.segment = seg;
     a.base = base;
     xecam_user_set_current(0);
     rc = xecam_user_hvm_op(HVMOP_set_ecam_space, &a);
-    if ( rc )
-        fprintf(stderr, "%s: the ECAM window is refused: %s\n", cfg->path,
-                strerror(-rc));
+    if ( !rc )
+    {
+        s->seg = seg;
+        return 0;
+    }
+    snprintf(why, sizeof(why), "the ECAM window (segment %#llx, buses "
+             "%u-%u at %#llx) is refused: %s", seg, first, last, base,
+             strerror(-rc));
+    at = window_setting(cfg);
+    if ( at )
+        return cfg_error(cfg, at->val.line, at->val.col, why);
+    fprintf(stderr, "%s: %s\n", cfg->path, why);
 
-    return rc ? -1 : 0;
+    return -1;
 }
 
 /* Functions an emulated device model claims: ioreq server 1. */
@@ -106,6 +159,11 @@ static int dm_claims(struct session *s, const struct xl_config *cfg,
         if ( v->kind != XL_STRING ||
              xecam_user_parse_bdf(v->str, &sbdf, &end) || *end )
             return cfg_error(cfg, v->line, v->col, "expected a BDF string");
+        if ( !XECAM_SBDF_SEG(sbdf) )
+            sbdf |= (uint32_t)s->seg << 16;
+        if ( XECAM_SBDF_SEG(sbdf) != s->seg )
+            return cfg_error(cfg, v->line, v->col,
+                             "not in the ECAM window's segment");
         if ( xecam_ioreq_map_range(s->d, 1, sbdf, sbdf) )
             return cfg_error(cfg, v->line, v->col, "function claimed twice");
         if ( !XECAM_SBDF_BUS(sbdf) )
@@ -142,8 +200,8 @@ static int place(struct session *s, const struct xl_config *cfg,
         if ( (!p->all_fns && f != XECAM_SBDF_FN(p->host)) ||
              xecam_user_pdev_peek(host, 0, b, sizeof(b)) )
             continue;
-        rc = xecam_assign_device(s->d, XECAM_SBDF(0, bus, slot, f), host,
-                                 p->flags);
+        rc = xecam_assign_device(s->d, XECAM_SBDF(s->seg, bus, slot, f),
+                                 host, p->flags);
         if ( rc )
         {
             fprintf(stderr, "%s:%u:%u: %04x:%02x:%02x.%u cannot be assigned: "
@@ -154,7 +212,7 @@ static int place(struct session *s, const struct xl_config *cfg,
         }
         if ( s->nr_placed < MAX_PLACED )
             s->placed[s->nr_placed++] = (struct placed){
-                .guest = XECAM_SBDF(0, bus, slot, f), .host = host,
+                .guest = XECAM_SBDF(s->seg, bus, slot, f), .host = host,
             };
         n++;
     }
@@ -200,7 +258,8 @@ static int devices(struct session *s, const struct xl_config *cfg,
                                  "no free slot on bus 0");
             used[slot] = true;
             if ( specs[i].rootport &&
-                 xecam_add_root_port(s->d, XECAM_SBDF(0, 0, slot, 0), *bus) )
+                 xecam_add_root_port(s->d, XECAM_SBDF(s->seg, 0, slot, 0),
+                                     *bus) )
                 return cfg_error(cfg, specs[i].line, specs[i].col,
                                  "the root port cannot be created");
             if ( place(s, cfg, &specs[i], specs[i].rootport ? *bus : 0,
@@ -249,7 +308,8 @@ static int empty_ports(struct session *s, const struct xl_config *cfg,
     {
         v = &set->val.items[i];
         if ( bus > 255 ||
-             xecam_add_root_port(s->d, XECAM_SBDF(0, 0, v->num, 0), bus) )
+             xecam_add_root_port(s->d, XECAM_SBDF(s->seg, 0, v->num, 0),
+                                 bus) )
             return cfg_error(cfg, v->line, v->col,
                              "the root port cannot be created");
     }

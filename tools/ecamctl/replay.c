@@ -146,7 +146,7 @@ static int do_host(struct session *s)
     }
     if ( !xecam_user_load_lspci(path, err, sizeof(err)) )
         return 0;
-    fprintf(stderr, "%s\n", err);
+    err_at(&s->pos, s->col[1], "%s", err);     /* the dump's own place too */
 
     return -1;
 }
@@ -298,17 +298,23 @@ static const struct directive directives[] = {
     { "write",   3, 5, do_write },
 };
 
-static void tokenize(struct session *s, char *line)
+/* The line's words; -1, said, if there are more than any directive takes. */
+static int tokenize(struct session *s, char *line)
 {
     char *p = line;
 
     s->nr_tok = 0;
     p[strcspn(p, "#\r\n")] = '\0';
-    while ( *p && s->nr_tok < MAX_TOK )
+    for ( ; ; )
     {
         p += strspn(p, " \t");
         if ( !*p )
-            break;
+            return 0;
+        if ( s->nr_tok == MAX_TOK )
+        {
+            err_at(&s->pos, p - line + 1, "too many arguments");
+            return -1;
+        }
         s->col[s->nr_tok] = p - line + 1;
         s->tok[s->nr_tok++] = p;
         p += strcspn(p, " \t");
@@ -321,7 +327,8 @@ int replay_line(struct session *s, char *line)
 {
     unsigned int i, args;
 
-    tokenize(s, line);
+    if ( tokenize(s, line) )
+        return -1;
     if ( !s->nr_tok )
         return 0;
     args = s->nr_tok - 1;
@@ -342,6 +349,19 @@ int replay_line(struct session *s, char *line)
     return bad(s, 0, "unknown directive");
 }
 
+int replay_text(struct session *s, char *line, size_t len)
+{
+    size_t text = strlen(line);
+
+    if ( text != len )
+    {
+        err_at(&s->pos, text + 1, "a NUL byte");
+        return -1;
+    }
+
+    return replay_line(s, line);
+}
+
 void session_end(struct session *s)
 {
     unsigned int i;
@@ -355,8 +375,10 @@ void session_end(struct session *s)
 /* Run a trace's lines on a session (set up or not); the exit status. */
 int replay_session(struct session *s, const char *path)
 {
-    char line[1024], *copy = strdup(path);
+    char *line = NULL, *copy = strdup(path);
     FILE *f = copy ? input_open(path) : NULL;
+    size_t cap = 0;
+    ssize_t n;
     int rc = 0;
 
     if ( !f )
@@ -367,11 +389,13 @@ int replay_session(struct session *s, const char *path)
     s->pos.file = path;
     s->pos.line = 0;
     s->dir = strcmp(path, "-") ? dirname(copy) : ".";
-    while ( !rc && fgets(line, sizeof(line), f) )
+    /* A line of any length is one line; a NUL byte in it is refused. */
+    while ( !rc && (n = getline(&line, &cap, f)) >= 0 )
     {
         s->pos.line++;
-        rc = replay_line(s, line);
+        rc = replay_text(s, line, n);
     }
+    free(line);
     if ( !rc && ferror(f) )
     {
         fprintf(stderr, "%s: %s: %s\n", cli_prog, path, strerror(errno));

@@ -49,6 +49,7 @@ struct session {
     const char *dir;                /* of the trace, for host FILE */
     bool json;
     unsigned int dom_flags;
+    uint16_t seg;                   /* the config's ECAM segment */
     struct xecam_domain *d;
     struct dm_ctx dm[XECAM_MAX_SERVERS];
     struct placed placed[MAX_PLACED];   /* the first ones (guest_from_config) */
@@ -85,6 +86,8 @@ int load_hosts(const char *const *hosts, unsigned int nr);
 int view(struct session *s, bool as_diff);
 /* replay.c: one line of a trace (0, or -1 once reported). */
 int replay_line(struct session *s, char *line);
+/* The same for a line read as len bytes: one with a NUL byte is refused. */
+int replay_text(struct session *s, char *line, size_t len);
 int replay_session(struct session *s, const char *trace);
 /* shell.c: lines from the terminal; the exit status. */
 int shell(struct session *s);

@@ -6,6 +6,7 @@
  * Without a terminal it reads standard input quietly, like a trace.
  */
 #include <editline/readline.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,26 +24,42 @@ static const char help[] =
     "  hotplug button PORT, hotplug remove PORT [surprise]\n"
     "  help, quit (or end of input)\n";
 
-static char *next_line(bool tty)
+/* The next line, malloc'd, and its length in bytes (NUL bytes included). */
+static char *next_line(bool tty, size_t *len)
 {
     static char *buf;
-    static size_t len;
+    static size_t cap;
+    ssize_t n;
+    char *line;
 
     if ( tty )
-        return readline("ecam> ");
-    if ( getline(&buf, &len, stdin) < 0 )
+    {
+        line = readline("ecam> ");
+        *len = line ? strlen(line) : 0;
+        return line;
+    }
+    if ( (n = getline(&buf, &cap, stdin)) < 0 )
     {
         free(buf);
         buf = NULL;
         return NULL;
     }
+    line = malloc(n + 1);
+    if ( !line )
+    {
+        fprintf(stderr, "%s: out of memory\n", cli_prog);
+        return NULL;
+    }
+    memcpy(line, buf, n + 1);
+    *len = n;
 
-    return strdup(buf);
+    return line;
 }
 
 int shell(struct session *s)
 {
     bool tty = isatty(STDIN_FILENO);
+    size_t len;
     char *line;
     int errors = 0;
 
@@ -50,10 +67,11 @@ int shell(struct session *s)
     s->dir = ".";
     if ( tty )
         printf("ecamctl shell: 'help' lists the commands\n");
-    while ( (line = next_line(tty)) )
+    while ( (line = next_line(tty, &len)) )
     {
         s->pos.line++;
-        line[strcspn(line, "\n")] = '\0';
+        if ( len && line[len - 1] == '\n' )
+            line[--len] = '\0';
         if ( tty && *line )
             add_history(line);
         if ( !strcmp(line, "quit") || !strcmp(line, "exit") )
@@ -63,7 +81,7 @@ int shell(struct session *s)
         }
         if ( !strcmp(line, "help") )
             fputs(help, stdout);
-        else if ( replay_line(s, line) )
+        else if ( replay_text(s, line, len) )
             errors++;
         fflush(stdout);
         free(line);

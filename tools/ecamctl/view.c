@@ -177,7 +177,7 @@ static void diff(struct session *s, uint64_t base, uint16_t seg,
 
 int view(struct session *s, bool as_diff)
 {
-    struct xen_hvm_ecam_space a = { .domid = GUEST_ID };
+    struct xen_hvm_ecam_space a = { .domid = GUEST_ID, .segment = s->seg };
     unsigned int bus, devfn, n = 0;
     uint64_t fn;
 

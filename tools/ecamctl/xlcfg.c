@@ -14,6 +14,7 @@
  * "file:line:column: reason".
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,7 +128,12 @@ static int value(struct lexer *lx, struct xl_value *v)
     if ( isdigit((unsigned char)*lx->p) )
     {
         v->kind = XL_NUMBER;
+        errno = 0;
         v->num = strtoull(lx->p, &e, 0);
+        if ( errno == ERANGE )
+            return fail(lx, lx->p, "number out of range (64 bits)");
+        if ( isalnum((unsigned char)*e) || *e == '_' || *e == '.' )
+            return fail(lx, e, "junk after a number");
         lx->p = e;
         return 0;
     }

@@ -81,7 +81,33 @@ expect_error "host $tmp/empty.lspci" \
 expect_error "host $tmp" "$tmp/t.trace:1:6: $tmp: Is a directory"
 printf '00:01.0 x\n00: 00 11\n' > "$tmp/short.lspci"
 expect_error "host $tmp/short.lspci" \
-             "$tmp/short.lspci:2: expected 16 two-digit hex bytes"
+    "$tmp/t.trace:1:6: $tmp/short.lspci:2:10: expected 16 two-digit hex bytes"
+printf '00:01.0 x\n\tRegion 0: Memory at 0 [size=99999999999999999999K]\n' \
+    > "$tmp/size.lspci"
+expect_error "host $tmp/size.lspci" \
+    "$tmp/t.trace:1:6: $tmp/size.lspci:2:30: size out of range (64 bits)"
+printf '00:01.0 x\n\tRegion 0: Memory at 0 [size=16777216T]\n' > "$tmp/size.lspci"
+expect_error "host $tmp/size.lspci" \
+    "$tmp/t.trace:1:6: $tmp/size.lspci:2:30: size out of range (64 bits)"
+printf '00:01.0 x\n\tRegion 0: Memory at 0 [size=4Q]\n' > "$tmp/size.lspci"
+expect_error "host $tmp/size.lspci" \
+    "$tmp/t.trace:1:6: $tmp/size.lspci:2:30: expected a size"
+printf '00:01.0 x\0\n' > "$tmp/nul.lspci"
+expect_error "host $tmp/nul.lspci" \
+    "$tmp/t.trace:1:6: $tmp/nul.lspci:1:10: a NUL byte"
+
+# Lines of any length are one line each; a NUL byte or a word too many is
+# refused where it is.
+expect_error "#$(printf '%03000d' 0)"$'\nbogus' "$tmp/t.trace:2:1: unknown directive"
+expect_error "window $(printf '%2000s' '')0 0-300 0xe0000000" \
+             "$tmp/t.trace:1:2010: expected a bus range"
+printf 'read ecam 0xe0000000 4\0junk\n' > "$tmp/nul.trace"
+"$ecamctl" replay "$tmp/nul.trace" > /dev/null 2> "$tmp/e"
+[ $? = 2 ] && grep -qF "$tmp/nul.trace:1:23: a NUL byte" "$tmp/e" && ok ||
+    bad "a NUL byte in a trace: $(cat "$tmp/e")"
+expect_error 'write ecam 0xe0000000 4 1 2 3 4 5'  "$tmp/t.trace:1:33: too many arguments"
+expect_error 'read ecam 0x1ffffffffffffffff 4'    "$tmp/t.trace:1:11: expected a number"
+expect_error 'read ecam 0xe0000000 4x'            "$tmp/t.trace:1:22: expected a number"
 
 expect_error 'rootport 00:1c.0 256'              "$tmp/t.trace:1:18: expected a secondary bus"
 expect_error "host $PWD/unit/data/pcie-4k.lspci"$'\nvpci 00:01.0 03:00.0 turbo' \
@@ -193,7 +219,19 @@ cfg_error "pci = [ '00:07.0' ]"                   "1:10: no such host device"
 cfg_error "pci = [ '00:03.0,vslot=4', '00:02.0@4' ]" "1:29: this slot is taken"
 cfg_error "pci = [ 3 ]"                           "1:9: expected a string"
 cfg_error "pci_permissive = 2"                    "1:18: number out of range"
-cfg_error "ecam_buses = \"9-3\""                 "1:15: expected \"FIRST-LAST\""
+cfg_error "ecam_buses = \"9-3\""                 "1:15: the first bus is after the last"
+cfg_error "ecam_buses = \"0-4294967551\""        "1:17: expected \"FIRST-LAST\""
+cfg_error "ecam_buses = \"0-255junk\""           "1:20: expected \"FIRST-LAST\""
+cfg_error "ecam_buses = \"0_255\""               "1:16: expected \"FIRST-LAST\""
+cfg_error "ecam_buses = \"-255\""                "1:15: expected \"FIRST-LAST\""
+cfg_error "ecam_base = 0x1ffffffffffffffff"       "1:13: number out of range (64 bits)"
+cfg_error "ecam_base = 0xe0000000junk"            "1:23: junk after a number"
+cfg_error "pci_permissive = 1x"                   "1:19: junk after a number"
+cfg_error "memory = [ 1, 2k ]"                    "1:16: junk after a number"
+cfg_error "ecam_base = 0xe0000001" \
+    "1:13: the ECAM window (segment 0, buses 0-255 at 0xe0000001) is refused: Invalid argument"
+cfg_error $'ecam_segment = 1\ndevice_model_pci = [ \'0002:00:04.0\' ]' \
+                                                  "2:23: not in the ECAM window's segment"
 cfg_error "memory 2048"                           "1:8: expected '='"
 cfg_error "name = 'unterminated"                  "1:8: unterminated string"
 cfg_error "pci = [ 'bdf=00:03.0x' ]"              "1:21: junk after the BDF"
@@ -212,6 +250,17 @@ if "$ecamctl" view --host "$hosts" "$tmp/n.cfg" > /dev/null 2> "$tmp/e" &&
 else bad "seize note: $(cat "$tmp/e")"; fi
 
 # 4. view: xl's defaults, slots, and what lspci -F makes of it.
+# The config's segment is its devices' and its device model's: the same
+# guest on segment 1 is the same functions, named 0001:bb:dd.f.
+sed 's/^ecam_segment = 0/ecam_segment = 1/' $q/q35.cfg > "$tmp/seg1.cfg"
+"$ecamctl" view --host $q/hosts.lspci $q/q35.cfg > "$tmp/seg0" 2> /dev/null
+"$ecamctl" view --host $q/hosts.lspci "$tmp/seg1.cfg" > "$tmp/seg1" 2> /dev/null
+fn='[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]\.[0-7] '
+n0=$(grep -c "^$fn" "$tmp/seg0")
+n1=$(grep -c "^0001:$fn" "$tmp/seg1")
+if [ "$n0" -ge 5 ] && [ "$n1" = "$n0" ] &&
+   sed 's/^0001://' "$tmp/seg1" | cmp -s - "$tmp/seg0"; then ok
+else bad "view on segment 1: $n1 functions there, $n0 on segment 0"; fi
 printf "name = 'g'\nmemory = 1024\npci = [ '00:03.0,vslot=4', '0000:00:02.0' ]\n" > "$tmp/v.cfg"
 if "$ecamctl" view --host "$hosts" "$tmp/v.cfg" > "$tmp/v.dump" 2>/dev/null &&
    grep -q '^00:04.0 Class 0200: 1af4:1041' "$tmp/v.dump" &&
