@@ -52,6 +52,42 @@ static int number(const struct xl_config *cfg, const char *key,
 }
 
 /*
+ * The guest's RAM, as libxl lays out an HVM guest's: 'memory' MiB (or
+ * 'maxmem', if more: populate-on-demand fills the p2m up to it; libxl's
+ * default is 32), below the MMIO hole under 4 GiB ('mmio_hole' MiB,
+ * 256-3840; 256 by default, HVM_BELOW_4G_MMIO_LENGTH), the rest from
+ * 4 GiB up.  Told to the simulated p2m, which refuses an ECAM window
+ * over it as Xen's would.
+ */
+#define GIB4        (1ULL << 32)
+#define MIB         (1ULL << 20)
+
+static int guest_ram(const struct session *s, const struct xl_config *cfg)
+{
+    const struct xl_setting *h = xl_get(cfg, "mmio_hole");
+    unsigned long long mem, max, hole;
+    uint64_t low, bytes;
+
+    if ( number(cfg, "memory", 32, 1ULL << 30, &mem) ||
+         number(cfg, "maxmem", mem, 1ULL << 30, &max) ||
+         number(cfg, "mmio_hole", 256, 3840, &hole) )
+        return -1;
+    if ( hole < 256 )
+        return cfg_error(cfg, h->val.line, h->val.col,
+                         "expected an MMIO hole of 256-3840 MiB");
+    bytes = (max > mem ? max : mem) * MIB;
+    low = bytes < GIB4 - hole * MIB ? bytes : GIB4 - hole * MIB;
+    if ( xecam_user_p2m_add(GUEST_ID, 0, low) ||
+         (bytes > low && xecam_user_p2m_add(GUEST_ID, GIB4, bytes - low)) )
+    {
+        fprintf(stderr, "%s: cannot model the guest's RAM\n", cfg->path);
+        return -1;
+    }
+
+    return 0;
+}
+
+/*
  * "FIRST-LAST" buses, each 0-255, FIRST <= LAST, nothing else; an error
  * names the column of what is wrong inside the string.
  */
@@ -84,12 +120,14 @@ static int bus_range(const struct xl_config *cfg, const struct xl_value *v,
 
 /*
  * The place a refused window is said at: the value of the first of its
- * settings the config gives (the window is those and the defaults).
+ * settings the config gives (the window is those and the defaults), else
+ * of the guest's memory that it met.
  */
 static const struct xl_setting *window_setting(const struct xl_config *cfg)
 {
     static const char *const keys[] = {
-        "ecam_base", "ecam_buses", "ecam_segment",
+        "ecam_base", "ecam_buses", "ecam_segment", "memory", "maxmem",
+        "mmio_hole",
     };
     const struct xl_setting *s;
     unsigned int i;
@@ -107,7 +145,7 @@ static int window(struct session *s, const struct xl_config *cfg)
     const struct xl_setting *b = xl_get(cfg, "ecam_buses"), *at;
     unsigned long long base, seg;
     unsigned int first = 0, last = 255;
-    char why[160];
+    char why[200];
     long rc;
 
     if ( number(cfg, "ecam_base", 0xe0000000ULL, ~0ULL, &base) ||
@@ -126,8 +164,9 @@ static int window(struct session *s, const struct xl_config *cfg)
         return 0;
     }
     snprintf(why, sizeof(why), "the ECAM window (segment %#llx, buses "
-             "%u-%u at %#llx) is refused: %s", seg, first, last, base,
-             strerror(-rc));
+             "%u-%u at %#llx) is refused: %s%s", seg, first, last, base,
+             strerror(-rc), rc == -EEXIST ? " (the guest's RAM is there: "
+             "see memory and mmio_hole)" : "");
     at = window_setting(cfg);
     if ( at )
         return cfg_error(cfg, at->val.line, at->val.col, why);
@@ -347,7 +386,8 @@ int guest_from_config(struct session *s, const char *path)
         rc = xecam_user_domain_add(GUEST_ID, s->dom_flags, &s->d);
     }
     if ( !rc )
-        rc = window(s, &cfg) ?: dm_claims(s, &cfg, used) ?:
+        rc = guest_ram(s, &cfg) ?: window(s, &cfg) ?:
+             dm_claims(s, &cfg, used) ?:
              port_slots(&cfg, used) ?: devices(s, &cfg, used, &bus) ?:
              empty_ports(s, &cfg, bus);
     xl_free(&cfg);

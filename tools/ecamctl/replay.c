@@ -7,6 +7,8 @@
  *
  *   domain [cf8-ext] [self-ecam]       options, before anything else
  *   host FILE                          lspci -x/-xxx/-xxxx dump(s)
+ *   ram BASE SIZE                      the guest's RAM (p2m) from BASE: a
+ *                                      window over it is refused
  *   window SEG FIRST-LAST BASE         HVMOP_set_ecam_space (toolstack)
  *   vpci GUEST HOST [permissive] [hidden] [norciep]
  *                                      assign a host function (vPCI)
@@ -174,6 +176,20 @@ static int do_window(struct session *s)
     return 0;
 }
 
+static int do_ram(struct session *s)
+{
+    uint64_t base, size;
+
+    if ( num_arg(s, 1, &base) || num_arg(s, 2, &size) )
+        return -1;
+    if ( !size || base + size - 1 < base )
+        return bad(s, 2, "expected a size from 1 to the end of the address "
+                         "space");
+    say(s, "ram", xecam_user_p2m_add(GUEST_ID, base, size));
+
+    return 0;
+}
+
 static const struct {
     const char *name;
     unsigned int flag;
@@ -287,6 +303,7 @@ static int do_emulate(struct session *s)
 static const struct directive directives[] = {
     { "domain",  0, 2, do_domain },
     { "host",    1, 1, do_host },
+    { "ram",     2, 2, do_ram },
     { "window",  3, 3, do_window },
     { "vpci",    2, 5, do_vpci },
     { "rootport", 2, 2, do_rootport },

@@ -19,7 +19,7 @@ static const char help[] =
     "  write ecam GPA SIZE VAL | pio PORT SIZE VAL | cfg SBDF REG SIZE VAL\n"
     "  vpci GUEST HOST [permissive] [hidden] [norciep]\n"
     "  rootport PORT SECONDARY, server ID, claim ID SBDF[-SBDF],\n"
-    "  emulate ID GUEST HOST, window SEG FIRST-LAST BASE\n"
+    "  emulate ID GUEST HOST, window SEG FIRST-LAST BASE, ram BASE SIZE\n"
     "  hotplug add PORT HOST [permissive] [hidden] [norciep]\n"
     "  hotplug button PORT, hotplug remove PORT [surprise]\n"
     "  help, quit (or end of input)\n";

@@ -106,6 +106,16 @@ printf 'read ecam 0xe0000000 4\0junk\n' > "$tmp/nul.trace"
 [ $? = 2 ] && grep -qF "$tmp/nul.trace:1:23: a NUL byte" "$tmp/e" && ok ||
     bad "a NUL byte in a trace: $(cat "$tmp/e")"
 expect_error 'write ecam 0xe0000000 4 1 2 3 4 5'  "$tmp/t.trace:1:33: too many arguments"
+# The guest's RAM in a trace: a window over it is refused, one beside it
+# is not.
+printf 'ram 0xe0000000 0x1000\nwindow 0 0-255 0xe0000000\nwindow 0 0-255 0xd0000000\n' \
+    > "$tmp/ram.trace"
+if "$ecamctl" replay "$tmp/ram.trace" 2> "$tmp/e" |
+   awk '{ print $1, $2, $3, $4 }' | tr -s ' ' |
+   cmp -s - <(printf 'L1 ram ok \nL2 window File exists\nL3 window ok \n'); then ok
+else bad "ram in a trace: $(cat "$tmp/e")"; fi
+expect_error 'ram 0 0'                            "$tmp/t.trace:1:7: expected a size"
+expect_error 'ram 0xffffffffffffffff 2'           "$tmp/t.trace:1:24: expected a size"
 expect_error 'read ecam 0x1ffffffffffffffff 4'    "$tmp/t.trace:1:11: expected a number"
 expect_error 'read ecam 0xe0000000 4x'            "$tmp/t.trace:1:22: expected a number"
 
@@ -228,6 +238,23 @@ cfg_error "ecam_base = 0x1ffffffffffffffff"       "1:13: number out of range (64
 cfg_error "ecam_base = 0xe0000000junk"            "1:23: junk after a number"
 cfg_error "pci_permissive = 1x"                   "1:19: junk after a number"
 cfg_error "memory = [ 1, 2k ]"                    "1:16: junk after a number"
+# The guest's RAM, as libxl lays it out: a window over it is refused.
+ram="(the guest's RAM is there: see memory and mmio_hole)"
+cfg_error "memory = 4096" \
+    "1:10: the ECAM window (segment 0, buses 0-255 at 0xe0000000) is refused: File exists $ram"
+cfg_error "memory = 3585"                         "1:10: the ECAM window"
+cfg_error $'memory = 1024\nmaxmem = 4096' "1:10: the ECAM window"
+cfg_error $'memory = 8192\nmmio_hole = 1024\necam_base = 0x100000000' \
+    "3:13: the ECAM window (segment 0, buses 0-255 at 0x100000000) is refused: File exists"
+cfg_error "mmio_hole = 128"                       "1:13: expected an MMIO hole of 256-3840 MiB"
+cfg_error "mmio_hole = 4096"                      "1:13: number out of range"
+for ok_cfg in $'memory = 4096\nmmio_hole = 1024' \
+              $'memory = 8192\nmmio_hole = 1024\necam_base = 0x300000000' \
+              $'memory = 3584'; do
+    printf '%s\n' "$ok_cfg" > "$tmp/c.cfg"
+    "$ecamctl" view --host "$hosts" "$tmp/c.cfg" > /dev/null 2> "$tmp/e" &&
+        ok || bad "config '$ok_cfg' refused: $(cat "$tmp/e")"
+done
 cfg_error "ecam_base = 0xe0000001" \
     "1:13: the ECAM window (segment 0, buses 0-255 at 0xe0000001) is refused: Invalid argument"
 cfg_error $'ecam_segment = 1\ndevice_model_pci = [ \'0002:00:04.0\' ]' \
