@@ -350,48 +350,85 @@ static void op(struct input *in)
     }
 }
 
-static void setup(struct input *in)
+/*
+ * One guest per combination of the domain flags, built with the first
+ * input and kept: an input only reads their devices (the bare vPCI
+ * functions refuse every write) and asks the device model, so what it
+ * leaves behind is the CONFIG_ADDRESS latch, which the next input clears,
+ * and counters, which the checks take as differences.  Guest i is
+ * domain GUEST + i, with its own ioreq server and device model.
+ */
+#define NFLAGS 4                    /* CF8_EXT x PARTIAL_MF */
+
+static struct xecam_domain *guest[NFLAGS];
+
+static unsigned int flags_of(unsigned int i)
 {
-    struct xen_hvm_ecam_space w = {
-        .domid = GUEST, .segment = 0, .start_bus = 0, .end_bus = 255,
-        .base = BASE,
-    };
+    return (i & 1 ? XECAM_DOMF_CF8_EXT : 0) |
+           (i & 2 ? XECAM_DOMF_PARTIAL_MF : 0);
+}
+
+static void build(void)
+{
     uint8_t cfg[XECAM_CFG_SIZE];
     struct xecam_user_dm *dm;
     struct xecam_vpci *dev;
-    unsigned int i, j;
+    unsigned int g, i, j;
 
     xecam_user_reset();
-    xecam_user_log_clear();
     xecam_user_log_ratelimit(10, 5000);
     xecam_user_ioreq_timeout(5000);     /* the device model always answers */
     xecam_user_domain_privileged(0);
-    domflags = take(in, 1) & (XECAM_DOMF_CF8_EXT | XECAM_DOMF_PARTIAL_MF);
-    CHECK(!xecam_user_domain_add(GUEST, domflags, &d));
-    xecam_user_set_current(0);
-    CHECK(!xecam_user_hvm_op(HVMOP_set_ecam_space, &w));
-
     for ( i = 0; i < NVDEV; i++ )
     {
         for ( j = 0; j < sizeof(cfg); j++ )
             cfg[j] = (uint8_t)(j * 7 + vdev[i].seed);
         CHECK(!xecam_user_pdev_add(vdev[i].host, cfg, sizeof(cfg)));
-        CHECK(!xecam_vpci_create(vdev[i].host, &dev));
-        CHECK(!xecam_route_add_vpci(d, vdev[i].bdf, dev));
     }
-    CHECK(!xecam_ioreq_server_create(d, SERVER));
-    for ( i = 0; i < NCLAIM; i++ )
-        CHECK(!xecam_ioreq_map_range(d, SERVER, claim[i].start,
-                                     claim[i].end));
+    for ( g = 0; g < NFLAGS; g++ )
+    {
+        struct xen_hvm_ecam_space w = {
+            .domid = GUEST + g, .segment = 0, .start_bus = 0, .end_bus = 255,
+            .base = BASE,
+        };
 
+        CHECK(!xecam_user_domain_add(GUEST + g, flags_of(g), &guest[g]));
+        xecam_user_set_current(0);
+        CHECK(!xecam_user_hvm_op(HVMOP_set_ecam_space, &w));
+        for ( i = 0; i < NVDEV; i++ )
+        {
+            CHECK(!xecam_vpci_create(vdev[i].host, &dev));
+            CHECK(!xecam_route_add_vpci(guest[g], vdev[i].bdf, dev));
+        }
+        CHECK(!xecam_ioreq_server_create(guest[g], SERVER));
+        for ( i = 0; i < NCLAIM; i++ )
+            CHECK(!xecam_ioreq_map_range(guest[g], SERVER, claim[i].start,
+                                         claim[i].end));
+        CHECK(!xecam_user_dm_start(GUEST + g, SERVER, dm_handler, &sh, &dm));
+    }
+}
+
+/* The guest the input picks, as the model starts from it. */
+static void setup(struct input *in)
+{
+    static bool built;
+    unsigned int g = take(in, 1) & (NFLAGS - 1);
+
+    if ( !built )
+    {
+        build();
+        built = true;
+    }
+    d = guest[g];
+    domflags = flags_of(g);
+    xecam_user_log_clear();
+    xecam_pio_write(d, 0, XECAM_PCI_CF8, 4, 0);
+    latch = 0;
     salt = take(in, 2) * 0x0001000100010001ULL;
     pthread_mutex_lock(&sh.lock);
-    sh.calls = 0;
+    dm_calls = sh.calls;
     sh.salt = salt;
     pthread_mutex_unlock(&sh.lock);
-    dm_calls = 0;
-    latch = 0;
-    CHECK(!xecam_user_dm_start(GUEST, SERVER, dm_handler, &sh, &dm));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -409,7 +446,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(!xecam_user_pdev_writes());
         CHECK(xecam_user_log_lines() <= MAX_LOG);
     }
-    xecam_user_reset();         /* stops the device model: no leaks */
 
     return 0;
 }
