@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Capability policy: what a guest sees of each capability a device has.
- * 'len' is the extent hidden, or kept read-only in both modes; 0 for a
- * variable or unknown length: up to the next capability, or the end of
- * the region (vendor-specific ones give their own length).
+ * 'len' is the extent hidden, or kept read-only in both modes; 0 for an
+ * unknown length: up to the next capability, or the end of the region.
+ * A capability whose registers say how long it is (a *_VAR row) has its
+ * len_of hook read them: the extent is then all of it, variable part
+ * included, 'len' being the part always there.  Every extent stops at the
+ * next capability the device has.
  * docs/capabilities.md is this table with its reasons; a test checks the two
  * agree.  Capabilities the table does not name are read-only: in the chain,
  * read from the device, never written.  Lookups match IDs against rows; a
@@ -12,9 +15,14 @@
 #include "private.h"
 
 #define STD(id, act, len, init, name, why) \
-    { id, false, act, len, init, name, why }
+    { id, false, act, len, NULL, init, name, why }
 #define EXT(id, act, len, init, name, why) \
-    { id, true, act, len, init, name, why }
+    { id, true, act, len, NULL, init, name, why }
+/* Its registers give its whole length (cap_len.c); 'len': the fixed part. */
+#define STD_VAR(id, act, len, len_of, name, why) \
+    { id, false, act, len, xecam_cap_len_##len_of, NULL, name, why }
+#define EXT_VAR(id, act, len, len_of, name, why) \
+    { id, true, act, len, xecam_cap_len_##len_of, NULL, name, why }
 
 static const struct xecam_cap_policy policy[] = {
     STD(0x01, CAP_EMULATE, 8, xecam_cap_pm_init, "Power Management",
@@ -33,7 +41,7 @@ static const struct xecam_cap_policy policy[] = {
         "bus mode and split-transaction settings are the host's"),
     STD(0x08, CAP_HIDE, 0, NULL, "HyperTransport",
         "link and routing configuration of the host fabric"),
-    STD(0x09, CAP_READONLY, 0, NULL, "Vendor Specific",
+    STD_VAR(0x09, CAP_READONLY, 0, vndr, "Vendor Specific",
         "drivers read it; a write could do anything"),
     STD(0x0a, CAP_HIDE, 4, NULL, "Debug port",
         "host debugging facility"),
@@ -79,9 +87,9 @@ static const struct xecam_cap_policy policy[] = {
         "arbitration of the host's link"),
     EXT(0x000a, CAP_HIDE, 0x10, NULL, "RCRB Header",
         "host root complex register block"),
-    EXT(0x000b, CAP_READONLY, 0, NULL, "Vendor Specific (VSEC)",
+    EXT_VAR(0x000b, CAP_READONLY, 0, vsec, "Vendor Specific (VSEC)",
         "drivers read it; a write could do anything"),
-    EXT(0x000d, CAP_HIDE, 8, NULL, "ACS",
+    EXT_VAR(0x000d, CAP_HIDE, 8, acs, "ACS",
         "peer-to-peer routing decides the host's isolation"),
     EXT(0x000e, CAP_READONLY, 0x08, NULL, "ARI",
         "function numbering; informational"),
@@ -113,12 +121,12 @@ static const struct xecam_cap_policy policy[] = {
         "link power management of the host's link"),
     EXT(0x001f, CAP_HIDE, 0x0c, NULL, "PTM",
         "time synchronisation with the host's root"),
-    EXT(0x0023, CAP_READONLY, 0, NULL, "Designated Vendor-Specific",
+    EXT_VAR(0x0023, CAP_READONLY, 0, vsec, "Designated Vendor-Specific",
         "drivers read it; a write could do anything"),
 };
 
 static const struct xecam_cap_policy unknown = {
-    0, false, CAP_READONLY, 0, NULL, "unknown",
+    0, false, CAP_READONLY, 0, NULL, NULL, "unknown",
     "not known to be harmless to write: read-only",
 };
 
