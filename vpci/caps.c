@@ -359,6 +359,8 @@ static int std_chain(struct xecam_vpci *dev,
         rc = expose(dev, &caps[i], opts, &seen[i]);
         if ( !rc && caps[i].id == MSIX_CAP_ID )
             rc = xecam_cap_msix_holes(dev, &caps[i]);
+        if ( caps[i].id == PCIE_CAP_ID && !*pcie )
+            dev->pcie_cap = caps[i].offset;     /* for cap_len.c */
         *pcie |= caps[i].id == PCIE_CAP_ID;
     }
     if ( !rc )
@@ -452,6 +454,7 @@ void xecam_vpci_caps_free(struct xecam_vpci *dev)
     xecam_port_free(dev->bar);
     dev->bar = NULL;
     dev->mappable = 0;
+    dev->pcie_cap = 0;
     for ( ext = 0; ext < 2; ext++ )
     {
         xecam_port_free(dev->seen[ext]);

@@ -326,6 +326,8 @@ struct xecam_vpci {
     /* The device's capabilities, standard [0] and extended [1]. */
     struct xecam_cap_seen *seen[2];
     unsigned int nr_seen[2];
+    /* The device's first PCI Express capability, whatever became of it. */
+    uint8_t pcie_cap;
 };
 
 /*
@@ -475,7 +477,22 @@ int xecam_cf_check xecam_cap_len_vndr(struct xecam_vpci *dev,
 int xecam_cf_check xecam_cap_len_vsec(struct xecam_vpci *dev,
                                       const struct xecam_cap *cap,
                                       unsigned int *len);
+int xecam_cf_check xecam_cap_len_sata(struct xecam_vpci *dev,
+                                      const struct xecam_cap *cap,
+                                      unsigned int *len);
+int xecam_cf_check xecam_cap_len_aer(struct xecam_vpci *dev,
+                                     const struct xecam_cap *cap,
+                                     unsigned int *len);
+int xecam_cf_check xecam_cap_len_rcld(struct xecam_vpci *dev,
+                                      const struct xecam_cap *cap,
+                                      unsigned int *len);
 int xecam_cf_check xecam_cap_len_acs(struct xecam_vpci *dev,
+                                     const struct xecam_cap *cap,
+                                     unsigned int *len);
+int xecam_cf_check xecam_cap_len_secpcie(struct xecam_vpci *dev,
+                                         const struct xecam_cap *cap,
+                                         unsigned int *len);
+int xecam_cf_check xecam_cap_len_dpc(struct xecam_vpci *dev,
                                      const struct xecam_cap *cap,
                                      unsigned int *len);
 void xecam_cap_msi_reset(struct xecam_vpci *dev);

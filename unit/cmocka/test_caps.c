@@ -53,6 +53,7 @@
 #define ID_PCIE     0x10
 #define ID_MSIX     0x11
 #define ID_SATA     0x12
+#define ID_FPB      0x15
 #define ID_UNKNOWN  0x30
 
 /* Extended capability IDs. */
@@ -61,9 +62,13 @@
 #define EID_DSN     0x0003
 #define EID_VSEC    0x000b
 #define EID_ACS     0x000d
+#define EID_RCLD    0x0005
 #define EID_ARI     0x000e
 #define EID_SRIOV   0x0010
+#define EID_MRIOV   0x0011
 #define EID_LTR     0x0018
+#define EID_SECPCI  0x0019
+#define EID_DPC     0x001d
 #define EID_UNKNOWN 0x0fff
 
 #define MSI_ENABLE      0x0001U
@@ -71,7 +76,11 @@
 #define MSI_MASKABLE    0x0100U
 #define MSIX_ENABLE     0x8000U
 #define PCIE_DEVCTL_FLR 0x8000U
+#define PCIE_FLAGS_FLIT 0x8000U
 #define ACS_CAP_EC      0x0020U
+#define AER_PREFIX_LOG  0x00000800U
+#define DPC_CAP_RP_EXT  0x0020U
+#define DPC_LOG_SIZE4   0x2000U
 
 #define MAX_STD     64      /* more than the 48 links a chain can have */
 #define MAX_EXT     1024    /* more than the 960 */
@@ -1619,6 +1628,137 @@ static void b_acs_last_dword(struct expect *e)
     e->flags = XECAM_ASSIGN_PERMISSIVE;
 }
 
+/* DPC with RP Extensions: its RP PIO log of 9 dwords at 0x20. */
+static void b_dpc_rp_log(struct expect *e)
+{
+    hidden_between(e, EID_DPC, DPC_CAP_RP_EXT | (9 << 8), 0x1c0, 0x44);
+}
+
+/* Log size bit 4 counts in Flit Mode only: 25 dwords here ... */
+static void b_dpc_rp_log_flit(struct expect *e)
+{
+    hidden_between(e, EID_DPC, DPC_CAP_RP_EXT | DPC_LOG_SIZE4 | (9 << 8),
+                   0x200, 0x84);
+    put(0x42, 2, PCIE_FLAGS_FLIT | 0x0002);
+}
+
+/* ... and 9 without it. */
+static void b_dpc_rp_log_no_flit(struct expect *e)
+{
+    hidden_between(e, EID_DPC, DPC_CAP_RP_EXT | DPC_LOG_SIZE4 | (9 << 8),
+                   0x1c0, 0x44);
+}
+
+/* Root Complex Link Declaration: two link entries of 16 bytes. */
+static void b_rcld_links(struct expect *e)
+{
+    hidden_between(e, EID_RCLD, 2 << 8, 0x1c0, 0x30);
+}
+
+/* 255 link entries: up to the next capability. */
+static void b_rcld_links_past_next(struct expect *e)
+{
+    hidden_between(e, EID_RCLD, 0xff << 8, 0x1c0, 0x80);
+}
+
+/* MR-IOV is not read: up to the next capability. */
+static void b_mriov(struct expect *e)
+{
+    hidden_between(e, EID_MRIOV, 0, 0x1c0, 0x80);
+}
+
+/* Flattening Portal Bridge: registers up to 0x24. */
+static void b_fpb(struct expect *e)
+{
+    static const struct cap dev[] = { S(0x40, ID_FPB), S(0x80, ID_UNKNOWN) };
+
+    set_std(e, dev, XECAM_ARRAY_SIZE(dev));
+    want_std(e, dev + 1, 1);
+    want_hidden(e, 0x40, 0x24);
+    want_free(e, 0x64, 0x1c);
+    e->flags = XECAM_ASSIGN_PERMISSIVE;
+}
+
+/* AER of 'len' bytes, Capabilities and Control 'cc', before a DSN. */
+static void aer(struct expect *e, uint32_t cc, bool flit, unsigned int len)
+{
+    static const struct cap ext[] = {
+        E(0x100, EID_AER, 2), E(0x180, EID_DSN, 1),
+    };
+
+    same_std(e, pcie_only, XECAM_ARRAY_SIZE(pcie_only));
+    if ( flit )
+        put(0x42, 2, PCIE_FLAGS_FLIT | 0x0002);
+    same_ext(e, ext, XECAM_ARRAY_SIZE(ext));
+    put(0x118, 4, cc);
+    want_ro(e, 0x104, len - 4);
+    if ( 0x100 + len < 0x180 )
+        want_free(e, 0x100 + len, 0x80 - len);
+    e->flags = XECAM_ASSIGN_PERMISSIVE;
+}
+
+static void b_aer_no_prefix_log(struct expect *e)
+{
+    aer(e, 0, false, 0x38);
+}
+
+static void b_aer_prefix_log(struct expect *e)
+{
+    aer(e, AER_PREFIX_LOG, false, 0x48);
+}
+
+static void b_aer_flit(struct expect *e)
+{
+    aer(e, 0, true, 0x60);
+}
+
+/* Secondary PCI Express: a 16-bit equalization control per lane. */
+static void secpci(struct expect *e, unsigned int lanes, unsigned int len)
+{
+    static const struct cap ext[] = {
+        E(0x100, EID_DSN, 1), E(0x140, EID_SECPCI, 1), E(0x1c0, EID_DSN, 1),
+    };
+
+    same_std(e, pcie_only, XECAM_ARRAY_SIZE(pcie_only));
+    put(0x40 + 0x0c, 4, lanes << 4);    /* Link Capabilities: width */
+    same_ext(e, ext, XECAM_ARRAY_SIZE(ext));
+    want_ro(e, 0x144, len - 4);
+    want_free(e, 0x140 + len, 0x80 - len);
+    e->flags = XECAM_ASSIGN_PERMISSIVE;
+}
+
+static void b_secpci_x32(struct expect *e)
+{
+    secpci(e, 32, 0x4c);
+}
+
+static void b_secpci_x1(struct expect *e)
+{
+    secpci(e, 1, 0x10);
+}
+
+/* SATA: with its registers inline, the index/data pair: 16 bytes. */
+static void sata(struct expect *e, uint8_t regs, unsigned int len)
+{
+    static const struct cap std[] = { S(0x40, ID_SATA), S(0x60, ID_UNKNOWN) };
+
+    same_std(e, std, XECAM_ARRAY_SIZE(std));
+    put(0x44, 1, regs);
+    want_ro(e, 0x42, len - 2);
+    want_free(e, 0x40 + len, 0x20 - len);
+    e->flags = XECAM_ASSIGN_PERMISSIVE;
+}
+
+static void b_sata_inline(struct expect *e)
+{
+    sata(e, 0x0f, 0x10);
+}
+
+static void b_sata_bar(struct expect *e)
+{
+    sata(e, 0x04, 0x08);
+}
+
 static const struct chain_case cases[] = {
     { "chain: all exposed", b_all_exposed, k_all_exposed },
     { "chain: std hidden in the middle", b_std_hidden_middle,
@@ -1707,6 +1847,22 @@ static const struct chain_case cases[] = {
     { "extent: ACS egress vector stops at 0x1000", b_acs_egress_past_end,
       NULL },
     { "extent: ACS in the last dword", b_acs_last_dword, NULL },
+    { "extent: DPC RP PIO log", b_dpc_rp_log, NULL },
+    { "extent: DPC RP PIO log, Flit Mode", b_dpc_rp_log_flit, NULL },
+    { "extent: DPC RP PIO log size bit 4 without Flit Mode",
+      b_dpc_rp_log_no_flit, NULL },
+    { "extent: RC Link Declaration link entries", b_rcld_links, NULL },
+    { "extent: RC Link Declaration stops at the next capability",
+      b_rcld_links_past_next, NULL },
+    { "extent: MR-IOV up to the next capability", b_mriov, NULL },
+    { "extent: Flattening Portal Bridge", b_fpb, NULL },
+    { "extent: AER without TLP Prefix Log", b_aer_no_prefix_log, NULL },
+    { "extent: AER TLP Prefix Log", b_aer_prefix_log, NULL },
+    { "extent: AER in Flit Mode", b_aer_flit, NULL },
+    { "extent: Secondary PCIe, 32 lanes", b_secpci_x32, NULL },
+    { "extent: Secondary PCIe, 1 lane", b_secpci_x1, NULL },
+    { "extent: SATA registers inline", b_sata_inline, NULL },
+    { "extent: SATA registers in a BAR", b_sata_bar, NULL },
 };
 
 /* ---- docs/capabilities.md and the code ---- */
