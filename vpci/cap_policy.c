@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Capability policy: what a guest sees of each capability a device has.
- * 'len' is the extent hidden, or kept read-only in both modes; 0 for a
- * variable or unknown length: up to the next capability, or the end of
- * the region (vendor-specific ones give their own length).
+ * 'len' is the extent hidden, or kept read-only in both modes; 0 for an
+ * unknown length: up to the next capability, or the end of the region.
+ * A capability whose registers say how long it is (a *_VAR row) has its
+ * len_of hook read them: the extent is then all of it, variable part
+ * included, 'len' being the part always there.  Every extent stops at the
+ * next capability the device has.
  * docs/capabilities.md is this table with its reasons; a test checks the two
  * agree.  Capabilities the table does not name are read-only: in the chain,
  * read from the device, never written.  Lookups match IDs against rows; a
@@ -12,9 +15,14 @@
 #include "private.h"
 
 #define STD(id, act, len, init, name, why) \
-    { id, false, act, len, init, name, why }
+    { id, false, act, len, NULL, init, name, why }
 #define EXT(id, act, len, init, name, why) \
-    { id, true, act, len, init, name, why }
+    { id, true, act, len, NULL, init, name, why }
+/* Its registers give its whole length (cap_len.c); 'len': the fixed part. */
+#define STD_VAR(id, act, len, len_of, name, why) \
+    { id, false, act, len, xecam_cap_len_##len_of, NULL, name, why }
+#define EXT_VAR(id, act, len, len_of, name, why) \
+    { id, true, act, len, xecam_cap_len_##len_of, NULL, name, why }
 
 static const struct xecam_cap_policy policy[] = {
     STD(0x01, CAP_EMULATE, 8, xecam_cap_pm_init, "Power Management",
@@ -33,7 +41,7 @@ static const struct xecam_cap_policy policy[] = {
         "bus mode and split-transaction settings are the host's"),
     STD(0x08, CAP_HIDE, 0, NULL, "HyperTransport",
         "link and routing configuration of the host fabric"),
-    STD(0x09, CAP_READONLY, 0, NULL, "Vendor Specific",
+    STD_VAR(0x09, CAP_READONLY, 0, vndr, "Vendor Specific",
         "drivers read it; a write could do anything"),
     STD(0x0a, CAP_HIDE, 4, NULL, "Debug port",
         "host debugging facility"),
@@ -51,15 +59,16 @@ static const struct xecam_cap_policy policy[] = {
         "control registers virtual, FLR through Xen, topology rewritten"),
     STD(0x11, CAP_EMULATE, 12, xecam_cap_msix_init, "MSI-X",
         "enable and mask-all virtual; table and PBA validated"),
-    STD(0x12, CAP_READONLY, 8, NULL, "SATA",
+    STD_VAR(0x12, CAP_READONLY, 8, sata, "SATA",
         "describes the AHCI index/data pair; read-only is enough"),
     STD(0x13, CAP_HIDE, 6, NULL, "Advanced Features",
         "its FLR would reset the device behind Xen's back"),
     STD(0x14, CAP_HIDE, 0, NULL, "Enhanced Allocation",
         "fixed host addresses would bypass the virtual BARs"),
-    STD(0x15, CAP_HIDE, 4, NULL, "Flattening Portal Bridge",
+    /* Its registers run to FPB Vector Access Data, at 0x20. */
+    STD(0x15, CAP_HIDE, 0x24, NULL, "Flattening Portal Bridge",
         "changes routing in the host fabric"),
-    EXT(0x0001, CAP_READONLY, 0x38, NULL, "AER",
+    EXT_VAR(0x0001, CAP_READONLY, 0x38, aer, "AER",
         "drivers read the error state; masks and severities stay the host's"),
     EXT(0x0002, CAP_HIDE, 0, NULL, "Virtual Channel",
         "arbitration of the host's link"),
@@ -67,7 +76,7 @@ static const struct xecam_cap_policy policy[] = {
         "drivers identify the device by it"),
     EXT(0x0004, CAP_HIDE, 0x10, NULL, "Power Budgeting",
         "its data-select register is a write; platform power is the host's"),
-    EXT(0x0005, CAP_HIDE, 0x10, NULL, "Root Complex Link Declaration",
+    EXT_VAR(0x0005, CAP_HIDE, 0x10, rcld, "Root Complex Link Declaration",
         "describes the host's root complex"),
     EXT(0x0006, CAP_HIDE, 0x10, NULL, "RC Internal Link Control",
         "host root complex links"),
@@ -79,9 +88,9 @@ static const struct xecam_cap_policy policy[] = {
         "arbitration of the host's link"),
     EXT(0x000a, CAP_HIDE, 0x10, NULL, "RCRB Header",
         "host root complex register block"),
-    EXT(0x000b, CAP_READONLY, 0, NULL, "Vendor Specific (VSEC)",
+    EXT_VAR(0x000b, CAP_READONLY, 0, vsec, "Vendor Specific (VSEC)",
         "drivers read it; a write could do anything"),
-    EXT(0x000d, CAP_HIDE, 8, NULL, "ACS",
+    EXT_VAR(0x000d, CAP_HIDE, 8, acs, "ACS",
         "peer-to-peer routing decides the host's isolation"),
     EXT(0x000e, CAP_READONLY, 0x08, NULL, "ARI",
         "function numbering; informational"),
@@ -89,7 +98,8 @@ static const struct xecam_cap_policy policy[] = {
         "address translation caching bypasses the IOMMU's view"),
     EXT(0x0010, CAP_HIDE, 0x40, NULL, "SR-IOV",
         "creates functions and BARs in the host"),
-    EXT(0x0011, CAP_HIDE, 0x10, NULL, "MR-IOV",
+    /* Laid out by the MR-IOV specification, not read: up to the next. */
+    EXT(0x0011, CAP_HIDE, 0, NULL, "MR-IOV",
         "multi-root sharing of the host fabric"),
     EXT(0x0012, CAP_HIDE, 0x30, NULL, "Multicast",
         "multicast BARs route memory of other functions"),
@@ -103,22 +113,23 @@ static const struct xecam_cap_policy policy[] = {
         "steering tags name host CPUs"),
     EXT(0x0018, CAP_READONLY, 0x08, NULL, "Latency Tolerance Reporting",
         "informational; its values are set by the host"),
-    EXT(0x0019, CAP_READONLY, 0x2c, NULL, "Secondary PCI Express",
+    EXT_VAR(0x0019, CAP_READONLY, 0x0c, secpcie, "Secondary PCI Express",
         "lane error status; informational"),
     EXT(0x001b, CAP_HIDE, 8, NULL, "PASID",
         "process address spaces belong to the host's IOMMU"),
-    EXT(0x001d, CAP_HIDE, 0x20, NULL, "DPC",
+    /* 0x20: its RP PIO registers, hidden whether the port has them or not. */
+    EXT_VAR(0x001d, CAP_HIDE, 0x20, dpc, "DPC",
         "downstream port containment acts on the host's links"),
     EXT(0x001e, CAP_HIDE, 0x10, NULL, "L1 PM Substates",
         "link power management of the host's link"),
     EXT(0x001f, CAP_HIDE, 0x0c, NULL, "PTM",
         "time synchronisation with the host's root"),
-    EXT(0x0023, CAP_READONLY, 0, NULL, "Designated Vendor-Specific",
+    EXT_VAR(0x0023, CAP_READONLY, 0, vsec, "Designated Vendor-Specific",
         "drivers read it; a write could do anything"),
 };
 
 static const struct xecam_cap_policy unknown = {
-    0, false, CAP_READONLY, 0, NULL, "unknown",
+    0, false, CAP_READONLY, 0, NULL, NULL, "unknown",
     "not known to be harmless to write: read-only",
 };
 

@@ -175,14 +175,15 @@ static int ext_header(struct xecam_vpci *dev, const struct xecam_cap *cap,
 
 /*
  * A capability's extent: its length, stopping at the next capability the
- * device has.  Length 0 (variable or unknown) runs up to that next one, or
- * to the end of its region.
+ * device has and at the end of its region.  Length 0 (unknown) runs up to
+ * that next one, or to the end of the region.
  */
-static unsigned int clamp_len(const struct xecam_cap *caps, unsigned int n,
-                              const struct xecam_cap *cap, unsigned int len)
+static unsigned int extent(const struct xecam_cap *caps, unsigned int n,
+                           const struct xecam_cap *cap, unsigned int len)
 {
     unsigned int limit = cap->ext ? XECAM_CFG_SIZE : XECAM_CFG_LEGACY;
-    unsigned int i, end = len ? cap->offset + len : limit;
+    unsigned int i, end = len && len < limit - cap->offset
+                          ? cap->offset + len : limit;
 
     for ( i = 0; i < n; i++ )
         if ( caps[i].offset > cap->offset && caps[i].offset < end )
@@ -192,30 +193,21 @@ static unsigned int clamp_len(const struct xecam_cap *caps, unsigned int n,
 }
 
 /*
- * A read-only capability's extent: its fixed length, or the one a vendor
- * capability gives itself (std: byte 2; VSEC/DVSEC: header 2 bits 31:20).
+ * The extent of a hidden or read-only capability: all of it, as its row
+ * says or, for one whose registers say it, as the device's do (len_of).
  */
-static int ro_len(struct xecam_vpci *dev, const struct xecam_cap *cap,
-                  unsigned int len, unsigned int *out)
+static int full_extent(struct xecam_vpci *dev, const struct xecam_cap *caps,
+                       unsigned int n, const struct xecam_cap_seen *seen,
+                       unsigned int *out)
 {
-    uint32_t v = 0;
+    unsigned int len = seen->policy->len;
+    int rc = 0;
 
-    if ( !len && !cap->ext && cap->id == 0x09 )
-    {
-        if ( !xecam_vpci_hw_read_ok(dev, cap->offset + 2, 1, &v) )
-            return -EIO;
-        len = v;
-    }
-    else if ( !len && cap->ext && (cap->id == 0x0b || cap->id == 0x23) &&
-              cap->offset + 8U <= XECAM_CFG_SIZE )
-    {
-        if ( !xecam_vpci_hw_read_ok(dev, cap->offset + 4, 4, &v) )
-            return -EIO;
-        len = v >> 20;
-    }
-    *out = len;
+    if ( seen->policy->len_of )
+        rc = seen->policy->len_of(dev, &seen->cap, &len);
+    *out = extent(caps, n, &seen->cap, len);
 
-    return 0;
+    return rc;
 }
 
 /*
@@ -256,16 +248,6 @@ static int irq_control(struct xecam_vpci *dev, const struct xecam_cap *cap)
                               msi ? &msi_irq_row : &msix_irq_row);
 }
 
-/* Where a capability ends, for the record: as hide() and protect() do. */
-static unsigned int extent(const struct xecam_cap *caps, unsigned int n,
-                           const struct xecam_cap *cap, unsigned int len)
-{
-    unsigned int limit = cap->ext ? XECAM_CFG_SIZE : XECAM_CFG_LEGACY;
-    unsigned int end = cap->offset + clamp_len(caps, n, cap, len);
-
-    return (end < limit ? end : limit) - cap->offset;
-}
-
 static int protect_shown(struct xecam_vpci *dev, const struct xecam_cap *caps,
                          struct xecam_cap_seen *seen, unsigned int n,
                          const struct xecam_assign_opts *opts)
@@ -275,17 +257,16 @@ static int protect_shown(struct xecam_vpci *dev, const struct xecam_cap *caps,
 
     for ( i = 0; !rc && i < n; i++ )
     {
-        len = seen[i].policy->len;
         if ( seen[i].action != CAP_READONLY )
             continue;
-        if ( !caps[i].ext && (caps[i].id == 0x05 || caps[i].id == 0x11) &&
+        rc = full_extent(dev, caps, n, &seen[i], &len);
+        seen[i].len = len;
+        if ( !rc && !caps[i].ext &&
+             (caps[i].id == 0x05 || caps[i].id == 0x11) &&
              (opts->flags & XECAM_ASSIGN_IRQ_CONTROL) )
             rc = irq_control(dev, &caps[i]);
         if ( !rc )
-            rc = ro_len(dev, &caps[i], len, &len);
-        if ( !rc )
-            rc = protect(dev, &caps[i], clamp_len(caps, n, &caps[i], len));
-        seen[i].len = extent(caps, n, &caps[i], len);
+            rc = protect(dev, &caps[i], len);
     }
 
     return rc;
@@ -322,12 +303,14 @@ static int link(struct xecam_vpci *dev, const struct xecam_cap *caps,
         rc = protect_shown(dev, caps, seen, n, opts);
     for ( i = 0; !rc && i < n; i++ )
     {
-        len = seen[i].policy->len;
-        if ( seen[i].action != CAP_READONLY )   /* that: protect_shown() */
-            seen[i].len = extent(caps, n, &caps[i], len);
+        if ( seen[i].action == CAP_EMULATE )    /* for the record */
+            seen[i].len = extent(caps, n, &caps[i], seen[i].policy->len);
         if ( shown(&seen[i]) )
             continue;
-        len = clamp_len(caps, n, &caps[i], len);
+        rc = full_extent(dev, caps, n, &seen[i], &len);
+        seen[i].len = len;
+        if ( rc )
+            break;
         if ( caps[i].ext && caps[i].offset == 0x100 )
         {
             struct xecam_cap body = caps[i];
@@ -376,6 +359,8 @@ static int std_chain(struct xecam_vpci *dev,
         rc = expose(dev, &caps[i], opts, &seen[i]);
         if ( !rc && caps[i].id == MSIX_CAP_ID )
             rc = xecam_cap_msix_holes(dev, &caps[i]);
+        if ( caps[i].id == PCIE_CAP_ID && !*pcie )
+            dev->pcie_cap = caps[i].offset;     /* for cap_len.c */
         *pcie |= caps[i].id == PCIE_CAP_ID;
     }
     if ( !rc )
@@ -469,6 +454,7 @@ void xecam_vpci_caps_free(struct xecam_vpci *dev)
     xecam_port_free(dev->bar);
     dev->bar = NULL;
     dev->mappable = 0;
+    dev->pcie_cap = 0;
     for ( ext = 0; ext < 2; ext++ )
     {
         xecam_port_free(dev->seen[ext]);

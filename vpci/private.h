@@ -206,11 +206,21 @@ enum xecam_cap_action {
     CAP_EMULATE,                    /* in the chain, emulated */
 };
 
+/*
+ * The whole length of a capability whose registers give it (cap_len.c):
+ * 'len' comes in as its row's fixed length and leaves as all of it, the
+ * variable part included (0: up to the next capability).  Whatever the
+ * device says, the length is bounded; a failed read of it is -EIO.
+ */
+typedef int xecam_cap_len_fn(struct xecam_vpci *dev,
+                             const struct xecam_cap *cap, unsigned int *len);
+
 struct xecam_cap_policy {
     uint16_t id;
     bool ext;
     enum xecam_cap_action action;
-    uint16_t len;                   /* bytes hidden when hidden; 0: header */
+    uint16_t len;                   /* its fixed length; 0: up to the next */
+    xecam_cap_len_fn *len_of;       /* NULL: 'len' is all of it */
     int (*init)(struct xecam_vpci *dev, const struct xecam_cap *cap);
     const char *name;
     const char *reason;
@@ -316,6 +326,8 @@ struct xecam_vpci {
     /* The device's capabilities, standard [0] and extended [1]. */
     struct xecam_cap_seen *seen[2];
     unsigned int nr_seen[2];
+    /* The device's first PCI Express capability, whatever became of it. */
+    uint8_t pcie_cap;
 };
 
 /*
@@ -458,6 +470,31 @@ int xecam_cf_check xecam_cap_msix_init(struct xecam_vpci *dev,
 int xecam_cf_check xecam_cap_pcie_init(struct xecam_vpci *dev,
                                        const struct xecam_cap *cap);
 int xecam_cap_msix_holes(struct xecam_vpci *dev, const struct xecam_cap *cap);
+/* cap_len.c: the len_of hooks of the policy table. */
+int xecam_cf_check xecam_cap_len_vndr(struct xecam_vpci *dev,
+                                      const struct xecam_cap *cap,
+                                      unsigned int *len);
+int xecam_cf_check xecam_cap_len_vsec(struct xecam_vpci *dev,
+                                      const struct xecam_cap *cap,
+                                      unsigned int *len);
+int xecam_cf_check xecam_cap_len_sata(struct xecam_vpci *dev,
+                                      const struct xecam_cap *cap,
+                                      unsigned int *len);
+int xecam_cf_check xecam_cap_len_aer(struct xecam_vpci *dev,
+                                     const struct xecam_cap *cap,
+                                     unsigned int *len);
+int xecam_cf_check xecam_cap_len_rcld(struct xecam_vpci *dev,
+                                      const struct xecam_cap *cap,
+                                      unsigned int *len);
+int xecam_cf_check xecam_cap_len_acs(struct xecam_vpci *dev,
+                                     const struct xecam_cap *cap,
+                                     unsigned int *len);
+int xecam_cf_check xecam_cap_len_secpcie(struct xecam_vpci *dev,
+                                         const struct xecam_cap *cap,
+                                         unsigned int *len);
+int xecam_cf_check xecam_cap_len_dpc(struct xecam_vpci *dev,
+                                     const struct xecam_cap *cap,
+                                     unsigned int *len);
 void xecam_cap_msi_reset(struct xecam_vpci *dev);
 void xecam_cap_msix_reset(struct xecam_vpci *dev);
 bool xecam_cap_msi_enabled(struct xecam_vpci *dev);

@@ -53,6 +53,7 @@
 #define ID_PCIE     0x10
 #define ID_MSIX     0x11
 #define ID_SATA     0x12
+#define ID_FPB      0x15
 #define ID_UNKNOWN  0x30
 
 /* Extended capability IDs. */
@@ -61,9 +62,13 @@
 #define EID_DSN     0x0003
 #define EID_VSEC    0x000b
 #define EID_ACS     0x000d
+#define EID_RCLD    0x0005
 #define EID_ARI     0x000e
 #define EID_SRIOV   0x0010
+#define EID_MRIOV   0x0011
 #define EID_LTR     0x0018
+#define EID_SECPCI  0x0019
+#define EID_DPC     0x001d
 #define EID_UNKNOWN 0x0fff
 
 #define MSI_ENABLE      0x0001U
@@ -71,6 +76,11 @@
 #define MSI_MASKABLE    0x0100U
 #define MSIX_ENABLE     0x8000U
 #define PCIE_DEVCTL_FLR 0x8000U
+#define PCIE_FLAGS_FLIT 0x8000U
+#define ACS_CAP_EC      0x0020U
+#define AER_PREFIX_LOG  0x00000800U
+#define DPC_CAP_RP_EXT  0x0020U
+#define DPC_LOG_SIZE4   0x2000U
 
 #define MAX_STD     64      /* more than the 48 links a chain can have */
 #define MAX_EXT     1024    /* more than the 960 */
@@ -103,6 +113,9 @@ struct expect {
     unsigned int nhid;
     struct range ro[MAX_RANGES];    /* read from the device, never written */
     unsigned int nro;
+    struct range free[MAX_RANGES];  /* claimed by nothing */
+    unsigned int nfree;
+    unsigned int flags;             /* XECAM_ASSIGN_* */
     struct xecam_cap_override ovr[8];
     unsigned int novr;
 };
@@ -253,6 +266,13 @@ static void want_ro(struct expect *e, unsigned int off, unsigned int len)
     assert_true(e->nro < MAX_RANGES);
     e->ro[e->nro].off = off;
     e->ro[e->nro++].len = len;
+}
+
+static void want_free(struct expect *e, unsigned int off, unsigned int len)
+{
+    assert_true(e->nfree < MAX_RANGES);
+    e->free[e->nfree].off = off;
+    e->free[e->nfree++].len = len;
 }
 
 static void want_override(struct expect *e, bool ext, uint16_t id,
@@ -473,6 +493,32 @@ static void expect_read_only(const char *name, unsigned int off,
     assert_memory_equal(before, after, sizeof(before));
 }
 
+/*
+ * Bytes [off, off + len) that no capability claims: they read from the
+ * device, and a write reaches it in permissive mode only.
+ */
+static void expect_free(const char *name, unsigned int off, unsigned int len,
+                        bool perm)
+{
+    unsigned int o, was, want;
+    uint32_t r;
+
+    for ( o = off; o < off + len; o++ )
+    {
+        if ( (r = g_read(o, 1)) != hw(o, 1) )
+            fail_msg("%s: free byte %#x reads %#x, device %#x", name, o, r,
+                     hw(o, 1));
+        was = hw(o, 1);
+        want = perm ? ~was & 0xff : was;
+        g_write(o, 1, ~was & 0xff);
+        if ( hw(o, 1) != want )
+            fail_msg("%s: free byte %#x: the device holds %#x after a %s "
+                     "write of %#x, not %#x", name, o, hw(o, 1),
+                     perm ? "permissive" : "normal", ~was & 0xff, want);
+    }
+    xecam_user_pdev_log_clear();
+}
+
 /* No extended config space: 0x100-0xfff read all-ones, writes dropped. */
 static void expect_no_ext(const char *name)
 {
@@ -566,8 +612,8 @@ static int assign_opts(unsigned int flags,
 
 static int assign(const struct expect *e)
 {
-    return e->novr ? assign_opts(0, e->ovr, e->novr)
-                   : xecam_assign_device(d, G0, HOST, 0);
+    return e->novr || e->flags ? assign_opts(e->flags, e->ovr, e->novr)
+                               : xecam_assign_device(d, G0, HOST, 0);
 }
 
 /* Everything the case says the guest sees. */
@@ -583,6 +629,9 @@ static void check_case(const char *name, const struct expect *e)
         expect_hidden(name, e->hid[i].off, e->hid[i].len);
     for ( i = 0; i < e->nro; i++ )
         expect_read_only(name, e->ro[i].off, e->ro[i].len);
+    for ( i = 0; i < e->nfree; i++ )
+        expect_free(name, e->free[i].off, e->free[i].len,
+                    e->flags & XECAM_ASSIGN_PERMISSIVE);
     expect_headers_inert(name, e);
 }
 
@@ -1470,6 +1519,246 @@ static void b_ovr_null(struct expect *e)
     want_hidden(e, 0x148, 4);
 }
 
+/* ---- Extents the device's registers give ---- */
+
+/*
+ * The middle one of DSN (0x100), 'id' (0x140), DSN ('next'), hidden: over
+ * 'len' bytes, then free up to 'next'; its register at 4 is 'reg'.  In
+ * permissive mode, where a byte left out of the extent takes writes.
+ */
+static void hidden_between(struct expect *e, uint16_t id, uint32_t reg,
+                           unsigned int next, unsigned int len)
+{
+    const struct cap dev[] = {
+        E(0x100, EID_DSN, 1), E(0x140, id, 1), E(next, EID_DSN, 1),
+    };
+    const struct cap guest[] = { dev[0], dev[2] };
+
+    same_std(e, pcie_only, XECAM_ARRAY_SIZE(pcie_only));
+    set_ext(dev, XECAM_ARRAY_SIZE(dev));
+    want_ext(e, guest, XECAM_ARRAY_SIZE(guest));
+    put(0x144, 4, reg);
+    want_hidden(e, 0x140, len);
+    if ( 0x140 + len < next )
+        want_free(e, 0x140 + len, next - 0x140 - len);
+    want_ro(e, next + 4, 8);
+    e->flags = XECAM_ASSIGN_PERMISSIVE;
+}
+
+/* ACS with a vector of 'bits' (0: 256): 8 + 4 * ceil(bits / 32) hidden. */
+static void acs_egress(struct expect *e, unsigned int bits)
+{
+    unsigned int n = bits ? bits : 256;
+
+    hidden_between(e, EID_ACS, ACS_CAP_EC | (bits << 8), 0x180,
+                   8 + 4 * ((n + 31) / 32));
+}
+
+static void b_acs_egress_1(struct expect *e)
+{
+    acs_egress(e, 1);
+}
+
+static void b_acs_egress_32(struct expect *e)
+{
+    acs_egress(e, 32);
+}
+
+static void b_acs_egress_33(struct expect *e)
+{
+    acs_egress(e, 33);
+}
+
+static void b_acs_egress_200(struct expect *e)
+{
+    acs_egress(e, 200);
+}
+
+static void b_acs_egress_256(struct expect *e)
+{
+    acs_egress(e, 0);
+}
+
+/* The same in normal mode: the vector reads 0 there too. */
+static void b_acs_egress_normal(struct expect *e)
+{
+    acs_egress(e, 64);
+    e->flags = 0;
+}
+
+/* 256 bits would run to 0x168: the DSN at 0x160 stops it. */
+static void b_acs_egress_past_next(struct expect *e)
+{
+    hidden_between(e, EID_ACS, ACS_CAP_EC, 0x160, 0x20);
+}
+
+/* No P2P Egress Control: 8 bytes, whatever the vector size says. */
+static void b_acs_no_egress(struct expect *e)
+{
+    hidden_between(e, EID_ACS, 0xff00U | (0xffU & ~ACS_CAP_EC), 0x180, 8);
+}
+
+/* The last capability at 0xff0: its 40 bytes stop at 0x1000. */
+static void b_acs_egress_past_end(struct expect *e)
+{
+    static const struct cap dev[] = {
+        E(0x100, EID_DSN, 1), E(0xff0, EID_ACS, 1),
+    };
+
+    same_std(e, pcie_only, XECAM_ARRAY_SIZE(pcie_only));
+    set_ext(dev, XECAM_ARRAY_SIZE(dev));
+    want_ext(e, dev, 1);
+    put(0xff4, 2, ACS_CAP_EC);
+    want_hidden(e, 0xff0, 0x10);
+    e->flags = XECAM_ASSIGN_PERMISSIVE;
+}
+
+/* At 0xffc its ACS Capability register is past the end: 4 bytes. */
+static void b_acs_last_dword(struct expect *e)
+{
+    static const struct cap dev[] = {
+        E(0x100, EID_DSN, 1), E(0xffc, EID_ACS, 1),
+    };
+
+    same_std(e, pcie_only, XECAM_ARRAY_SIZE(pcie_only));
+    set_ext(dev, XECAM_ARRAY_SIZE(dev));
+    want_ext(e, dev, 1);
+    want_hidden(e, 0xffc, 4);
+    want_free(e, 0x10c, 0x10);
+    e->flags = XECAM_ASSIGN_PERMISSIVE;
+}
+
+/* DPC with RP Extensions: its RP PIO log of 9 dwords at 0x20. */
+static void b_dpc_rp_log(struct expect *e)
+{
+    hidden_between(e, EID_DPC, DPC_CAP_RP_EXT | (9 << 8), 0x1c0, 0x44);
+}
+
+/* Log size bit 4 counts in Flit Mode only: 25 dwords here ... */
+static void b_dpc_rp_log_flit(struct expect *e)
+{
+    hidden_between(e, EID_DPC, DPC_CAP_RP_EXT | DPC_LOG_SIZE4 | (9 << 8),
+                   0x200, 0x84);
+    put(0x42, 2, PCIE_FLAGS_FLIT | 0x0002);
+}
+
+/* ... and 9 without it. */
+static void b_dpc_rp_log_no_flit(struct expect *e)
+{
+    hidden_between(e, EID_DPC, DPC_CAP_RP_EXT | DPC_LOG_SIZE4 | (9 << 8),
+                   0x1c0, 0x44);
+}
+
+/* Root Complex Link Declaration: two link entries of 16 bytes. */
+static void b_rcld_links(struct expect *e)
+{
+    hidden_between(e, EID_RCLD, 2 << 8, 0x1c0, 0x30);
+}
+
+/* 255 link entries: up to the next capability. */
+static void b_rcld_links_past_next(struct expect *e)
+{
+    hidden_between(e, EID_RCLD, 0xff << 8, 0x1c0, 0x80);
+}
+
+/* MR-IOV is not read: up to the next capability. */
+static void b_mriov(struct expect *e)
+{
+    hidden_between(e, EID_MRIOV, 0, 0x1c0, 0x80);
+}
+
+/* Flattening Portal Bridge: registers up to 0x24. */
+static void b_fpb(struct expect *e)
+{
+    static const struct cap dev[] = { S(0x40, ID_FPB), S(0x80, ID_UNKNOWN) };
+
+    set_std(e, dev, XECAM_ARRAY_SIZE(dev));
+    want_std(e, dev + 1, 1);
+    want_hidden(e, 0x40, 0x24);
+    want_free(e, 0x64, 0x1c);
+    e->flags = XECAM_ASSIGN_PERMISSIVE;
+}
+
+/* AER of 'len' bytes, Capabilities and Control 'cc', before a DSN. */
+static void aer(struct expect *e, uint32_t cc, bool flit, unsigned int len)
+{
+    static const struct cap ext[] = {
+        E(0x100, EID_AER, 2), E(0x180, EID_DSN, 1),
+    };
+
+    same_std(e, pcie_only, XECAM_ARRAY_SIZE(pcie_only));
+    if ( flit )
+        put(0x42, 2, PCIE_FLAGS_FLIT | 0x0002);
+    same_ext(e, ext, XECAM_ARRAY_SIZE(ext));
+    put(0x118, 4, cc);
+    want_ro(e, 0x104, len - 4);
+    if ( 0x100 + len < 0x180 )
+        want_free(e, 0x100 + len, 0x80 - len);
+    e->flags = XECAM_ASSIGN_PERMISSIVE;
+}
+
+static void b_aer_no_prefix_log(struct expect *e)
+{
+    aer(e, 0, false, 0x38);
+}
+
+static void b_aer_prefix_log(struct expect *e)
+{
+    aer(e, AER_PREFIX_LOG, false, 0x48);
+}
+
+static void b_aer_flit(struct expect *e)
+{
+    aer(e, 0, true, 0x60);
+}
+
+/* Secondary PCI Express: a 16-bit equalization control per lane. */
+static void secpci(struct expect *e, unsigned int lanes, unsigned int len)
+{
+    static const struct cap ext[] = {
+        E(0x100, EID_DSN, 1), E(0x140, EID_SECPCI, 1), E(0x1c0, EID_DSN, 1),
+    };
+
+    same_std(e, pcie_only, XECAM_ARRAY_SIZE(pcie_only));
+    put(0x40 + 0x0c, 4, lanes << 4);    /* Link Capabilities: width */
+    same_ext(e, ext, XECAM_ARRAY_SIZE(ext));
+    want_ro(e, 0x144, len - 4);
+    want_free(e, 0x140 + len, 0x80 - len);
+    e->flags = XECAM_ASSIGN_PERMISSIVE;
+}
+
+static void b_secpci_x32(struct expect *e)
+{
+    secpci(e, 32, 0x4c);
+}
+
+static void b_secpci_x1(struct expect *e)
+{
+    secpci(e, 1, 0x10);
+}
+
+/* SATA: with its registers inline, the index/data pair: 16 bytes. */
+static void sata(struct expect *e, uint8_t regs, unsigned int len)
+{
+    static const struct cap std[] = { S(0x40, ID_SATA), S(0x60, ID_UNKNOWN) };
+
+    same_std(e, std, XECAM_ARRAY_SIZE(std));
+    put(0x44, 1, regs);
+    want_ro(e, 0x42, len - 2);
+    want_free(e, 0x40 + len, 0x20 - len);
+    e->flags = XECAM_ASSIGN_PERMISSIVE;
+}
+
+static void b_sata_inline(struct expect *e)
+{
+    sata(e, 0x0f, 0x10);
+}
+
+static void b_sata_bar(struct expect *e)
+{
+    sata(e, 0x04, 0x08);
+}
+
 static const struct chain_case cases[] = {
     { "chain: all exposed", b_all_exposed, k_all_exposed },
     { "chain: std hidden in the middle", b_std_hidden_middle,
@@ -1544,6 +1833,36 @@ static const struct chain_case cases[] = {
     { "override: MSI read-only", b_ovr_msi_ro, k_ovr_msi_ro },
     { "override: IDs the device does not have", b_ovr_unused, NULL },
     { "override: ID 0 stays hidden", b_ovr_null, NULL },
+    { "extent: ACS egress vector of 1 bit", b_acs_egress_1, NULL },
+    { "extent: ACS egress vector of 32 bits", b_acs_egress_32, NULL },
+    { "extent: ACS egress vector of 33 bits", b_acs_egress_33, NULL },
+    { "extent: ACS egress vector of 200 bits", b_acs_egress_200, NULL },
+    { "extent: ACS egress vector size 0 is 256 bits", b_acs_egress_256,
+      NULL },
+    { "extent: ACS egress vector, normal mode", b_acs_egress_normal, NULL },
+    { "extent: ACS egress vector stops at the next capability",
+      b_acs_egress_past_next, NULL },
+    { "extent: ACS without egress control is 8 bytes", b_acs_no_egress,
+      NULL },
+    { "extent: ACS egress vector stops at 0x1000", b_acs_egress_past_end,
+      NULL },
+    { "extent: ACS in the last dword", b_acs_last_dword, NULL },
+    { "extent: DPC RP PIO log", b_dpc_rp_log, NULL },
+    { "extent: DPC RP PIO log, Flit Mode", b_dpc_rp_log_flit, NULL },
+    { "extent: DPC RP PIO log size bit 4 without Flit Mode",
+      b_dpc_rp_log_no_flit, NULL },
+    { "extent: RC Link Declaration link entries", b_rcld_links, NULL },
+    { "extent: RC Link Declaration stops at the next capability",
+      b_rcld_links_past_next, NULL },
+    { "extent: MR-IOV up to the next capability", b_mriov, NULL },
+    { "extent: Flattening Portal Bridge", b_fpb, NULL },
+    { "extent: AER without TLP Prefix Log", b_aer_no_prefix_log, NULL },
+    { "extent: AER TLP Prefix Log", b_aer_prefix_log, NULL },
+    { "extent: AER in Flit Mode", b_aer_flit, NULL },
+    { "extent: Secondary PCIe, 32 lanes", b_secpci_x32, NULL },
+    { "extent: Secondary PCIe, 1 lane", b_secpci_x1, NULL },
+    { "extent: SATA registers inline", b_sata_inline, NULL },
+    { "extent: SATA registers in a BAR", b_sata_bar, NULL },
 };
 
 /* ---- docs/capabilities.md and the code ---- */
@@ -1955,17 +2274,14 @@ static void test_chain_after_reset(void **state)
 
 /* ---- Failures of the host during capability setup ---- */
 
-static void test_assign_faults(void **state)
+/* A failure of the host at any point of the assignment of 'ex' fails it. */
+static void assign_faults(void)
 {
     static uint8_t before[XECAM_CFG_SIZE], after[XECAM_CFG_SIZE];
     unsigned long nth, nbad = 0;
     bool fired = true;
     int rc = -1;
 
-    rich(&ex, true);
-    want_hidden(&ex, 0x60, 8);
-    want_hidden(&ex, 0x148, 0x40);
-    want_ro(&ex, 0x104, 0x44);
     host_add();
 
     /* The reference: a plain assignment. */
@@ -2014,6 +2330,23 @@ static void test_assign_faults(void **state)
     check_case("after the faults", &ex);
 }
 
+static void test_assign_faults(void **state)
+{
+    rich(&ex, true);
+    want_hidden(&ex, 0x60, 8);
+    want_hidden(&ex, 0x148, 0x40);
+    want_ro(&ex, 0x104, 0x44);
+    assign_faults();
+}
+
+/* Reading how long a hidden capability is fails too (ACS, its vector). */
+static void test_assign_faults_extent(void **state)
+{
+    b_acs_egress_200(&ex);
+    ex.flags = 0;
+    assign_faults();
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -2028,6 +2361,7 @@ int main(void)
         T(test_overlapping_caps),
         T(test_chain_after_reset),
         T(test_assign_faults),
+        T(test_assign_faults_extent),
     };
 #undef T
     struct CMUnitTest tests[XECAM_ARRAY_SIZE(first) +
