@@ -101,7 +101,7 @@ static int route_vpci(struct xecam_domain *d, uint32_t sbdf,
     xecam_port_write_lock(d->lock);
     rc = add_vpci(d, sbdf, dev, assign);
     if ( rc )
-        xecam_route_trim(d);
+        xecam_route_trim(d, sbdf, sbdf);
     xecam_port_write_unlock(d->lock);
 
     return rc;
@@ -150,7 +150,7 @@ struct xecam_vpci *xecam_route_remove_vpci(struct xecam_domain *d,
         b->owners--;
         xecam_vpci_release(dev);
         slot_update(d, sbdf);
-        xecam_route_trim(d);
+        xecam_route_trim(d, sbdf, sbdf);
     }
     xecam_port_write_unlock(d->lock);
 

@@ -114,7 +114,7 @@ static int map_range(struct xecam_domain *d, unsigned int id,
     rc = xecam_route_prepare(d, r->start, r->end);
     if ( rc )
     {
-        xecam_route_trim(d);
+        xecam_route_trim(d, r->start, r->end);
         return rc;
     }
     claim(d, r, slot);
@@ -139,11 +139,15 @@ int xecam_ioreq_map_range(struct xecam_domain *d, unsigned int id,
     return rc;
 }
 
+/* Its bus pages and segments are trimmed if nothing else owns them. */
 static void server_drop_range(struct xecam_domain *d,
                               struct xecam_ioreq_server *s, unsigned int i)
 {
-    unclaim(d, &s->range[i]);
+    struct xecam_sbdf_range r = s->range[i];
+
+    unclaim(d, &r);
     s->range[i] = s->range[--s->nr_ranges];
+    xecam_route_trim(d, r.start, r.end);
 }
 
 int xecam_ioreq_unmap_range(struct xecam_domain *d, unsigned int id,
@@ -161,7 +165,6 @@ int xecam_ioreq_unmap_range(struct xecam_domain *d, unsigned int id,
         if ( r->start == start && r->end == end )
         {
             server_drop_range(d, d->server[slot], i);
-            xecam_route_trim(d);
             rc = 0;
             break;
         }
@@ -190,7 +193,6 @@ int xecam_ioreq_server_destroy(struct xecam_domain *d, unsigned int id)
     if ( slot >= 0 )
     {
         server_free(d, slot);
-        xecam_route_trim(d);
     }
     xecam_port_write_unlock(d->lock);
 

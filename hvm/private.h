@@ -84,6 +84,7 @@ struct xecam_route_bus {
 struct xecam_route_seg {
     bool used;
     uint16_t seg;
+    unsigned int nr_bus;          /* bus[] entries allocated */
     struct xecam_route_bus **bus;
 };
 
@@ -400,7 +401,11 @@ xecam_route_bus(const struct xecam_domain *d, uint32_t sbdf)
     return s ? s->bus[XECAM_SBDF_BUS(sbdf)] : NULL;
 }
 int xecam_route_prepare(struct xecam_domain *d, uint32_t start, uint32_t end);
-void xecam_route_trim(struct xecam_domain *d);
+/*
+ * Free the bus pages of SBDFs [start, end] left without owners, and the
+ * segments left without bus pages: the span of what the caller changed.
+ */
+void xecam_route_trim(struct xecam_domain *d, uint32_t start, uint32_t end);
 void xecam_route_destroy(struct xecam_domain *d);
 int xecam_route_quiesce(struct xecam_domain *d);
 bool xecam_route_each_vpci(const struct xecam_domain *d,

@@ -93,7 +93,10 @@ static int prepare_bus(struct xecam_domain *d, uint16_t seg, uint8_t bus)
     if ( !s )
         return free_segs(d) ? -ENOMEM : -ENOSPC;
     if ( !s->bus[bus] )
+    {
         s->bus[bus] = xecam_port_zalloc(sizeof(*s->bus[bus]));
+        s->nr_bus += s->bus[bus] != NULL;
+    }
 
     return s->bus[bus] ? 0 : -ENOMEM;
 }
@@ -115,26 +118,33 @@ int xecam_route_prepare(struct xecam_domain *d, uint32_t start, uint32_t end)
     return rc;
 }
 
-/* Free bus pages without owners and segments without bus pages. */
-void xecam_route_trim(struct xecam_domain *d)
+/*
+ * Only the segments in use that the span meets are looked at, and in them
+ * only its buses: a function's removal frees at most its own bus page.
+ */
+void xecam_route_trim(struct xecam_domain *d, uint32_t start, uint32_t end)
 {
-    unsigned int i, b;
+    unsigned int i, b, lo, hi;
 
     for ( i = 0; i < XECAM_MAX_SEGMENTS; )
     {
         struct xecam_route_seg *s = &d->seg[i];
-        bool empty = true;
 
-        for ( b = 0; s->used && b < 256; b++ )
+        if ( !s->used || s->seg < start >> 16 || s->seg > end >> 16 )
         {
+            i++;
+            continue;
+        }
+        lo = s->seg == start >> 16 ? XECAM_SBDF_BUS(start) : 0;
+        hi = s->seg == end >> 16 ? XECAM_SBDF_BUS(end) : 255;
+        for ( b = lo; b <= hi; b++ )
             if ( s->bus[b] && !s->bus[b]->owners )
             {
                 xecam_port_free(s->bus[b]);
                 s->bus[b] = NULL;
+                s->nr_bus--;
             }
-            empty &= !s->bus[b];
-        }
-        if ( s->used && empty )
+        if ( !s->nr_bus )
             seg_delete(d, s);   /* another entry may move into slot i */
         else
             i++;

@@ -274,6 +274,69 @@ static void test_segment_limit(void **state)
     assert_int_equal(h_vpci(d, XECAM_SBDF(3, 200, 31, 7), host_sbdf(0)), 0);
 }
 
+/* Register 0x10 of a function through its segment's window (placed). */
+static uint32_t fn_reg10(unsigned int s, unsigned int bus, unsigned int devfn)
+{
+    uint64_t v = 0;
+
+    xecam_mmio_read(d, 0, seg_base(s) + ((uint64_t)bus << 20) +
+                    ((uint64_t)devfn << 12) + 0x10, 4, &v);
+
+    return v;
+}
+
+/*
+ * What a removal leaves unowned is freed: a bus page once its last owner
+ * (a vPCI function or a server's range) goes, a segment once its last bus
+ * page does, whatever else the domain routes elsewhere; and a freed
+ * segment's slot takes a new segment.
+ */
+static void test_trim_frees_what_is_unowned(void **state)
+{
+    struct xecam_vpci *dev;
+    size_t base;
+    unsigned int s;
+
+    /* Something elsewhere that stays: segment 9, bus 9. */
+    assert_int_equal(h_vpci(d, XECAM_SBDF(9, 9, 0, 0), host_sbdf(0)), 0);
+    assert_int_equal(h_set(TOOLSTACK, h_space(GUEST, 1, 0, 255,
+                                              seg_base(1))), 0);
+    assert_int_equal(h_set(TOOLSTACK, h_space(GUEST, 9, 0, 255,
+                                              seg_base(9))), 0);
+    base = xecam_user_heap_bytes();
+
+    /* Two functions on one bus: the bus stays until the second goes. */
+    assert_int_equal(h_vpci(d, XECAM_SBDF(1, 5, 1, 0), host_sbdf(1)), 0);
+    assert_int_equal(h_vpci(d, XECAM_SBDF(1, 5, 2, 0), host_sbdf(2)), 0);
+    dev = xecam_route_remove_vpci(d, XECAM_SBDF(1, 5, 1, 0));
+    assert_non_null(dev);
+    xecam_vpci_destroy(dev);
+    assert_true(xecam_user_heap_bytes() > base);
+    assert_int_equal(fn_reg10(1, 5, 0x10), h_pattern(0x10, 4, 0x30));
+    xecam_vpci_destroy(xecam_route_remove_vpci(d, XECAM_SBDF(1, 5, 2, 0)));
+    assert_int_equal(xecam_user_heap_bytes(), base);
+
+    /* A server's ranges over two segments: its destruction frees both. */
+    assert_int_equal(xecam_ioreq_server_create(d, 3), 0);
+    base = xecam_user_heap_bytes();
+    assert_int_equal(xecam_ioreq_map_range(d, 3, XECAM_SBDF(2, 250, 0, 0),
+                                           XECAM_SBDF(3, 2, 31, 7)), 0);
+    assert_int_equal(xecam_ioreq_map_range(d, 3, XECAM_SBDF(4, 0, 0, 0),
+                                           XECAM_SBDF(4, 0, 0, 7)), 0);
+    assert_int_equal(xecam_ioreq_unmap_range(d, 3, XECAM_SBDF(4, 0, 0, 0),
+                                             XECAM_SBDF(4, 0, 0, 7)), 0);
+    assert_true(xecam_user_heap_bytes() > base);
+    assert_int_equal(xecam_ioreq_server_destroy(d, 3), 0);
+    assert_true(xecam_user_heap_bytes() < base);
+    assert_int_equal(fn_reg10(9, 9, 0), h_pattern(0x10, 4, 0x10));
+
+    /* Every other segment slot is free again. */
+    for ( s = 0x100; s < 0x100 + XECAM_MAX_SEGMENTS - 1; s++ )
+        assert_int_equal(h_vpci(d, XECAM_SBDF(s, 0, 0, 0), host_sbdf(0)), 0);
+    assert_int_equal(h_vpci(d, XECAM_SBDF(s, 0, 0, 0), host_sbdf(0)),
+                     -ENOSPC);
+}
+
 /* Every allocation or lock creation on the way can fail; nothing leaks. */
 static void test_add_fault_injection(void **state)
 {
@@ -374,6 +437,7 @@ int main(void)
         T(test_route_once),
         T(test_assign_host_once),
         T(test_segment_limit),
+        T(test_trim_frees_what_is_unowned),
         T(test_add_fault_injection),
         T(test_vpci_create_faults),
         T(test_domain_create_faults),
