@@ -36,13 +36,24 @@ struct model_win {
 static struct model_win model[4];      /* segments 0-3 are checked */
 static struct xecam_domain *d;
 
-static void setup(void)
+/* The functions an input routed to vPCI, for undoing; at most one a step. */
+#define MAX_STEPS 256
+static uint32_t routed[MAX_STEPS];
+static unsigned int nr_routed;
+
+/*
+ * The host and the guest are built with the first input and kept.  An
+ * input changes windows (segments 0-3), vPCI routes and ioreq servers
+ * 0-3: each is undone after it, so the next starts from the state the
+ * first did, which check_windows() and the first access of the next
+ * input see.  Counters are only ever compared before and after a step.
+ */
+static void build(void)
 {
     uint8_t cfg[XECAM_CFG_SIZE];
     unsigned int h, i;
 
     xecam_user_reset();
-    xecam_user_log_clear();
     xecam_user_domain_privileged(0);
     xecam_user_domain_dm(2, GUEST);
     xecam_user_domain_add(GUEST, XECAM_DOMF_CF8_EXT, &d);
@@ -53,7 +64,41 @@ static void setup(void)
             cfg[i] = i + h;
         xecam_user_pdev_add(XECAM_SBDF(0, 0x80 + h, 0, 0), cfg, sizeof(cfg));
     }
+}
+
+static void setup(void)
+{
+    static bool built;
+
+    if ( !built )
+    {
+        build();
+        built = true;
+    }
+    xecam_user_log_clear();
     memset(model, 0, sizeof(model));
+    nr_routed = 0;
+}
+
+/* What an input made, unmade: windows, routes, servers (their ranges). */
+static void undo(void)
+{
+    struct xen_hvm_ecam_space a;
+    unsigned int i;
+
+    xecam_user_set_current(0);
+    for ( i = 0; i < 4; i++ )
+    {
+        memset(&a, 0, sizeof(a));
+        a.domid = GUEST;
+        a.segment = i;
+        a.flags = XEN_HVM_ECAM_REMOVE;
+        if ( model[i].used && xecam_user_hvm_op(HVMOP_set_ecam_space, &a) )
+            abort();
+        xecam_ioreq_server_destroy(d, i);
+    }
+    for ( i = 0; i < nr_routed; i++ )
+        xecam_vpci_destroy(xecam_route_remove_vpci(d, routed[i]));
 }
 
 /* Narrow a fuzzed address towards the interesting region most of the time. */
@@ -143,6 +188,8 @@ static void op_route(struct input *in)
             break;
         if ( xecam_route_add_vpci(d, a, dev) )
             xecam_vpci_destroy(dev);
+        else
+            routed[nr_routed++] = a;
         break;
     case 1:
         xecam_vpci_destroy(xecam_route_remove_vpci(d, a));
@@ -214,7 +261,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     setup();
     xecam_user_ioreq_timeout(1);    /* no device model: -ENODEV at once */
-    while ( in.left && steps++ < 256 )
+    while ( in.left && steps++ < MAX_STEPS )
     {
         switch ( take(&in, 1) % 4 )
         {
@@ -229,6 +276,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* 256 steps log at most a handful of lines per window and burst. */
     if ( xecam_user_log_lines() > 256 + 16 )
         abort();
+    undo();
 
     return 0;
 }
