@@ -261,7 +261,7 @@ KVMECAM_SRCS   := $(wildcard $(KVM_DIR)/vm/*.c $(KVM_DIR)/tiny/host/*.c \
 KVMECAM_HDRS   := $(wildcard $(KVM_DIR)/*/*.h $(KVM_DIR)/*/host/*.h \
                              tools/ecamctl/*.h)
 KVMECAM_SHARED := $(addprefix tools/ecamctl/,guest.c dm.c xlcfg.c pcispec.c \
-                    util.c replay.c access.c cli.c hotplug.c)
+                    util.c replay.c access.c cli.c hotplug.c control.c)
 KVM_GUEST      := $(BUILD)/kvmguest
 KVM_GUEST_DIR  := $(KVM_DIR)/tiny/guest
 KVM_GUEST_SRCS := $(KVM_GUEST_DIR)/entry.S $(KVM_GUEST_DIR)/idt.S \

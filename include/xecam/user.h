@@ -146,6 +146,19 @@ unsigned int xecam_user_pdev_log(uint32_t sbdf,
                                  struct xecam_user_pci_write *out,
                                  unsigned int max);
 void xecam_user_pdev_log_clear(void);
+/*
+ * The writes that reached any host device, in order: those after 'mark'
+ * (an earlier xecam_user_pdev_writes()), at most 'max' and at most the
+ * last XECAM_USER_RECENT_WRITES.
+ */
+#define XECAM_USER_RECENT_WRITES 64
+struct xecam_user_host_write {
+    uint32_t sbdf;
+    struct xecam_user_pci_write w;
+};
+unsigned int xecam_user_host_writes_since(unsigned long mark,
+                                          struct xecam_user_host_write *out,
+                                          unsigned int max);
 
 /*
  * Load host functions from lspci dumps (-x, -xxx, -xxxx; several a file;

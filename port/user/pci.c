@@ -321,6 +321,26 @@ unsigned long xecam_user_pdev_writes(void)
     return n;
 }
 
+/* The last writes to any device, by their number (writes, 1 on). */
+static struct xecam_user_host_write recent[XECAM_USER_RECENT_WRITES];
+
+unsigned int xecam_user_host_writes_since(unsigned long mark,
+                                          struct xecam_user_host_write *out,
+                                          unsigned int max)
+{
+    unsigned long from, i;
+    unsigned int n = 0;
+
+    pthread_mutex_lock(&pci_lock);
+    from = writes - mark > XECAM_USER_RECENT_WRITES
+           ? writes - XECAM_USER_RECENT_WRITES : mark;
+    for ( i = from; i < writes && n < max; i++ )
+        out[n++] = recent[i % XECAM_USER_RECENT_WRITES];
+    pthread_mutex_unlock(&pci_lock);
+
+    return n;
+}
+
 unsigned int xecam_user_pdev_log(uint32_t sbdf,
                                  struct xecam_user_pci_write *out,
                                  unsigned int max)
@@ -405,6 +425,8 @@ int xecam_port_pci_write(uint32_t host_sbdf, unsigned int reg,
     p = find(host_sbdf);
     if ( p )
     {
+        recent[writes % XECAM_USER_RECENT_WRITES] =
+            (struct xecam_user_host_write){ host_sbdf, { reg, size, val } };
         writes++;
         apply_write(p, reg, size, val);
     }

@@ -237,8 +237,51 @@ void report_events(const struct session *s)
     xecam_user_events_clear();
 }
 
+/* Each write that reached a host device since 'mark': offset, size, value. */
+static void print_host_writes(const struct session *s, unsigned long mark)
+{
+    struct xecam_user_host_write w[XECAM_USER_RECENT_WRITES];
+    unsigned int i, n = xecam_user_host_writes_since(mark, w,
+                                                     XECAM_ARRAY_SIZE(w));
+
+    for ( i = 0; i < n; i++ )
+    {
+        uint32_t f = w[i].sbdf;
+
+        if ( s->json )
+            printf("%s{\"sbdf\":\"%04x:%02x:%02x.%u\",\"reg\":\"0x%03x\","
+                   "\"size\":%u,\"value\":\"0x%x\"}", i ? "," : "",
+                   XECAM_SBDF_SEG(f), XECAM_SBDF_BUS(f), XECAM_SBDF_DEV(f),
+                   XECAM_SBDF_FN(f), w[i].w.reg, w[i].w.size, w[i].w.val);
+        else
+            printf("      host write %04x:%02x:%02x.%u reg 0x%03x size %u "
+                   "value 0x%0*x\n", XECAM_SBDF_SEG(f), XECAM_SBDF_BUS(f),
+                   XECAM_SBDF_DEV(f), XECAM_SBDF_FN(f), w[i].w.reg,
+                   w[i].w.size, 2 * w[i].w.size, w[i].w.val);
+    }
+}
+
+/* The domain's BAR mappings, as the p2m has them (holes are gaps). */
+static void print_mappings(const struct session *s)
+{
+    struct xecam_user_mapping m[64];
+    unsigned int i, n = xecam_user_mappings(GUEST_ID, m, XECAM_ARRAY_SIZE(m));
+
+    for ( i = 0; i < n; i++ )
+        if ( s->json )
+            printf("%s{\"io\":%s,\"guest\":\"0x%" PRIx64 "\",\"host\":"
+                   "\"0x%" PRIx64 "\",\"size\":\"0x%" PRIx64 "\"}",
+                   i ? "," : "", m[i].io ? "true" : "false", m[i].gaddr,
+                   m[i].haddr, m[i].size);
+        else
+            printf("      mapped %s 0x%" PRIx64 "-0x%" PRIx64 " -> host 0x%"
+                   PRIx64 "\n", m[i].io ? "io" : "mmio", m[i].gaddr,
+                   m[i].gaddr + m[i].size - 1, m[i].haddr);
+}
+
 static void report(struct session *s, const struct access *a, bool taken,
-                   const char *route, unsigned long host_writes)
+                   const char *route, unsigned long host_writes,
+                   unsigned long mark, bool mapped)
 {
     const char *op = a->write ? "write" : "read";
 
@@ -251,7 +294,15 @@ static void report(struct session *s, const struct access *a, bool taken,
                a->addr, a->size, a->val, taken ? "true" : "false", route,
                host_writes);
         print_ioreqs(s);
+        printf("],\"host_write\":[");
+        print_host_writes(s, mark);
         printf("]");
+        if ( mapped )
+        {
+            printf(",\"mappings\":[");
+            print_mappings(s);
+            printf("]");
+        }
         report_events(s);
         printf("}\n");
         return;
@@ -264,6 +315,9 @@ static void report(struct session *s, const struct access *a, bool taken,
         printf("  host-writes %lu", host_writes);
     printf("\n");
     print_ioreqs(s);
+    print_host_writes(s, mark);
+    if ( mapped )
+        print_mappings(s);
     report_events(s);
 }
 
@@ -271,19 +325,21 @@ static int do_access(struct session *s, bool write)
 {
     struct xecam_stats before, after;
     struct access a = { 0 };
-    unsigned long writes;
+    unsigned long writes, maps;
     bool taken;
 
     if ( parse_access(s, write, &a) )
         return -1;
     xecam_domain_stats(s->d, &before);
     writes = xecam_user_pdev_writes();
+    maps = xecam_user_map_calls(GUEST_ID);
     if ( !write )
         a.val = a.size >= 8 ? ~0ULL : (1ULL << (8 * a.size)) - 1;
     taken = perform(s, &a);
     xecam_domain_stats(s->d, &after);
     report(s, &a, taken, route_of(&before, &after),
-           xecam_user_pdev_writes() - writes);
+           xecam_user_pdev_writes() - writes, writes,
+           xecam_user_map_calls(GUEST_ID) != maps);
 
     return 0;
 }

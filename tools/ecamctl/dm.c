@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "replay.h"
 
@@ -19,6 +20,67 @@ static struct emu_dev *emu_find(struct dm_ctx *c, uint32_t sbdf)
             return &c->emu[i];
 
     return NULL;
+}
+
+/*
+ * A hostile answer to a request already answered well: nothing at all,
+ * late, or with one field of the slot wrong.
+ */
+static enum xecam_dm_answer misbehave(struct dm_ctx *c, ioreq_t *req)
+{
+    enum dm_mode mode;
+    uint64_t arg;
+
+    pthread_mutex_lock(&c->lock);
+    mode = c->left ? c->mode : DM_WELL;
+    arg = c->arg;
+    if ( mode != DM_WELL && c->left != ~0UL )
+        c->left--;
+    pthread_mutex_unlock(&c->lock);
+
+    switch ( mode )
+    {
+    case DM_SILENT:
+        return XECAM_DM_SILENT;
+    case DM_LATE:
+        usleep(arg * 1000);
+        break;
+    case DM_STATE:
+        req->state = arg;
+        return XECAM_DM_RAW;
+    case DM_ADDR:
+        req->addr = arg;
+        break;
+    case DM_SIZE:
+        req->size = arg;
+        break;
+    case DM_COUNT:
+        req->count = arg;
+        break;
+    case DM_TYPE:
+        req->type = arg;
+        break;
+    case DM_DIR:
+        req->dir = arg;
+        break;
+    case DM_DATA_IS_PTR:
+        req->data_is_ptr = 1;
+        break;
+    case DM_WELL:
+        break;
+    }
+
+    return XECAM_DM_ANSWER;
+}
+
+void dm_ctx_misbehave(struct dm_ctx *c, enum dm_mode mode, uint64_t arg,
+                      unsigned long count)
+{
+    pthread_mutex_lock(&c->lock);
+    c->mode = mode;
+    c->arg = arg;
+    c->left = count;
+    pthread_mutex_unlock(&c->lock);
 }
 
 static enum xecam_dm_answer dm_handle(void *opaque, ioreq_t *req)
@@ -43,7 +105,7 @@ static enum xecam_dm_answer dm_handle(void *opaque, ioreq_t *req)
         c->log[c->nr_log++] = *req;
     pthread_mutex_unlock(&c->lock);
 
-    return XECAM_DM_ANSWER;
+    return misbehave(c, req);
 }
 
 int dm_ctx_start(struct dm_ctx *c, domid_t domid, unsigned int id)

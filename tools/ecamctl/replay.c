@@ -5,11 +5,14 @@
  *
  * A trace is one directive a line ('#' starts a comment):
  *
- *   domain [cf8-ext] [self-ecam]       options, before anything else
+ *   domain [cf8-ext] [self-ecam] [partial-mf] [permissive] [host-ioreq]
+ *                                      options, before anything else
  *   host FILE                          lspci -x/-xxx/-xxxx dump(s)
  *   ram BASE SIZE                      the guest's RAM (p2m) from BASE: a
  *                                      window over it is refused
- *   window SEG FIRST-LAST BASE         HVMOP_set_ecam_space (toolstack)
+ *   window SEG FIRST-LAST BASE | window SEG remove  [as toolstack|guest|ID]
+ *                                      HVMOP_set_ecam_space, by the
+ *                                      toolstack unless told
  *   vpci GUEST HOST [permissive] [hidden] [norciep]
  *                                      assign a host function (vPCI)
  *   rootport PORT SECONDARY            emulated PCIe Root Port on bus 0
@@ -20,6 +23,7 @@
  *   hotplug add PORT HOST [permissive] [hidden] [norciep]
  *   hotplug button PORT | remove PORT [surprise]
  *                                      the toolstack's side of PORT's slot
+ *   deassign, fail, xsm, misbehave, timeout: control.c
  *   read  ecam GPA SIZE | pio PORT SIZE | cfg SBDF REG SIZE
  *   write ecam GPA SIZE VAL | pio PORT SIZE VAL | cfg SBDF REG SIZE VAL
  *
@@ -77,7 +81,7 @@ int host_arg(struct session *s, unsigned int t, uint32_t *sbdf, uint8_t *cfg)
     return 0;
 }
 
-static struct dm_ctx *dm_of(struct session *s, uint64_t id)
+struct dm_ctx *dm_of(struct session *s, uint64_t id)
 {
     unsigned int i;
 
@@ -112,20 +116,32 @@ static int ensure_domain(struct session *s)
     return rc ? -1 : 0;
 }
 
+static const struct {
+    const char *name;
+    unsigned int flag;
+} dom_opts[] = {
+    { "cf8-ext", XECAM_DOMF_CF8_EXT },
+    { "self-ecam", XECAM_DOMF_SELF_ECAM },
+    { "partial-mf", XECAM_DOMF_PARTIAL_MF },
+    { "permissive", XECAM_DOMF_PERMISSIVE },
+    { "host-ioreq", XECAM_DOMF_HOST_IOREQ },
+};
+
 static int do_domain(struct session *s)
 {
-    unsigned int t;
+    unsigned int t, f;
 
     if ( s->d )
         return bad(s, 0, "'domain' must come before everything else");
     for ( t = 1; t < s->nr_tok; t++ )
     {
-        if ( !strcmp(s->tok[t], "cf8-ext") )
-            s->dom_flags |= XECAM_DOMF_CF8_EXT;
-        else if ( !strcmp(s->tok[t], "self-ecam") )
-            s->dom_flags |= XECAM_DOMF_SELF_ECAM;
-        else
-            return bad(s, t, "unknown domain option (cf8-ext, self-ecam)");
+        for ( f = 0; f < XECAM_ARRAY_SIZE(dom_opts); f++ )
+            if ( !strcmp(s->tok[t], dom_opts[f].name) )
+                break;
+        if ( f == XECAM_ARRAY_SIZE(dom_opts) )
+            return bad(s, t, "unknown domain option (cf8-ext, self-ecam, "
+                             "partial-mf, permissive, host-ioreq)");
+        s->dom_flags |= dom_opts[f].flag;
     }
 
     return 0;
@@ -153,25 +169,67 @@ static int do_host(struct session *s)
     return -1;
 }
 
+/*
+ * "as toolstack" (domain 0, the default), "as guest" (the guest on its
+ * own window: DOMID_SELF) or "as DOMID", from token t; -1 if malformed.
+ */
+static int caller_arg(struct session *s, unsigned int t, domid_t *caller,
+                      domid_t *target)
+{
+    uint64_t id;
+
+    *caller = 0;
+    *target = GUEST_ID;
+    if ( t == s->nr_tok )
+        return 0;
+    if ( strcmp(s->tok[t], "as") || t + 2 != s->nr_tok )
+        return bad(s, t, "expected 'as toolstack', 'as guest' or 'as DOMID'");
+    if ( !strcmp(s->tok[t + 1], "guest") )
+    {
+        *caller = GUEST_ID;
+        *target = DOMID_SELF;
+    }
+    else if ( strcmp(s->tok[t + 1], "toolstack") )
+    {
+        if ( num_arg(s, t + 1, &id) || id >= DOMID_FIRST_RESERVED )
+            return bad(s, t + 1, "expected a domain ID below 0x7ff0");
+        *caller = id;
+    }
+
+    return 0;
+}
+
+/* window SEG FIRST-LAST BASE [as C] | window SEG remove [as C] */
 static int do_window(struct session *s)
 {
     struct xen_hvm_ecam_space a = { .domid = GUEST_ID };
     uint64_t seg, first, last;
     const char *p = s->tok[2], *end;
+    bool remove = !strcmp(p, "remove");
+    domid_t caller;
 
     if ( num_arg(s, 1, &seg) || seg > 0xffff )
         return bad(s, 1, "expected a segment 0-0xffff");
-    if ( !parse_u64(p, &first, &end) || *end != '-' ||
-         !parse_u64(end + 1, &last, &end) || *end || first > 255 ||
-         last > 255 )
+    if ( remove )
+        a.flags = XEN_HVM_ECAM_REMOVE;
+    else if ( !parse_u64(p, &first, &end) || *end != '-' ||
+              !parse_u64(end + 1, &last, &end) || *end || first > 255 ||
+              last > 255 )
         return bad(s, 2, "expected a bus range FIRST-LAST (0-255)");
-    if ( num_arg(s, 3, &a.base) )
+    else if ( s->nr_tok < 4 || num_arg(s, 3, &a.base) )
+        return bad(s, 3, "expected the window's base address");
+    else
+    {
+        a.start_bus = first;
+        a.end_bus = last;
+    }
+    if ( caller_arg(s, remove ? 3 : 4, &caller, &a.domid) )
         return -1;
     a.segment = seg;
-    a.start_bus = first;
-    a.end_bus = last;
+    xecam_user_set_current(caller);
+    say(s, remove ? "window remove" : "window",
+        xecam_user_hvm_op(HVMOP_set_ecam_space, &a));
     xecam_user_set_current(0);
-    say(s, "window", xecam_user_hvm_op(HVMOP_set_ecam_space, &a));
 
     return 0;
 }
@@ -301,16 +359,21 @@ static int do_emulate(struct session *s)
 }
 
 static const struct directive directives[] = {
-    { "domain",  0, 2, do_domain },
+    { "domain",  0, 5, do_domain },
     { "host",    1, 1, do_host },
     { "ram",     2, 2, do_ram },
-    { "window",  3, 3, do_window },
+    { "window",  2, 5, do_window },
     { "vpci",    2, 5, do_vpci },
     { "rootport", 2, 2, do_rootport },
     { "server",  1, 1, do_server },
     { "claim",   2, 2, do_claim },
     { "emulate", 3, 3, do_emulate },
     { "hotplug", 2, 6, do_hotplug },
+    { "deassign", 1, 1, do_deassign },
+    { "fail",    1, 2, do_fail },
+    { "xsm",     2, 4, do_xsm },
+    { "misbehave", 2, 5, do_misbehave },
+    { "timeout", 1, 1, do_timeout },
     { "read",    2, 4, do_read },
     { "write",   3, 5, do_write },
 };

@@ -17,10 +17,27 @@ struct emu_dev {
 };
 
 /* One ioreq server and the device model thread behind it. */
+/* How the device model answers (misbehave): well, or as a hostile one. */
+enum dm_mode {
+    DM_WELL,
+    DM_SILENT,                      /* never: the request stays in process */
+    DM_LATE,                        /* after 'arg' ms */
+    DM_STATE,                       /* the slot's state := arg */
+    DM_ADDR,                        /* the request's fields := arg */
+    DM_SIZE,
+    DM_COUNT,
+    DM_TYPE,
+    DM_DIR,
+    DM_DATA_IS_PTR,
+};
+
 struct dm_ctx {
     unsigned int id;
     struct xecam_user_dm *dm;
     pthread_mutex_t lock;
+    enum dm_mode mode;
+    uint64_t arg;
+    unsigned long left;             /* requests still to misbehave on */
     unsigned int nr_emu;
     struct emu_dev *emu;
     unsigned int nr_log;
@@ -31,6 +48,9 @@ int  dm_ctx_start(struct dm_ctx *c, domid_t domid, unsigned int id);
 void dm_ctx_stop(struct dm_ctx *c);
 /* The device model answers for 'sbdf' from a copy of 'cfg' (4 KiB). */
 int  dm_ctx_emulate(struct dm_ctx *c, uint32_t sbdf, const uint8_t *cfg);
+/* Misbehave on the next 'count' requests (~0UL: until told otherwise). */
+void dm_ctx_misbehave(struct dm_ctx *c, enum dm_mode mode, uint64_t arg,
+                      unsigned long count);
 /* Requests seen since the last call. */
 unsigned int dm_ctx_take_log(struct dm_ctx *c, ioreq_t *out,
                              unsigned int max);
@@ -64,6 +84,14 @@ struct directive {
     unsigned int min_args, max_args;
     int (*run)(struct session *s);
 };
+
+/* control.c: the host's and the toolstack's other moves, and attacks. */
+int do_fail(struct session *s);
+int do_deassign(struct session *s);
+int do_xsm(struct session *s);
+int do_misbehave(struct session *s);
+int do_timeout(struct session *s);
+struct dm_ctx *dm_of(struct session *s, uint64_t id);
 
 /* Report token t as malformed; -1. */
 int bad(struct session *s, unsigned int t, const char *what);

@@ -22,6 +22,10 @@ static const char help[] =
     "  emulate ID GUEST HOST, window SEG FIRST-LAST BASE, ram BASE SIZE\n"
     "  hotplug add PORT HOST [permissive] [hidden] [norciep]\n"
     "  hotplug button PORT, hotplug remove PORT [surprise]\n"
+    "  window SEG remove [as toolstack|guest|ID], deassign GUEST,\n"
+    "  fail KIND N | fail off, xsm refuse HOOK..., timeout MS,\n"
+    "  misbehave ID silent|late MS|state|addr|size|count|type|dir V|"
+    "data-is-ptr|well [N]\n"
     "  help, quit (or end of input)\n";
 
 /* The next line, malloc'd, and its length in bytes (NUL bytes included). */

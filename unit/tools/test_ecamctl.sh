@@ -164,6 +164,18 @@ for t in refusals registers edge surprise; do
     then ok
     else bad "hotplug $t: $(head -30 "$tmp/d")"; fi
 done
+# The replay language's attacks and the host's other moves (windows by
+# other callers, deassignment, hostile device models, failing host calls,
+# the security policy), compared exactly; then the host's write and the
+# mapping around the MSI-X pages said in JSON too.
+a=unit/tools/replay/attacks
+if "$ecamctl" replay $a.trace 2>/dev/null | diff -u $a.expected - > "$tmp/d"
+then ok
+else bad "replay attacks: $(head -30 "$tmp/d")"; fi
+"$ecamctl" replay --json $a.trace > "$tmp/j" 2> /dev/null
+grep -qF '"host_write":[{"sbdf":"0000:04:00.0","reg":"0x004","size":2,"value":"0x6"}]' "$tmp/j" &&
+grep -qF '"mappings":[{"io":false,"guest":"0xc0000000","host":"0xfb600000","size":"0x2000"}]' "$tmp/j" &&
+    ok || bad "replay attacks --json: $(grep -m1 host_write "$tmp/j")"
 # The same, said as facts rather than bytes: the outcomes in order, and
 # which lines sent the port's MSI (level, not edge, would send more).
 outcomes() { awk '/^L[0-9]+ +hotplug/ { printf "%s ", $NF }' "$1"; }
