@@ -18,8 +18,11 @@ static bool in_limbo(const struct xecam_domain *d, uint32_t host)
 }
 
 int xecam_assign_hot(struct xecam_domain *d, uint32_t guest_sbdf,
-                     uint32_t host_sbdf, unsigned int flags, bool hot)
+                     uint32_t host_sbdf, const struct xecam_assign_opts *opts,
+                     bool hot)
 {
+    struct xecam_assign_opts o = *opts;
+    unsigned int flags = o.flags;
     struct xecam_vpci *dev;
     bool busy;
     int rc;
@@ -31,7 +34,8 @@ int xecam_assign_hot(struct xecam_domain *d, uint32_t guest_sbdf,
         return -EBUSY;
     if ( d->flags & XECAM_DOMF_PERMISSIVE )
         flags |= XECAM_ASSIGN_PERMISSIVE;   /* the domain's default */
-    rc = xecam_vpci_assign(d, guest_sbdf, host_sbdf, flags, &dev);
+    o.flags = flags;
+    rc = xecam_vpci_assign_opts(d, guest_sbdf, host_sbdf, &o, &dev);
 
     if ( rc )
         return rc;
@@ -57,7 +61,16 @@ int xecam_assign_hot(struct xecam_domain *d, uint32_t guest_sbdf,
 int xecam_assign_device(struct xecam_domain *d, uint32_t guest_sbdf,
                         uint32_t host_sbdf, unsigned int flags)
 {
-    return xecam_assign_hot(d, guest_sbdf, host_sbdf, flags, false);
+    const struct xecam_assign_opts o = { .flags = flags };
+
+    return xecam_assign_hot(d, guest_sbdf, host_sbdf, &o, false);
+}
+
+int xecam_assign_device_opts(struct xecam_domain *d, uint32_t guest_sbdf,
+                             uint32_t host_sbdf,
+                             const struct xecam_assign_opts *opts)
+{
+    return xecam_assign_hot(d, guest_sbdf, host_sbdf, opts, false);
 }
 
 /*

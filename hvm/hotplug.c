@@ -108,6 +108,7 @@ static int port_get(struct xecam_domain *d, uint32_t port_sbdf,
 int xecam_hotplug_add(struct xecam_domain *d, uint32_t port_sbdf,
                       uint32_t host_sbdf, unsigned int flags)
 {
+    const struct xecam_assign_opts opts = { .flags = flags };
     struct xecam_vpci *port;
     uint32_t secondary = 0;
     int rc = port_get(d, port_sbdf, &port);
@@ -125,7 +126,7 @@ int xecam_hotplug_add(struct xecam_domain *d, uint32_t port_sbdf,
     if ( !rc )
         rc = xecam_assign_hot(d, XECAM_SBDF(XECAM_SBDF_SEG(port_sbdf),
                                             secondary, 0, 0),
-                              host_sbdf, flags, true);
+                              host_sbdf, &opts, true);
     xecam_vpci_put(port);
 
     return rc;

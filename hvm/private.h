@@ -257,7 +257,8 @@ void xecam_hotplug_assigned(struct xecam_domain *d, uint32_t sbdf,
 void xecam_hotplug_gone(struct xecam_domain *d, uint32_t sbdf,
                         struct xecam_vpci *dev);
 int xecam_assign_hot(struct xecam_domain *d, uint32_t guest_sbdf,
-                     uint32_t host_sbdf, unsigned int flags, bool hot);
+                     uint32_t host_sbdf, const struct xecam_assign_opts *opts,
+                     bool hot);
 
 /* trap.c: is gpa in a trapped BAR range (lock-free), and its accesses. */
 bool xecam_trap_hit_slow(const struct xecam_domain *d, uint64_t gpa);

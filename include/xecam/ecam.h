@@ -202,6 +202,14 @@ int xecam_assign_device(struct xecam_domain *d, uint32_t guest_sbdf,
                         uint32_t host_sbdf, unsigned int flags);
 int xecam_deassign_device(struct xecam_domain *d, uint32_t guest_sbdf);
 /*
+ * The same as xecam_assign_device() with capability overrides (struct
+ * xecam_assign_opts, <xecam/vpci.h>); -EINVAL for a bad override.
+ */
+struct xecam_assign_opts;
+int xecam_assign_device_opts(struct xecam_domain *d, uint32_t guest_sbdf,
+                             uint32_t host_sbdf,
+                             const struct xecam_assign_opts *opts);
+/*
  * The host takes host function 'host_sbdf' back from the domain (Xen:
  * XEN_DOMCTL_deassign_device): if the vPCI has it, deassign it first, so it
  * is quiet and unmapped before it changes owner.  0 (also when the vPCI

@@ -135,8 +135,10 @@ int do_misbehave(struct session *s)
     if ( m == XECAM_ARRAY_SIZE(dm_modes) )
         return bad(s, 2, "expected well, silent, late, state, addr, size, "
                          "count, type, dir or data-is-ptr");
-    if ( dm_modes[m].arg && (t >= s->nr_tok || num_arg(s, t++, &arg)) )
-        return bad(s, 3, "this mode needs a value");
+    if ( dm_modes[m].arg && t >= s->nr_tok )
+        return bad(s, 2, "this mode needs a value");
+    if ( dm_modes[m].arg && num_arg(s, t++, &arg) )
+        return -1;
     if ( dm_modes[m].mode == DM_LATE && arg > 60000 )
         return bad(s, 3, "expected at most 60000 ms");
     if ( t < s->nr_tok && (num_arg(s, t, &count) || !count) )

@@ -75,19 +75,23 @@ static void what_of(const struct session *s, char *buf, size_t len)
 
 static int hp_add(struct session *s, uint32_t port, char *what)
 {
-    unsigned int flags;
+    struct assign_req r;
+    unsigned int t;
     uint32_t host;
     bool had;
     int rc;
 
     if ( s->nr_tok < 4 )
         return bad(s, 0, "wrong number of arguments");
-    if ( host_arg(s, 3, &host, NULL) || assign_opts(s, 4, &flags) )
+    if ( host_arg(s, 3, &host, NULL) || assign_opts(s, 4, &r) )
         return -1;
+    for ( t = 4; r.o.nr_overrides && t < s->nr_tok; t++ )
+        if ( !strncmp(s->tok[t], "cap=", 4) )
+            return bad(s, t, "a hot-plugged function takes no cap= override");
     had = !xecam_port_pci_owned(s->d, host);
     if ( !had )
         xecam_user_pdev_owner(host, GUEST_ID);
-    rc = xecam_hotplug_add(s->d, port, host, flags);
+    rc = xecam_hotplug_add(s->d, port, host, r.o.flags);
     if ( rc && !had )
         xecam_user_pdev_owner(host, 0);
     outcome(s, what, rc);

@@ -13,7 +13,8 @@
  *   window SEG FIRST-LAST BASE | window SEG remove  [as toolstack|guest|ID]
  *                                      HVMOP_set_ecam_space, by the
  *                                      toolstack unless told
- *   vpci GUEST HOST [permissive] [hidden] [norciep]
+ *   vpci GUEST HOST [permissive] [hidden] [norciep] [irq-control]
+ *        [cap=std|ext:ID:hide|ro|emulate]...
  *                                      assign a host function (vPCI)
  *   rootport PORT SECONDARY            emulated PCIe Root Port on bus 0
  *   server ID                          ioreq server with ecamctl's DM
@@ -252,23 +253,65 @@ static const struct {
     const char *name;
     unsigned int flag;
 } vpci_opts[] = {
-    { "permissive", XECAM_ASSIGN_PERMISSIVE },
-    { "hidden",     XECAM_ASSIGN_HIDDEN },
-    { "norciep",    XECAM_ASSIGN_NO_RCIEP },
+    { "permissive",  XECAM_ASSIGN_PERMISSIVE },
+    { "hidden",      XECAM_ASSIGN_HIDDEN },
+    { "norciep",     XECAM_ASSIGN_NO_RCIEP },
+    { "irq-control", XECAM_ASSIGN_IRQ_CONTROL },
 };
 
-int assign_opts(struct session *s, unsigned int t, unsigned int *flags)
+static const char *const cap_actions[] = {
+    [XECAM_CAP_HIDE] = "hide",
+    [XECAM_CAP_READONLY] = "ro",
+    [XECAM_CAP_EMULATE] = "emulate",
+};
+
+/* "cap=std|ext:ID:hide|ro|emulate" into *ov; false if malformed. */
+static bool cap_override(const char *p, struct xecam_cap_override *ov)
+{
+    const char *end;
+    uint64_t id;
+    unsigned int a;
+
+    if ( strncmp(p, "cap=", 4) )
+        return false;
+    p += 4;
+    if ( strncmp(p, "std:", 4) && strncmp(p, "ext:", 4) )
+        return false;
+    ov->ext = p[0] == 'e';
+    if ( !parse_u64(p + 4, &id, &end) || *end != ':' ||
+         id > (ov->ext ? 0xffffU : 0xffU) )
+        return false;
+    ov->id = id;
+    for ( a = 0; a < XECAM_ARRAY_SIZE(cap_actions); a++ )
+        if ( !strcmp(end + 1, cap_actions[a]) )
+        {
+            ov->action = a;
+            return true;
+        }
+
+    return false;
+}
+
+int assign_opts(struct session *s, unsigned int t, struct assign_req *r)
 {
     unsigned int o;
 
-    for ( *flags = 0; t < s->nr_tok; t++ )
+    memset(r, 0, sizeof(*r));
+    r->o.overrides = r->ov;
+    for ( ; t < s->nr_tok; t++ )
     {
+        if ( cap_override(s->tok[t], &r->ov[r->o.nr_overrides]) )
+        {
+            r->o.nr_overrides++;
+            continue;
+        }
         for ( o = 0; o < XECAM_ARRAY_SIZE(vpci_opts); o++ )
             if ( !strcmp(s->tok[t], vpci_opts[o].name) )
                 break;
         if ( o == XECAM_ARRAY_SIZE(vpci_opts) )
-            return bad(s, t, "unknown option (permissive, hidden, norciep)");
-        *flags |= vpci_opts[o].flag;
+            return bad(s, t, "unknown option (permissive, hidden, norciep, "
+                             "irq-control, cap=std|ext:ID:hide|ro|emulate)");
+        r->o.flags |= vpci_opts[o].flag;
     }
 
     return 0;
@@ -276,13 +319,13 @@ int assign_opts(struct session *s, unsigned int t, unsigned int *flags)
 
 static int do_vpci(struct session *s)
 {
-    unsigned int flags;
+    struct assign_req r;
     uint32_t guest, host;
 
     if ( bdf_arg(s, 1, &guest) || host_arg(s, 2, &host, NULL) ||
-         assign_opts(s, 3, &flags) )
+         assign_opts(s, 3, &r) )
         return -1;
-    say(s, "vpci", xecam_assign_device(s->d, guest, host, flags));
+    say(s, "vpci", xecam_assign_device_opts(s->d, guest, host, &r.o));
 
     return 0;
 }
@@ -363,7 +406,7 @@ static const struct directive directives[] = {
     { "host",    1, 1, do_host },
     { "ram",     2, 2, do_ram },
     { "window",  2, 5, do_window },
-    { "vpci",    2, 5, do_vpci },
+    { "vpci",    2, MAX_TOK - 1, do_vpci },
     { "rootport", 2, 2, do_rootport },
     { "server",  1, 1, do_server },
     { "claim",   2, 2, do_claim },

@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include <xecam/user.h>
+#include <xecam/vpci.h>
 
 #include "ecamctl.h"
 
@@ -100,7 +101,11 @@ int bdf_arg(struct session *s, unsigned int t, uint32_t *sbdf);
 /* A loaded host function; its config space into cfg (4 KiB) if asked. */
 int host_arg(struct session *s, unsigned int t, uint32_t *sbdf, uint8_t *cfg);
 /* Assignment options (permissive, hidden, norciep) from token t on. */
-int assign_opts(struct session *s, unsigned int t, unsigned int *flags);
+struct assign_req {
+    struct xecam_assign_opts o;
+    struct xecam_cap_override ov[MAX_TOK];
+};
+int assign_opts(struct session *s, unsigned int t, struct assign_req *r);
 /* Print the outcome of a set-up directive. */
 void say(struct session *s, const char *what, long rc);
 

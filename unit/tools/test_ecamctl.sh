@@ -119,6 +119,25 @@ expect_error 'ram 0xffffffffffffffff 2'           "$tmp/t.trace:1:24: expected a
 expect_error 'read ecam 0x1ffffffffffffffff 4'    "$tmp/t.trace:1:11: expected a number"
 expect_error 'read ecam 0xe0000000 4x'            "$tmp/t.trace:1:22: expected a number"
 
+h4k="host $PWD/unit/data/pcie-4k.lspci"
+for bad_cap in cap=std:0x100:ro cap=ext:0x10000:hide cap=std:5:off cap=pci:5:ro \
+               cap=std:5 cap=std:x:ro; do
+    expect_error "$h4k"$'\nvpci 00:01.0 03:00.0 '"$bad_cap" \
+                 "$tmp/t.trace:2:22: unknown option"
+done
+expect_error "$h4k"$'\nhotplug add 00:1c.0 03:00.0 cap=std:5:ro' \
+             "$tmp/t.trace:2:29: a hot-plugged function takes no cap= override"
+expect_error 'fail alloc 0'                      "$tmp/t.trace:1:12: expected N"
+expect_error 'fail disk 1'                       "$tmp/t.trace:1:6: expected a fault kind"
+expect_error 'xsm refuse window root'            "$tmp/t.trace:1:19: expected an XSM hook"
+expect_error 'timeout 0'                         "$tmp/t.trace:1:9: expected 1-60000 ms"
+expect_error 'misbehave 1 silent'                "$tmp/t.trace:1:11: no such server"
+expect_error $'server 1\nmisbehave 1 late'       "$tmp/t.trace:2:13: this mode needs a value"
+expect_error $'server 1\nmisbehave 1 loud'       "$tmp/t.trace:2:13: expected well, silent"
+expect_error $'server 1\nmisbehave 1 silent 0'   "$tmp/t.trace:2:20: expected how many"
+expect_error 'window 0 remove as nobody'         "$tmp/t.trace:1:20: expected a domain ID"
+expect_error 'window 0 remove by 7'              "$tmp/t.trace:1:17: expected 'as toolstack'"
+expect_error 'deassign 00:20.0'                  "$tmp/t.trace:1:10: expected a PCI address"
 expect_error 'rootport 00:1c.0 256'              "$tmp/t.trace:1:18: expected a secondary bus"
 expect_error "host $PWD/unit/data/pcie-4k.lspci"$'\nvpci 00:01.0 03:00.0 turbo' \
              "$tmp/t.trace:2:22: unknown option"
