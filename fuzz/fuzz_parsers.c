@@ -6,12 +6,14 @@
  * an input picks the parser, the rest is the file:
  *
  *  - even: an lspci dump.  On success every loaded function reads back
- *    with xecam_user_pdev_peek; on failure the error is "path:line: reason"
- *    (line within the file), NUL-terminated, never longer than the buffer
+ *    with xecam_user_pdev_peek; on failure the error is
+ *    "path:line:col: reason" (line within the file, col within the input),
+ *    NUL-terminated, never longer than the buffer
  *    (bits 1-2 set: a short buffer, which must hold a prefix of that).
- *  - odd: an xl config.  It ends at its first NUL, as when ecamctl reads
- *    one.  On success every key is a non-empty identifier, every value is
- *    well formed (lists: items when nr > 0; lines and columns in range); a
+ *  - odd: an xl config, up to its first NUL (ecamctl refuses a config
+ *    with one before it parses).  On success every key is a non-empty
+ *    identifier, every value is well formed (lists: items when nr > 0;
+ *    lines and columns in range); a
  *    parsed PCI_SPEC_STRING has its slot, flags and BDF in range; the
  *    tool's BDF and number helpers stay within any string value.
  *
@@ -99,14 +101,14 @@ static unsigned int count_lines(const uint8_t *data, size_t size)
 }
 
 /*
- * 'err' is "path:LINE: reason" with LINE in [1, lines]; a short buffer
- * holds as much of it as fits.
+ * 'err' is "path:LINE:COLUMN: reason" with LINE in [1, lines] and COLUMN
+ * in [1, size + 1]; a short buffer holds as much of it as fits.
  */
 static void check_dump_err(const char *err, size_t errlen,
-                           unsigned int lines)
+                           unsigned int lines, size_t size)
 {
     size_t plen = strlen(dump_path), elen;
-    unsigned long line;
+    unsigned long line, col;
     char *e;
 
     if ( !memchr(err, '\0', errlen) )
@@ -123,8 +125,10 @@ static void check_dump_err(const char *err, size_t errlen,
     if ( elen < errlen - 1 )            /* not truncated: all of it */
     {
         line = strtoul(err + plen + 1, &e, 10);
-        if ( e == err + plen + 1 || line < 1 || line > lines ||
-             strncmp(e, ": ", 2) || !e[2] )
+        if ( e == err + plen + 1 || line < 1 || line > lines || *e != ':' )
+            abort();
+        col = strtoul(e + 1, &e, 10);
+        if ( col < 1 || col > size + 1 || strncmp(e, ": ", 2) || !e[2] )
             abort();
     }
 }
@@ -156,7 +160,7 @@ static void fuzz_lspci(uint8_t how, const uint8_t *data, size_t size)
     {
         if ( rc > 0 || rc <= -4096 )
             abort();
-        check_dump_err(err, errlen, count_lines(data, size));
+        check_dump_err(err, errlen, count_lines(data, size), size);
     }
     free(err);
     xecam_user_reset();
