@@ -356,6 +356,60 @@ static int empty_ports(struct session *s, const struct xl_config *cfg,
     return 0;
 }
 
+/* All of f, NUL-terminated, its length in *n (NUL bytes included). */
+static char *slurp(FILE *f, size_t *n)
+{
+    size_t cap = 0, got;
+    char *buf = NULL, *more;
+
+    *n = 0;
+    do
+    {
+        if ( cap - *n < 4096 )
+        {
+            more = realloc(buf, cap + 65536);
+            if ( !more )
+            {
+                free(buf);
+                errno = ENOMEM;
+                return NULL;
+            }
+            buf = more;
+            cap += 65536;
+        }
+        got = fread(buf + *n, 1, cap - *n - 1, f);
+        *n += got;
+    } while ( got );
+    if ( ferror(f) )
+    {
+        free(buf);
+        errno = EIO;
+        return NULL;
+    }
+    buf[*n] = '\0';
+
+    return buf;
+}
+
+/* A NUL byte in a config is refused where it is, as in traces and dumps. */
+static int nul_byte(const char *path, const char *text, size_t len)
+{
+    struct src_pos pos = { path, 1 };
+    const char *nul = memchr(text, '\0', len), *p, *line = text;
+
+    if ( !nul )
+        return 0;
+    for ( p = text; p < nul; p++ )
+        if ( *p == '\n' )
+        {
+            pos.line++;
+            line = p + 1;
+        }
+    err_at(&pos, nul - line + 1, "a NUL byte");
+
+    return -1;
+}
+
 int guest_from_config(struct session *s, const char *path)
 {
     struct xl_config cfg;
@@ -369,13 +423,14 @@ int guest_from_config(struct session *s, const char *path)
 
     if ( !f )
         return -1;
-    rc = getdelim(&text, &len, '\0', f) < 0 ? -1 : 0;
+    text = slurp(f, &len);
+    rc = text ? 0 : -1;
     if ( rc )
         fprintf(stderr, "%s: %s: %s\n", cli_prog, path, strerror(errno));
     if ( f != stdin )
         fclose(f);
     if ( !rc )
-        rc = xl_parse(path, text, &cfg);
+        rc = nul_byte(path, text, len) ?: xl_parse(path, text, &cfg);
     free(text);
     if ( rc )
         return -1;

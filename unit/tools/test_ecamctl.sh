@@ -269,6 +269,10 @@ cfg_error "ecam_base = 0x1ffffffffffffffff"       "1:13: number out of range (64
 cfg_error "ecam_base = 0xe0000000junk"            "1:23: junk after a number"
 cfg_error "pci_permissive = 1x"                   "1:19: junk after a number"
 cfg_error "memory = [ 1, 2k ]"                    "1:16: junk after a number"
+printf 'memory = 1024\n\0pci = [ x\n' > "$tmp/c.cfg"
+"$ecamctl" view --host "$hosts" "$tmp/c.cfg" > "$tmp/o" 2> "$tmp/e"
+[ $? = 2 ] && grep -qF "$tmp/c.cfg:2:1: a NUL byte" "$tmp/e" && [ ! -s "$tmp/o" ] &&
+    ok || bad "a NUL byte in a config: $(cat "$tmp/e")"
 # The guest's RAM, as libxl lays it out: a window over it is refused.
 ram="(the guest's RAM is there: see memory and mmio_hole)"
 cfg_error "memory = 4096" \
