@@ -13,8 +13,12 @@
  *    RW1C clears aside;
  *  - a hidden function reads all-ones.
  *
+ * Then the function is deassigned: that ends, with no BAR left mapped and
+ * the function reading all-ones.  The guest is kept for the next input.
+ *
  * Built with libFuzzer (make fuzz) or as a reproducer that runs files.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,20 +127,37 @@ static void check_device(uint32_t cmd0)
         abort();                /* memory decode cleared by the guest */
 }
 
-static void setup(struct input *in)
+/*
+ * The guest and its window are made with the first input and kept; an
+ * input brings its own host function, assigns it and takes it back (then
+ * removes it), so the next input finds the guest as the first did.
+ */
+static void build(void)
 {
-    static uint8_t cfg[XECAM_CFG_SIZE];
     struct xen_hvm_ecam_space w = {
         .domid = GUEST, .start_bus = 0, .end_bus = 255, .base = BASE,
     };
-    unsigned int i;
 
     xecam_user_reset();
-    xecam_user_log_clear();
     xecam_user_domain_privileged(0);
     xecam_user_domain_add(GUEST, XECAM_DOMF_PARTIAL_MF, &d);
     xecam_user_set_current(0);
     xecam_user_hvm_op(HVMOP_set_ecam_space, &w);
+}
+
+static void setup(struct input *in)
+{
+    static uint8_t cfg[XECAM_CFG_SIZE];
+    static bool built;
+    unsigned int i;
+
+    if ( !built )
+    {
+        build();
+        built = true;
+    }
+    xecam_user_log_clear();
+    xecam_user_events_clear();
 
     /* A valid type 0 header with fuzzed BARs; the rest from the input. */
     memset(cfg, 0, sizeof(cfg));
@@ -150,6 +171,23 @@ static void setup(struct input *in)
     xecam_user_pdev_add(HOST, cfg, sizeof(cfg));
     for ( i = 0; i <= XECAM_PORT_ROM_BAR; i++ )
         xecam_user_pdev_bar(HOST, i, 1ULL << (take(in, 1) % 40));
+}
+
+/*
+ * The function back from the guest, and the host's: deassignment ends,
+ * leaves no BAR mapped and the function reads as nobody's.
+ */
+static void undo(void)
+{
+    struct xecam_user_mapping m[1];
+    unsigned int tries = 0;
+
+    while ( xecam_deassign_device(d, GFN) == -ERESTART )
+        if ( ++tries > 100000 )
+            abort();            /* deassignment never finishes */
+    if ( xecam_user_mappings(GUEST, m, 1) || rd(0, 4) != ~0U )
+        abort();
+    xecam_user_pdev_remove_all();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -167,7 +205,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     xecam_user_pdev_peek(HOST, 0x04, b, 2);
     cmd0 = b[0] | (b[1] << 8);
     if ( xecam_assign_device(d, GFN, HOST, flags) )
+    {
+        undo();
         return 0;
+    }
     if ( !(flags & XECAM_ASSIGN_HIDDEN) )
         check_chains();
 
@@ -192,7 +233,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if ( !(flags & XECAM_ASSIGN_HIDDEN) )
         check_chains();
-    xecam_user_reset();
+    undo();
 
     return 0;
 }
