@@ -42,6 +42,12 @@ int xecam_window_rights(const struct xecam_domain *d, domid_t caller,
     if ( !rc && d->id == caller && !for_read &&
          !(d->flags & XECAM_DOMF_SELF_ECAM) )
         rc = -EPERM;
+    /*
+     * A dying domain's windows are torn down with it: no change then, as
+     * Xen answers XEN_DOMCTL_assign_device for one (abi.md set check 9).
+     */
+    if ( !rc && !for_read && xecam_port_domain_dying(d) )
+        rc = -EINVAL;
 
     return rc;
 }

@@ -393,6 +393,19 @@ static void test_window_preempted(void **state)
     assert_true(xecam_mmio_accept(d, 0x100000000ULL + (255 << 20)));
 }
 
+/* On a dying domain set_window changes nothing, as the HVMOP does. */
+static void test_window_dying(void **state)
+{
+    struct xen_dm_op_ecam_window w = win(4, 0, 0, 0x100000000ULL);
+
+    assert_int_equal(xecam_user_domain_dying(GUEST, true), 0);
+    assert_int_equal(set_win(DM_DOM, w), -EINVAL);
+    assert_false(xecam_mmio_accept(d, 0x100000000ULL));
+    assert_int_equal(xecam_user_domain_dying(GUEST, false), 0);
+    assert_int_equal(set_win(DM_DOM, w), 0);
+    assert_true(xecam_mmio_accept(d, 0x100000000ULL));
+}
+
 /* ---- Assignment ---- */
 
 static void test_assign_deassign(void **state)
@@ -827,6 +840,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_window_preempted, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_window_dying, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assign_deassign, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_assign_options, setup,

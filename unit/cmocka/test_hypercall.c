@@ -1651,6 +1651,37 @@ static void test_xsm_denies_self(void **state)
     assert_int_equal(h_get(TOOLSTACK, GUEST, 0, NULL), 0);
 }
 
+/*
+ * A dying domain's windows stay as they are: placing and removing are
+ * -EINVAL (after the rights), reading and the trap go on.
+ */
+static void test_set_einval_dying(void **state)
+{
+    struct xen_hvm_ecam_space got;
+    struct xecam_domain *d;
+
+    xecam_user_reset();
+    d = h_host(XECAM_DOMF_SELF_ECAM);
+    assert_non_null(d);
+    assert_int_equal(h_set(TOOLSTACK, h_space(GUEST, 0, 0, 255, 0xe0000000)),
+                     0);
+    assert_int_equal(xecam_user_domain_dying(GUEST, true), 0);
+    assert_int_equal(h_set(TOOLSTACK, h_space(GUEST, 1, 0, 0, 0xd0000000)),
+                     -EINVAL);
+    assert_int_equal(h_set(GUEST, h_space(DOMID_SELF, 1, 0, 0, 0xd0000000)),
+                     -EINVAL);
+    assert_int_equal(h_remove(TOOLSTACK, GUEST, 0), -EINVAL);
+    /* The rights come first: a stranger is still -EPERM. */
+    assert_int_equal(h_set(OTHER, h_space(GUEST, 1, 0, 0, 0xd0000000)),
+                     -EPERM);
+    assert_int_equal(h_get(TOOLSTACK, GUEST, 0, &got), 0);
+    assert_int_equal(got.base, 0xe0000000);
+    assert_int_equal(h_get(TOOLSTACK, GUEST, 1, NULL), -ENOENT);
+    assert_true(xecam_mmio_accept(d, 0xe0000000));
+    assert_int_equal(xecam_user_domain_dying(GUEST, false), 0);
+    assert_int_equal(h_remove(TOOLSTACK, GUEST, 0), 0);
+}
+
 /* The log says what was placed and what was removed. */
 static void test_log_lines(void **state)
 {
@@ -1729,6 +1760,7 @@ int main(void)
         T(test_self_set_log_bounded),
         T(test_set_einval_beyond_gpa_width),
         T(test_xsm_denies_self),
+        T(test_set_einval_dying),
         T(test_log_lines),
     };
 #undef T
