@@ -210,7 +210,22 @@ static void check_dma(struct run *r)
     report(r, "pt-dma");
 }
 
-/* ---- pt-bar-unmap: decode off, the BAR is gone; on again, back. ---- */
+/*
+ * ---- pt-bar-unmap: decode off, the BAR is gone; on again, back.  The HVM
+ * guest turns decoding on through CF8/CFC: a CONFIG_DATA write leaves the
+ * BAR's mapping to the vCPU's deferred work as an ECAM write does. ----
+ */
+
+static void command_write(struct run *r, uint16_t cmd)
+{
+    if ( r->kind != GUEST_HVM )
+    {
+        ecam_write(r, PT_EDU_BDF, 0x04, 2, cmd);
+        return;
+    }
+    outl(0xcf8, CF8_ENABLE | (PT_EDU_BDF << 8) | 0x04);
+    outw(0xcfc, cmd);
+}
 
 static void check_bar_unmap(struct run *r)
 {
@@ -220,12 +235,13 @@ static void check_bar_unmap(struct run *r)
     off = bar_read(0);
     expect(r, off != EDU_ID, "edu's ID still reads with decoding off");
     mmio_write(EDU_BAR_GPA + EDU_LIVE, 4, 0x5a5a5a5a);
-    ecam_write(r, PT_EDU_BDF, 0x04, 2, CMD_MEM);
+    command_write(r, CMD_MEM);
     expect(r, bar_read(0) == EDU_ID && bar_read(EDU_LIVE) == ~0x12345678U,
            "after decode on again: ID %#x, liveness %#x (a write with "
            "decoding off reached the device?)", bar_read(0),
            bar_read(EDU_LIVE));
-    print("e2e: %s.pt-bar-unmap: decoding off read %#x\n", r->kname, off);
+    print("e2e: %s.pt-bar-unmap: decoding off read %#x, on again through "
+          "%s\n", r->kname, off, r->kind == GUEST_HVM ? "CF8/CFC" : "ECAM");
     report(r, "pt-bar-unmap");
 }
 
