@@ -22,7 +22,6 @@ int xecam_assign_hot(struct xecam_domain *d, uint32_t guest_sbdf,
                      bool hot)
 {
     struct xecam_assign_opts o = *opts;
-    unsigned int flags = o.flags;
     struct xecam_vpci *dev;
     bool busy;
     int rc;
@@ -33,8 +32,7 @@ int xecam_assign_hot(struct xecam_domain *d, uint32_t guest_sbdf,
     if ( busy )
         return -EBUSY;
     if ( d->flags & XECAM_DOMF_PERMISSIVE )
-        flags |= XECAM_ASSIGN_PERMISSIVE;   /* the domain's default */
-    o.flags = flags;
+        o.flags |= XECAM_ASSIGN_PERMISSIVE; /* the domain's default */
     rc = xecam_vpci_assign_opts(d, guest_sbdf, host_sbdf, &o, &dev);
 
     if ( rc )
@@ -52,8 +50,8 @@ int xecam_assign_hot(struct xecam_domain *d, uint32_t guest_sbdf,
                        XECAM_SBDF_DEV(host_sbdf), XECAM_SBDF_FN(host_sbdf),
                        XECAM_SBDF_SEG(guest_sbdf), XECAM_SBDF_BUS(guest_sbdf),
                        XECAM_SBDF_DEV(guest_sbdf), XECAM_SBDF_FN(guest_sbdf),
-                       flags & XECAM_ASSIGN_PERMISSIVE ? ", permissive" : "",
-                       flags & XECAM_ASSIGN_HIDDEN ? ", hidden" : "");
+                       o.flags & XECAM_ASSIGN_PERMISSIVE ? ", permissive" : "",
+                       o.flags & XECAM_ASSIGN_HIDDEN ? ", hidden" : "");
 
     return 0;
 }
