@@ -55,7 +55,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 .PHONY: all lib tools tests test test-tsan freestanding m32 style cppcheck \
-        fuzz fuzz-smoke fuzz-campaign coverage bench bench-count bench-kvm e2e-linux \
+        fuzz fuzz-smoke fuzz-campaign fuzz-ledger coverage bench bench-count bench-kvm e2e-linux \
         e2e-xen xen-intree clean install uninstall FORCE
 all: lib tools tests
 
@@ -415,22 +415,17 @@ fuzz-smoke: fuzz
 	    grep -E "^Done|exec/s:" $(BUILD)/$$n.log | tail -2; \
 	done
 
-# Every harness on every core for FUZZ_TIME seconds (default 1 hour),
-# forked, then the new inputs merged into the committed corpora.
+# Every harness (or those in FUZZ_HARNESSES) on FUZZ_JOBS cores for
+# FUZZ_TIME seconds (default 1 hour); the corpora merged and minimized,
+# each run a line of fuzz/campaign.tsv.  `make fuzz-ledger`: its totals.
 FUZZ_JOBS ?= $(shell nproc)
 fuzz-campaign: FUZZ_TIME = 3600
 fuzz-campaign: fuzz
-	@set -e; for f in $(FUZZ_BINS); do \
-	    n=$$(basename $$f); mkdir -p $(BUILD)/corpus/$$n; \
-	    echo "== $$n ($(FUZZ_TIME) s, $(FUZZ_JOBS) jobs)"; \
-	    dict=; [ -f fuzz/$$n.dict ] && dict=-dict=fuzz/$$n.dict; \
-	    $$f -fork=$(FUZZ_JOBS) -max_total_time=$(FUZZ_TIME) -max_len=4200 \
-	        $$dict -artifact_prefix=$(BUILD)/ -print_final_stats=1 \
-	        $(BUILD)/corpus/$$n fuzz/corpus/$$n > $(BUILD)/$$n.campaign 2>&1; \
-	    grep -E "^#.*DONE|exec/s" $(BUILD)/$$n.campaign | tail -1; \
-	    $$f -merge=1 -max_len=4200 fuzz/corpus/$$n $(BUILD)/corpus/$$n \
-	        2>&1 | tail -1; \
-	done
+	@scripts/fuzz-campaign.sh $(BUILD) $(FUZZ_TIME) $(FUZZ_JOBS) \
+	    $(FUZZ_HARNESSES)
+
+fuzz-ledger:
+	@scripts/fuzz-campaign.sh --sum
 
 # Line and branch coverage of hvm/ and vpci/: unit tests plus corpora.
 coverage:
