@@ -10,9 +10,13 @@
  * written verbatim, any state), SILENT, or LATE (after the vcpu gave up),
  * which fields of the response it corrupts, and whether it destroys and
  * re-creates its server while it answers (it may call back into the
- * module: the domain lock is not held).  Answers that leave the vcpu
- * waiting run with a 1 ms timeout and are capped per input; all others
- * with a long one, so that scheduling never decides an outcome.
+ * module: the domain lock is not held).  The device models are the
+ * port's inline ones (xecam_user_dm_start_inline()): each answers in the
+ * vcpu's thread, during the request, so no input waits for a timeout and
+ * scheduling never decides an outcome.  A SILENT one leaves the slot
+ * INPROCESS (the vcpu times out at once); a LATE one writes its answer
+ * into the slot after the access returned, as a device model that missed
+ * the deadline would.
  *
  * The device-model handler takes its orders from, and reports what it saw
  * and wrote to, a structure under a mutex.  A model of the routing, the
@@ -34,8 +38,6 @@
  *
  * Built with libFuzzer (make fuzz) or as a reproducer that runs files.
  */
-#define _GNU_SOURCE         /* sched_setaffinity() */
-#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +50,6 @@
 #include <xecam/vpci.h>
 
 #include "input.h"
-#include "one_cpu.h"
 
 #define GUEST      1
 #define BASE       0xe0000000ULL
@@ -60,8 +61,6 @@
 #define NVCPU      4
 #define MAX_LINKS  3               /* a RAW READY answer is served again */
 #define MAX_SPECS  (2 * MAX_LINKS) /* an 8-byte access is two requests */
-#define MAX_WAITS  4               /* answers that make a vcpu time out */
-#define SHORT_MS   1
 #define LONG_MS    5000
 #define MAX_STEPS  256
 #define MAX_LOG    32
@@ -88,7 +87,7 @@ enum mode {
     M_ANSWER,           /* XECAM_DM_ANSWER */
     M_RAW,              /* XECAM_DM_RAW, state from the spec */
     M_SILENT,           /* XECAM_DM_SILENT */
-    M_LATE,             /* XECAM_DM_ANSWER once the vcpu has given up */
+    M_LATE,             /* silent, then answers once the vcpu gave up */
 };
 
 #define C_ADDR   (1U << 0)
@@ -121,35 +120,20 @@ struct dm_call {
 };
 
 static struct {
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
     struct spec spec[MAX_SPECS];
     unsigned int nr_specs, next_spec;
     struct dm_call call[MAX_SPECS];
     unsigned int nr_calls;      /* this access */
     bool extra;                 /* a call found no spec */
-    bool done;                  /* the access returned: LATE may answer */
+    bool late;                  /* a LATE answer is due: late_rsp */
+    ioreq_t late_rsp;
     bool reenter_failed;        /* re-creating the server failed */
     unsigned int nr_ranges;     /* the ranges of the server to re-create */
     uint32_t start[XECAM_MAX_RANGES], end[XECAM_MAX_RANGES];
-} sh = {
-    .lock = PTHREAD_MUTEX_INITIALIZER,
-    .cond = PTHREAD_COND_INITIALIZER,
-};
+} sh;
 
 static struct xecam_domain *d;
-
-static void deadline(struct timespec *ts, unsigned int ms)
-{
-    clock_gettime(CLOCK_REALTIME, ts);
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (long)(ms % 1000) * 1000000;
-    if ( ts->tv_nsec >= 1000000000 )
-    {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000;
-    }
-}
+static domid_t domid;           /* d's */
 
 static void corrupt(ioreq_t *r, const struct spec *s)
 {
@@ -182,9 +166,7 @@ static enum xecam_dm_answer dm_handler(void *opaque, ioreq_t *req)
     struct spec s = { .mode = M_ANSWER, .data = ~0ULL };
     unsigned int id = (unsigned int)(uintptr_t)opaque, i;
     struct dm_call *c = NULL;
-    struct timespec ts;
 
-    pthread_mutex_lock(&sh.lock);
     if ( sh.next_spec < sh.nr_specs )
         s = sh.spec[sh.next_spec++];
     else
@@ -212,48 +194,36 @@ static enum xecam_dm_answer dm_handler(void *opaque, ioreq_t *req)
                                                        sh.end[i]) != 0;
     }
     corrupt(req, &s);
-    if ( s.mode == M_LATE )
-    {
-        deadline(&ts, LONG_MS);
-        while ( !sh.done &&
-                !pthread_cond_timedwait(&sh.cond, &sh.lock, &ts) )
-            continue;
-    }
     if ( c )
     {
         c->rsp = *req;
         if ( s.mode == M_ANSWER || s.mode == M_LATE )
             c->rsp.state = STATE_IORESP_READY;
     }
+    if ( s.mode == M_LATE )
+    {
+        sh.late = true;
+        sh.late_rsp = *req;
+        sh.late_rsp.state = STATE_IORESP_READY;
+    }
     sh.nr_calls++;
-    pthread_cond_broadcast(&sh.cond);
-    pthread_mutex_unlock(&sh.lock);
 
     switch ( s.mode )
     {
     case M_RAW:    return XECAM_DM_RAW;
     case M_SILENT: return XECAM_DM_SILENT;
+    case M_LATE:   return XECAM_DM_SILENT;
     default:       return XECAM_DM_ANSWER;
     }
 }
 
-/* Call i of this access, waiting for it if the vcpu gave up before. */
+/* Call i of this access. */
 static struct dm_call get_call(unsigned int i)
 {
-    struct dm_call c;
-    struct timespec ts;
-
     CHECK(i < MAX_SPECS);
-    deadline(&ts, LONG_MS);
-    pthread_mutex_lock(&sh.lock);
-    while ( sh.nr_calls <= i &&
-            !pthread_cond_timedwait(&sh.cond, &sh.lock, &ts) )
-        continue;
     CHECK(sh.nr_calls > i);     /* the device model was never asked */
-    c = sh.call[i];
-    pthread_mutex_unlock(&sh.lock);
 
-    return c;
+    return sh.call[i];
 }
 
 /* ---- The model. ---- */
@@ -270,7 +240,7 @@ static uint8_t owner[NCLAIM];           /* claiming server id, 0: none */
 static struct xecam_user_dm *dm[NDM];
 static unsigned long dm_asked[NDM];
 static bool stuck[NDM][NVCPU];          /* slot left mid-request */
-static unsigned int waits, breaks;
+static unsigned int breaks;
 
 static bool vpci_visible(unsigned int f)
 {
@@ -303,11 +273,11 @@ static void m_create(unsigned int id)
 static void m_destroy(unsigned int id)
 {
     int rc = xecam_ioreq_server_destroy(d, id);
-    unsigned int f;
+    unsigned int i, f;
 
     CHECK(rc == (srv[id].exists ? 0 : -ENOENT));
-    for ( f = 0; f < NCLAIM; f++ )
-        if ( owner[f] == id )
+    for ( i = 0; i < srv[id].nr; i++ )
+        for ( f = srv[id].start[i]; f <= srv[id].end[i]; f++ )
             owner[f] = 0;
     srv[id].exists = false;
     srv[id].broken = false;
@@ -369,8 +339,8 @@ static void m_dm_toggle(unsigned int id)
         dm[id] = NULL;
     }
     else
-        CHECK(!xecam_user_dm_start(GUEST, id, dm_handler,
-                                   (void *)(uintptr_t)id, &dm[id]));
+        CHECK(!xecam_user_dm_start_inline(domid, id, dm_handler,
+                                          (void *)(uintptr_t)id, &dm[id]));
     dm_asked[id] = 0;
     for ( v = 0; v < NVCPU; v++ )
         stuck[id][v] = false;
@@ -523,15 +493,13 @@ static uint32_t model_part(unsigned int f, unsigned int reg,
 
 /*
  * The answers to one request: links while the answer is RAW READY (the
- * device model serves its own slot again).  True if the last link leaves
- * the vcpu waiting for its timeout.
+ * device model serves its own slot again).
  */
-static bool parse_request(struct input *in, struct spec *out,
-                          unsigned int *nr, bool may_wait)
+static void parse_request(struct input *in, struct spec *out,
+                          unsigned int *nr)
 {
     unsigned int link, m;
     struct spec *s;
-    bool wait;
 
     for ( link = 0; link < MAX_LINKS; link++ )
     {
@@ -568,20 +536,9 @@ static bool parse_request(struct input *in, struct spec *out,
         if ( s->mode == M_RAW && s->state == STATE_IOREQ_READY &&
              link == MAX_LINKS - 1 )
             s->state = 0xf;
-        wait = s->mode == M_SILENT || s->mode == M_LATE ||
-               (s->mode == M_RAW && s->state == STATE_IOREQ_INPROCESS);
-        if ( wait && (!may_wait || waits >= MAX_WAITS) )
-        {
-            s->mode = M_RAW;        /* a bad state, answered at once */
-            s->state = 0xf;
-            wait = false;
-        }
-        waits += wait;
         if ( s->mode != M_RAW || s->state != STATE_IOREQ_READY )
-            return wait;
+            return;
     }
-
-    return false;
 }
 
 /* The nth function a vPCI device or a server claims (modulo their number). */
@@ -616,7 +573,7 @@ static void op_access(struct input *in)
     static const unsigned int odd_size[8] = { 1, 2, 4, 8, 0, 3, 5, 16 };
     unsigned int k = take(in, 1), f, reg, size, vcpu, i, nparts = 1;
     unsigned int nr = 0, next = 0, psize, creg = 0, port = 0;
-    bool write = k & 1, cf8 = k & 2, wait = false, bad, dispatched;
+    bool write = k & 1, cf8 = k & 2, bad, dispatched;
     struct spec specs[MAX_SPECS];
     struct xecam_stats s0, s1;
     struct delta dl = { 0 };
@@ -651,9 +608,8 @@ static void op_access(struct input *in)
     }
     if ( dispatched && f < NCLAIM && owner[f] && f != VPCI0 && f != VPCI1 )
         for ( i = 0; i < nparts; i++ )
-            wait |= parse_request(in, specs, &nr, i == 0);
+            parse_request(in, specs, &nr);
 
-    pthread_mutex_lock(&sh.lock);
     memcpy(sh.spec, specs, nr * sizeof(specs[0]));
     sh.nr_ranges = 0;
     if ( nr )
@@ -666,10 +622,8 @@ static void op_access(struct input *in)
     }
     sh.nr_specs = nr;
     sh.next_spec = sh.nr_calls = 0;
-    sh.extra = sh.done = sh.reenter_failed = false;
-    pthread_mutex_unlock(&sh.lock);
+    sh.extra = sh.late = sh.reenter_failed = false;
 
-    xecam_user_ioreq_timeout(wait ? SHORT_MS : LONG_MS);
     xecam_domain_stats(d, &s0);
     t0 = now_ms();
     if ( cf8 )
@@ -694,10 +648,8 @@ static void op_access(struct input *in)
             xecam_mmio_read(d, vcpu, gpa, size, &val);
     }
     CHECK(now_ms() - t0 < 2 * LONG_MS);     /* the timeout bounds it */
-    pthread_mutex_lock(&sh.lock);
-    sh.done = true;
-    pthread_cond_broadcast(&sh.cond);
-    pthread_mutex_unlock(&sh.lock);
+    if ( sh.late )                          /* after the vcpu gave up */
+        xecam_user_dm_answer(dm[owner[f]], vcpu, &sh.late_rsp);
 
     /* The prediction. */
     if ( cf8 )
@@ -741,11 +693,9 @@ static void op_access(struct input *in)
     }
 
     /* Every call was predicted, none came extra. */
-    pthread_mutex_lock(&sh.lock);
     CHECK(sh.nr_calls == next && !sh.extra && !sh.reenter_failed);
     for ( i = 0; i < next; i++ )
         dm_asked[sh.call[i].id]++;
-    pthread_mutex_unlock(&sh.lock);
     for ( i = 1; i < NDM; i++ )
         CHECK(!dm[i] || xecam_user_dm_requests(dm[i]) == dm_asked[i]);
 
@@ -823,7 +773,25 @@ static void op_server(struct input *in)
     }
 }
 
-static void add_vpci(uint32_t guest, uint32_t host, uint8_t seed)
+/*
+ * Built with the first input and kept: one guest per combination of its
+ * CF8 flags (CF8_EXT x PARTIAL_MF), each with its window and its two vPCI
+ * devices (bare: they refuse every write, so no input changes them).  An
+ * input picks a guest and gets it with the three servers, their ranges
+ * and two fresh device models; what it leaves is taken down at its end.
+ */
+#define NFLAGS 4
+
+static struct xecam_domain *guests[NFLAGS];
+
+static unsigned int flags_of(unsigned int g)
+{
+    return (g & 1 ? XECAM_DOMF_CF8_EXT : 0) |
+           (g & 2 ? XECAM_DOMF_PARTIAL_MF : 0);
+}
+
+static void add_vpci(struct xecam_domain *g, uint32_t guest, uint32_t host,
+                     uint8_t seed)
 {
     uint8_t cfg[XECAM_CFG_SIZE];
     struct xecam_vpci *dev;
@@ -833,34 +801,50 @@ static void add_vpci(uint32_t guest, uint32_t host, uint8_t seed)
         cfg[i] = (uint8_t)(i * 7 + seed);
     CHECK(!xecam_user_pdev_add(host, cfg, sizeof(cfg)));
     CHECK(!xecam_vpci_create(host, &dev));
-    CHECK(!xecam_route_add_vpci(d, guest, dev));
+    CHECK(!xecam_route_add_vpci(g, guest, dev));
 }
 
-static void setup(unsigned int flags)
+static void build(void)
 {
-    struct xen_hvm_ecam_space w = {
-        .domid = GUEST, .segment = 0, .start_bus = 0, .end_bus = NBUS - 1,
-        .base = BASE,
-    };
-    unsigned int i;
+    unsigned int g;
 
     xecam_user_reset();
-    xecam_user_log_clear();
-    xecam_user_log_ratelimit(10, 5000);
     xecam_user_ioreq_timeout(LONG_MS);
     xecam_user_domain_privileged(0);
-    CHECK(!xecam_user_domain_add(GUEST, flags, &d));
     xecam_user_set_current(0);
-    CHECK(!xecam_user_hvm_op(HVMOP_set_ecam_space, &w));
-    domflags = flags;
-    add_vpci(VPCI0, HOST0, SEED0);
-    add_vpci(VPCI1, HOST1, SEED1);
+    for ( g = 0; g < NFLAGS; g++ )
+    {
+        struct xen_hvm_ecam_space w = {
+            .domid = GUEST + g, .segment = 0, .start_bus = 0,
+            .end_bus = NBUS - 1, .base = BASE,
+        };
+
+        CHECK(!xecam_user_domain_add(GUEST + g, flags_of(g), &guests[g]));
+        CHECK(!xecam_user_hvm_op(HVMOP_set_ecam_space, &w));
+        add_vpci(guests[g], VPCI0, HOST0 + (2 * g << 8), SEED0);
+        add_vpci(guests[g], VPCI1, HOST1 + (2 * g << 8), SEED1);
+    }
+}
+
+static void setup(unsigned int g)
+{
+    static bool built;
+    unsigned int i;
+
+    if ( !built )
+    {
+        build();
+        built = true;
+    }
+    d = guests[g];
+    domid = GUEST + g;
+    domflags = flags_of(g);
+    xecam_user_log_clear();
+    xecam_user_log_ratelimit(10, 5000);
 
     memset(srv, 0, sizeof(srv));
     memset(owner, 0, sizeof(owner));
-    memset(stuck, 0, sizeof(stuck));
-    memset(dm_asked, 0, sizeof(dm_asked));
-    waits = breaks = 0;
+    breaks = 0;
     for ( i = 1; i < NSRV; i++ )
         m_create(i);
     m_map(1, VPCI0, 0x017);         /* 00:00.0 (vPCI first) - 00:02.7 */
@@ -873,15 +857,31 @@ static void setup(unsigned int flags)
     }
 }
 
+/* Everything the input left taken down, as the model says it is. */
+static void finish(void)
+{
+    unsigned int i;
+
+    for ( i = 1; i < NDM; i++ )
+        if ( dm[i] )
+            m_dm_toggle(i);
+    for ( i = 1; i < NSRV; i++ )
+    {
+        if ( srv[i].exists )
+            m_destroy(i);
+        CHECK(xecam_ioreq_server_destroy(d, i) == -ENOENT);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct input in = { .p = data, .left = size };
-    unsigned int steps = 0;
+    unsigned int steps = 0, flags = take(&in, 1);
 
-    stay_on_one_cpu();
-    setup(take(&in, 1) & (XECAM_DOMF_CF8_EXT | XECAM_DOMF_PARTIAL_MF));
+    setup((flags & XECAM_DOMF_CF8_EXT ? 1 : 0) |
+          (flags & XECAM_DOMF_PARTIAL_MF ? 2 : 0));
     while ( in.left && steps++ < MAX_STEPS )
     {
         switch ( take(&in, 1) % 8 )
@@ -895,7 +895,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     /* One report per broken server at most, through the rate limiter. */
     CHECK(xecam_user_log_count("broke the ioreq protocol") <= breaks);
-    xecam_user_reset();         /* stops the device models: no leaks */
+    finish();
 
     return 0;
 }

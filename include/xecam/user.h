@@ -254,7 +254,20 @@ struct xecam_user_dm;
 int  xecam_user_dm_start(domid_t domid, unsigned int id,
                          xecam_dm_handler_t handler, void *opaque,
                          struct xecam_user_dm **out);
+/*
+ * The same, served inline: in the vcpu's thread, during the request (see
+ * port/user/dm.c).  A silent answer times out at once.
+ */
+int  xecam_user_dm_start_inline(domid_t domid, unsigned int id,
+                                xecam_dm_handler_t handler, void *opaque,
+                                struct xecam_user_dm **out);
 void xecam_user_dm_stop(struct xecam_user_dm *dm);
+/*
+ * A device model writing the vcpu's slot on its own, outside a handler: an
+ * answer that comes after the vcpu gave up, say.  Verbatim, state included.
+ */
+void xecam_user_dm_answer(struct xecam_user_dm *dm, unsigned int vcpu,
+                          const ioreq_t *rsp);
 /* Requests the thread has seen. */
 unsigned long xecam_user_dm_requests(const struct xecam_user_dm *dm);
 /* How long a vcpu waits for an answer (default 1000 ms). */

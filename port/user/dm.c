@@ -13,6 +13,13 @@
  * notifications (the event channel, here).  A vcpu waits a bounded time; a
  * slot found in any state but NONE before sending, or but IORESP_READY after
  * the device model notified, is a protocol error (-EIO).
+ *
+ * An inline device model has no thread: the vcpu serves its own slot, in
+ * the same states, while it holds the server's lock (the handler runs
+ * without it, as the thread's does).  Fuzzers use it: no thread to wake
+ * and no timeout to wait out, so an input's outcome never depends on the
+ * scheduler.  The protocol races (an answer while the vcpu gives up) are
+ * the threaded model's, in the unit and stress tests.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -36,6 +43,7 @@ struct xecam_user_dm {
     pthread_cond_t to_dm;           /* a slot went READY, or stop */
     pthread_cond_t to_vcpu;         /* a slot was answered */
     bool stop;
+    bool inline_dm;                 /* no thread: the vcpu serves */
     unsigned int users;             /* vcpus in exchange(); dms_lock */
     unsigned long requests;
     shared_iopage_t *page;          /* PAGE_SIZE bytes: MAX_VCPUS slots */
@@ -147,9 +155,9 @@ static void dm_free(struct xecam_user_dm *dm)
     free(dm);
 }
 
-int xecam_user_dm_start(domid_t domid, unsigned int id,
-                        xecam_dm_handler_t handler, void *opaque,
-                        struct xecam_user_dm **out)
+static int dm_start(domid_t domid, unsigned int id, bool inline_dm,
+                    xecam_dm_handler_t handler, void *opaque,
+                    struct xecam_user_dm **out)
 {
     struct xecam_user_dm *dm = calloc(1, sizeof(*dm));
     int rc;
@@ -163,12 +171,14 @@ int xecam_user_dm_start(domid_t domid, unsigned int id,
     dm->id = id;
     dm->handler = handler;
     dm->opaque = opaque;
+    dm->inline_dm = inline_dm;
     pthread_mutex_init(&dm->lock, NULL);
     pthread_cond_init(&dm->to_dm, NULL);
     monotonic_cond_init(&dm->to_vcpu);
 
     rc = dm_register(dm);
-    if ( !rc && pthread_create(&dm->thread, NULL, dm_thread, dm) )
+    if ( !rc && !inline_dm &&
+         pthread_create(&dm->thread, NULL, dm_thread, dm) )
     {
         xecam_user_dm_stop(dm);     /* unregisters; no thread to join */
         return -EAGAIN;
@@ -179,6 +189,31 @@ int xecam_user_dm_start(domid_t domid, unsigned int id,
         *out = dm;
 
     return rc;
+}
+
+int xecam_user_dm_start(domid_t domid, unsigned int id,
+                        xecam_dm_handler_t handler, void *opaque,
+                        struct xecam_user_dm **out)
+{
+    return dm_start(domid, id, false, handler, opaque, out);
+}
+
+int xecam_user_dm_start_inline(domid_t domid, unsigned int id,
+                               xecam_dm_handler_t handler, void *opaque,
+                               struct xecam_user_dm **out)
+{
+    return dm_start(domid, id, true, handler, opaque, out);
+}
+
+void xecam_user_dm_answer(struct xecam_user_dm *dm, unsigned int vcpu,
+                          const ioreq_t *rsp)
+{
+    if ( vcpu >= MAX_VCPUS )
+        return;
+    pthread_mutex_lock(&dm->lock);
+    *slot(dm, vcpu) = *rsp;
+    pthread_cond_broadcast(&dm->to_vcpu);
+    pthread_mutex_unlock(&dm->lock);
 }
 
 /* Unregister and wait until no vcpu is in an exchange with dm. */
@@ -236,6 +271,34 @@ static void deadline(struct timespec *ts)
     }
 }
 
+static bool past(const struct timespec *ts)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+
+    return now.tv_sec > ts->tv_sec ||
+           (now.tv_sec == ts->tv_sec && now.tv_nsec >= ts->tv_nsec);
+}
+
+/*
+ * The inline device model serves the vcpu's slot until it leaves READY (a
+ * RAW answer may set READY again: served again, until the deadline).  A
+ * slot left INPROCESS times out at once: nobody else will answer it.
+ */
+static int serve_inline(struct xecam_user_dm *dm, unsigned int vcpu,
+                        const struct timespec *ts)
+{
+    while ( slot(dm, vcpu)->state == STATE_IOREQ_READY )
+    {
+        if ( past(ts) )
+            return -ETIMEDOUT;
+        serve(dm, vcpu);
+    }
+
+    return slot(dm, vcpu)->state == STATE_IOREQ_INPROCESS ? -ETIMEDOUT : 0;
+}
+
 /* Post *req in the vcpu's slot and wait; called with dm->lock held. */
 static int exchange(struct xecam_user_dm *dm, unsigned int vcpu, ioreq_t *req)
 {
@@ -251,6 +314,8 @@ static int exchange(struct xecam_user_dm *dm, unsigned int vcpu, ioreq_t *req)
     pthread_cond_signal(&dm->to_dm);
 
     deadline(&ts);
+    if ( dm->inline_dm && (rc = serve_inline(dm, vcpu, &ts)) )
+        return rc;
     while ( !rc && (s->state == STATE_IOREQ_READY ||
                     s->state == STATE_IOREQ_INPROCESS) )
         rc = pthread_cond_timedwait(&dm->to_vcpu, &dm->lock, &ts);

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "helpers.h"
 
@@ -1436,6 +1437,67 @@ START_TEST(test_dm_silent)
 }
 END_TEST
 
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+
+    return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The port's inline device model (the fuzzers'): it answers in the vcpu's
+ * thread, a silent one fails the access at once (no timeout waited out),
+ * and an answer written after the vcpu gave up leaves the slot busy, so
+ * the next request on it fails without reaching the device model.
+ */
+START_TEST(test_dm_inline)
+{
+    const uint32_t fn = XECAM_SBDF(0, 4, 0, 0);
+    struct xecam_user_dm *dm = NULL;
+    struct xecam_domain *d = setup(0);
+    ioreq_t done = { .state = STATE_IOREQ_NONE };
+    struct dm_rec r;
+    uint64_t t0;
+
+    rec_init(&r, DM_GOOD);
+    server_add(d, 1, fn, XECAM_SBDF(0, 4, 0x1f, 7));
+    ck_assert_int_eq(xecam_user_dm_start_inline(GUEST, 1, dm_handler, &r,
+                                                &dm), 0);
+    ck_assert_uint_eq(ecam_rd(d, 0, fn, 0x40, 4), dm_expect(req_addr(fn, 0x40),
+                                                            4));
+    ck_assert_uint_eq(xecam_user_dm_requests(dm), 1);
+
+    xecam_user_ioreq_timeout(10000);
+    pthread_mutex_lock(&r.lock);
+    r.mode = DM_SILENT;
+    pthread_mutex_unlock(&r.lock);
+    t0 = now_ms();
+    ck_assert_uint_eq(ecam_rd(d, 1, fn, 0x44, 4), 0xffffffffU);
+    ck_assert_uint_lt(now_ms() - t0, 5000);
+    ck_assert_uint_eq(xecam_user_log_count(BROKE), 1);
+
+    /* A new server: vcpu 1's slot is still busy, -EIO, broken again. */
+    ck_assert_int_eq(xecam_ioreq_server_destroy(d, 1), 0);
+    server_add(d, 1, fn, XECAM_SBDF(0, 4, 0x1f, 7));
+    pthread_mutex_lock(&r.lock);
+    r.mode = DM_GOOD;
+    pthread_mutex_unlock(&r.lock);
+    ck_assert_uint_eq(ecam_rd(d, 1, fn, 0x48, 4), 0xffffffffU);
+    ck_assert_uint_eq(xecam_user_dm_requests(dm), 2);
+
+    /* The device model frees the slot late: the next server is served. */
+    xecam_user_dm_answer(dm, 1, &done);
+    ck_assert_int_eq(xecam_ioreq_server_destroy(d, 1), 0);
+    server_add(d, 1, fn, XECAM_SBDF(0, 4, 0x1f, 7));
+    ck_assert_uint_eq(ecam_rd(d, 1, fn, 0x4c, 4), dm_expect(req_addr(fn, 0x4c),
+                                                            4));
+    ck_assert_uint_eq(xecam_user_dm_requests(dm), 3);
+    finish();
+}
+END_TEST
+
 /* Several vcpus find the server silent at once: still one log line. */
 struct break_arg {
     struct xecam_domain *d;
@@ -2027,6 +2089,7 @@ static Suite *ioreq_suite(void)
     tcase_set_timeout(tc, TIMEOUT_S);
     tcase_add_test(tc, test_dm_silent);
     tcase_add_test(tc, test_dm_silent_concurrent);
+    tcase_add_test(tc, test_dm_inline);
     tcase_add_loop_test(tc, test_dm_bad_answer, 0, 2 * NR_BAD_CASES);
     tcase_add_test(tc, test_dm_raw_good);
     tcase_add_test(tc, test_dm_not_connected);
