@@ -6,7 +6,8 @@
  * XECAM_DOMF_PARTIAL_MF.  The domain has a few vPCI devices backed by host
  * functions with known patterns, some of them functions 1-7 of a slot
  * without function 0, and an ioreq server on segment 0 whose device model
- * answers every request with data derived from the request.
+ * (the port's inline one: it answers in the vcpu's thread) answers every
+ * request with data derived from the request.
  *
  * A reference model tracks the CONFIG_ADDRESS latch and predicts every
  * read: the latch as it reads back (enable, bus, device, function, dword
@@ -25,9 +26,6 @@
  *
  * Built with libFuzzer (make fuzz) or as a reproducer that runs files.
  */
-#define _GNU_SOURCE         /* sched_setaffinity() */
-#include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +36,6 @@
 #include <xecam/vpci.h>
 
 #include "input.h"
-#include "one_cpu.h"
 
 #define GUEST      1
 #define SERVER     1
@@ -89,13 +86,12 @@ static const uint16_t targets[] = {
 /* ---- The device model: answers everything, reports what it saw. ---- */
 
 struct dm_state {
-    pthread_mutex_t lock;
     unsigned long calls;
     ioreq_t last;
     uint64_t salt;
 };
 
-static struct dm_state sh = { .lock = PTHREAD_MUTEX_INITIALIZER };
+static struct dm_state sh;
 
 static uint64_t dm_data(uint64_t addr, uint32_t size, uint64_t salt)
 {
@@ -112,12 +108,10 @@ static enum xecam_dm_answer dm_handler(void *opaque, ioreq_t *req)
 {
     struct dm_state *st = opaque;
 
-    pthread_mutex_lock(&st->lock);
     st->calls++;
     st->last = *req;
     if ( req->dir == IOREQ_READ )       /* garbage in the upper bits too */
         req->data = dm_data(req->addr, req->size, st->salt);
-    pthread_mutex_unlock(&st->lock);
 
     return XECAM_DM_ANSWER;
 }
@@ -322,10 +316,8 @@ static void op(struct input *in)
     }
     check_stats(&s0, &s1, &dl);
 
-    pthread_mutex_lock(&sh.lock);
     CHECK(sh.calls == dm_calls + dl.calls);
     last = sh.last;
-    pthread_mutex_unlock(&sh.lock);
     dm_calls += dl.calls;
     if ( dl.calls )
     {
@@ -343,9 +335,7 @@ static void op(struct input *in)
         xecam_mmio_read(d, vcpu, BASE + ((uint64_t)sbdf << 12) + reg, size,
                         &ecam);
         CHECK(ecam == want);
-        pthread_mutex_lock(&sh.lock);
         CHECK(sh.calls == dm_calls + dl.calls);
-        pthread_mutex_unlock(&sh.lock);
         dm_calls += dl.calls;
     }
 }
@@ -404,7 +394,8 @@ static void build(void)
         for ( i = 0; i < NCLAIM; i++ )
             CHECK(!xecam_ioreq_map_range(guest[g], SERVER, claim[i].start,
                                          claim[i].end));
-        CHECK(!xecam_user_dm_start(GUEST + g, SERVER, dm_handler, &sh, &dm));
+        CHECK(!xecam_user_dm_start_inline(GUEST + g, SERVER, dm_handler,
+                                          &sh, &dm));
     }
 }
 
@@ -425,10 +416,8 @@ static void setup(struct input *in)
     xecam_pio_write(d, 0, XECAM_PCI_CF8, 4, 0);
     latch = 0;
     salt = take(in, 2) * 0x0001000100010001ULL;
-    pthread_mutex_lock(&sh.lock);
     dm_calls = sh.calls;
     sh.salt = salt;
-    pthread_mutex_unlock(&sh.lock);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -438,7 +427,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct input in = { .p = data, .left = size };
     unsigned int steps = 0;
 
-    stay_on_one_cpu();
     setup(&in);
     while ( in.left && steps++ < MAX_STEPS )
     {
