@@ -50,33 +50,29 @@ int xecam_ioreq_server_create(struct xecam_domain *d, unsigned int id)
     return rc;
 }
 
-static void claim(struct xecam_domain *d, const struct xecam_sbdf_range *r,
-                  unsigned int slot)
+/*
+ * Give every function of r to server slot + 1, or to nobody (0): a bus at
+ * a time, so a range of a whole segment looks up 256 buses, not 65536
+ * functions.
+ */
+static void set_owner(struct xecam_domain *d, const struct xecam_sbdf_range *r,
+                      uint8_t owner)
 {
-    uint32_t sbdf = r->start;
+    uint32_t sbdf = r->start, last;
+    unsigned int f;
 
-    for ( ; ; sbdf++ )
+    for ( ; ; sbdf = last + 1 )
     {
         struct xecam_route_bus *b = xecam_route_bus(d, sbdf);
 
-        b->server[XECAM_SBDF_DEVFN(sbdf)] = slot + 1;
-        b->owners++;
-        if ( sbdf == r->end )
-            break;
-    }
-}
-
-static void unclaim(struct xecam_domain *d, const struct xecam_sbdf_range *r)
-{
-    uint32_t sbdf = r->start;
-
-    for ( ; ; sbdf++ )
-    {
-        struct xecam_route_bus *b = xecam_route_bus(d, sbdf);
-
-        b->server[XECAM_SBDF_DEVFN(sbdf)] = 0;
-        b->owners--;
-        if ( sbdf == r->end )
+        last = (sbdf | 0xff) < r->end ? (sbdf | 0xff) : r->end;
+        for ( f = XECAM_SBDF_DEVFN(sbdf); f <= XECAM_SBDF_DEVFN(last); f++ )
+            b->server[f] = owner;
+        if ( owner )
+            b->owners += last - sbdf + 1;
+        else
+            b->owners -= last - sbdf + 1;
+        if ( last == r->end )
             break;
     }
 }
@@ -117,7 +113,7 @@ static int map_range(struct xecam_domain *d, unsigned int id,
         xecam_route_trim(d, r->start, r->end);
         return rc;
     }
-    claim(d, r, slot);
+    set_owner(d, r, slot + 1);
     s->range[s->nr_ranges++] = *r;
 
     return 0;
@@ -145,7 +141,7 @@ static void server_drop_range(struct xecam_domain *d,
 {
     struct xecam_sbdf_range r = s->range[i];
 
-    unclaim(d, &r);
+    set_owner(d, &r, 0);
     s->range[i] = s->range[--s->nr_ranges];
     xecam_route_trim(d, r.start, r.end);
 }
