@@ -7,7 +7,10 @@
  *
  *  - no write reached a host device (vPCI refuses them, servers are absent);
  *  - a read of a function nobody owns returned all-ones;
- *  - get returns exactly what a model of the windows says;
+ *  - get returns exactly what a model of the windows says: for the
+ *    segment a hypercall named, after it (the one kind of step that may
+ *    change a window), and for every segment at the end of the input (a
+ *    window that any other step changed is caught there);
  *  - the log stays bounded.
  *
  * Built with libFuzzer (make fuzz) or as a reproducer that runs files.
@@ -75,7 +78,6 @@ static void setup(void)
         build();
         built = true;
     }
-    xecam_user_log_clear();
     memset(model, 0, sizeof(model));
     nr_routed = 0;
 }
@@ -114,15 +116,42 @@ static uint64_t fuzz_gpa(struct input *in)
     }
 }
 
+static void check_window(unsigned int seg)
+{
+    struct xen_hvm_ecam_space a;
+    long rc;
+
+    xecam_user_set_current(0);
+    memset(&a, 0, sizeof(a));
+    a.domid = GUEST;
+    a.segment = seg;
+    rc = xecam_user_hvm_op(HVMOP_get_ecam_space, &a);
+    if ( (rc == 0) != model[seg].used )
+        abort();
+    if ( !rc && (a.start_bus != model[seg].start ||
+                 a.end_bus != model[seg].end || a.base != model[seg].base) )
+        abort();
+}
+
+static void check_windows(void)
+{
+    unsigned int seg;
+
+    for ( seg = 0; seg < 4; seg++ )
+        check_window(seg);
+}
+
 static void op_set(struct input *in)
 {
     struct xen_hvm_ecam_space a;
     domid_t caller = take(in, 1) & 3;
+    unsigned int seg;
     long rc;
 
     memset(&a, 0, sizeof(a));
     a.domid = take(in, 1) & 1 ? GUEST : DOMID_SELF;
     a.segment = take(in, 1) & 3;
+    seg = a.segment;
     a.start_bus = take(in, 1);
     a.end_bus = take(in, 1);
     a.base = fuzz_gpa(in) & ~0xfffffULL;
@@ -137,7 +166,10 @@ static void op_set(struct input *in)
     xecam_user_set_current(caller);
     rc = xecam_user_hvm_op(HVMOP_set_ecam_space, &a);
     if ( rc )
+    {
+        check_window(seg);      /* refused: nothing changed */
         return;
+    }
     if ( (caller != 0 && caller != 2) || a.domid == DOMID_SELF ||
          a.rsvd[0] || a.rsvd[1] )
         abort();            /* succeeded without the right to */
@@ -145,28 +177,7 @@ static void op_set(struct input *in)
     model[a.segment].start = a.start_bus;
     model[a.segment].end = a.end_bus;
     model[a.segment].base = a.base;
-}
-
-static void check_windows(void)
-{
-    struct xen_hvm_ecam_space a;
-    unsigned int seg;
-    long rc;
-
-    xecam_user_set_current(0);
-    for ( seg = 0; seg < 4; seg++ )
-    {
-        memset(&a, 0, sizeof(a));
-        a.domid = GUEST;
-        a.segment = seg;
-        rc = xecam_user_hvm_op(HVMOP_get_ecam_space, &a);
-        if ( (rc == 0) != model[seg].used )
-            abort();
-        if ( !rc && (a.start_bus != model[seg].start ||
-                     a.end_bus != model[seg].end ||
-                     a.base != model[seg].base) )
-            abort();
-    }
+    check_window(seg);
 }
 
 static uint32_t fuzz_sbdf(struct input *in)
@@ -269,14 +280,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 1:  op_route(&in); break;
         default: op_access(&in); break;
         }
-        check_windows();
         if ( xecam_user_pdev_writes() )
             abort();
     }
     /* 256 steps log at most a handful of lines per window and burst. */
     if ( xecam_user_log_lines() > 256 + 16 )
         abort();
+    check_windows();
     undo();
+    xecam_user_log_clear();     /* freed within the input: no leak check */
 
     return 0;
 }
