@@ -156,8 +156,6 @@ static void setup(struct input *in)
         build();
         built = true;
     }
-    xecam_user_log_clear();
-    xecam_user_events_clear();
 
     /* A valid type 0 header with fuzzed BARs; the rest from the input. */
     memset(cfg, 0, sizeof(cfg));
@@ -188,6 +186,8 @@ static void undo(void)
     if ( xecam_user_mappings(GUEST, m, 1) || rd(0, 4) != ~0U )
         abort();
     xecam_user_pdev_remove_all();
+    xecam_user_log_clear();     /* freed within the input: no leak re-run */
+    xecam_user_events_clear();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -18,9 +18,14 @@
 #define MAX_FUNCS   64
 #define FIRST_PIRQ  1000
 
-/* A vector of a function: bound (pirq >= 0) or only pending. */
+/*
+ * A vector of a function: bound (pirq >= 0) or only pending.  vecs[] is a
+ * hash table on (sbdf, msix, nr), linear probing: a chain ends at a slot
+ * never claimed; a freed slot stays claimed (a tombstone) while a claimed
+ * slot follows it.
+ */
 struct vec {
-    bool used, msix;
+    bool used, claimed, msix;
     uint32_t sbdf;
     unsigned int nr;                /* MSI vector or MSI-X entry */
     int pirq;                       /* -1: not bound */
@@ -70,24 +75,33 @@ void xecam_user_irq_sink(xecam_user_irq_sink_t fn, void *opaque)
     pthread_mutex_unlock(&irq_lock);
 }
 
+static unsigned int vec_hash(uint32_t sbdf, bool msix, unsigned int nr)
+{
+    uint32_t h = sbdf * 0x9e3779b1U ^ nr * 0x85ebca6bU ^ msix;
+
+    return (h ^ h >> 15) & (MAX_VECS - 1);
+}
+
 static struct vec *vec_of(uint32_t sbdf, bool msix, unsigned int nr,
                           bool create)
 {
-    struct vec *free_slot = NULL;
-    unsigned int i;
+    unsigned int i = vec_hash(sbdf, msix, nr), n;
+    struct vec *v, *free_slot = NULL;
 
-    for ( i = 0; i < MAX_VECS; i++ )
+    for ( n = 0; n < MAX_VECS; n++, i = (i + 1) & (MAX_VECS - 1) )
     {
-        if ( vecs[i].used && vecs[i].sbdf == sbdf && vecs[i].msix == msix &&
-             vecs[i].nr == nr )
-            return &vecs[i];
-        if ( !vecs[i].used && !free_slot )
-            free_slot = &vecs[i];
+        v = &vecs[i];
+        if ( v->used && v->sbdf == sbdf && v->msix == msix && v->nr == nr )
+            return v;
+        if ( !v->used && !free_slot )
+            free_slot = v;
+        if ( !v->claimed )
+            break;
     }
     if ( !create || !free_slot )
         return NULL;
     memset(free_slot, 0, sizeof(*free_slot));
-    free_slot->used = true;
+    free_slot->used = free_slot->claimed = true;
     free_slot->msix = msix;
     free_slot->sbdf = sbdf;
     free_slot->nr = nr;
@@ -95,6 +109,21 @@ static struct vec *vec_of(uint32_t sbdf, bool msix, unsigned int nr,
     free_slot->masked = true;       /* the host masks what is not bound */
 
     return free_slot;
+}
+
+/* v is free: it and the tombstones before it end their chain if it did. */
+static void vec_free(struct vec *v)
+{
+    unsigned int i = v - vecs, n;
+
+    v->used = false;
+    for ( n = 0; n < MAX_VECS; n++, i = (i - 1) & (MAX_VECS - 1) )
+    {
+        if ( vecs[i].used || (n && !vecs[i].claimed) ||
+             vecs[(i + 1) & (MAX_VECS - 1)].claimed )
+            break;
+        vecs[i].claimed = false;
+    }
 }
 
 static struct vec *vec_of_pirq(int pirq)
@@ -185,7 +214,8 @@ static void unbind(uint32_t sbdf, bool msix, unsigned int nr)
     {
         v->pirq = -1;
         v->masked = true;
-        v->used = v->pending;       /* a pending bit stays with the device */
+        if ( !v->pending )          /* a pending bit stays with the device */
+            vec_free(v);
     }
 }
 

@@ -36,13 +36,14 @@ struct pdev {
 
 static pthread_mutex_t pci_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pdev *pdevs[MAX_PDEVS];
+static unsigned int nr_slots;       /* pdevs[] from here on are NULL */
 static unsigned long writes;
 
 static struct pdev *find(uint32_t sbdf)
 {
     unsigned int i;
 
-    for ( i = 0; i < MAX_PDEVS; i++ )
+    for ( i = 0; i < nr_slots; i++ )
         if ( pdevs[i] && pdevs[i]->sbdf == sbdf )
             return pdevs[i];
 
@@ -124,6 +125,7 @@ int xecam_user_pdev_add(uint32_t sbdf, const uint8_t *cfg, size_t len)
         if ( !pdevs[i] )
         {
             pdevs[i] = p;
+            nr_slots = i + 1 > nr_slots ? i + 1 : nr_slots;
             rc = 0;
         }
     pthread_mutex_unlock(&pci_lock);
@@ -286,6 +288,7 @@ void xecam_user_pdev_remove_all(void)
         free(pdevs[i]);
         pdevs[i] = NULL;
     }
+    nr_slots = 0;
     writes = 0;
     pthread_mutex_unlock(&pci_lock);
 }
@@ -365,7 +368,7 @@ void xecam_user_pdev_log_clear(void)
     unsigned int i;
 
     pthread_mutex_lock(&pci_lock);
-    for ( i = 0; i < MAX_PDEVS; i++ )
+    for ( i = 0; i < nr_slots; i++ )
         if ( pdevs[i] )
             pdevs[i]->nr_log = 0;
     writes = 0;
@@ -457,7 +460,7 @@ unsigned int xecam_user_pdev_list(uint32_t *sbdf, unsigned int max)
     unsigned int i, n = 0;
 
     pthread_mutex_lock(&pci_lock);
-    for ( i = 0; i < MAX_PDEVS; i++ )
+    for ( i = 0; i < nr_slots; i++ )
         if ( pdevs[i] && n < max )
             sbdf[n++] = pdevs[i]->sbdf;
     pthread_mutex_unlock(&pci_lock);
