@@ -5,7 +5,10 @@
  * slot, presses the attention button to ask for it back, and releases it
  * once the guest powered the slot off, or at once (surprise removal).
  *
- * The function behind a port is at device 0 of the port's secondary bus.
+ * The function behind a port is at device 0 of the port's secondary bus,
+ * the bus it was made with: what the guest programs into the port's Bus
+ * Numbers register moves nothing (the topology is static), so neither
+ * decides where a hot-added function goes nor which one a removal takes.
  * A function assigned there while the port's slot is empty is the slot's
  * from the start (cold-plug, as when the toolstack assigns it with its
  * port); one hot-added raises the slot's events.  Deassigning it, however
@@ -24,7 +27,6 @@ static struct xecam_vpci *port_of_bus(struct xecam_domain *d, uint16_t seg,
     const struct xecam_route_bus *b;
     struct xecam_vpci *port = NULL;
     unsigned int devfn;
-    uint32_t v;
 
     if ( !bus )
         return NULL;
@@ -34,8 +36,7 @@ static struct xecam_vpci *port_of_bus(struct xecam_domain *d, uint16_t seg,
     {
         if ( !b->vpci[devfn] || !xecam_vpci_is_port(b->vpci[devfn]) )
             continue;
-        xecam_vpci_read(b->vpci[devfn], 0x19, 1, &v);
-        if ( v == bus )
+        if ( xecam_vpci_port_bus(b->vpci[devfn]) == bus )
         {
             port = b->vpci[devfn];
             xecam_vpci_get(port);
@@ -110,7 +111,6 @@ int xecam_hotplug_add(struct xecam_domain *d, uint32_t port_sbdf,
 {
     const struct xecam_assign_opts opts = { .flags = flags };
     struct xecam_vpci *port;
-    uint32_t secondary = 0;
     int rc = port_get(d, port_sbdf, &port);
 
     if ( rc )
@@ -121,11 +121,10 @@ int xecam_hotplug_add(struct xecam_domain *d, uint32_t port_sbdf,
         xecam_vpci_slot_lock(port);
         rc = xecam_slot_may_add(port);
         xecam_vpci_slot_unlock(port);
-        xecam_vpci_read(port, 0x19, 1, &secondary);
     }
     if ( !rc )
         rc = xecam_assign_hot(d, XECAM_SBDF(XECAM_SBDF_SEG(port_sbdf),
-                                            secondary, 0, 0),
+                                            xecam_vpci_port_bus(port), 0, 0),
                               host_sbdf, &opts, true);
     xecam_vpci_put(port);
 
@@ -151,7 +150,7 @@ int xecam_hotplug_remove(struct xecam_domain *d, uint32_t port_sbdf,
                          bool surprise)
 {
     struct xecam_vpci *port, *fn;
-    uint32_t secondary = 0;
+    uint8_t secondary;
     int rc = port_get(d, port_sbdf, &port);
 
     if ( rc )
@@ -163,7 +162,7 @@ int xecam_hotplug_remove(struct xecam_domain *d, uint32_t port_sbdf,
     else if ( !surprise && !xecam_slot_released(port) )
         rc = -EBUSY;            /* the guest has not let it go */
     xecam_vpci_slot_unlock(port);
-    xecam_vpci_read(port, 0x19, 1, &secondary);
+    secondary = xecam_vpci_port_bus(port);
     xecam_vpci_put(port);
 
     return rc ?: xecam_deassign_device(d, XECAM_SBDF(XECAM_SBDF_SEG(port_sbdf),

@@ -320,6 +320,7 @@ struct xecam_vpci {
     bool msi_bound;                 /* the host bound the guest's MSI */
     /* A Root Port's slot (slot.c): its function, with a reference. */
     struct xecam_vpci *child;
+    uint8_t secondary;              /* its bus, as made: not the guest's */
     bool slot_irq;                  /* its interrupt condition, last seen */
     bool msix_on;                   /* the host was told MSI-X is on */
     unsigned long irq_errors;       /* refused interrupt changes */

@@ -139,6 +139,7 @@ int xecam_vpci_root_port(struct xecam_domain *d, uint32_t port_sbdf,
     if ( rc )
         return rc;
     dev->emulated = true;
+    dev->secondary = secondary;
     dev->d = d;
     dev->guest_sbdf = port_sbdf;
     rc = add_port_regs(dev, secondary, XECAM_SBDF_DEV(port_sbdf));

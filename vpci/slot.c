@@ -324,3 +324,8 @@ struct xecam_vpci *xecam_vpci_slot_child(struct xecam_vpci *port)
 {
     return port->child;
 }
+
+uint8_t xecam_vpci_port_bus(const struct xecam_vpci *port)
+{
+    return port->secondary;
+}

@@ -221,6 +221,11 @@ static inline bool xecam_vpci_off(const struct xecam_vpci *dev)
 /* Is it an emulated Root Port, and its slot's function (no reference). */
 bool xecam_vpci_is_port(const struct xecam_vpci *dev);
 struct xecam_vpci *xecam_vpci_slot_child(struct xecam_vpci *port);
+/*
+ * The port's secondary bus as it was made: the topology is static, so the
+ * bus numbers the guest programs into the port never move its slot.
+ */
+uint8_t xecam_vpci_port_bus(const struct xecam_vpci *port);
 
 int xecam_vpci_root_port(struct xecam_domain *d, uint32_t port_sbdf,
                          uint8_t secondary, struct xecam_vpci **out);

@@ -348,6 +348,31 @@ static void test_deassign_empties(void **state)
     assert_int_equal(xecam_hotplug_add(d, PORT, HOST, 0), 0);
 }
 
+/*
+ * The topology is static: bus numbers the guest programs into the port
+ * move nothing.  A hot-added function goes to the port's own secondary
+ * bus, and a removal takes the slot's function, not whatever sits at the
+ * bus the guest wrote (fuzz_hotplug found both going by the register).
+ */
+static void test_bus_numbers_move_nothing(void **state)
+{
+    const uint32_t other = XECAM_SBDF(0, 7, 0, 0), host2 = HOST + 0x100;
+
+    host_fn(host2);
+    assert_int_equal(xecam_assign_device(d, other, host2, 0), 0);
+    wr(PORT, 0x18, 4, 0x00070700);      /* secondary and subordinate 7 */
+    guest_enables(ENABLES | IND_OFF);
+    assert_int_equal(xecam_hotplug_add(d, PORT, HOST, 0), 0);
+    assert_non_null(xecam_route_vpci(d, FN));
+    assert_int_equal(rd(FN, 0x00, 4), ID);
+    assert_int_equal(rd(PORT, SLTSTA, 2) & PDS, PDS);
+    /* Surprise removal: the slot's function goes, 07:00.0 stays. */
+    assert_int_equal(xecam_hotplug_remove(d, PORT, true), 0);
+    assert_null(xecam_route_vpci(d, FN));
+    assert_non_null(xecam_route_vpci(d, other));
+    assert_int_equal(rd(PORT, SLTSTA, 2) & PDS, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -361,6 +386,7 @@ int main(void)
         T(test_hostile_writes),
         T(test_disabled_event_not_waited_for),
         T(test_deassign_empties),
+        T(test_bus_numbers_move_nothing),
 #undef T
     };
 
