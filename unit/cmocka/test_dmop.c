@@ -546,6 +546,69 @@ static void test_hotplug_refusals(void **state)
                         XECAM_SBDF(0, 0, 0x1d, 0), 0, 0, 0), -EBUSY);
 }
 
+/*
+ * XEN_DMOP_ecam_hotplug's refusals past its arguments: the rights and the
+ * domain's life as assign checks them, flags on an op other than ADD, and
+ * each op the slot's state refuses, through the DMOP.
+ */
+static void test_hotplug_state_refusals(void **state)
+{
+    const uint16_t ctl_on = 0x0020 | 0x0001 | 0x03c0;  /* HPIE, ABPE */
+
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_BUTTON, G_PORT, 0,
+                        XEN_DMOP_ECAM_ASSIGN_PERMISSIVE, 0), -EINVAL);
+    assert_int_equal(xecam_user_domain_dying(GUEST, true), 0);
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_PORT, G_PORT, 0, 0, 1),
+                     -EINVAL);
+    assert_int_equal(xecam_user_domain_dying(GUEST, false), 0);
+    assert_int_equal(xecam_user_xsm_refuse(DM_DOM, XECAM_USER_XSM_ASSIGN), 0);
+    assert_int_equal(hp(DM_DOM, XEN_DMOP_ECAM_HOTPLUG_PORT, G_PORT, 0, 0, 1),
+                     -EPERM);
+    assert_null(xecam_route_vpci(d, G_PORT));
+
+    /* The slot's own refusals, the toolstack asking. */
+    assert_int_equal(hp(TOOLSTACK, XEN_DMOP_ECAM_HOTPLUG_PORT, G_PORT, 0, 0,
+                        1), 0);
+    assert_int_equal(hp(TOOLSTACK, XEN_DMOP_ECAM_HOTPLUG_PORT, G_PORT, 0, 0,
+                        2), -EEXIST);
+    assert_int_equal(hp(TOOLSTACK, XEN_DMOP_ECAM_HOTPLUG_BUTTON, G_PORT, 0, 0,
+                        0), -ENOENT);
+    assert_int_equal(hp(TOOLSTACK, XEN_DMOP_ECAM_HOTPLUG_REMOVE, G_PORT, 0, 0,
+                        0), -ENOENT);
+    assert_int_equal(hp(TOOLSTACK, XEN_DMOP_ECAM_HOTPLUG_SURPRISE, G_PORT, 0,
+                        0, 0), -ENOENT);
+    wr(G_PORT, 0x58, 2, ctl_on);
+    assert_int_equal(hp(TOOLSTACK, XEN_DMOP_ECAM_HOTPLUG_ADD, G_PORT, HOST, 0,
+                        0), 0);
+    assert_int_equal(hp(TOOLSTACK, XEN_DMOP_ECAM_HOTPLUG_ADD, G_PORT, HOST2,
+                        0, 0), -EBUSY);
+    assert_int_equal(hp(TOOLSTACK, XEN_DMOP_ECAM_HOTPLUG_BUTTON, G_PORT, 0, 0,
+                        0), 0);
+    assert_int_equal(hp(TOOLSTACK, XEN_DMOP_ECAM_HOTPLUG_BUTTON, G_PORT, 0, 0,
+                        0), -EAGAIN);
+    /* Gone by surprise; the button press is not acknowledged yet. */
+    assert_int_equal(hp(TOOLSTACK, XEN_DMOP_ECAM_HOTPLUG_SURPRISE, G_PORT, 0,
+                        0, 0), 0);
+    assert_int_equal(hp(TOOLSTACK, XEN_DMOP_ECAM_HOTPLUG_ADD, G_PORT, HOST, 0,
+                        0), -EAGAIN);
+    assert_null(xecam_route_vpci(d, G_EP1));
+}
+
+/* get_window's answer cannot be copied back: -EFAULT, nothing changed. */
+static void test_get_window_copy_out_fault(void **state)
+{
+    struct xen_dm_op_ecam_window w = win(0, 0, 0, 0);
+
+    xecam_user_fault_arm(XECAM_FAULT_COPY, 3);  /* in, in, then out */
+    assert_int_equal(get_win(DM_DOM, &w), -EFAULT);
+    assert_true(xecam_user_fault_fired());
+    xecam_user_fault_arm(0, 0);
+    w = win(0, 0, 0, 0);
+    assert_int_equal(get_win(DM_DOM, &w), 0);
+    assert_int_equal(w.end_bus, 255);
+    assert_int_equal(w.base, BASE);
+}
+
 static void test_assign_root_port(void **state)
 {
     assert_int_equal(assign_port(HOST, G_EP1, PORT_DF), 0);
@@ -867,6 +930,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_assign_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hotplug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hotplug_refusals, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_hotplug_state_refusals, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_get_window_copy_out_fault, setup,
                                         teardown),
     };
 
