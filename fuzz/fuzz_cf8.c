@@ -35,6 +35,7 @@
 #include <xecam/user.h>
 #include <xecam/vpci.h>
 
+#include "harness.h"
 #include "input.h"
 
 #define GUEST      1
@@ -42,14 +43,6 @@
 #define BASE       0xe0000000ULL   /* segment 0, buses 0-255 */
 #define MAX_STEPS  512
 #define MAX_LOG    32
-
-#define CHECK(c) do { if ( !(c) ) fail(__LINE__, #c); } while ( 0 )
-
-static void fail(int line, const char *what)
-{
-    fprintf(stderr, "fuzz_cf8:%d: check failed: %s\n", line, what);
-    abort();
-}
 
 /* vPCI devices: guest bus/devfn, host function, pattern seed. */
 static const struct {

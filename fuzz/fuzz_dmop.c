@@ -39,6 +39,7 @@
 #include <xecam/user.h>
 #include <xecam/vpci.h>
 
+#include "harness.h"
 #include "input.h"
 
 #define TOOLSTACK  0
@@ -49,14 +50,6 @@
 #define HEAD       offsetof(struct xen_dm_op, u)
 #define MAX_STEPS  64
 #define MAX_LOG    64
-
-#define CHECK(c) do { if ( !(c) ) fail(__LINE__, #c); } while ( 0 )
-
-static void fail(int line, const char *what)
-{
-    fprintf(stderr, "fuzz_dmop:%d: check failed: %s\n", line, what);
-    abort();
-}
 
 /* The op's argument in the buffer's union (Xen 4.17's has no member). */
 #define ARG(c, type) ((struct xen_dm_op_ecam_##type *)&(c)->buf.u)
@@ -492,14 +485,9 @@ static void op_state(struct input *in)
 
 static void host_endpoint(uint32_t sbdf, domid_t owner)
 {
-    uint8_t cfg[XECAM_CFG_SIZE] = { 0 };
+    uint8_t cfg[XECAM_CFG_SIZE];
 
-    cfg[0x00] = 0x86; cfg[0x01] = 0x80; cfg[0x02] = 0x34; cfg[0x03] = 0x12;
-    cfg[0x06] = 0x10;                   /* CAP_LIST */
-    cfg[0x0b] = 0x02;
-    cfg[0x34] = 0x40;
-    cfg[0x40] = 0x10; cfg[0x42] = 0x02; /* PCIe v2 endpoint, end of chain */
-    cfg[0x4c] = 0x11; cfg[0x52] = 0x11;
+    fz_endpoint(cfg);
     CHECK(!xecam_user_pdev_add(sbdf, cfg, sizeof(cfg)));
     CHECK(!xecam_user_pdev_owner(sbdf, owner));
 }

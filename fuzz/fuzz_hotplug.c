@@ -32,6 +32,7 @@
 #include <xecam/user.h>
 #include <xecam/vpci.h>
 
+#include "harness.h"
 #include "input.h"
 
 #define GUEST      1
@@ -64,14 +65,6 @@
 #define DLLSC      0x0100U
 #define EVENTS     (ABP | PDC | CC | DLLSC)
 #define DLLLA      0x2000U          /* Link Status */
-
-#define CHECK(c) do { if ( !(c) ) fail(__LINE__, #c); } while ( 0 )
-
-static void fail(int line, const char *what)
-{
-    fprintf(stderr, "fuzz_hotplug:%d: check failed: %s\n", line, what);
-    abort();
-}
 
 static struct xecam_domain *d;
 
@@ -138,25 +131,15 @@ static void m_detach(void)
 
 /* ---- Guest accesses through the window ---- */
 
-static uint64_t gpa(uint32_t sbdf, unsigned int reg)
-{
-    return BASE + ((uint64_t)XECAM_SBDF_BUS(sbdf) << 20) +
-           ((uint64_t)XECAM_SBDF_DEVFN(sbdf) << 12) + reg;
-}
-
 static uint32_t rd(uint32_t sbdf, unsigned int reg, unsigned int size)
 {
-    uint64_t v = 0;
-
-    xecam_mmio_read(d, 0, gpa(sbdf, reg), size, &v);
-
-    return v;
+    return fz_rd(d, BASE, sbdf, reg, size);
 }
 
 static void wr(uint32_t sbdf, unsigned int reg, unsigned int size,
                uint32_t v)
 {
-    xecam_mmio_write(d, 0, gpa(sbdf, reg), size, v);
+    fz_wr(d, BASE, sbdf, reg, size, v);
 }
 
 /*
@@ -339,7 +322,7 @@ static void check(void)
 static void setup(void)
 {
     static bool built;
-    uint8_t cfg[XECAM_CFG_SIZE] = { 0x86, 0x80, 0x34, 0x12 };
+    uint8_t cfg[XECAM_CFG_SIZE];
     struct xen_hvm_ecam_space w = {
         .domid = GUEST, .segment = 0, .start_bus = 0, .end_bus = 255,
         .base = BASE,
@@ -349,11 +332,7 @@ static void setup(void)
     {
         xecam_user_reset();
         xecam_user_domain_privileged(0);
-        cfg[0x06] = 0x10;
-        cfg[0x0b] = 0x02;
-        cfg[0x34] = 0x40;
-        cfg[0x40] = 0x10;           /* PCIe v2 endpoint, end of chain */
-        cfg[0x42] = 0x02;
+        fz_endpoint(cfg);
         CHECK(!xecam_user_pdev_add(HOST, cfg, sizeof(cfg)));
         CHECK(!xecam_user_pdev_owner(HOST, GUEST));
         built = true;

@@ -49,6 +49,7 @@
 #include <xecam/user.h>
 #include <xecam/vpci.h>
 
+#include "harness.h"
 #include "input.h"
 
 #define GUEST      1
@@ -72,14 +73,6 @@
 #define HOST1      XECAM_SBDF(0, 0x81, 0, 0)
 #define SEED0      0x5a
 #define SEED1      0xa5
-
-#define CHECK(c) do { if ( !(c) ) fail(__LINE__, #c); } while ( 0 )
-
-static void fail(int line, const char *what)
-{
-    fprintf(stderr, "fuzz_ioreq:%d: check failed: %s\n", line, what);
-    abort();
-}
 
 /* ---- The device model: orders in, observations out. ---- */
 

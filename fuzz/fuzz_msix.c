@@ -41,6 +41,7 @@
 #include <xecam/user.h>
 #include <xecam/vpci.h>
 
+#include "harness.h"
 #include "input.h"
 
 #define GUEST       1
@@ -60,14 +61,6 @@
 #define PAGE        0x1000ULL
 #define ENABLE      0x8000U
 #define MASKALL     0x4000U
-
-#define CHECK(c) do { if ( !(c) ) fail(__LINE__, #c); } while ( 0 )
-
-static void fail(int line, const char *what)
-{
-    fprintf(stderr, "fuzz_msix:%d: check failed: %s\n", line, what);
-    abort();
-}
 
 enum kind { K_NONE, K_MEM32, K_MEM64, K_IO };
 

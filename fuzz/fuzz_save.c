@@ -27,19 +27,12 @@
 #include <xecam/pci.h>
 #include <xecam/user.h>
 
+#include "harness.h"
 #include "input.h"
 
 #define GUEST      1               /* GUEST + 1: with CF8_EXT */
 #define RAM_END    0x80000000ULL
 #define GPA_BITS   40
-
-#define CHECK(c) do { if ( !(c) ) fail(__LINE__, #c); } while ( 0 )
-
-static void fail(int line, const char *what)
-{
-    fprintf(stderr, "fuzz_save:%d: check failed: %s\n", line, what);
-    abort();
-}
 
 static struct xecam_domain *guest[2];
 

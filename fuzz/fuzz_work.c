@@ -33,6 +33,7 @@
 #include <xecam/user.h>
 #include <xecam/vpci.h>
 
+#include "harness.h"
 #include "input.h"
 
 #define GUEST      1
@@ -45,14 +46,6 @@
 #define MAX_STEPS  96
 #define MAX_HIST   (2 * MAX_STEPS + 4)
 #define MAX_LOG    64
-
-#define CHECK(c) do { if ( !(c) ) fail(__LINE__, #c); } while ( 0 )
-
-static void fail(int line, const char *what)
-{
-    fprintf(stderr, "fuzz_work:%d: check failed: %s\n", line, what);
-    abort();
-}
 
 static const struct {
     unsigned int reg;               /* its (low) register */
@@ -222,7 +215,7 @@ static void settle(void)
 static void cfg_wr(unsigned int vcpu, unsigned int reg, unsigned int size,
                    uint32_t v)
 {
-    xecam_mmio_write(d, vcpu, BASE + ((uint64_t)GFN << 12) + reg, size, v);
+    xecam_mmio_write(d, vcpu, fz_gpa(BASE, GFN, reg), size, v);
 }
 
 static void op_bar(struct input *in)
@@ -325,15 +318,15 @@ static void setup(void)
         .domid = GUEST, .segment = 0, .start_bus = 0, .end_bus = 255,
         .base = BASE,
     };
-    uint8_t cfg[XECAM_CFG_SIZE] = { 0x86, 0x80, 0x34, 0x12 };
+    uint8_t cfg[XECAM_CFG_SIZE];
     unsigned int b;
 
     if ( !built )
     {
         xecam_user_reset();
         xecam_user_domain_privileged(0);
+        fz_endpoint(cfg);
         cfg[0x04] = 0x02;                   /* the host's decode is on */
-        cfg[0x0b] = 0x02;
         for ( b = 0; b < NBAR; b++ )
         {
             uint64_t h = bars[b].host | (bars[b].is64 ? 0x4 : 0);
