@@ -55,8 +55,9 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 .PHONY: all lib tools tests test test-tsan freestanding m32 style cppcheck \
-        fuzz fuzz-smoke fuzz-campaign fuzz-ledger coverage bench bench-count bench-kvm e2e-linux \
-        e2e-xen xen-intree clean install uninstall FORCE
+        fuzz fuzz-smoke fuzz-campaign fuzz-ledger fuzz-coverage coverage \
+        bench bench-count bench-kvm e2e-linux e2e-xen xen-intree clean \
+        install uninstall FORCE
 all: lib tools tests
 
 lib: $(LIB)
@@ -426,6 +427,10 @@ fuzz-campaign: fuzz
 
 fuzz-ledger:
 	@scripts/fuzz-campaign.sh --sum
+
+# What each harness's corpus covers of hvm/ and vpci/, alone.
+fuzz-coverage:
+	@BUILD=$(BUILD) scripts/fuzz-coverage.sh $(FUZZ_HARNESSES)
 
 # Line and branch coverage of hvm/ and vpci/: unit tests plus corpora.
 coverage:
