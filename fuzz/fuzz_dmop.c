@@ -332,8 +332,9 @@ static int copy_fault(const struct call *c, const struct state *s,
     if ( fault_nth <= c->copies )
         return -EFAULT;
     if ( fault_nth == c->copies + 1 && c->op == XEN_DMOP_ecam_get_window &&
-         want == 1 && w->segment < 4 && s->win[c->target == OTHER][w->segment] )
-        return -EFAULT;
+         want == 1 && c->defect != D_RAW && w->segment < 4 &&
+         s->win[c->target == OTHER][w->segment] )
+        return -EFAULT;                 /* raw fields: refused or not */
 
     return want;
 }
