@@ -289,10 +289,8 @@ static int predict(struct call *c)
         return -EINVAL;
     if ( c->defect == D_RAW )
         return 1;                       /* anything: the invariants only */
-    if ( c->defect != D_NONE &&
-         !(c->op == XEN_DMOP_ecam_deassign &&
-           (c->defect == D_FLAGS || c->defect == D_SHAPE)) )
-        return -EINVAL;                 /* deassign has pad alone */
+    if ( c->defect != D_NONE )
+        return -EINVAL;
     switch ( c->op )
     {
     case XEN_DMOP_ecam_set_window:
@@ -378,6 +376,9 @@ static void op_call(struct input *in)
         c.defect = D_NONE;              /* half of them well-formed */
     if ( (k >> 4) >= 15 )
         c.op = take(in, 1);             /* any op number */
+    if ( c.op == XEN_DMOP_ecam_deassign &&
+         (c.defect == D_FLAGS || c.defect == D_SHAPE) )
+        c.defect = D_NONE;              /* its one field to spoil: pad */
     c.buf.op = c.op;
     switch ( c.op )
     {
