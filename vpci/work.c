@@ -276,6 +276,14 @@ static bool bar_settled(struct xecam_vpci *dev,
            b->hi == bar_total(b) && b->trapped == needs_trap(dev, b);
 }
 
+/* Is what the host has of the BAR unwanted, or at the wrong place? */
+static bool must_unmap(const struct xecam_vpci_bar *b, struct bar_view v)
+{
+    bool there = b->hi || b->trapped || b->placed;
+
+    return there && (!v.want || b->at != v.at || b->lo);
+}
+
 /*
  * One step of bringing a BAR's mapping to the guest's view v: an unmap
  * (of what is at the wrong place or unwanted) or a map.  'placed': the
@@ -285,10 +293,9 @@ static bool bar_settled(struct xecam_vpci *dev,
 static int settle_bar(struct xecam_vpci *dev, struct xecam_vpci_bar *b,
                       struct bar_view v, bool preempt)
 {
-    bool there = b->hi || b->trapped || b->placed;
     int rc;
 
-    if ( there && (!v.want || b->at != v.at || b->lo) )
+    if ( must_unmap(b, v) )
     {
         rc = unmap_step(dev, b, preempt);
         b->placed = b->placed && rc;
@@ -325,16 +332,37 @@ static unsigned int unsettled(struct xecam_vpci *dev,
 }
 
 /*
+ * A step for each BAR in 'todo' that must unmap (unmaps), or for each of
+ * the others.  Unmaps go first: a BAR is placed only once what its
+ * siblings leave is gone, so that a sibling on its way out never makes
+ * it fail (over_sibling()).
+ */
+static int settle_bars(struct xecam_vpci *dev, unsigned int todo,
+                       const struct bar_view v[XECAM_NR_BARS], bool unmaps,
+                       bool preempt)
+{
+    unsigned int i;
+    int rc = 0;
+
+    for ( i = 0; !rc && todo; i++, todo >>= 1 )
+        if ( (todo & 1) && dev->d && must_unmap(&dev->bar[i], v[i]) == unmaps )
+            rc = settle_bar(dev, &dev->bar[i], v[i], preempt);
+
+    return rc;
+}
+
+/*
  * Rounds until the host matches the guest's view: the queued requests
  * (interrupts, power, reset: a reset may unmap BARs) first, then a step
- * for each BAR that differs, towards the view read under the lock with it.
+ * for each BAR that differs, towards the view read under the lock with it
+ * (the unmaps of a round before its maps).
  * One look under the lock both ends a round and starts the next: 'work' is
  * cleared only when it finds nothing queued and every BAR settled.
  */
 int xecam_vpci_work(struct xecam_vpci *dev, bool preempt)
 {
     struct bar_view v[XECAM_NR_BARS];
-    unsigned int i, todo;
+    unsigned int todo;
     bool ops;
     int rc = 0;
 
@@ -359,9 +387,8 @@ int xecam_vpci_work(struct xecam_vpci *dev, bool preempt)
             todo = unsettled(dev, v);
             xecam_port_mutex_unlock(dev->lock);
         }
-        for ( i = 0; !rc && todo; i++, todo >>= 1 )
-            if ( (todo & 1) && dev->d )
-                rc = settle_bar(dev, &dev->bar[i], v[i], preempt);
+        rc = settle_bars(dev, todo, v, true, preempt) ?:
+             settle_bars(dev, todo, v, false, preempt);
         if ( rc )
             break;
     }

@@ -165,6 +165,42 @@ static void test_map_preempted_then_resumed(void **state)
     assert_int_equal(nmaps(), 0);
 }
 
+/*
+ * A BAR is never refused for a sibling on its way out.  vCPU 0 turns
+ * decode off: BAR0's unmap, then BAR2's, a page a resume.  With BAR2's
+ * half gone, vCPUs 1-3 move BAR0 to where BAR2 was, BAR2 away, and turn
+ * decode on.
+ * BAR2's leftovers are unmapped before BAR0 is placed, and BAR0 is mapped
+ * whole (it was refused, and stayed unmapped for good; found by
+ * fuzz_work).
+ */
+static void test_sibling_leaving_is_no_overlap(void **state)
+{
+    const uint64_t bar2_at = 0xf0400000U;
+
+    assert_int_equal(xecam_user_map_preempt(GUEST, 0x1000), 0);
+    g_write(G0, 0x04, 2, CMD_MEM);
+    resume_all();
+    assert_int_equal(mapped_in(bar2_at, SZ_BAR2), SZ_BAR2);
+    g_write(G0, 0x04, 2, 0);
+    while ( mapped_in(bar2_at, SZ_BAR2) == SZ_BAR2 )
+        assert_true(xecam_vcpu_resume(d, 0));
+    assert_true(mapped_in(bar2_at, SZ_BAR2) > 0);   /* half gone */
+
+    /* Each from another vCPU: none finishes the work of another. */
+    xecam_mmio_write(d, 1, h_ecam_gpa(ECAM_BASE, G0, 0x10), 4, bar2_at);
+    xecam_mmio_write(d, 2, h_ecam_gpa(ECAM_BASE, G0, 0x18), 4, 0xf0800000U);
+    xecam_mmio_write(d, 3, h_ecam_gpa(ECAM_BASE, G0, 0x04), 2, CMD_MEM);
+    assert_true(mapped_in(0xf0800000U, SZ_BAR2) < SZ_BAR2);
+    while ( xecam_vcpu_resume(d, 3) || xecam_vcpu_resume(d, 2) ||
+            xecam_vcpu_resume(d, 1) || xecam_vcpu_resume(d, 0) )
+        continue;
+    assert_int_equal(mapped_in(bar2_at, SZ_BAR0), SZ_BAR0);
+    assert_int_equal(mapped_in(0xf0800000U, SZ_BAR2), SZ_BAR2);
+    assert_int_equal(mapped_in(G_BAR0, 0x400000), 0);
+    assert_int_equal(xecam_user_log_count("not mapped"), 0);
+}
+
 /* CONFIG_ADDRESS for G0's dword 'reg', enabled. */
 #define G0_CF8(reg) (0x80000000U | (3U << 11) | (reg))
 
@@ -423,6 +459,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_release_host, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostop_queue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_domain_quiesce, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sibling_leaving_is_no_overlap,
+                                        setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
