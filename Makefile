@@ -374,26 +374,45 @@ e2e-xen: $(XEN_E2E)/guest-pvh.elf $(XEN_E2E)/guest-hvm.elf \
 	@[ -f $(BUILD)/xen-intree/xen-xecam-off.gz ] || $(MAKE) xen-intree
 	@tools/xen-e2e/run.sh $(BUILD) || [ $$? = 77 ]
 
-# libFuzzer harnesses (clang), and standalone reproducers (any cc).
+# libFuzzer harnesses (clang), and standalone reproducers (any cc).  The
+# module (hvm/, vpci/), the tools' parsers and the harnesses carry the
+# fuzzer's coverage and comparison tracing; the userspace port is the test
+# double around them, sanitized but not traced, so the fuzzer steers by the
+# code under test and does not pay for the port's.  Each object is built
+# once for every harness.
 FUZZ_CC    ?= clang
-FUZZ_FLAGS := $(STD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
-              -fno-sanitize-recover=all $(INC) -pthread
+FUZZ_FLAGS := $(STD) $(WARN) -O1 -g -fsanitize=address,undefined \
+              -fno-sanitize-recover=all $(INC) -Itools/ecamctl -pthread
 FUZZ_SRCS  := $(wildcard fuzz/fuzz_*.c)   # fuzz/standalone.c: the driver
 FUZZ_BINS  := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_REPRO := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%-repro)
 FUZZ_TIME  ?= 60
+FUZZ_DIR   := $(BUILD)/fuzz/obj
+FUZZ_OBJS  := $(CORE_SRCS:%.c=$(FUZZ_DIR)/%.o) \
+              $(PORT_SRCS:%.c=$(FUZZ_DIR)/%.o)
 
 # Harnesses of the tools' parsers also link those sources.
 FUZZ_TOOL_SRCS := tools/ecamctl/xlcfg.c tools/ecamctl/pcispec.c \
                   tools/ecamctl/util.c
 fuzz_extra = $(if $(filter fuzz_parsers,$(1)),$(FUZZ_TOOL_SRCS))
 
-.SECONDEXPANSION:
-$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $$(call fuzz_extra,%) \
-                 $(wildcard include/*/*.h hvm/*.h vpci/*.h port/user/*.h \
-                            port/user/include/*/*.h tools/*/*.h fuzz/*.h)
+$(FUZZ_DIR)/port/%.o: port/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -Itools/ecamctl $< $(LIB_SRCS) \
+	$(FUZZ_CC) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_DIR)/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+-include $(FUZZ_OBJS:.o=.d)
+$(FUZZ_BINS): $(FUZZ_OBJS)     # named here, so make keeps them
+
+.SECONDEXPANSION:
+$(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_OBJS) $$(call fuzz_extra,%) \
+                 $(wildcard include/*/*.h port/user/include/*/*.h \
+                            tools/*/*.h fuzz/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) \
 	    $(call fuzz_extra,$*) -o $@
 
 $(BUILD)/fuzz/%-repro: fuzz/%.c fuzz/standalone.c $(SAN_LIB) \

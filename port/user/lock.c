@@ -13,7 +13,8 @@
  *
  * The reader's store must be ordered before its load of the flag.  Where
  * the kernel has membarrier(2), the writer pays for that order (one system
- * call per write lock) and the reader needs no fence; elsewhere, and under
+ * call per write lock, none while no other thread has a slot) and the
+ * reader needs no fence; elsewhere, and under
  * ThreadSanitizer, which cannot see membarrier, the reader's store is a
  * sequentially consistent one.
  *
@@ -106,6 +107,23 @@ static void membarrier_all(void)
 {
     if ( syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) )
         abort();
+}
+
+/*
+ * No other thread has a slot, so none is reading, and a thread that takes
+ * one later does so under slots_lock, after all this thread did before it
+ * asked: a writer alone needs no barrier on other CPUs.
+ */
+static bool alone(void)
+{
+    unsigned int i, others = 0;
+
+    pthread_mutex_lock(&slots_lock);
+    for ( i = 0; i < nr_slots; i++ )
+        others += slots[i].used && &slots[i] != my_slot;
+    pthread_mutex_unlock(&slots_lock);
+
+    return !others;
 }
 
 static void slot_release(void *p)
@@ -237,7 +255,7 @@ void xecam_port_write_lock(struct xecam_lock *lock)
         return;
     pthread_mutex_lock(&lock->writers);
     __atomic_store_n(&lock->writer, 1, __ATOMIC_SEQ_CST);
-    if ( asymmetric )
+    if ( asymmetric && !alone() )
         membarrier_all();
     n = __atomic_load_n(&nr_slots, __ATOMIC_SEQ_CST);
     for ( i = 0; i < n; i++ )
@@ -302,7 +320,10 @@ static void rcu_grace_period(void)
 
     pthread_once(&slot_once, slot_key_init);
     if ( rcu_asymmetric )
-        membarrier_all();
+    {
+        if ( !alone() )
+            membarrier_all();
+    }
     else                                /* a full barrier (TSan has no fence) */
         __atomic_fetch_add(&rcu_periods, 1, __ATOMIC_SEQ_CST);
     n = __atomic_load_n(&nr_slots, __ATOMIC_SEQ_CST);
