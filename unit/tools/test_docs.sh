@@ -30,7 +30,10 @@ grep '^| ' "$doc" | grep -v '^| section\|^| total\|^| [0-9]\. \|^| not yet' |
     sort -u > "$tmp/named"
 [ -s "$tmp/named" ] || bad "$doc: no test named"
 while read -r file name; do
-    path=$(where "$file") || { bad "$doc names $file: no such test file"; continue; }
+    if ! path=$(where "$file"); then
+        bad "$doc names $file: no such test file"
+        continue
+    fi
     if [ "$name" = - ] || grep -qw -- "$name" "$path"; then
         ok
     else
@@ -48,7 +51,7 @@ total=$(sed -n 's/^| total | \([0-9]*\) |$/\1/p' "$doc")
 if diff "$tmp/said" "$tmp/rows" > "$tmp/diff"; then
     ok
 else
-    bad "$doc: Row counts (<) against the tables' rows (>): $(tr '\n' ' ' < "$tmp/diff")"
+    bad "$doc: Row counts (<), rows (>): $(tr '\n' ' ' < "$tmp/diff")"
 fi
 [ "$total" = "$(awk '{ t += $2 } END { print t }' "$tmp/rows")" ] && ok ||
     bad "$doc: total says $total"
