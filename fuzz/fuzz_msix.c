@@ -366,12 +366,88 @@ static void remember(uint64_t gpa)
         seen[nr_seen++] = gpa;
 }
 
+/* Some page of the BAR that is no hole: the port maps it when placed. */
+static bool unholed(const struct bar *b)
+{
+    uint64_t o = 0;
+    unsigned int i;
+
+    for ( i = 0; i < b->nr_holes; i++ )
+        if ( in_hole(b, o) )
+            o = b->hole[i].end;     /* holes are few: try each one's end */
+
+    return o < b->size && !in_hole(b, o);
+}
+
+/* Does the guest have a mapping of the BAR's host pages? */
+static bool host_mapped(const struct bar *b)
+{
+    struct xecam_user_mapping map[64];
+    unsigned int n = xecam_user_mappings(GUEST, map, 64), i;
+
+    for ( i = 0; i < n && i < 64; i++ )
+        if ( !map[i].io && map[i].haddr >= b->host &&
+             map[i].haddr - b->host < b->size )
+            return true;
+
+    return false;
+}
+
+static bool trapped_at(uint64_t gpa)
+{
+    return !in_window(gpa) && xecam_mmio_accept(d, gpa);
+}
+
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen);
+
+/*
+ * Is BAR i placed (mapped, its MSI-X pages trapped)?  Placed BARs never
+ * overlap: the first placed wins (vpci/work.c), which the model cannot
+ * know, so it asks.  A BAR with a page that is no hole is placed if that
+ * page is mapped.  One that is all holes is trapped end to end when
+ * placed; of two such that overlap, only the larger can be, and of two
+ * the same, the model cannot say which (vague).
+ */
+static bool placed(unsigned int i, uint64_t *vague_at, uint64_t *vague_len)
+{
+    const struct bar *b = &bar[i];
+    unsigned int j;
+
+    if ( !trap_bar(i) || b->at + b->size < b->at ||
+         !trapped_at(b->at + b->hole[0].start) )
+        return false;
+    if ( unholed(b) )
+        return host_mapped(b);
+    if ( !trapped_at(b->at) || !trapped_at(b->at + b->size - 1) )
+        return false;
+    for ( j = 0; j < NR_BARS; j++ )
+    {
+        const struct bar *o = &bar[j];
+
+        if ( j == i || !trap_bar(j) || !overlaps(b->at, b->size, o->at,
+                                                   o->size) )
+            continue;
+        if ( unholed(o) ? host_mapped(o) : o->size > b->size )
+            return false;
+        if ( o->size == b->size && o->at == b->at )
+        {
+            *vague_at = b->at;
+            *vague_len = b->size;
+        }
+    }
+
+    return true;
+}
+
+static uint64_t vague_at, vague_len;    /* which BAR is placed here? */
+
 /* The BARs' guest addresses as the guest reads them, and which are mapped. */
 static void read_bars(void)
 {
     unsigned int i;
     uint32_t lo;
 
+    vague_len = 0;
     for ( i = 0; i < NR_BARS; i++ )
     {
         struct bar *b = &bar[i];
@@ -386,15 +462,18 @@ static void read_bars(void)
         else
             b->at = (lo & ~0xfULL) |
                     (b->kind == K_MEM64 ? cfg_rd(0x14 + 4 * i, 4) << 32 : 0);
-        if ( trap_bar(i) && b->at + b->hole[0].start >= b->at &&
-             !in_window(b->at + b->hole[0].start) &&
-             xecam_mmio_accept(d, b->at + b->hole[0].start) )
-        {
-            b->mapped = true;
-            remember(b->at + b->hole[0].start);
-            CHECK(cfg_rd(0x04, 2) & 0x2);   /* only while decoding */
-            CHECK(b->at && b->at >= RAM_END);
-        }
+    }
+    for ( i = 0; i < NR_BARS; i++ )
+    {
+        struct bar *b = &bar[i];
+
+        if ( b->kind == K_NONE || !assigned ||
+             !placed(i, &vague_at, &vague_len) )
+            continue;
+        b->mapped = true;
+        remember(b->at + b->hole[0].start);
+        CHECK(cfg_rd(0x04, 2) & 0x2);   /* only while decoding */
+        CHECK(b->at && b->at >= RAM_END);
     }
 }
 
@@ -404,7 +483,7 @@ static void check_trap(uint64_t gpa)
     unsigned int bi;
     uint64_t off;
 
-    if ( in_window(gpa) )
+    if ( in_window(gpa) || gpa - vague_at < vague_len )
         return;
     CHECK(xecam_mmio_accept(d, gpa) == model_trapped(gpa, &bi, &off));
 }
@@ -660,7 +739,9 @@ static void access(uint64_t gpa, unsigned int size, bool write, uint64_t val)
     else
         xecam_mmio_read(d, 0, gpa, size, &v);
     settle();
-    if ( !trapped )
+    if ( gpa - vague_at < vague_len )
+        lost = true;            /* one of two BARs' pages: which? */
+    if ( !trapped || lost )
         return;
     fired = fault_armed && xecam_user_fault_fired();
 
