@@ -104,7 +104,7 @@ $(BUILD)/unit/check_%: unit/check/check_%.c unit/helpers.h $(SAN_LIB)
 test: tests tools
 	@unit/run-tests.sh $(CMOCKA_BINS) $(CHECK_BINS) unit/tools/test_ecamctl.sh \
 	    unit/tools/test_cli.sh unit/tools/test_examples.sh \
-	    unit/tools/test_kvm.sh
+	    unit/tools/test_kvm.sh unit/tools/test_docs.sh
 
 # The threaded suites again under ThreadSanitizer (data races, lock order).
 TSAN      := -fsanitize=thread -fno-omit-frame-pointer

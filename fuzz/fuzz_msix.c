@@ -881,10 +881,11 @@ static void op_assign(void)
         settle();
         events();
         CHECK(!xecam_user_irq_bound(HOST, true));
-        /* Nothing trapped where the BARs were. */
+        /* Nothing trapped where the BARs were (two may share a place). */
+        for ( i = 0; i < NR_BARS; i++ )
+            bar[i].mapped = false;
         for ( i = 0; i < NR_BARS; i++ )
         {
-            bar[i].mapped = false;
             check_trap(was[i].at);
             check_trap(was[i].at + was[i].size - 1);
             if ( was[i].nr_holes )

@@ -52,6 +52,13 @@ unsigned long xecam_user_lockcheck_violations(void);
 /* The last violation's report into buf (truncated); its full length. */
 size_t xecam_user_lockcheck_last(char *buf, size_t len);
 
+/*
+ * membarrier(2) calls the locks made (write locks, RCU grace periods): one
+ * each while another thread holds a reader's slot, none while this thread
+ * is alone.  0 always where the kernel lacks membarrier and under TSan.
+ */
+unsigned long xecam_user_lock_barriers(void);
+
 /* ---- Log sink. ---- */
 void xecam_user_log_clear(void);
 unsigned int xecam_user_log_lines(void);

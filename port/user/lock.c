@@ -102,11 +102,19 @@ static void membarrier_init(void)
 #endif
 }
 
+static unsigned long barriers;
+
 /* A full barrier on every CPU running one of our threads. */
 static void membarrier_all(void)
 {
     if ( syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) )
         abort();
+    __atomic_add_fetch(&barriers, 1, __ATOMIC_RELAXED);
+}
+
+unsigned long xecam_user_lock_barriers(void)
+{
+    return __atomic_load_n(&barriers, __ATOMIC_RELAXED);
 }
 
 /*

@@ -401,6 +401,30 @@ static void test_set_efault_copy_fault(void **state)
     EXPECT_NO_WINDOW(GUEST, 0);
 }
 
+/* abi.md set check 12: the p2m query's own error, here -ENOMEM. */
+static void test_set_p2m_query_fault(void **state)
+{
+    struct xen_hvm_ecam_space a = h_space(GUEST, 1, 0, 3, MIB(16));
+    struct snap s;
+    bool fired;
+
+    EXPECT_SET_OK(TOOLSTACK, h_space(GUEST, 0, 0, 0, MIB(256)));
+
+    snap_take(&s, &a);
+    assert_int_equal(set_with_fault(TOOLSTACK, a, XECAM_FAULT_P2M, 1,
+                                    &fired), -ENOMEM);
+    assert_true(fired);
+    snap_check(__LINE__, &s);
+    assert_int_equal(set_with_fault(DM_DOM, a, XECAM_FAULT_P2M, 1,
+                                    &fired), -ENOMEM);
+    assert_true(fired);
+    snap_check(__LINE__, &s);
+    EXPECT_NO_WINDOW(GUEST, 1);
+    EXPECT_WINDOW(GUEST, 0, 0, 0, MIB(256));
+
+    EXPECT_SET_OK(TOOLSTACK, a);
+}
+
 /* ---- set: -EINVAL ---- */
 
 static void test_set_einval_rsvd(void **state)
@@ -1719,6 +1743,7 @@ int main(void)
     static const struct CMUnitTest tests[] = {
         T(test_set_efault_null_handle),
         T(test_set_efault_copy_fault),
+        T(test_set_p2m_query_fault),
         T(test_set_einval_rsvd),
         T(test_set_einval_unknown_flags),
         T(test_set_einval_remove_nonzero_fields),
