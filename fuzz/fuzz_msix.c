@@ -366,17 +366,21 @@ static void remember(uint64_t gpa)
         seen[nr_seen++] = gpa;
 }
 
-/* Some page of the BAR that is no hole: the port maps it when placed. */
+/*
+ * Some page of the BAR that is no hole: the port maps it when placed.  The
+ * first such page is at 0 or where a hole ends, whatever the holes' order.
+ */
 static bool unholed(const struct bar *b)
 {
-    uint64_t o = 0;
     unsigned int i;
 
+    if ( !in_hole(b, 0) )
+        return b->size > 0;
     for ( i = 0; i < b->nr_holes; i++ )
-        if ( in_hole(b, o) )
-            o = b->hole[i].end;     /* holes are few: try each one's end */
+        if ( b->hole[i].end < b->size && !in_hole(b, b->hole[i].end) )
+            return true;
 
-    return o < b->size && !in_hole(b, o);
+    return false;
 }
 
 /* Does the guest have a mapping of the BAR's host pages? */
@@ -398,7 +402,12 @@ static bool trapped_at(uint64_t gpa)
     return !in_window(gpa) && xecam_mmio_accept(d, gpa);
 }
 
-static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen);
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+static uint64_t vague_at, vague_len;    /* which BAR is placed here? */
 
 /*
  * Is BAR i placed (mapped, its MSI-X pages trapped)?  Placed BARs never
@@ -406,9 +415,9 @@ static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen);
  * know, so it asks.  A BAR with a page that is no hole is placed if that
  * page is mapped.  One that is all holes is trapped end to end when
  * placed; of two such that overlap, only the larger can be, and of two
- * the same, the model cannot say which (vague).
+ * the same, the model cannot say which (vague_at, vague_len).
  */
-static bool placed(unsigned int i, uint64_t *vague_at, uint64_t *vague_len)
+static bool placed(unsigned int i)
 {
     const struct bar *b = &bar[i];
     unsigned int j;
@@ -431,15 +440,13 @@ static bool placed(unsigned int i, uint64_t *vague_at, uint64_t *vague_len)
             return false;
         if ( o->size == b->size && o->at == b->at )
         {
-            *vague_at = b->at;
-            *vague_len = b->size;
+            vague_at = b->at;
+            vague_len = b->size;
         }
     }
 
     return true;
 }
-
-static uint64_t vague_at, vague_len;    /* which BAR is placed here? */
 
 /* The BARs' guest addresses as the guest reads them, and which are mapped. */
 static void read_bars(void)
@@ -467,8 +474,7 @@ static void read_bars(void)
     {
         struct bar *b = &bar[i];
 
-        if ( b->kind == K_NONE || !assigned ||
-             !placed(i, &vague_at, &vague_len) )
+        if ( b->kind == K_NONE || !assigned || !placed(i) )
             continue;
         b->mapped = true;
         remember(b->at + b->hole[0].start);
@@ -498,11 +504,6 @@ static void made_vec(unsigned int i)
         if ( ++nr_vecs >= PORT_VECS )
             lost = true;            /* the port's table may be full */
     }
-}
-
-static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-    return a < b + blen && b < a + alen;
 }
 
 static bool g_masked(unsigned int i);
