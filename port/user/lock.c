@@ -14,9 +14,9 @@
  * The reader's store must be ordered before its load of the flag.  Where
  * the kernel has membarrier(2), the writer pays for that order (one system
  * call per write lock, none while no other thread has a slot) and the
- * reader needs no fence; elsewhere, and under
- * ThreadSanitizer, which cannot see membarrier, the reader's store is a
- * sequentially consistent one.
+ * reader needs no fence; elsewhere, and under ThreadSanitizer, which
+ * cannot see membarrier, the reader's store is a sequentially consistent
+ * one.
  *
  * A thread may hold read locks on up to NR_HELD locks at once; slots are
  * recycled when threads exit.  The mutex is a plain pthread mutex.
@@ -327,13 +327,10 @@ static void rcu_grace_period(void)
     unsigned int i, n;
 
     pthread_once(&slot_once, slot_key_init);
-    if ( rcu_asymmetric )
-    {
-        if ( !alone() )
-            membarrier_all();
-    }
-    else                                /* a full barrier (TSan has no fence) */
+    if ( !rcu_asymmetric )              /* a full barrier (TSan has no fence) */
         __atomic_fetch_add(&rcu_periods, 1, __ATOMIC_SEQ_CST);
+    else if ( !alone() )
+        membarrier_all();
     n = __atomic_load_n(&nr_slots, __ATOMIC_SEQ_CST);
     for ( i = 0; i < n; i++ )
         while ( __atomic_load_n(&slots[i].rcu, __ATOMIC_SEQ_CST) )
