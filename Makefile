@@ -388,8 +388,7 @@ FUZZ_BINS  := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_REPRO := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%-repro)
 FUZZ_TIME  ?= 60
 FUZZ_DIR   := $(BUILD)/fuzz/obj
-FUZZ_OBJS  := $(CORE_SRCS:%.c=$(FUZZ_DIR)/%.o) \
-              $(PORT_SRCS:%.c=$(FUZZ_DIR)/%.o)
+FUZZ_OBJS  := $(LIB_SRCS:%.c=$(FUZZ_DIR)/%.o)
 
 # Harnesses of the tools' parsers also link those sources.
 FUZZ_TOOL_SRCS := tools/ecamctl/xlcfg.c tools/ecamctl/pcispec.c \
