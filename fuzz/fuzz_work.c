@@ -114,16 +114,23 @@ static void remember(void)
 
 /* ---- The checks ---- */
 
-/* A mapping's BAR, and its offset in it; -1 if it is nobody's. */
-static int bar_of(const struct xecam_user_mapping *m, uint64_t *off)
+/*
+ * The piece of mapping m from its byte 'at' on that lies in one host BAR:
+ * that BAR (-1: nobody's), the piece's offset in it and its length.  The
+ * p2m joins a mapping to one it continues in both spaces, so two BARs
+ * the guest placed back to back, as they are on the host, can be one.
+ */
+static int bar_part(const struct xecam_user_mapping *m, uint64_t at,
+                    uint64_t *off, uint64_t *len)
 {
+    uint64_t h = m->haddr + at, left = m->size - at;
     unsigned int b;
 
     for ( b = 0; b < NBAR; b++ )
-        if ( m->haddr >= bars[b].host &&
-             m->haddr + m->size <= bars[b].host + bars[b].size )
+        if ( h >= bars[b].host && h < bars[b].host + bars[b].size )
         {
-            *off = m->haddr - bars[b].host;
+            *off = h - bars[b].host;
+            *len = bars[b].size - *off < left ? bars[b].size - *off : left;
             return b;
         }
 
@@ -150,16 +157,19 @@ static void check_always(void)
 {
     struct xecam_user_mapping map[64];
     unsigned int n = xecam_user_mappings(GUEST, map, 64), i;
-    uint64_t off;
+    uint64_t off, at, len;
     int b;
 
     for ( i = 0; i < n; i++ )
     {
         CHECK(!map[i].io);
-        b = bar_of(&map[i], &off);
-        CHECK(b >= 0);
-        CHECK(known_addr(b, map[i].gaddr - off));
         CHECK(map[i].gaddr >= 0x80000000ULL);       /* RAM below 2 GiB */
+        for ( at = 0; at < map[i].size; at += len )
+        {
+            b = bar_part(&map[i], at, &off, &len);
+            CHECK(b >= 0);
+            CHECK(known_addr(b, map[i].gaddr + at - off));
+        }
     }
 }
 
@@ -168,7 +178,7 @@ static void check_settled(void)
 {
     struct xecam_user_mapping map[64];
     unsigned int n = xecam_user_mappings(GUEST, map, 64), i, c;
-    uint64_t off, covered, a[NBAR];
+    uint64_t off, at, len, covered[NBAR] = { 0 }, a[NBAR];
     bool on = decode_on();
     int b;
 
@@ -176,10 +186,12 @@ static void check_settled(void)
     for ( c = 0; assigned && c < NBAR; c++ )
         a[c] = bar_addr(c);
     for ( i = 0; i < n; i++ )
-    {
-        b = bar_of(&map[i], &off);
-        CHECK(on && map[i].gaddr - off == a[b]);
-    }
+        for ( at = 0; at < map[i].size; at += len )
+        {
+            b = bar_part(&map[i], at, &off, &len);
+            CHECK(b >= 0 && on && map[i].gaddr + at - off == a[b]);
+            covered[b] += len;
+        }
     for ( c = 0; on && c < NBAR; c++ )
     {
         bool alone = a[c] >= SLOT(0) && a[c] <= SLOT(8) - bars[c].size;
@@ -190,14 +202,11 @@ static void check_settled(void)
                                          bars[o].size);
         if ( !alone )
             continue;
-        for ( covered = 0, i = 0; i < n; i++ )
-            if ( bar_of(&map[i], &off) == (int)c )
-                covered += map[i].size;
-        if ( covered != bars[c].size )
+        if ( covered[c] != bars[c].size )
             fprintf(stderr, "BAR %u at %#llx: %#llx of %#llx mapped\n", c,
-                    (unsigned long long)a[c], (unsigned long long)covered,
+                    (unsigned long long)a[c], (unsigned long long)covered[c],
                     (unsigned long long)bars[c].size);
-        CHECK(covered == bars[c].size);
+        CHECK(covered[c] == bars[c].size);
     }
 }
 
