@@ -5,9 +5,11 @@
 # harnesses of BASE (a git revision, built in a temporary worktree) and
 # those of this tree run at the same time, SECONDS each, from two copies
 # of the same corpus, with the same seed, options and dictionary.  Each
-# is given in executions per CPU-second (user + system), so that the two
-# processes sharing the machine, and anything else on it, weigh on both
-# alike; the last column is now / BASE.
+# is given in executions per second (of the run's wall time: on a quiet
+# machine with two cores or more, each has one) and per CPU-second (user
+# + system: what load on the machine weighs on both alike, but the time a
+# harness spends waiting, a device model's timeout, goes uncounted), and
+# the ratios now / BASE.
 #
 #   scripts/fuzz-throughput.sh BUILD BASE SECONDS [HARNESS ...]
 #
@@ -39,8 +41,8 @@ make -s -C "$src" fuzz > "$work/build.log" 2>&1 || {
     exit 1
 }
 
-# run NAME BINARY CORPUS: NAME's executions per CPU-second, in the
-# background; its figure is left in $work/NAME.rate.
+# run NAME BINARY CORPUS: NAME's executions per second and per
+# CPU-second, left in CORPUS.rate (empty if the run stopped).
 run()
 {
     local dict=
@@ -48,15 +50,17 @@ run()
     {
         TIMEFORMAT='%U %S'
         time "$2" -seed=1 -max_total_time="$secs" -max_len=4200 $dict \
-                  "$3" > "$3.log" 2>&1
+                  -artifact_prefix="$3-" "$3" > "$3.log" 2>&1
     } 2> "$3.time"
-    awk -v runs="$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$3.log")" \
-        '{ cpu = $1 + $2; if ( runs && cpu ) printf "%d", runs / cpu }' \
-        "$3.time" > "$3.rate"
+    sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 \2/p' \
+        "$3.log" | awk -v t="$(cat "$3.time")" '{
+            split(t, c, " ");
+            if ( $1 && $2 && c[1] + c[2] )
+                printf "%d %d", $1 / $2, $1 / (c[1] + c[2]) }' > "$3.rate"
 }
 
-printf '%-14s %14s %14s %7s\n' harness "base exec/cpu-s" "now exec/cpu-s" \
-       ratio
+printf '%-14s %9s %9s %6s %11s %11s %6s\n' harness "base/s" "now/s" x \
+       "base/cpu-s" "now/cpu-s" x
 status=0
 for n in "$@"; do
     corpus=fuzz/corpus/$n
@@ -74,13 +78,17 @@ for n in "$@"; do
     run "$n" "$src/$build/fuzz/$n" "$work/$n.base" &
     run "$n" "$build/fuzz/$n" "$work/$n.now" &
     wait
-    b=$(cat "$work/$n.base.rate") a=$(cat "$work/$n.now.rate")
-    if [ -z "$b" ] || [ -z "$a" ]; then
-        echo "$n: a run failed (logs in $work)" >&2
+    bw= bc= aw= ac=
+    read -r bw bc < "$work/$n.base.rate"
+    read -r aw ac < "$work/$n.now.rate"
+    if [ -z "${bc:-}" ] || [ -z "${ac:-}" ]; then
+        echo "$n: a run stopped (an older harness may fail on newer" \
+             "inputs: CORPUS=base); logs in $work" >&2
         status=1
         continue
     fi
-    printf '%-14s %14d %14d %7s\n' "$n" "$b" "$a" \
-           "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }')"
+    awk -v n="$n" -v bw="$bw" -v aw="$aw" -v bc="$bc" -v ac="$ac" 'BEGIN {
+        printf "%-14s %9d %9d %6.2f %11d %11d %6.2f\n", n, bw, aw, aw / bw,
+               bc, ac, ac / bc }'
 done
 exit $status
