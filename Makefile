@@ -451,9 +451,9 @@ fuzz-ledger:
 fuzz-coverage:
 	@BUILD=$(BUILD) scripts/fuzz-coverage.sh $(FUZZ_HARNESSES)
 
-# Executions per CPU-second now and at FUZZ_BASE, side by side, from the
-# same corpus: scripts/fuzz-throughput.sh.  The default base is the last
-# revision before the harnesses were reworked to keep their set-up.
+# Executions a second and per CPU-second now and at FUZZ_BASE, side by
+# side, from the same corpus: scripts/fuzz-throughput.sh.  The default
+# base is the last revision before the harnesses kept their set-up.
 FUZZ_BASE ?= 1359f813d7991aab6f09dc32cf8162b51a888b55
 fuzz-throughput: FUZZ_TIME = 30
 fuzz-throughput: fuzz
