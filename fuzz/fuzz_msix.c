@@ -402,11 +402,6 @@ static bool trapped_at(uint64_t gpa)
     return !in_window(gpa) && xecam_mmio_accept(d, gpa);
 }
 
-static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-    return a < b + blen && b < a + alen;
-}
-
 static uint64_t vague_at, vague_len;    /* which BAR is placed here? */
 
 /*
@@ -433,8 +428,8 @@ static bool placed(unsigned int i)
     {
         const struct bar *o = &bar[j];
 
-        if ( j == i || !trap_bar(j) || !overlaps(b->at, b->size, o->at,
-                                                   o->size) )
+        if ( j == i || !trap_bar(j) ||
+             !fz_overlaps(b->at, b->size, o->at, o->size) )
             continue;
         if ( unholed(o) ? host_mapped(o) : o->size > b->size )
             return false;
@@ -560,8 +555,10 @@ static void events(void)
             bar_writes++;
             /* Never into the device's own table or PBA. */
             CHECK(emu < 0 ||
-                  (!overlaps(e->addr, e->count, bar[tbir].host + toff, tlen) &&
-                   !overlaps(e->addr, e->count, bar[pbir].host + poff, plen)));
+                  (!fz_overlaps(e->addr, e->count, bar[tbir].host + toff,
+                                tlen) &&
+                   !fz_overlaps(e->addr, e->count, bar[pbir].host + poff,
+                                plen)));
             break;
         case XECAM_EV_MSI_BIND:
             CHECK(0);               /* no MSI capability */
@@ -583,7 +580,7 @@ static void check_config(void)
     for ( c = 0; c < nr_caps; c++ )
     {
         for ( i = 0; i < n; i++ )
-            CHECK(!overlaps(log[i].reg, log[i].size, cap[c].off, 12));
+            CHECK(!fz_overlaps(log[i].reg, log[i].size, cap[c].off, 12));
         memset(was, 0, sizeof(was));
         was[0] = 0x11;
         was[1] = c + 1 < nr_caps ? cap[c + 1].off : 0;
@@ -606,9 +603,10 @@ static void check_mappings(void)
     for ( i = 0; i < n && i < 64; i++ )
         for ( b = 0; !map[i].io && b < NR_BARS; b++ )
             for ( h = 0; h < bar[b].nr_holes; h++ )
-                CHECK(!overlaps(map[i].haddr, map[i].size,
-                                bar[b].host + bar[b].hole[h].start,
-                                bar[b].hole[h].end - bar[b].hole[h].start));
+                CHECK(!fz_overlaps(map[i].haddr, map[i].size,
+                                   bar[b].host + bar[b].hole[h].start,
+                                   bar[b].hole[h].end -
+                                   bar[b].hole[h].start));
 }
 
 static bool g_masked(unsigned int i)

@@ -148,11 +148,6 @@ static bool known_addr(unsigned int b, uint64_t gbase)
     return false;
 }
 
-static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-    return a < b + blen && b < a + alen;
-}
-
 static void check_always(void)
 {
     struct xecam_user_mapping map[64];
@@ -198,8 +193,8 @@ static void check_settled(void)
         unsigned int o;
 
         for ( o = 0; o < NBAR; o++ )
-            alone &= o == c || !overlaps(a[c], bars[c].size, a[o],
-                                         bars[o].size);
+            alone &= o == c || !fz_overlaps(a[c], bars[c].size, a[o],
+                                            bars[o].size);
         if ( !alone )
             continue;
         if ( covered[c] != bars[c].size )

@@ -47,6 +47,13 @@ static inline void fz_wr(struct xecam_domain *d, uint64_t base, uint32_t sbdf,
     xecam_mmio_write(d, 0, fz_gpa(base, sbdf, reg), size, v);
 }
 
+/* Do [a, a + alen) and [b, b + blen) share a byte? */
+static inline bool fz_overlaps(uint64_t a, uint64_t alen, uint64_t b,
+                               uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
 /*
  * A PCI Express endpoint, 8086:1234, class 0x02: its PCIe capability
  * (version 2, the end of the chain) at 0x40, link x1 2.5 GT/s.
