@@ -433,7 +433,18 @@ fuzz-smoke: fuzz
 	        $(BUILD)/corpus/$$n fuzz/corpus/$$n > $(BUILD)/$$n.log 2>&1 || \
 	        { tail -40 $(BUILD)/$$n.log; exit 1; }; \
 	    grep -E "^Done|exec/s:" $(BUILD)/$$n.log | tail -2; \
+	    rm -rf $(BUILD)/corpus/$$n.bal; mkdir $(BUILD)/corpus/$$n.bal; \
+	    $$f -trace_malloc=1 -runs=0 -max_len=4200 $(BUILD)/corpus/$$n.bal \
+	        fuzz/corpus/$$n 2>&1 | awk -v n=$$n '$(FUZZ_BALANCE)'; \
 	done
+
+# An input that ends with more allocations than frees is run again by
+# libFuzzer, with a leak check, and a thousand of them turn its leak
+# detection off: every input of a corpus but the first (which builds
+# the host) must free what it allocated.
+FUZZ_BALANCE = /MallocFreeTracer: STOP/ && $$3 > $$4 { k++ } \
+    END { if ( k > 1 ) { print n ": " k " inputs end with more" \
+          " allocations than frees"; exit 1 } }
 
 # Every harness (or those in FUZZ_HARNESSES) on FUZZ_JOBS cores for
 # FUZZ_TIME seconds (default 1 hour); the corpora merged and minimized,
