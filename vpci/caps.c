@@ -31,15 +31,14 @@ static const struct xecam_vpci_regdesc null_header_row = {
     .size = 4, .emu = ALL, .ro = ALL, .name = "Null Extended Capability",
     .why = "0x100 always holds a header: it leads to the guest's chain",
 };
-/* A hidden capability, dword by dword: reads 0, ignores writes. */
-static const struct xecam_vpci_regdesc hidden_row = {
-    .size = 4, .emu = ALL, .ro = ALL,
-};
-/* The body of a read-only capability, by size: the device's, unwritable. */
+/*
+ * The body of a read-only capability where it shares a dword with its
+ * header or ends inside one, by size: the device's, unwritable.  Its whole
+ * dwords, and those of a hidden one, are shut (xecam_vpci_shut()).
+ */
 static const struct xecam_vpci_regdesc body_rows[] = {
     [1] = { .size = 1, .ro = ALL },
     [2] = { .size = 2, .ro = ALL },
-    [4] = { .size = 4, .ro = ALL },
 };
 /* Interrupt control: the enable bits reach the device. */
 static const struct xecam_vpci_regdesc msi_irq_row = {
@@ -80,19 +79,14 @@ static void regs_truncate(struct xecam_vpci *dev, unsigned int nr)
     }
 }
 
-/* Reads 0, ignores writes: dword by dword, around what is registered. */
+/* Reads 0, ignores writes: each dword it meets without a register. */
 static int hide(struct xecam_vpci *dev, const struct xecam_cap *cap,
                 unsigned int len)
 {
-    unsigned int o, end = cap->offset + (len ? len : 4);  /* len: clamped */
+    unsigned int end = cap->offset + (len ? len : 4);  /* len: clamped */
     unsigned int limit = cap->ext ? XECAM_CFG_SIZE : XECAM_CFG_LEGACY;
-    int rc = 0;
 
-    for ( o = cap->offset; (!rc || rc == -EEXIST) && o < end && o < limit;
-          o += 4 )
-        rc = xecam_vpci_add_row(dev, o, &hidden_row);
-
-    return rc == -EEXIST ? 0 : rc;
+    return xecam_vpci_shut(dev, cap->offset, end < limit ? end : limit, true);
 }
 
 static bool emulated_already(const struct xecam_vpci *dev, uint16_t id)
@@ -210,25 +204,42 @@ static int full_extent(struct xecam_vpci *dev, const struct xecam_cap *caps,
     return rc;
 }
 
-/*
- * The body of a read-only capability: registers that read the device and
- * take no write, in either mode, so permissive mode cannot open them.
- */
-static int protect(struct xecam_vpci *dev, const struct xecam_cap *cap,
-                   unsigned int len)
+/* Bytes [o, end) of a read-only body, within a dword, as registers. */
+static int protect_bytes(struct xecam_vpci *dev, unsigned int o,
+                         unsigned int end)
 {
-    unsigned int o = cap->offset + (cap->ext ? 4 : 2), end, sz;
-    unsigned int limit = cap->ext ? XECAM_CFG_SIZE : XECAM_CFG_LEGACY;
+    unsigned int sz;
     int rc = 0;
 
-    end = cap->offset + len < limit ? cap->offset + len : limit;
     for ( ; (!rc || rc == -EEXIST) && o < end; o += sz )
     {
-        sz = !(o & 3) && end - o >= 4 ? 4 : !(o & 1) && end - o >= 2 ? 2 : 1;
+        sz = !(o & 1) && end - o >= 2 ? 2 : 1;
         rc = xecam_vpci_add_row(dev, o, &body_rows[sz]);
     }
 
     return rc == -EEXIST ? 0 : rc;
+}
+
+/*
+ * The body of a read-only capability reads the device and takes no write,
+ * in either mode, so permissive mode cannot open it: its whole dwords
+ * shut, the bytes beside its header and after its last whole dword as
+ * registers.
+ */
+static int protect(struct xecam_vpci *dev, const struct xecam_cap *cap,
+                   unsigned int len)
+{
+    unsigned int o = cap->offset + (cap->ext ? 4 : 2), end, lo, hi;
+    unsigned int limit = cap->ext ? XECAM_CFG_SIZE : XECAM_CFG_LEGACY;
+
+    end = cap->offset + len < limit ? cap->offset + len : limit;
+    lo = (o + 3) & ~3U;
+    lo = lo < end ? lo : end;           /* the first whole dword */
+    hi = end & ~3U;
+    hi = hi > lo ? hi : lo;             /* after the last */
+
+    return protect_bytes(dev, o, lo) ?: xecam_vpci_shut(dev, lo, hi, false) ?:
+           protect_bytes(dev, hi, end);
 }
 
 /*

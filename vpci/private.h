@@ -195,8 +195,17 @@ struct xecam_cap {
  * does).  XECAM_MAP_PLAIN, for writers under the lock alone: the dword's
  * registers tile it, each without hooks, every bit emulated, no read-only,
  * reserved or RW1C bit, so a write is the guest's bytes stored.
+ *
+ * A dword of a hidden or read-only capability is shut instead, in one
+ * entry, not one register (a fuzzed or unknown 4 KiB capability would be
+ * a thousand): XECAM_MAP_HIDDEN reads 0, XECAM_MAP_READONLY reads the
+ * device, and neither takes a write.  A shut dword has no register and
+ * takes none (xecam_vpci_shut()).
  */
 #define XECAM_MAP_REF       0x1fffU
+#define XECAM_MAP_HIDDEN    0x2000U
+#define XECAM_MAP_READONLY  0x4000U
+#define XECAM_MAP_SHUT      (XECAM_MAP_HIDDEN | XECAM_MAP_READONLY)
 #define XECAM_MAP_PLAIN     0x8000U
 
 /* Capability policy (cap_policy.c). */

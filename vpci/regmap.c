@@ -91,8 +91,8 @@ reg_of_entry(const struct xecam_vpci *dev, unsigned int e)
 {
     struct xecam_vpci_reg *c;
 
-    if ( !e )
-        return NULL;
+    if ( !(e & XECAM_MAP_REF) )
+        return NULL;                    /* none, or a shut dword */
     /* chunk[0] is chunk0: no branch for random reads to mispredict. */
     c = xecam_load_acquire(dev->chunk[entry_chunk(e)]);
 
@@ -108,7 +108,7 @@ reg_of_entry(const struct xecam_vpci *dev, unsigned int e)
 static xecam_always_inline struct xecam_vpci_reg *
 reg_of_entry_locked(const struct xecam_vpci *dev, unsigned int e)
 {
-    if ( e && !entry_chunk(e) )
+    if ( (e & XECAM_MAP_REF) && !entry_chunk(e) )
         return (struct xecam_vpci_reg *)&dev->chunk0[entry_slot(e)];
 
     return reg_of_entry(dev, e);
@@ -123,18 +123,25 @@ entry_locked(const struct xecam_vpci *dev, unsigned int o)
     return e ? *e : 0;
 }
 
-/*
- * The first register of the dword holding byte o, NULL if none; *torn set
- * if a reader without the lock caught the map mid-change.
- */
-static xecam_always_inline struct xecam_vpci_reg *
-dword_first(const struct xecam_vpci *dev, unsigned int o, bool *torn)
+/* The map entry of the dword holding byte o, read once, without the lock. */
+static xecam_always_inline unsigned int
+dword_entry(const struct xecam_vpci *dev, unsigned int o)
 {
     const uint16_t *e = map_slot(dev, o);
-    unsigned int v = e ? xecam_read_once(*e) : 0;
+
+    return e ? xecam_read_once(*e) : 0;
+}
+
+/*
+ * The first register of a dword, from its map entry v, NULL if none;
+ * *torn set if a reader without the lock caught the map mid-change.
+ */
+static xecam_always_inline struct xecam_vpci_reg *
+entry_first(const struct xecam_vpci *dev, unsigned int v, bool *torn)
+{
     struct xecam_vpci_reg *r = reg_of_entry(dev, v);
 
-    if ( v && !r )
+    if ( (v & XECAM_MAP_REF) && !r )
         *torn = true;
 
     return r;
@@ -161,7 +168,7 @@ dword_next(const struct xecam_vpci *dev, const struct xecam_vpci_reg *r,
 static struct xecam_vpci_reg *reg_at(const struct xecam_vpci *dev,
                                      unsigned int o, bool *torn)
 {
-    struct xecam_vpci_reg *r = dword_first(dev, o, torn);
+    struct xecam_vpci_reg *r = entry_first(dev, dword_entry(dev, o), torn);
     unsigned int n;
 
     for ( n = 0; r && n < 4; n++, r = dword_next(dev, r, torn) )
@@ -234,9 +241,28 @@ static int check_reg(const struct xecam_vpci *dev,
         return -EINVAL;
     if ( reg_end(r) > XECAM_CFG_SIZE )
         return -ERANGE;
+    if ( entry_locked(dev, r->offset) & XECAM_MAP_SHUT )
+        return -EEXIST;                 /* a shut dword takes none */
     for ( i = 0; i < r->size; i++ )
         if ( reg_at(dev, r->offset + i, &torn) )
             return -EEXIST;
+
+    return 0;
+}
+
+/* The page of the map holding byte 'offset'. */
+static int map_page(struct xecam_vpci *dev, unsigned int offset)
+{
+    unsigned int p = offset / XECAM_MAP_PAGE;
+    uint16_t *page;
+
+    if ( !dev->map[p] )
+    {
+        page = xecam_port_zalloc(XECAM_MAP_DWORDS * sizeof(*page));
+        if ( !page )
+            return -ENOMEM;
+        xecam_store_release(dev->map[p], page);     /* published whole */
+    }
 
     return 0;
 }
@@ -245,9 +271,7 @@ static int check_reg(const struct xecam_vpci *dev,
 static int grow(struct xecam_vpci *dev, unsigned int offset)
 {
     unsigned int k = xecam_reg_chunk(dev->nr_regs);
-    unsigned int p = offset / XECAM_MAP_PAGE;
     struct xecam_vpci_reg *c;
-    uint16_t *page;
 
     if ( dev->nr_regs >= XECAM_CFG_SIZE )
         return -ENOSPC;
@@ -258,15 +282,8 @@ static int grow(struct xecam_vpci *dev, unsigned int offset)
             return -ENOMEM;
         xecam_store_release(dev->chunk[k], c);  /* published whole */
     }
-    if ( !dev->map[p] )
-    {
-        page = xecam_port_zalloc(XECAM_MAP_DWORDS * sizeof(*page));
-        if ( !page )
-            return -ENOMEM;
-        xecam_store_release(dev->map[p], page);
-    }
 
-    return 0;
+    return map_page(dev, offset);
 }
 
 /*
@@ -347,6 +364,26 @@ int xecam_vpci_add_reg(struct xecam_vpci *dev,
         r->next = successor(dev, r->offset);
         relink(dev, r->offset, r->next, ref);
         plain_update(dev, r->offset);
+    }
+    xecam_vpci_unlock(dev);
+
+    return rc;
+}
+
+int xecam_vpci_shut(struct xecam_vpci *dev, unsigned int from,
+                    unsigned int to, bool hidden)
+{
+    unsigned int o, e = hidden ? XECAM_MAP_HIDDEN : XECAM_MAP_READONLY;
+    uint16_t *slot;
+    int rc = 0;
+
+    xecam_vpci_lock(dev);
+    for ( o = from & ~3U; !rc && o < to && o < XECAM_CFG_SIZE; o += 4 )
+    {
+        rc = map_page(dev, o);
+        slot = rc ? NULL : map_slot(dev, o);
+        if ( slot && !*slot )
+            xecam_write_once(*slot, e);     /* the first word stays */
     }
     xecam_vpci_unlock(dev);
 
@@ -466,7 +503,8 @@ static xecam_always_inline uint32_t access_read(struct xecam_vpci *dev,
                                                 unsigned int size)
 {
     bool torn = false;
-    const struct xecam_vpci_reg *r = dword_first(dev, off, &torn);
+    unsigned int ent = dword_entry(dev, off);
+    const struct xecam_vpci_reg *r = entry_first(dev, ent, &torn);
     unsigned int end = off + size, at = 8 * (off & 3), k, in;
     uint32_t val = 0, covered = 0;
 
@@ -486,7 +524,7 @@ static xecam_always_inline uint32_t access_read(struct xecam_vpci *dev,
         return ones(size);
     val = (val >> at) & ones(size);
     covered = (covered >> at) & ones(size);
-    if ( covered != ones(size) )
+    if ( covered != ones(size) && !(ent & XECAM_MAP_HIDDEN) )
         val |= xecam_vpci_hw_read(dev, off, size) & ~covered;
 
     return val;
@@ -541,9 +579,10 @@ void xecam_vpci_read(struct xecam_vpci *dev, unsigned int off,
     }
     e = map_slot_any(dev, off);
     ent = e ? xecam_read_once(*e) : 0;
-    if ( !ent )
+    if ( !(ent & XECAM_MAP_REF) )       /* no register: the device's, */
     {
-        *val = xecam_vpci_hw_read(dev, off, size);
+        *val = ent & XECAM_MAP_HIDDEN ? 0                   /* or none */
+                                      : xecam_vpci_hw_read(dev, off, size);
         return;
     }
     if ( XECAM_SEQ_READERS && !(seq & 1) &&
@@ -825,6 +864,11 @@ static xecam_always_inline bool write_locked(struct xecam_vpci *dev,
     ent = entry_locked(dev, off);
     first = reg_of_entry_locked(dev, ent);
     r = reg_within_walk(dev, first, off, size);
+    if ( !r && (ent & XECAM_MAP_SHUT) )
+    {
+        xecam_port_mutex_unlock(dev->lock);
+        return false;       /* dropped, as by a read-only register */
+    }
     if ( !r && (ent & XECAM_MAP_PLAIN) )
     {
         write_plain(dev, first, off, size, val);
@@ -867,7 +911,7 @@ void xecam_vpci_byte_rule(struct xecam_vpci *dev, unsigned int offset,
                           struct xecam_vpci_byte_rule *rule)
 {
     const struct xecam_vpci_reg *r = xecam_vpci_find_reg(dev, offset);
-    unsigned int shift = r ? 8 * (offset - r->offset) : 0;
+    unsigned int shift = r ? 8 * (offset - r->offset) : 0, shut;
     uint8_t hw, fixed, sync;
 
     xecam_memset(rule, 0, sizeof(*rule));
@@ -878,9 +922,13 @@ void xecam_vpci_byte_rule(struct xecam_vpci *dev, unsigned int offset,
     xecam_cap_explain(dev, offset, rule);
     if ( (offset >= XECAM_CFG_LEGACY && dev->no_ext) || dev->emulated )
         return;                 /* nothing ever reaches a device there */
+    shut = entry_locked(dev, offset) & XECAM_MAP_SHUT;
     if ( !r )
     {
-        rule->to_device_permissive = 0xff;
+        rule->claimed = shut;
+        rule->emu = shut & XECAM_MAP_HIDDEN ? 0xff : 0;
+        rule->ro = shut ? 0xff : 0;
+        rule->to_device_permissive = shut ? 0 : 0xff;
         return;
     }
     rule->claimed = true;

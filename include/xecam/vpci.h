@@ -287,10 +287,20 @@ bool xecam_vpci_write_defer(struct xecam_vpci *dev, unsigned int reg,
 /*
  * Registration.  -EINVAL: size not 1/2/4, offset not aligned to it, or a
  * mask outside the register; -ERANGE: past 4 KiB; -EEXIST: overlaps a
- * register; -ENOMEM.  reg->val starts as reg->reset.
+ * register or lies in a shut dword; -ENOMEM.  reg->val starts as
+ * reg->reset.
  */
 int xecam_vpci_add_reg(struct xecam_vpci *dev,
                        const struct xecam_vpci_reg *reg);     /* fallible */
+/*
+ * Each dword meeting [from, to) that has no register is shut, in its map
+ * entry, not a register: hidden (reads 0) or read-only (reads the
+ * device); neither takes a write, in any mode, nor counts one as refused.
+ * A dword with a register, or shut already, is left as it is.  -ENOMEM
+ * (the dwords before the failure stay shut).
+ */
+int xecam_vpci_shut(struct xecam_vpci *dev, unsigned int from,
+                    unsigned int to, bool hidden);            /* fallible */
 /* -ENOENT unless a register is exactly at offset/size. */
 int xecam_vpci_remove_reg(struct xecam_vpci *dev, unsigned int offset,
                           unsigned int size);

@@ -172,6 +172,19 @@ static void row(struct xecam_vpci *dev, unsigned int off, unsigned int n,
            claimed ? rd : "device (unclaimed)", wn, wp);
 }
 
+/*
+ * Is byte o claimed: by a register, or in a dword a hidden or read-only
+ * capability shuts (a row of its own, as a register of 4 bytes)?
+ */
+static bool claimed(struct xecam_vpci *dev, unsigned int o)
+{
+    struct xecam_vpci_byte_rule r;
+
+    xecam_vpci_byte_rule(dev, o, &r);
+
+    return r.claimed;
+}
+
 /* Rows for every register and every run of unclaimed bytes, in order. */
 static void table(struct xecam_vpci *dev)
 {
@@ -191,8 +204,13 @@ static void table(struct xecam_vpci *dev)
             o = r->offset + r->size;
             continue;
         }
-        for ( end = o + 1; end < XECAM_CFG_SIZE &&
-                           !xecam_vpci_find_reg(dev, end) &&
+        if ( claimed(dev, o) )          /* a shut dword */
+        {
+            row(dev, o, 4, true);
+            o += 4;
+            continue;
+        }
+        for ( end = o + 1; end < XECAM_CFG_SIZE && !claimed(dev, end) &&
                            same_place(dev, o, end) && end != 0x100; end++ )
             continue;
         printf("| 0x%03x-0x%03x | %u | %s | - | device (unclaimed) | nothing "

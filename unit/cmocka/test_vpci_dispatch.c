@@ -94,6 +94,7 @@ static struct {
     unsigned int nr;
     struct mreg reg[XECAM_CFG_SIZE];
     int owner[XECAM_CFG_SIZE];          /* index in reg[], or -1: a gap */
+    char shut[XECAM_CFG_SIZE / 4];      /* of a dword: 'h', 'r' or none */
     uint8_t cfg[XECAM_CFG_SIZE];
     uint8_t wmask[XECAM_CFG_SIZE], w1c[XECAM_CFG_SIZE];
 } m;
@@ -114,6 +115,7 @@ static void model_init(unsigned int base, unsigned int len)
     m.base = base;
     m.len = len;
     m.nr = 0;
+    memset(m.shut, 0, sizeof(m.shut));
     for ( i = 0; i < XECAM_CFG_SIZE; i++ )
     {
         m.owner[i] = -1;
@@ -182,7 +184,7 @@ static void remove_both(unsigned int i)
 /*
  * What the guest reads at byte o, bit by bit: RsvdZ reads 0, emulated bits
  * come from val, the others from the device (all-ones if its read fails).
- * Bytes of no register read from the device.
+ * Bytes of no register read from the device, or 0 in a hidden dword.
  */
 static uint8_t model_read_byte(unsigned int o, bool hw_fails)
 {
@@ -191,7 +193,7 @@ static uint8_t model_read_byte(unsigned int o, bool hw_fails)
     unsigned int k, b;
 
     if ( m.owner[o] < 0 )
-        return dv;
+        return m.shut[o / 4] == 'h' ? 0 : dv;
     r = &m.reg[m.owner[o]];
     k = o - r->offset;
     for ( b = 0; b < 8; b++ )
@@ -252,7 +254,7 @@ static unsigned int model_write(unsigned int off, unsigned int size,
 
         if ( m.owner[o] < 0 )
         {
-            *refused = true;
+            *refused |= !m.shut[o / 4];     /* a shut dword: dropped */
             o++;
             continue;
         }
@@ -1031,6 +1033,64 @@ static void test_memory_budget(void **state)
     assert_int_equal(xecam_user_heap_bytes(), before);
 }
 
+/*
+ * A PCI Express function whose one extended capability fills 0x100-0xfff,
+ * hidden (Virtual Channel, length unknown) or read-only (an unknown ID),
+ * assigned permissive: a few registers, not one a dword; every dword reads
+ * 0 or the device's, and no write of any size reaches the device.
+ */
+static void memory_shut(uint32_t host, uint16_t ext_id, bool hidden)
+{
+    struct xecam_user_pci_write log[4];
+    uint8_t cfg[XECAM_CFG_SIZE];
+    struct xecam_vpci *d2;
+    unsigned int o, sz, i;
+    size_t before;
+    uint32_t v;
+
+    for ( i = 0; i < sizeof(cfg); i++ )
+        cfg[i] = i * 13 + 5;
+    memset(cfg, 0, 0x100);
+    cfg[0x00] = 0x86; cfg[0x01] = 0x80; cfg[0x02] = 0xd3; cfg[0x03] = 0x10;
+    cfg[0x06] = 0x10;                   /* a capability list */
+    cfg[0x0b] = 0x02;
+    cfg[0x34] = 0x40;
+    cfg[0x40] = 0x10; cfg[0x42] = 0x02; /* PCI Express v2, an endpoint */
+    cfg[0x100] = ext_id; cfg[0x101] = ext_id >> 8;
+    cfg[0x102] = 0x01; cfg[0x103] = 0x00;   /* version 1, the last */
+    assert_int_equal(xecam_user_pdev_add(host, cfg, sizeof(cfg)), 0);
+    before = xecam_user_heap_bytes();
+    assert_int_equal(xecam_vpci_assign(NULL, XECAM_SBDF(0, 0, 3, 0), host,
+                                       XECAM_ASSIGN_PERMISSIVE, &d2), 0);
+    print_message("memory: %zu bytes and %u registers for a device with a "
+                  "%s 3.75 KiB extended capability\n",
+                  xecam_user_heap_bytes() - before, xecam_vpci_nr_regs(d2),
+                  hidden ? "hidden" : "read-only");
+    assert_true(xecam_vpci_nr_regs(d2) < 64);
+    assert_true(xecam_user_heap_bytes() - before <= 8192);
+    for ( o = 0x104; o < XECAM_CFG_SIZE; o += 4 )
+    {
+        xecam_vpci_read(d2, o, 4, &v);
+        assert_int_equal(v, hidden ? 0 : (uint32_t)cfg[o] |
+                                         cfg[o + 1] << 8 | cfg[o + 2] << 16 |
+                                         (uint32_t)cfg[o + 3] << 24);
+    }
+    xecam_user_pdev_log_clear();
+    for ( sz = 1; sz <= 4; sz *= 2 )
+        for ( o = 0x104; o < XECAM_CFG_SIZE; o += sz )
+            xecam_vpci_write(d2, o, sz, ~0U);
+    assert_int_equal(xecam_user_pdev_log(host, log, 4), 0);
+    assert_int_equal(xecam_vpci_refused(d2), 0);
+    xecam_vpci_destroy(d2);
+    assert_int_equal(xecam_user_heap_bytes(), before);
+}
+
+static void test_memory_shut(void **state)
+{
+    memory_shut(XECAM_SBDF(0, 0x12, 0, 0), 0x0002, true);
+    memory_shut(XECAM_SBDF(0, 0x13, 0, 0), 0x0fff, false);
+}
+
 static void test_add_enomem(void **state)
 {
     unsigned int i, failures = 0, points = 0;
@@ -1349,6 +1409,122 @@ static void test_random(void **state)
                   regs, st.reads, st.writes, st.dev_writes, st.refused,
                   st.silent);
     assert_true(st.refused > 0 && st.silent > 0 && st.dev_writes > 0);
+}
+
+/*
+ * Random [from, to) of the window shut, hidden or read-only, in the device
+ * and in the model: each dword it meets without a register or shut state.
+ */
+static void shut_both(unsigned int base, unsigned int len)
+{
+    unsigned int from = base + rnd() % len, to = from + 1 + rnd() % 24, o, i;
+    bool hidden = rnd() % 2, free;
+
+    to = to < base + len ? to : base + len;
+    assert_int_equal(xecam_vpci_shut(dev, from, to, hidden), 0);
+    for ( o = from & ~3U; o < to; o += 4 )
+    {
+        for ( free = !m.shut[o / 4], i = 0; i < 4; i++ )
+            free &= m.owner[o + i] < 0;
+        if ( free )
+            m.shut[o / 4] = hidden ? 'h' : 'r';
+    }
+}
+
+/* The rule of every byte of a shut dword: claimed, unwritable in any mode. */
+static void check_shut_rules(void)
+{
+    struct xecam_vpci_byte_rule br;
+    unsigned int o;
+
+    for ( o = m.base; o < m.base + m.len; o++ )
+    {
+        if ( m.owner[o] >= 0 || !m.shut[o / 4] )
+            continue;
+        xecam_vpci_byte_rule(dev, o, &br);
+        CHECK_TRUE(br.claimed);
+        CHECK_EQ(br.emu, m.shut[o / 4] == 'h' ? 0xff : 0);
+        CHECK_EQ(br.ro, 0xff);
+        CHECK_EQ(br.to_device, 0);
+        CHECK_EQ(br.to_device_permissive, 0);
+    }
+}
+
+/*
+ * Shut dwords among random registers and gaps: reads (0, or the device's),
+ * writes dropped, not refused, no register added into one, and registers
+ * removed around them; checked against the model at every access.
+ */
+static void test_shut(void **state)
+{
+    unsigned int l, a, k, shut = 0, tried = 0;
+
+    rng_state = 0x5407;
+    for ( l = 0; l < 300; l++ )
+    {
+        model_init(RBASE, RLEN);
+        random_layout(RBASE + RLEN / 4, RLEN / 2, true);    /* and gaps */
+        reseed();
+        for ( k = 0; k < 3; k++ )
+            shut_both(RBASE, RLEN);
+        for ( k = RBASE; k < RBASE + RLEN; k += 4 )
+            shut += !!m.shut[k / 4];
+        snprintf(ctx, sizeof(ctx), "layout %u shut", l);
+        check_all();
+        check_shut_rules();
+        for ( k = RBASE; k < RBASE + RLEN; k++ )
+        {
+            struct xecam_vpci_reg r = { .offset = k, .size = 1 };
+
+            if ( !m.shut[k / 4] || m.owner[k] >= 0 )
+                continue;
+            CHECK_EQ(xecam_vpci_add_reg(dev, &r), -EEXIST);
+            tried++;
+        }
+        check_all();
+        reseed();
+        for ( a = 0; a < 40; a++ )
+        {
+            unsigned int size = 1U << (rnd() % 3);
+            unsigned int off = (RBASE + rnd() % RLEN) & ~(size - 1);
+
+            snprintf(ctx, sizeof(ctx), "layout %u access %u: %#x/%u", l, a,
+                     off, size);
+            if ( rnd() % 2 )
+                do_read(off, size);
+            else
+                do_write(off, size, rnd());
+        }
+        check_all();
+        remove_all_random();
+        check_all();            /* the shut dwords outlive the registers */
+        xecam_vpci_destroy(dev);            /* and go with the device */
+        assert_int_equal(xecam_vpci_create(HOST, &dev), 0);
+    }
+    print_message("shut: 300 layouts, %u shut dwords, %u registers refused "
+                  "in one, %lu reads, %lu writes, %lu refused\n", shut, tried,
+                  st.reads, st.writes, st.refused);
+    assert_true(shut > 1000 && tried > 1000 && st.refused > 0);
+}
+
+/* Shutting takes a page of the map where none is: -ENOMEM changes none. */
+static void test_shut_enomem(void **state)
+{
+    uint32_t v = 0;
+
+    model_init(0x300, 0x40);
+    model_sync_device();
+    xecam_user_fault_arm(XECAM_FAULT_ALLOC, 1);
+    assert_int_equal(xecam_vpci_shut(dev, 0x300, 0x340, true), -ENOMEM);
+    assert_true(xecam_user_fault_fired());
+    xecam_user_fault_arm(0, 0);
+    check_all();                        /* reads the device, as the model */
+    xecam_vpci_read(dev, 0x300, 4, &v);
+    assert_int_not_equal(v, 0);
+    assert_int_equal(xecam_vpci_shut(dev, 0x300, 0x340, true), 0);
+    memset(m.shut + 0x300 / 4, 'h', 0x40 / 4);
+    check_all();
+    assert_int_equal(xecam_vpci_nr_regs(dev), 0);
 }
 
 /* ---- 4. Hooks. ---- */
@@ -1721,11 +1897,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fill_1023, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fill_4096, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_budget, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_memory_shut, setup, teardown),
         cmocka_unit_test_setup_teardown(test_add_enomem, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_enomem, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_layouts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shut, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shut_enomem, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hooks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hw_read_failure, setup,
                                         teardown),
