@@ -159,8 +159,7 @@ static void setup(struct input *in)
 
     /* A valid type 0 header with fuzzed BARs; the rest from the input. */
     memset(cfg, 0, sizeof(cfg));
-    for ( i = 0x10; i < sizeof(cfg) && in->left; i++ )
-        cfg[i] = take(in, 1);
+    take_bytes(in, cfg + 0x10, sizeof(cfg) - 0x10);
     cfg[0x00] = 0x86;
     cfg[0x01] = 0x80;
     cfg[0x04] |= 0x02;          /* the host's memory decode is on */

@@ -39,4 +39,19 @@ static inline uint64_t take(struct input *in, unsigned int bytes)
     return v;
 }
 
+/* Up to n bytes into dst, as n take(in, 1) would; how many were left. */
+UNTRACED
+static inline size_t take_bytes(struct input *in, uint8_t *dst, size_t n)
+{
+    size_t i;
+
+    n = n < in->left ? n : in->left;
+    for ( i = 0; i < n; i++ )
+        dst[i] = in->p[i];
+    in->p += n;
+    in->left -= n;
+
+    return n;
+}
+
 #endif /* XECAM_FUZZ_INPUT_H */
