@@ -118,7 +118,8 @@ for kind in ${only:-pvh hvm}; do
         check "$kind.finished" FAIL "the guest never reported done"
     # The interrupt self-test and passthrough must run, not just pass when
     # they run.
-    for c in irq-selftest pt-enumerate pt-bar-map pt-dma pt-bar-unmap \
+    for c in irq-selftest pt-enumerate pt-ro-caps pt-bar-map pt-dma \
+             pt-bar-unmap \
              pt-intx pt-msi pt-msix pt-msix-mask pt-hotplug \
              pt-hotplug-dom0 pt-destroy; do
         grep -aq "e2e[-a-z]*: $kind\.$c \(ok\|FAIL\)" "$out/console-on.txt" ||

@@ -131,6 +131,65 @@ static void check_enumerate(struct run *r)
     report(r, "pt-enumerate");
 }
 
+/* ---- pt-ro-caps: a read-only capability's body is the device's. ---- */
+
+/* The offset of bdf's extended capability 'id', or 0. */
+static unsigned int ext_cap(const struct run *r, unsigned int bdf,
+                            unsigned int id)
+{
+    unsigned int pos = 0x100, n;
+    uint32_t hdr;
+
+    for ( n = 0; pos >= 0x100 && n < 960; n++, pos = hdr >> 20 )
+    {
+        hdr = ecam_read(r, bdf, pos, 4);
+        if ( (hdr & 0xffff) == id )
+            return pos;
+    }
+
+    return 0;
+}
+
+/*
+ * e1000e's AER and Device Serial Number are read-only by the policy, their
+ * bodies shut dword by dword in the map: they read what the device holds
+ * (QEMU's serial is the MAC's, never 0 or all-ones) and a guest write of
+ * every bit changes none of it.
+ */
+static void check_ro_caps(struct run *r)
+{
+    unsigned int dsn = ext_cap(r, PT_NIC_BDF, 0x0003);
+    unsigned int aer = ext_cap(r, PT_NIC_BDF, 0x0001);
+    uint32_t lo, hi, sev;
+    char n[16];
+
+    bdf_name(n, sizeof(n), PT_NIC_BDF);
+    expect(r, dsn && aer, "%s: no AER (%#x) or DSN (%#x)", n, aer, dsn);
+    if ( !dsn || !aer )
+    {
+        report(r, "pt-ro-caps");
+        return;
+    }
+    lo = ecam_read(r, PT_NIC_BDF, dsn + 4, 4);
+    hi = ecam_read(r, PT_NIC_BDF, dsn + 8, 4);
+    sev = ecam_read(r, PT_NIC_BDF, aer + 0x0c, 4);
+    expect(r, (lo | hi) && (lo & hi) != 0xffffffffU,
+           "%s: DSN reads %08x%08x, not the device's serial", n, hi, lo);
+    ecam_write(r, PT_NIC_BDF, dsn + 4, 4, ~lo);
+    ecam_write(r, PT_NIC_BDF, dsn + 8, 2, ~hi);
+    ecam_write(r, PT_NIC_BDF, aer + 0x0c, 4, ~sev);
+    expect(r, ecam_read(r, PT_NIC_BDF, dsn + 4, 4) == lo &&
+           ecam_read(r, PT_NIC_BDF, dsn + 8, 4) == hi &&
+           ecam_read(r, PT_NIC_BDF, aer + 0x0c, 4) == sev,
+           "%s: a write changed DSN (%08lx%08lx) or AER's severity (%#lx)",
+           n, (unsigned long)ecam_read(r, PT_NIC_BDF, dsn + 8, 4),
+           (unsigned long)ecam_read(r, PT_NIC_BDF, dsn + 4, 4),
+           (unsigned long)ecam_read(r, PT_NIC_BDF, aer + 0x0c, 4));
+    print("e2e: %s.pt-ro-caps: DSN %08x%08x at %#x, AER severity %#x at "
+          "%#x, unchanged by writes\n", r->kname, hi, lo, dsn, sev, aer);
+    report(r, "pt-ro-caps");
+}
+
 /* ---- pt-bar-map: size, program, decode on; ID and liveness. ---- */
 
 static uint64_t edu_bar_size(struct run *r)
@@ -254,6 +313,7 @@ void check_passthrough(struct run *r)
         return;
     }
     check_enumerate(r);
+    check_ro_caps(r);
     check_bar_map(r);
     check_dma(r);
     check_bar_unmap(r);
