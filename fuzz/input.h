@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct input {
     const uint8_t *p;
@@ -43,11 +44,8 @@ static inline uint64_t take(struct input *in, unsigned int bytes)
 UNTRACED
 static inline size_t take_bytes(struct input *in, uint8_t *dst, size_t n)
 {
-    size_t i;
-
     n = n < in->left ? n : in->left;
-    for ( i = 0; i < n; i++ )
-        dst[i] = in->p[i];
+    memcpy(dst, in->p, n);
     in->p += n;
     in->left -= n;
 
