@@ -4,9 +4,11 @@
  *
  * The map names, for each dword of the 4096 bytes, the lowest register in
  * it; a register never crosses a dword, so the others in the same dword
- * (at most three) follow it through 'next'.  Finding the owner of a byte is
- * a load or two whatever the number of registers, and costs two bytes per
- * dword of the pages in use (private.h).  An access (at most 4 bytes, one
+ * (at most three) follow it through 'next'.  A dword of a hidden or
+ * read-only capability has no register: its entry says it is shut.
+ * Finding the owner of a byte is a load or two whatever the number of
+ * registers, and costs two bytes per dword of the pages in use
+ * (private.h).  An access (at most 4 bytes, one
  * dword) walks its dword's list once: each register's part is served by
  * that register, the bytes between them by the rule for unclaimed bytes.
  * Registers and accesses are naturally aligned powers of two, so their
@@ -383,7 +385,7 @@ int xecam_vpci_shut(struct xecam_vpci *dev, unsigned int from,
         rc = map_page(dev, o);
         slot = rc ? NULL : map_slot(dev, o);
         if ( slot && !*slot )
-            xecam_write_once(*slot, e);     /* the first word stays */
+            xecam_write_once(*slot, e); /* a register, or shut, stays */
     }
     xecam_vpci_unlock(dev);
 
@@ -579,10 +581,9 @@ void xecam_vpci_read(struct xecam_vpci *dev, unsigned int off,
     }
     e = map_slot_any(dev, off);
     ent = e ? xecam_read_once(*e) : 0;
-    if ( !(ent & XECAM_MAP_REF) )       /* no register: the device's, */
+    if ( !(ent & XECAM_MAP_REF) )       /* no register: device or shut */
     {
-        *val = ent & XECAM_MAP_HIDDEN ? 0                   /* or none */
-                                      : xecam_vpci_hw_read(dev, off, size);
+        *val = ent & XECAM_MAP_HIDDEN ? 0 : xecam_vpci_hw_read(dev, off, size);
         return;
     }
     if ( XECAM_SEQ_READERS && !(seq & 1) &&
