@@ -89,6 +89,22 @@ void xecam_domain_trap_del(struct xecam_domain *d, struct xecam_vpci *dev,
     xecam_port_write_unlock(d->lock);
 }
 
+bool xecam_domain_over_trap(struct xecam_domain *d, uint64_t gpa,
+                            uint64_t size)
+{
+    const struct xecam_traps *t = &d->traps;
+    unsigned int i;
+    bool hit = false;
+
+    xecam_port_read_lock(d->lock);
+    for ( i = 0; !hit && i < t->nr; i++ )
+        hit = gpa < t->trap[i].start + t->trap[i].len &&
+              t->trap[i].start < gpa + size;
+    xecam_port_read_unlock(d->lock);
+
+    return hit;
+}
+
 /*
  * The rest of a trapped access, with a reference on dev and no module lock:
  * 'done' if the table access was made, only its host work left.  No dev:

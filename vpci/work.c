@@ -144,7 +144,9 @@ static bool over_sibling(const struct xecam_vpci *dev,
 
 /*
  * May the BAR be placed at g?  Memory BARs: not over RAM or MMIO the host
- * knows (another device's BAR), an ECAM window, or a sibling BAR.
+ * knows (another device's BAR), an ECAM window, a sibling BAR, or the
+ * trapped MSI-X pages of any device's (a BAR of those pages alone maps
+ * nothing the p2m would see).
  */
 static int placement(struct xecam_vpci *dev, const struct xecam_vpci_bar *b,
                      uint64_t g)
@@ -157,7 +159,8 @@ static int placement(struct xecam_vpci *dev, const struct xecam_vpci_bar *b,
         return -EEXIST;
     if ( b->kind == BAR_IO )
         return 0;
-    if ( xecam_domain_over_window(dev->d, g, b->size) )
+    if ( xecam_domain_over_window(dev->d, g, b->size) ||
+         xecam_domain_over_trap(dev->d, g, b->size) )
         return -EEXIST;
 
     return xecam_port_gpa_range_free(dev->d, g, b->size, NULL);

@@ -176,6 +176,13 @@ int xecam_domain_trap_add(struct xecam_domain *d, struct xecam_vpci *dev,
                           uint64_t bar_off);
 void xecam_domain_trap_del(struct xecam_domain *d, struct xecam_vpci *dev,
                            unsigned int bar);
+/*
+ * Does [gpa, gpa + size) meet a trapped range, any device's?  The p2m
+ * knows nothing of a trapped page: a BAR of MSI-X pages alone has
+ * nothing mapped to show it is there.
+ */
+bool xecam_domain_over_trap(struct xecam_domain *d, uint64_t gpa,
+                            uint64_t size);
 
 /* Guest SBDF -> vPCI device.  -EEXIST if one is there already. */
 int xecam_route_add_vpci(struct xecam_domain *d, uint32_t sbdf,

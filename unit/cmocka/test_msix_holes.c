@@ -148,6 +148,85 @@ static void test_holes_all_or_nothing(void **state)
     assert_int_equal(maps(m), 3);
 }
 
+/*
+ * A function whose BAR0 is 4 KiB of MSI-X pages alone (8 entries at 0,
+ * the PBA at 0x800) and whose BAR2 is 64 KiB of memory, at host 'h0' and
+ * 'h2'; the guest's BAR0 and BAR2 at g0 and g2.
+ */
+static void all_hole_host(uint32_t sbdf, uint32_t h0, uint32_t h2)
+{
+    uint8_t cfg[XECAM_CFG_SIZE] = { 0x86, 0x80, 0x34, 0x12 };
+    uint32_t table = 0, pba = 0x800;
+
+    cfg[0x06] = 0x10;
+    memcpy(&cfg[0x10], &h0, 4);
+    memcpy(&cfg[0x18], &h2, 4);
+    cfg[0x34] = 0x40;
+    cfg[0x40] = 0x11;
+    cfg[0x42] = 7;
+    memcpy(&cfg[0x44], &table, 4);
+    memcpy(&cfg[0x48], &pba, 4);
+    assert_int_equal(xecam_user_pdev_add(sbdf, cfg, sizeof(cfg)), 0);
+    assert_int_equal(xecam_user_pdev_bar(sbdf, 0, 0x1000), 0);
+    assert_int_equal(xecam_user_pdev_bar(sbdf, 2, 0x10000), 0);
+}
+
+static void place(uint32_t gfn, uint32_t g0, uint32_t g2)
+{
+    uint64_t cfg = BASE + ((uint64_t)XECAM_SBDF_BUS(gfn) << 20) +
+                   ((uint64_t)(gfn & 0xff) << 12);
+
+    xecam_mmio_write(d, 0, cfg + 0x10, 4, g0);
+    xecam_mmio_write(d, 0, cfg + 0x18, 4, g2);
+    xecam_mmio_write(d, 0, cfg + 0x04, 2, 0x0002);
+}
+
+/*
+ * BAR0, MSI-X pages alone, placed first inside where the guest put BAR2:
+ * the first placed wins, so BAR2 is refused, as over a mapped sibling.
+ * BAR2 was mapped over the trapped table page, which the p2m knows
+ * nothing of (found by fuzz_msix).
+ */
+static void test_bar_over_trapped_sibling(void **state)
+{
+    struct xecam_user_mapping m[8];
+
+    all_hole_host(HOST, BAR0, BAR0 + 0x100000);
+    assert_int_equal(xecam_assign_device(d, GFN, HOST, 0), 0);
+    place(GFN, GBAR0 + 0x3000, GBAR0);
+    assert_true(xecam_mmio_accept(d, GBAR0 + 0x3000));
+    assert_int_equal(maps(m), 0);
+    assert_int_equal(xecam_user_log_count("not mapped"), 1);
+    /* BAR0 moved away: BAR2 is placed, around no trap. */
+    xecam_mmio_write(d, 0, BASE + (3ULL << 15) + 0x04, 2, 0);
+    place(GFN, GBAR0 + 0x100000, GBAR0);
+    assert_int_equal(maps(m), 1);
+    assert_int_equal(m[0].gaddr, GBAR0);
+    assert_int_equal(m[0].size, 0x10000);
+    assert_false(xecam_mmio_accept(d, GBAR0 + 0x3000));
+    assert_true(xecam_mmio_accept(d, GBAR0 + 0x100000));
+}
+
+/* The same across two devices: another function's BAR is refused too. */
+static void test_bar_over_trapped_other(void **state)
+{
+    const uint32_t host2 = XECAM_SBDF(0, 0x31, 0, 0);
+    const uint32_t gfn2 = XECAM_SBDF(0, 0, 4, 0);
+    struct xecam_user_mapping m[8];
+
+    all_hole_host(HOST, BAR0, BAR0 + 0x100000);
+    all_hole_host(host2, BAR0 + 0x200000, BAR0 + 0x300000);
+    assert_int_equal(xecam_assign_device(d, GFN, HOST, 0), 0);
+    assert_int_equal(xecam_assign_device(d, gfn2, host2, 0), 0);
+    place(GFN, GBAR0 + 0x3000, GBAR0 + 0x100000);
+    assert_int_equal(maps(m), 1);           /* the first one's BAR2 */
+    place(gfn2, GBAR0 + 0x200000, GBAR0);   /* its BAR2 over the table */
+    assert_int_equal(maps(m), 1);
+    assert_int_equal(m[0].gaddr, GBAR0 + 0x100000);
+    assert_true(xecam_mmio_accept(d, GBAR0 + 0x3000));
+    assert_true(xecam_mmio_accept(d, GBAR0 + 0x200000));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -157,6 +236,8 @@ int main(void)
         T(test_holes_at_end),
         T(test_holes_when_hidden),
         T(test_holes_all_or_nothing),
+        T(test_bar_over_trapped_sibling),
+        T(test_bar_over_trapped_other),
 #undef T
     };
 
