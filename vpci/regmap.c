@@ -923,9 +923,9 @@ void xecam_vpci_byte_rule(struct xecam_vpci *dev, unsigned int offset,
     xecam_cap_explain(dev, offset, rule);
     if ( (offset >= XECAM_CFG_LEGACY && dev->no_ext) || dev->emulated )
         return;                 /* nothing ever reaches a device there */
-    shut = entry_locked(dev, offset) & XECAM_MAP_SHUT;
     if ( !r )
     {
+        shut = entry_locked(dev, offset) & XECAM_MAP_SHUT;
         rule->claimed = shut;
         rule->emu = shut & XECAM_MAP_HIDDEN ? 0xff : 0;
         rule->ro = shut ? 0xff : 0;
