@@ -83,6 +83,23 @@ void ecam_write(const struct run *r, unsigned int bdf, unsigned int reg,
     mmio_write(gpa_of(r, r->base, bdf, reg), size, val);
 }
 
+unsigned int find_cap(const struct run *r, unsigned int bdf, bool ext,
+                      unsigned int id)
+{
+    unsigned int pos = ext ? 0x100 : ecam_read(r, bdf, 0x34, 1) & 0xfc, n;
+    uint32_t hdr;
+
+    for ( n = 0; pos >= (ext ? 0x100 : 0x40) && n < (ext ? 960 : 48); n++ )
+    {
+        hdr = ecam_read(r, bdf, pos, 4);
+        if ( (ext ? hdr & 0xffff : hdr & 0xff) == id )
+            return pos;
+        pos = ext ? hdr >> 20 : (hdr >> 8) & 0xfc;
+    }
+
+    return 0;
+}
+
 /* ---- window-get: the window dom0 placed, and what the guest may not do. */
 static void check_window_get(struct run *r)
 {

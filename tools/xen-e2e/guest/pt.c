@@ -133,33 +133,18 @@ static void check_enumerate(struct run *r)
 
 /* ---- pt-ro-caps: a read-only capability's body is the device's. ---- */
 
-/* The offset of bdf's extended capability 'id', or 0. */
-static unsigned int ext_cap(const struct run *r, unsigned int bdf,
-                            unsigned int id)
-{
-    unsigned int pos = 0x100, n;
-    uint32_t hdr;
-
-    for ( n = 0; pos >= 0x100 && n < 960; n++, pos = hdr >> 20 )
-    {
-        hdr = ecam_read(r, bdf, pos, 4);
-        if ( (hdr & 0xffff) == id )
-            return pos;
-    }
-
-    return 0;
-}
-
 /*
  * e1000e's AER and Device Serial Number are read-only by the policy, their
  * bodies shut dword by dword in the map: they read what the device holds
  * (QEMU's serial is the MAC's, never 0 or all-ones) and a guest write of
- * every bit changes none of it.
+ * every bit changes none of it.  e1000e is assigned permissive, where a
+ * byte no register or shut dword claims goes to the device, and QEMU's
+ * AER severity register is writable: only the shut dword keeps it.
  */
 static void check_ro_caps(struct run *r)
 {
-    unsigned int dsn = ext_cap(r, PT_NIC_BDF, 0x0003);
-    unsigned int aer = ext_cap(r, PT_NIC_BDF, 0x0001);
+    unsigned int dsn = find_cap(r, PT_NIC_BDF, true, 0x0003);
+    unsigned int aer = find_cap(r, PT_NIC_BDF, true, 0x0001);
     uint32_t lo, hi, sev;
     char n[16];
 

@@ -86,24 +86,6 @@ struct nic {
     unsigned int size;
 };
 
-/* A capability's offset in the standard chain, 0 if absent. */
-static unsigned int find_cap(const struct run *r, unsigned int bdf,
-                             unsigned int id)
-{
-    unsigned int pos = ecam_read(r, bdf, 0x34, 1) & 0xfc, n;
-
-    for ( n = 0; pos >= 0x40 && n < 48; n++ )
-    {
-        uint32_t hdr = ecam_read(r, bdf, pos, 4);
-
-        if ( (hdr & 0xff) == id )
-            return pos;
-        pos = (hdr >> 8) & 0xfc;
-    }
-
-    return 0;
-}
-
 /* A 32-bit memory BAR's size, the BAR left as it was; 0 if not one. */
 static uint64_t bar_size(const struct run *r, unsigned int bdf,
                          unsigned int bar)
@@ -229,7 +211,7 @@ static void check_intx_forced(struct run *r)
 
 static void check_msi(struct run *r)
 {
-    unsigned int cap = find_cap(r, PT_EDU_BDF, CAP_MSI);
+    unsigned int cap = find_cap(r, PT_EDU_BDF, false, CAP_MSI);
     uint32_t ctrl;
     long us;
     char t[32];
@@ -322,7 +304,7 @@ static bool nic_place(struct run *r, struct nic *nic)
     uint32_t tbl, pba, ctrl;
     unsigned int bir;
 
-    nic->cap = find_cap(r, PT_NIC_BDF, CAP_MSIX);
+    nic->cap = find_cap(r, PT_NIC_BDF, false, CAP_MSIX);
     expect(r, nic->cap, "e1000e: no MSI-X capability in its chain");
     if ( !nic->cap )
         return false;
@@ -476,7 +458,7 @@ void check_pt_irq(struct run *r)
         nic_quiet();
         msix_control(r, &nic, 0);
     }
-    cap = find_cap(r, PT_EDU_BDF, CAP_MSI);
+    cap = find_cap(r, PT_EDU_BDF, false, CAP_MSI);
     if ( cap )
         ecam_write(r, PT_EDU_BDF, cap + MSI_CTRL, 2,
                    ecam_read(r, PT_EDU_BDF, cap + MSI_CTRL, 2) & ~MSI_ENABLE);

@@ -31,6 +31,9 @@ uint64_t ecam_read(const struct run *r, unsigned int bdf, unsigned int reg,
                    unsigned int size);
 void ecam_write(const struct run *r, unsigned int bdf, unsigned int reg,
                 unsigned int size, uint32_t val);
+/* The offset of bdf's standard or extended capability 'id', or 0. */
+unsigned int find_cap(const struct run *r, unsigned int bdf, bool ext,
+                      unsigned int id);
 /* Wait at mailbox step 'step' until dom0 says it is done; false: never. */
 bool handshake(struct run *r, unsigned int step);
 
